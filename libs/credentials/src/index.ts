@@ -1,0 +1,12 @@
+/**
+ * govcred's framework-free core: chain clients, status lists, errors.
+ * Takes what it needs as parameters (providers, signers, clocks) and never reads `process.env`.
+ */
+export * from './errors.js';
+export * from './chain/abi.js';
+export * from './chain/provider.js';
+export * from './chain/log-scanner.js';
+export * from './chain/status-codec.js';
+export * from './chain/status-writer.js';
+export * from './chain/status-mirror.js';
+export * from './chain/trust-registry.js';

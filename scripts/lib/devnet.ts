@@ -1,0 +1,129 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { Wallet, type JsonRpcProvider, type Signer } from 'ethers';
+import { createProvider } from '../../libs/credentials/src/index.js';
+import { probeChainId, startChainNode, type ChainNode } from './chain-node.js';
+import { deployRegistries } from './deploy.js';
+import { readManifest, writeManifest, type DevnetManifest } from './manifest.js';
+
+/** Settings of the local devnet. */
+export interface DevnetOptions {
+  /** Folder for the manifest, logs and databases. @default .govcred */
+  home: string;
+  /** Chain host. @default 127.0.0.1 */
+  chainHost: string;
+  /** Chain port. @default 8545 */
+  chainPort: number;
+  /** Governance private key; the chain's first unlocked account when absent (Hardhat's node has them). */
+  governanceKey?: string;
+  /** Progress lines. */
+  log: (line: string) => void;
+}
+
+/** A running devnet. */
+export interface Devnet {
+  manifest: DevnetManifest;
+  manifestFile: string;
+  provider: JsonRpcProvider;
+  governance: Signer;
+  /** The chain this run started, if it did not find one already up. */
+  chain?: ChainNode;
+  stop(): Promise<void>;
+}
+
+async function hasCode(provider: JsonRpcProvider, addresses: string[]): Promise<boolean> {
+  const codes = await Promise.all(addresses.map((a) => provider.getCode(a)));
+  return codes.every((code) => code !== '0x');
+}
+
+/**
+ * Brings up the chain side of the local system: a Hardhat chain (or the one already listening), the three
+ * registries (reused when the manifest's addresses hold code on that chain), and `<home>/devnet.json`.
+ */
+export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
+  const { log } = options;
+  mkdirSync(options.home, { recursive: true });
+  const manifestFile = path.join(options.home, 'devnet.json');
+  const rpcUrl = `http://${options.chainHost}:${options.chainPort}`;
+
+  let chain: ChainNode | undefined;
+  let chainId = await probeChainId(rpcUrl);
+  if (chainId !== undefined) {
+    log(`chain: reusing the chain already answering at ${rpcUrl} (chain id ${chainId})`);
+  } else {
+    log(`chain: starting a local Hardhat chain at ${rpcUrl} …`);
+    chain = await startChainNode({
+      hostname: options.chainHost,
+      port: options.chainPort,
+      logFile: path.join(options.home, 'chain.log'),
+    });
+    chainId = chain.chainId;
+    log(`chain: up (chain id ${chainId}; its log is ${path.join(options.home, 'chain.log')})`);
+  }
+
+  const provider = createProvider(rpcUrl, chainId);
+  try {
+    return await prepare(options, manifestFile, rpcUrl, chainId, provider, chain);
+  } catch (error) {
+    provider.destroy();
+    await chain?.stop();
+    throw error;
+  }
+}
+
+async function prepare(
+  options: DevnetOptions,
+  manifestFile: string,
+  rpcUrl: string,
+  chainId: number,
+  provider: JsonRpcProvider,
+  chain: ChainNode | undefined,
+): Promise<Devnet> {
+  const { log } = options;
+  const governance: Signer = options.governanceKey
+    ? new Wallet(options.governanceKey, provider)
+    : await provider.getSigner(0);
+  const governanceAddress = await governance.getAddress();
+
+  const previous = readManifest(manifestFile);
+  let contracts: DevnetManifest['contracts'];
+  if (
+    previous?.chain.chainId === chainId &&
+    previous.chain.rpcUrl === rpcUrl &&
+    (await hasCode(provider, [previous.contracts.didRegistry, previous.contracts.trustRegistry, previous.contracts.statusRegistry]))
+  ) {
+    contracts = previous.contracts;
+    log(`registries: reusing the deployment in ${manifestFile}`);
+  } else {
+    log('registries: deploying EthereumDIDRegistry (ERC-1056), TrustRegistry, StatusRegistry …');
+    contracts = await deployRegistries(governance, governanceAddress);
+    log(`registries: deployed at block ${contracts.deployBlock}`);
+  }
+  log(`  did registry     ${contracts.didRegistry}`);
+  log(`  trust registry   ${contracts.trustRegistry}`);
+  log(`  status registry  ${contracts.statusRegistry}`);
+  log(`  governance       ${governanceAddress}`);
+
+  const sameDeployment = previous && previous.contracts.statusRegistry === contracts.statusRegistry;
+  const manifest: DevnetManifest = {
+    chain: { rpcUrl, chainId },
+    contracts,
+    governance: { address: governanceAddress },
+    services: {},
+    agencies: sameDeployment ? previous.agencies : [],
+  };
+  writeManifest(manifestFile, manifest);
+  log(`manifest: ${manifestFile}`);
+
+  return {
+    manifest,
+    manifestFile,
+    provider,
+    governance,
+    chain,
+    async stop() {
+      provider.destroy();
+      await chain?.stop();
+    },
+  };
+}

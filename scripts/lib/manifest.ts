@@ -1,0 +1,36 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+/** An agency the devnet created, with what a client needs to act for it. */
+export interface ManifestAgency {
+  name: string;
+  did: string;
+  apiKey: string;
+  credentialTypes: string[];
+}
+
+/** `.govcred/devnet.json`: where everything of the running local system is. */
+export interface DevnetManifest {
+  chain: { rpcUrl: string; chainId: number };
+  contracts: { didRegistry: string; trustRegistry: string; statusRegistry: string; deployBlock: number };
+  governance: { address: string };
+  services: Record<string, string>;
+  agencies: ManifestAgency[];
+}
+
+/** Reads a manifest; undefined when there is none or it cannot be parsed. */
+export function readManifest(file: string): DevnetManifest | undefined {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as DevnetManifest;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes a manifest atomically (write to a temporary file, then rename), readable only by its owner. */
+export function writeManifest(file: string, manifest: DevnetManifest): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(manifest, null, 2) + '\n', { mode: 0o600 });
+  renameSync(tmp, file);
+}
