@@ -10,3 +10,6 @@ export * from './chain/status-codec.js';
 export * from './chain/status-writer.js';
 export * from './chain/status-mirror.js';
 export * from './chain/trust-registry.js';
+export * from './did/resolver.js';
+export * from './format/status-entry.js';
+export * from './format/credential.js';

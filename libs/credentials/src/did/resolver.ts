@@ -1,0 +1,41 @@
+import { Resolver, type Resolvable } from 'did-resolver';
+import { getResolver as getEthrResolver } from 'ethr-did-resolver';
+import { getAddress, toBeHex } from 'ethers';
+import type { ChainConfig } from '../chain/provider.js';
+
+/**
+ * The did:ethr network name of a chain: its id in hex, as `did:ethr:0x7a69:0x…` for chain 31337
+ * (ethr-did-resolver accepts a hex chain id in place of a name).
+ */
+export function ethrNetworkName(chainId: number | bigint): string {
+  return toBeHex(chainId);
+}
+
+/** The did:ethr DID of an identity address on a chain. */
+export function ethrDid(chainId: number | bigint, address: string): string {
+  return `did:ethr:${ethrNetworkName(chainId)}:${getAddress(address)}`;
+}
+
+/**
+ * The identity address of a did:ethr DID on `chainId`; undefined for any other DID, another chain, or a
+ * public-key-form did:ethr (govcred identities are addresses).
+ */
+export function ethrDidAddress(did: string, chainId: number | bigint): string | undefined {
+  const match = /^did:ethr:(0x[0-9a-fA-F]+):(0x[0-9a-fA-F]{40})$/.exec(did);
+  if (!match || BigInt(match[1]) !== BigInt(chainId)) return undefined;
+  return getAddress(match[2]);
+}
+
+/**
+ * A DID resolver for did:ethr on the configured chain's ERC-1056 registry. Supports `?versionTime=` and
+ * `?versionId=` (ethr-did-resolver), so a credential can be checked against the issuer's keys as they were
+ * when it was issued.
+ */
+export function createDidResolver(chain: Pick<ChainConfig, 'chainId' | 'rpcUrl' | 'didRegistry'>): Resolvable {
+  return new Resolver(
+    getEthrResolver({
+      networks: [{ name: ethrNetworkName(chain.chainId), chainId: chain.chainId, rpcUrl: chain.rpcUrl, registry: chain.didRegistry }],
+    }),
+    { cache: false },
+  );
+}

@@ -1,0 +1,103 @@
+import { getAddress } from 'ethers';
+import { PURPOSE_NAMES, StatusPurpose } from '../chain/status-codec.js';
+
+/**
+ * govcred's `credentialStatus` entry: a position in a StatusRegistry list on an EVM chain.
+ * Shaped like W3C Bitstring Status List's `BitstringStatusListEntry` (statusPurpose, statusListIndex,
+ * statusListCredential → here the on-chain list), https://www.w3.org/TR/vc-bitstring-status-list/#bitstringstatuslistentry.
+ * A credential carries two entries with the same index: one in the issuer's revocation list, one in its
+ * suspension list. The list owner is always the credential's issuer.
+ */
+export const STATUS_ENTRY_TYPE = 'GovcredStatusListEntry';
+
+export interface StatusListEntry {
+  /** `eip155:<chainId>:<registry>/<owner>/<listId>#<index>`. */
+  id: string;
+  type: typeof STATUS_ENTRY_TYPE;
+  statusPurpose: 'revocation' | 'suspension';
+  /** EIP-155 chain id. */
+  chainId: number;
+  /** StatusRegistry address. */
+  statusRegistry: string;
+  /** The list's number (decimal string: uint64). */
+  statusListId: string;
+  /** Entry in the list (decimal string, as in Bitstring Status List). */
+  statusListIndex: string;
+}
+
+/** Where a credential's status lives: what the issuer allocates at issuance. */
+export interface StatusAllocation {
+  chainId: number;
+  statusRegistry: string;
+  /** Issuer identity address: owner of both lists. */
+  owner: string;
+  revocationListId: bigint | number;
+  suspensionListId: bigint | number;
+  index: number;
+}
+
+function entryId(chainId: number, registry: string, owner: string, listId: bigint | number, index: number): string {
+  return `eip155:${chainId}:${getAddress(registry)}/${getAddress(owner)}/${listId}#${index}`;
+}
+
+/** The two `credentialStatus` entries of an allocation: revocation first, then suspension. */
+export function statusEntries(a: StatusAllocation): StatusListEntry[] {
+  return (
+    [
+      [StatusPurpose.Revocation, a.revocationListId],
+      [StatusPurpose.Suspension, a.suspensionListId],
+    ] as const
+  ).map(([purpose, listId]) => ({
+    id: entryId(a.chainId, a.statusRegistry, a.owner, listId, a.index),
+    type: STATUS_ENTRY_TYPE,
+    statusPurpose: PURPOSE_NAMES[purpose],
+    chainId: a.chainId,
+    statusRegistry: getAddress(a.statusRegistry),
+    statusListId: String(listId),
+    statusListIndex: String(a.index),
+  }));
+}
+
+/** A parsed, checked status entry. */
+export interface ParsedStatusEntry {
+  purpose: 'revocation' | 'suspension';
+  chainId: number;
+  statusRegistry: string;
+  listId: bigint;
+  index: number;
+}
+
+/**
+ * Reads `credentialStatus` (one entry or an array) from untrusted input; never throws.
+ * @returns the entries, or a reason why they cannot be used.
+ */
+export function parseStatusEntries(credentialStatus: unknown): { entries: ParsedStatusEntry[] } | { error: string } {
+  if (credentialStatus === undefined || credentialStatus === null) return { error: 'credentialStatus is missing' };
+  const list = Array.isArray(credentialStatus) ? credentialStatus : [credentialStatus];
+  if (list.length === 0 || list.length > 8) return { error: 'credentialStatus must hold 1 to 8 entries' };
+  const entries: ParsedStatusEntry[] = [];
+  for (const raw of list) {
+    if (typeof raw !== 'object' || raw === null) return { error: 'credentialStatus entry is not an object' };
+    const e = raw as Record<string, unknown>;
+    if (e.type !== STATUS_ENTRY_TYPE) return { error: `unsupported credentialStatus type ${JSON.stringify(e.type)}` };
+    if (e.statusPurpose !== 'revocation' && e.statusPurpose !== 'suspension') return { error: 'unknown statusPurpose' };
+    if (!Number.isSafeInteger(e.chainId)) return { error: 'chainId is not an integer' };
+    if (typeof e.statusRegistry !== 'string' || !/^0x[0-9a-fA-F]{40}$/.test(e.statusRegistry)) {
+      return { error: 'statusRegistry is not an address' };
+    }
+    if (typeof e.statusListId !== 'string' || !/^[0-9]{1,20}$/.test(e.statusListId) || BigInt(e.statusListId) >= 2n ** 64n) {
+      return { error: 'statusListId is not a uint64' };
+    }
+    if (typeof e.statusListIndex !== 'string' || !/^[0-9]{1,8}$/.test(e.statusListIndex)) {
+      return { error: 'statusListIndex is not an index' };
+    }
+    entries.push({
+      purpose: e.statusPurpose,
+      chainId: e.chainId as number,
+      statusRegistry: getAddress(e.statusRegistry),
+      listId: BigInt(e.statusListId),
+      index: Number(e.statusListIndex),
+    });
+  }
+  return { entries };
+}

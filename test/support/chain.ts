@@ -1,0 +1,44 @@
+import { Contract, Wallet, toBeHex, type JsonRpcProvider } from 'ethers';
+import { DID_REGISTRY_ABI, createProvider } from '../../libs/credentials/src/index.js';
+import { deployRegistries, type RegistryDeployment } from '../../scripts/lib/deploy.js';
+
+/** A provider for the run's chain (started by global-setup.ts). */
+export function testProvider(): JsonRpcProvider {
+  const url = process.env.GOVCRED_TEST_RPC_URL;
+  if (!url) throw new Error('GOVCRED_TEST_RPC_URL is not set: run the tests through jest.config.mjs');
+  return createProvider(url, 31337, 50);
+}
+
+/** A new random account holding 10,000 ETH (set directly, so no shared funding account and no nonce races). */
+export async function fundedWallet(provider: JsonRpcProvider): Promise<Wallet> {
+  const wallet = Wallet.createRandom().connect(provider);
+  await provider.send('hardhat_setBalance', [wallet.address, toBeHex(10n ** 22n)]);
+  return new Wallet(wallet.privateKey, provider);
+}
+
+/** A fresh deployment of the three registries, with its own governance account. */
+export interface Fixture extends RegistryDeployment {
+  provider: JsonRpcProvider;
+  governance: Wallet;
+  chainId: number;
+}
+
+/** Deploys fresh registries: one fixture per test, no shared state. */
+export async function deployFixture(): Promise<Fixture> {
+  const provider = testProvider();
+  const governance = await fundedWallet(provider);
+  const deployment = await deployRegistries(governance);
+  return { ...deployment, provider, governance, chainId: 31337 };
+}
+
+/** Hands control of `identity` to `newOwner` in the ERC-1056 registry (signed by the current owner). */
+export async function rotateOwner(didRegistry: string, owner: Wallet, identity: string, newOwner: string): Promise<void> {
+  const registry = new Contract(didRegistry, DID_REGISTRY_ABI, owner);
+  await (await registry.getFunction('changeOwner')(identity, newOwner)).wait();
+}
+
+/** Moves the chain's clock to `timestamp` (Unix seconds) and mines a block. */
+export async function setNextBlockTime(provider: JsonRpcProvider, timestamp: number): Promise<void> {
+  await provider.send('evm_setNextBlockTimestamp', [toBeHex(timestamp)]);
+  await provider.send('evm_mine', []);
+}
