@@ -1,0 +1,50 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { DataSourceOptions, MixedList, EntitySchema } from 'typeorm';
+
+/** Where a service keeps its data. */
+export interface DatabaseSettings {
+  /** `postgres://…` to use PostgreSQL; unset for the embedded SQLite file. */
+  url?: string;
+  /** SQLite file used when `url` is unset. */
+  sqlitePath: string;
+  /** Entity classes (Veramo's included, where a service stores keys). */
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  entities: MixedList<Function | string | EntitySchema>;
+  /** Migration classes; run at start-up. Schema synchronization is never used. */
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  migrations: MixedList<Function | string>;
+  /** TypeORM table recording applied migrations, distinct per service when they share one database. */
+  migrationsTableName?: string;
+}
+
+/**
+ * TypeORM options for SQLite (embedded default, better-sqlite3, WAL) or PostgreSQL (`DATABASE_URL`): the same
+ * entities and migrations run on both.
+ */
+export function dataSourceOptions(settings: DatabaseSettings): DataSourceOptions {
+  const common = {
+    entities: settings.entities,
+    migrations: settings.migrations,
+    migrationsRun: true,
+    migrationsTableName: settings.migrationsTableName ?? 'migrations',
+    synchronize: false,
+    logging: false,
+  } as const;
+  if (settings.url) {
+    if (!/^postgres(ql)?:\/\//.test(settings.url)) throw new Error('DATABASE_URL must be a postgres:// URL');
+    return { type: 'postgres', url: settings.url, ...common };
+  }
+  mkdirSync(path.dirname(path.resolve(settings.sqlitePath)), { recursive: true });
+  return {
+    type: 'better-sqlite3',
+    database: settings.sqlitePath,
+    // WAL lets readers go on while the outbox worker writes; NORMAL is durable across process crashes.
+    prepareDatabase: (db: { pragma(s: string): unknown }) => {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('foreign_keys = ON');
+    },
+    ...common,
+  };
+}
