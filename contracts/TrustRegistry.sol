@@ -93,7 +93,8 @@ contract TrustRegistry {
         bool any;
         for (uint256 i = 0; i < periods.length; ++i) {
             Period storage p = periods[i];
-            if (p.validUntil > nowTs) {
+            // Skip periods already over and periods emptied by an earlier withdrawal.
+            if (p.validUntil > nowTs && p.validUntil > p.validFrom) {
                 // A period that has not started yet becomes empty.
                 uint64 end = p.validFrom > nowTs ? p.validFrom : nowTs;
                 p.validUntil = end;

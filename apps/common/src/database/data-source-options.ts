@@ -39,10 +39,11 @@ export function dataSourceOptions(settings: DatabaseSettings): DataSourceOptions
   return {
     type: 'better-sqlite3',
     database: settings.sqlitePath,
-    // WAL lets readers go on while the outbox worker writes; NORMAL is durable across process crashes.
+    // WAL lets readers go on while the outbox worker writes; FULL also survives power loss: an accepted
+    // revocation must never be lost.
     prepareDatabase: (db: { pragma(s: string): unknown }) => {
       db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = NORMAL');
+      db.pragma('synchronous = FULL');
       db.pragma('foreign_keys = ON');
     },
     ...common,

@@ -1,0 +1,131 @@
+import { Contract, Wallet, hexlify } from 'ethers';
+import {
+  STATUS_REGISTRY_ABI,
+  StatusListWriter,
+  StatusOperation,
+  StatusPurpose,
+  genesisHead,
+  nextHead,
+  packIndexes,
+  revertName,
+} from '../../libs/credentials/src/index.js';
+import { deployFixture, fundedWallet, rotateOwner, type Fixture } from '../support/chain.js';
+
+let f: Fixture;
+let agency: Wallet;
+let registry: Contract;
+
+beforeEach(async () => {
+  f = await deployFixture();
+  agency = await fundedWallet(f.provider);
+  registry = new Contract(f.statusRegistry, STATUS_REGISTRY_ABI, agency);
+});
+afterEach(() => f.provider.destroy());
+
+async function expectRevert(promise: Promise<unknown>, error: string): Promise<void> {
+  const thrown = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(revertName(thrown, registry.interface)).toBe(error);
+}
+
+const create = (signer: Wallet, identity: string, listId: number, purpose: StatusPurpose, sizeLog2 = 17) =>
+  (registry.connect(signer) as Contract).getFunction('createList')(identity, listId, purpose, sizeLog2).then((tx) => tx.wait());
+const update = (signer: Wallet, identity: string, listId: number, op: StatusOperation, indexes: number[] | Uint8Array) =>
+  (registry.connect(signer) as Contract)
+    .getFunction('update')(identity, listId, op, hexlify(indexes instanceof Uint8Array ? indexes : packIndexes(indexes)))
+    .then((tx) => tx.wait());
+
+describe('StatusRegistry access control', () => {
+  test('the identity itself creates and updates its lists; a stranger cannot', async () => {
+    await create(agency, agency.address, 1, StatusPurpose.Revocation);
+    const stranger = await fundedWallet(f.provider);
+    await expectRevert(create(stranger, agency.address, 2, StatusPurpose.Revocation), 'NotIdentityOwner');
+    await expectRevert(update(stranger, agency.address, 1, StatusOperation.Set, [5]), 'NotIdentityOwner');
+    await update(agency, agency.address, 1, StatusOperation.Set, [5]);
+    const [, , , version] = await registry.getFunction('getList')(agency.address, 1);
+    expect(version).toBe(1n);
+  });
+
+  test('after an ERC-1056 owner change the new key controls the lists and the old key does not', async () => {
+    await create(agency, agency.address, 1, StatusPurpose.Suspension);
+    const newKey = await fundedWallet(f.provider);
+    await rotateOwner(f.didRegistry, agency, agency.address, newKey.address);
+    await expectRevert(update(agency, agency.address, 1, StatusOperation.Set, [7]), 'NotIdentityOwner');
+    await update(newKey, agency.address, 1, StatusOperation.Set, [7]);
+    await update(newKey, agency.address, 1, StatusOperation.Clear, [7]);
+    await create(newKey, agency.address, 2, StatusPurpose.Revocation);
+    const [exists, , , version] = await registry.getFunction('getList')(agency.address, 1);
+    expect([exists, version]).toEqual([true, 2n]);
+  });
+});
+
+describe('StatusRegistry semantics', () => {
+  test('revocation is final: a revocation list cannot be cleared, a suspension list can', async () => {
+    await create(agency, agency.address, 1, StatusPurpose.Revocation);
+    await create(agency, agency.address, 2, StatusPurpose.Suspension);
+    await update(agency, agency.address, 1, StatusOperation.Set, [42]);
+    await expectRevert(update(agency, agency.address, 1, StatusOperation.Clear, [42]), 'RevocationIsFinal');
+    await update(agency, agency.address, 2, StatusOperation.Set, [42]);
+    await update(agency, agency.address, 2, StatusOperation.Clear, [42]);
+  });
+
+  test('head and version follow keccak256(head ‖ op ‖ indexes) from a domain-separated genesis', async () => {
+    await create(agency, agency.address, 9, StatusPurpose.Suspension);
+    let head = genesisHead(f.chainId, f.statusRegistry, agency.address, 9, StatusPurpose.Suspension, 17);
+    let [, purpose, sizeLog2, version, onChain] = await registry.getFunction('getList')(agency.address, 9);
+    expect([purpose, sizeLog2, version, onChain]).toEqual([1n, 17n, 0n, head]);
+    for (const [op, indexes] of [
+      [StatusOperation.Set, [1, 2, 131071]],
+      [StatusOperation.Clear, [2]],
+    ] as const) {
+      await update(agency, agency.address, 9, op, [...indexes]);
+      head = nextHead(head, op, packIndexes([...indexes]));
+    }
+    [, , , version, onChain] = await registry.getFunction('getList')(agency.address, 9);
+    expect([version, onChain]).toEqual([2n, head]);
+  });
+
+  test('list creation is checked: duplicate ids, sizes outside 2^17..2^24, unknown lists', async () => {
+    await create(agency, agency.address, 1, StatusPurpose.Revocation);
+    await expectRevert(create(agency, agency.address, 1, StatusPurpose.Revocation), 'ListExists');
+    await expectRevert(create(agency, agency.address, 2, StatusPurpose.Revocation, 16), 'InvalidListSize');
+    await expectRevert(create(agency, agency.address, 2, StatusPurpose.Revocation, 25), 'InvalidListSize');
+    await create(agency, agency.address, 3, StatusPurpose.Revocation, 24);
+    await expectRevert(update(agency, agency.address, 77, StatusOperation.Set, [1]), 'UnknownList');
+  });
+
+  test('malformed index bytes are refused', async () => {
+    await create(agency, agency.address, 1, StatusPurpose.Revocation);
+    await expectRevert(update(agency, agency.address, 1, StatusOperation.Set, new Uint8Array(0)), 'MalformedIndexes');
+    await expectRevert(update(agency, agency.address, 1, StatusOperation.Set, new Uint8Array(4)), 'MalformedIndexes');
+  });
+
+  // The range check reads ten 3-byte indexes per 32-byte word: put the bad index at every position around the
+  // word boundaries and at the end of a partial word.
+  test.each([
+    [1, 0],
+    [10, 9],
+    [11, 10],
+    [11, 0],
+    [20, 19],
+    [21, 20],
+    [31, 15],
+  ])('an index past the list size is refused (batch of %i, bad at %i)', async (count, badAt) => {
+    await create(agency, agency.address, 1, StatusPurpose.Revocation);
+    const indexes = Array.from({ length: count }, (_, i) => 131_000 + i);
+    indexes[badAt] = 131_072; // first index past 2^17
+    await expectRevert(update(agency, agency.address, 1, StatusOperation.Set, indexes), 'IndexOutOfRange');
+    indexes[badAt] = 131_071; // last valid index
+    await update(agency, agency.address, 1, StatusOperation.Set, indexes);
+  });
+
+  test('the writer refuses indexes that are not integers in range before sending anything', async () => {
+    const writer = new StatusListWriter({ registry: f.statusRegistry, signer: agency });
+    await expect(writer.update(agency.address, 1, StatusOperation.Set, [-1])).rejects.toThrow(RangeError);
+    await expect(writer.update(agency.address, 1, StatusOperation.Set, [1.5])).rejects.toThrow(RangeError);
+    await expect(writer.update(agency.address, 1, StatusOperation.Set, [2 ** 24])).rejects.toThrow(RangeError);
+    expect(await f.provider.getTransactionCount(agency.address)).toBe(0);
+  });
+});
