@@ -1,0 +1,47 @@
+/**
+ * `npm run bench`: benchmarks on a chain of its own (a Hardhat node on a free port), each beside a baseline
+ * measured in the same run. Prints tables and writes bench-results/*.json.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { createProvider } from '../../libs/credentials/src/index.js';
+import { startChainNode } from '../lib/chain-node.js';
+import { repoRoot } from '../lib/paths.js';
+import { formatGasTable, runGasBench } from './gas.js';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const log = (line: string) => console.log(`[bench] ${line}`);
+
+async function main(): Promise<void> {
+  const outDir = path.join(repoRoot(), 'bench-results');
+  mkdirSync(outDir, { recursive: true });
+  log('starting a Hardhat chain for the benchmarks …');
+  const chain = await startChainNode({ port: await freePort() });
+  const provider = createProvider(chain.rpcUrl, chain.chainId, 50);
+  try {
+    const signer = await provider.getSigner(0);
+    const gas = await runGasBench(signer, [1, 100, 1_000, 10_000], log);
+    writeFileSync(path.join(outDir, 'gas.json'), JSON.stringify(gas, null, 2) + '\n');
+    console.log('\n' + formatGasTable(gas) + '\n');
+    log(`wrote ${path.join(outDir, 'gas.json')}`);
+  } finally {
+    provider.destroy();
+    await chain.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
