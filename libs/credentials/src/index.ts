@@ -14,3 +14,4 @@ export * from './did/resolver.js';
 export * from './format/status-entry.js';
 export * from './format/credential.js';
 export * from './chain/revert.js';
+export * from './catalog/index.js';
