@@ -6,7 +6,8 @@ import { EthrDIDProvider } from '@veramo/did-provider-ethr';
 import { DIDResolverPlugin } from '@veramo/did-resolver';
 import { KeyManager, MemoryKeyStore, MemoryPrivateKeyStore } from '@veramo/key-manager';
 import { KeyManagementSystem } from '@veramo/kms-local';
-import { createDidResolver, ethrNetworkName, type ChainConfig } from '../../../../libs/credentials/src/index.js';
+import { computeAddress } from 'ethers';
+import { createDidResolver, ethrDid, ethrNetworkName, type ChainConfig } from '../../../../libs/credentials/src/index.js';
 import type { HolderIdentity } from '../store/wallet-store.js';
 
 type HolderAgent = TAgent<IKeyManager & IDIDManager & IResolver & ICredentialPlugin>;
@@ -42,14 +43,18 @@ export class Holder {
     });
   }
 
-  /** A new holder: a fresh secp256k1 key and its did:ethr (no chain transaction needed). */
+  /**
+   * A new holder: a fresh secp256k1 key and the address-form did:ethr of it (no chain transaction needed).
+   * Address form, like agency identities, so the key can later be rotated in ERC-1056 without a new DID
+   * (Veramo's ethr provider would create the public-key form).
+   */
   static async create(chain: Pick<ChainConfig, 'chainId' | 'rpcUrl' | 'didRegistry'>): Promise<Holder> {
     const privateKeys = new MemoryPrivateKeyStore();
     const agent = Holder.agentFor(chain, privateKeys);
-    const identifier = await agent.didManagerCreate({ kms: 'local' });
-    const kid = identifier.controllerKeyId!;
-    const { privateKeyHex } = await privateKeys.getKey({ alias: kid });
-    return new Holder(agent, { did: identifier.did, kid, privateKeyHex });
+    const key = await agent.keyManagerCreate({ kms: 'local', type: 'Secp256k1' });
+    const { privateKeyHex } = await privateKeys.getKey({ alias: key.kid });
+    const identity = { did: ethrDid(chain.chainId, computeAddress(`0x${key.publicKeyHex}`)), kid: key.kid, privateKeyHex };
+    return Holder.load(chain, identity);
   }
 
   /** The holder of a wallet, its key imported into a memory-only agent. */

@@ -1,0 +1,86 @@
+import { parseArgs } from 'node:util';
+import { createContext, type WalletIO } from './context.js';
+import { WALLET_ERROR_CODES, WalletError } from './errors.js';
+import { messages, pickLang } from './i18n.js';
+import * as manage from './commands/manage.js';
+
+const HELP = `govcred wallet — a citizen's wallet for government credentials
+
+usage: wallet <command> [options]
+  init                         create your key, DID and encrypted wallet
+  backup <file>                write an encrypted backup
+  restore <file> [--force]     restore a backup
+  list                         your credentials, with status read from the chain
+  show <number|id>             one credential in full
+
+options:
+  --lang zh-CN|en              language (default: from LANG)
+  --wallet <file>              wallet file (default: .govcred/wallet.json, or GOVCRED_WALLET)
+  --manifest <file>            system manifest (default: .govcred/devnet.json, or GOVCRED_MANIFEST)
+  --json                       machine-readable output (list, show)
+The passphrase is read from GOVCRED_WALLET_PASSPHRASE, or asked for.`;
+
+/** Exit code of a wallet error: 2 for usage, then one per code from 10 on, so scripts can tell them apart. */
+export function exitCode(error: WalletError): number {
+  return error.code === 'usage' ? 2 : 10 + WALLET_ERROR_CODES.indexOf(error.code);
+}
+
+/** Runs one wallet command; returns the process exit code. Never throws. */
+export async function runWallet(argv: string[], io: WalletIO): Promise<number> {
+  let lang = pickLang(undefined, io.env);
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        lang: { type: 'string' },
+        wallet: { type: 'string' },
+        manifest: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        force: { type: 'boolean', default: false },
+        yes: { type: 'boolean', default: false },
+        pin: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+    lang = pickLang(values.lang, io.env);
+    const [command, arg] = positionals;
+    if (values.help || !command) {
+      io.out(HELP);
+      return command || values.help ? 0 : 2;
+    }
+    const ctx = createContext(io, lang, values);
+    switch (command) {
+      case 'init':
+        await manage.init(ctx);
+        break;
+      case 'backup':
+        await manage.backup(ctx, arg);
+        break;
+      case 'restore':
+        await manage.restore(ctx, arg, values.force);
+        break;
+      case 'list':
+        await manage.list(ctx, values.json);
+        break;
+      case 'show':
+        await manage.show(ctx, arg, values.json);
+        break;
+      default:
+        throw new WalletError('usage', `unknown command "${command}"`);
+    }
+    return 0;
+  } catch (error) {
+    const t = messages(lang);
+    if (error instanceof WalletError) {
+      io.err(`${t[error.code]}${error.detail ? ` (${error.detail})` : ''}`);
+      return exitCode(error);
+    }
+    if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      io.err(`${t.usage} (${(error as Error).message})`);
+      return 2;
+    }
+    io.err(`${(error as Error)?.message ?? String(error)}`);
+    return 1;
+  }
+}
