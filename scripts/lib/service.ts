@@ -1,0 +1,61 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import path from 'node:path';
+import { repoRoot } from './paths.js';
+
+/** A govcred service running as a child process. */
+export interface ServiceProcess {
+  name: string;
+  url: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a built service (`dist/…/main.js`) with `env`, its output appended to `logFile`, and waits until
+ * `readyPath` answers 2xx on `url`.
+ */
+export async function startService(options: {
+  name: string;
+  /** Path of the built entry point, relative to the repository root. */
+  entry: string;
+  url: string;
+  env: Record<string, string>;
+  logFile: string;
+  readyPath?: string;
+  timeoutMs?: number;
+}): Promise<ServiceProcess> {
+  const log = createWriteStream(options.logFile, { flags: 'a' });
+  const child = spawn(process.execPath, [path.join(repoRoot(), options.entry)], {
+    cwd: repoRoot(),
+    env: { ...process.env, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.pipe(log);
+  child.stderr.pipe(log);
+  let exited = false;
+  child.once('exit', () => (exited = true));
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (exited) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+    });
+
+  const deadline = Date.now() + (options.timeoutMs ?? 30_000);
+  const probe = `${options.url}${options.readyPath ?? '/docs-json'}`;
+  while (Date.now() < deadline) {
+    if (exited) throw new Error(`${options.name} exited during start-up; see ${options.logFile}`);
+    try {
+      if ((await fetch(probe, { signal: AbortSignal.timeout(1000) })).ok) {
+        return { name: options.name, url: options.url, process: child, stop };
+      }
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  await stop();
+  throw new Error(`${options.name} did not answer on ${probe}; see ${options.logFile}`);
+}
