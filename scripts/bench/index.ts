@@ -9,6 +9,7 @@ import { createProvider } from '../../libs/credentials/src/index.js';
 import { startChainNode } from '../lib/chain-node.js';
 import { repoRoot } from '../lib/paths.js';
 import { formatGasTable, runGasBench } from './gas.js';
+import { runMirrorBench } from './mirror.js';
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -35,6 +36,14 @@ async function main(): Promise<void> {
     writeFileSync(path.join(outDir, 'gas.json'), JSON.stringify(gas, null, 2) + '\n');
     console.log('\n' + formatGasTable(gas) + '\n');
     log(`wrote ${path.join(outDir, 'gas.json')}`);
+
+    const mirror = await runMirrorBench(signer, chain.rpcUrl, { credentials: 10_000_000, changeRatio: 0.05 }, log);
+    writeFileSync(path.join(outDir, 'mirror.json'), JSON.stringify(mirror, null, 2) + '\n');
+    console.log(
+      `\nStatus mirror cold sync: ${mirror.credentials.toLocaleString('en')} credentials in ${mirror.lists} lists, ` +
+        `${mirror.statusChanges.toLocaleString('en')} status changes: ${mirror.coldSyncSeconds} s, ` +
+        `${mirror.retainedMb} MB retained (RSS grew ${mirror.rssMb} MB)\n`,
+    );
   } finally {
     provider.destroy();
     await chain.stop();

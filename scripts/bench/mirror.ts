@@ -1,0 +1,79 @@
+import { randomInt } from 'node:crypto';
+import type { Signer } from 'ethers';
+import { StatusListWriter, StatusMirror, StatusOperation, StatusPurpose, createProvider } from '../../libs/credentials/src/index.js';
+import { deployRegistries } from '../lib/deploy.js';
+
+/** The mirror benchmark's result. */
+export interface MirrorResult {
+  /** Entries held by the mirror across all lists. */
+  credentials: number;
+  lists: number;
+  /** Status changes written (and replayed by the cold sync). */
+  statusChanges: number;
+  /** Resident memory the process grew by during the sync, MB (includes transient JSON buffers). */
+  rssMb: number;
+  /** Memory still held after garbage collection (heap + buffers), MB: what the mirror keeps. */
+  retainedMb: number;
+  coldSyncSeconds: number;
+}
+
+/**
+ * Fills a StatusRegistry with `credentials` entries (lists of 2^24 and the remainder in 2^17 lists), sets
+ * `changeRatio` of them at random, then times a fresh mirror's cold sync from the deployment block and the
+ * memory it holds. Memory is the process RSS growth around the sync (the chain runs in another process).
+ */
+export async function runMirrorBench(
+  signer: Signer,
+  rpcUrl: string,
+  options: { credentials: number; changeRatio: number },
+  log: (line: string) => void,
+): Promise<MirrorResult> {
+  const identity = await signer.getAddress();
+  const deployment = await deployRegistries(signer);
+  const writer = new StatusListWriter({ registry: deployment.statusRegistry, signer });
+  const sizes: number[] = [];
+  let remaining = options.credentials;
+  while (remaining > 0) {
+    const sizeLog2 = remaining >= 2 ** 24 ? 24 : remaining >= 2 ** 20 ? 20 : 17;
+    sizes.push(sizeLog2);
+    remaining -= 2 ** sizeLog2;
+  }
+  let changes = 0;
+  for (const [i, sizeLog2] of sizes.entries()) {
+    await writer.createList(identity, i + 1, StatusPurpose.Revocation, sizeLog2);
+    const count = Math.round(2 ** sizeLog2 * options.changeRatio);
+    const indexes = new Set<number>();
+    while (indexes.size < count) indexes.add(randomInt(0, 2 ** sizeLog2));
+    await writer.update(identity, i + 1, StatusOperation.Set, indexes);
+    changes += count;
+  }
+  const entries = sizes.reduce((n, s) => n + 2 ** s, 0);
+  log(`mirror: ${entries.toLocaleString('en')} entries in ${sizes.length} lists, ${changes.toLocaleString('en')} changes written`);
+
+  const provider = createProvider(rpcUrl, 31337);
+  const held = () => {
+    const m = process.memoryUsage();
+    return m.heapUsed + m.external + m.arrayBuffers;
+  };
+  global.gc?.();
+  const rssBefore = process.memoryUsage().rss;
+  const heldBefore = held();
+  const started = performance.now();
+  const mirror = new StatusMirror({ provider, registry: deployment.statusRegistry, chainId: 31337, fromBlock: deployment.deployBlock });
+  const report = await mirror.sync();
+  const coldSyncSeconds = (performance.now() - started) / 1000;
+  global.gc?.();
+  const rssMb = (process.memoryUsage().rss - rssBefore) / 2 ** 20;
+  const retainedMb = (held() - heldBefore) / 2 ** 20;
+  if (report.staleLists !== 0 || mirror.entryCount !== entries) throw new Error('mirror bench: the mirror did not verify every list');
+  provider.destroy();
+  if (mirror.lookup(identity, 1, 0) === 'unknown') throw new Error('mirror bench: lookups answer unknown');
+  return {
+    credentials: entries,
+    lists: sizes.length,
+    statusChanges: changes,
+    rssMb: Math.round(rssMb * 10) / 10,
+    retainedMb: Math.round(retainedMb * 10) / 10,
+    coldSyncSeconds: Math.round(coldSyncSeconds * 100) / 100,
+  };
+}
