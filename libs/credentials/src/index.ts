@@ -13,3 +13,6 @@ export * from './chain/trust-registry.js';
 export * from './did/resolver.js';
 export * from './format/status-entry.js';
 export * from './format/credential.js';
+export * from './chain/trust-mirror.js';
+export * from './chain/block-at-time.js';
+export * from './verification/index.js';
