@@ -16,3 +16,4 @@ export * from './format/credential.js';
 export * from './chain/trust-mirror.js';
 export * from './chain/block-at-time.js';
 export * from './verification/index.js';
+export * from './catalog/index.js';
