@@ -59,3 +59,32 @@ export async function waitForMirrors(verifier: RunningVerifier, block: number, t
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/**
+ * How far the test chain's clock runs ahead of this machine's, in ms (other test files may move it forward
+ * with evm_setNextBlockTimestamp). A verifier whose clock is shifted by it judges validity periods in chain time.
+ */
+export async function chainClockOffsetMs(provider: { getBlock(tag: 'latest'): Promise<{ timestamp: number } | null> }): Promise<number> {
+  const block = await provider.getBlock('latest');
+  return Math.max(0, block!.timestamp * 1000 - Date.now());
+}
+
+/** Creates a presentation request and returns it. */
+export async function createRequest(
+  verifierUrl: string,
+  credentials: Array<{ type: string; claims?: string[]; issuers?: string[] }>,
+): Promise<{ id: string; challenge: string; domain: string; expiresAt: string }> {
+  const reply = await post<{ id: string; challenge: string; domain: string; expiresAt: string }>(`${verifierUrl}/presentation-requests`, {
+    query: { credentials },
+  });
+  if (reply.status !== 201) throw new Error(`presentation request failed: ${reply.status} ${JSON.stringify(reply.body)}`);
+  return reply.body;
+}
+
+/** The body of a verification answer. */
+export interface ResultBody {
+  verified: boolean;
+  checks: Array<{ check: string; status: string; path?: string }>;
+  problems: Array<{ code: string; message: string; path: string }>;
+  credentials: Array<{ type: string; claims: Record<string, unknown> }>;
+}

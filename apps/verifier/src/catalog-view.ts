@@ -1,13 +1,10 @@
-import type { CredentialCatalogView } from '../../../libs/credentials/src/index.js';
+import { findTypeBySchemaRef, getCredentialType, validateClaims, type CredentialCatalogView } from '../../../libs/credentials/src/index.js';
 
-/**
- * The credential catalog as the verification pipeline sees it.
- * Placeholder until libs/credentials/src/catalog lands: it knows no schema, so every credential fails the
- * schema check with `schema_unknown`.
- */
+/** The credential catalog of libs/credentials as the verification pipeline sees it. */
 export function defaultCatalogView(): CredentialCatalogView {
   return {
-    typeOfSchema: () => undefined,
-    validateClaims: () => ({ ok: false, errors: [{ path: '', message: 'no catalog' }] }),
+    typeOfSchema: (ref) => findTypeBySchemaRef(ref)?.type,
+    validateClaims: (type, claims) =>
+      getCredentialType(type) ? validateClaims(type, claims) : { ok: false, errors: [{ path: '', message: `unknown credential type ${type}` }] },
   };
 }
