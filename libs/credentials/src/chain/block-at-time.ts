@@ -29,8 +29,12 @@ export class BlockTimeIndex {
    * @throws when the chain cannot be reached.
    */
   async blockAt(unixSeconds: number): Promise<number> {
-    let hi = await this.latest();
-    if ((await this.timestampOf(hi)) <= unixSeconds) return hi;
+    let hi = await this.latest(false);
+    if ((await this.timestampOf(hi)) <= unixSeconds) {
+      // A cached head may predate a block mined since (an owner change, say): only a fresh head may answer.
+      hi = await this.latest(true);
+      if ((await this.timestampOf(hi)) <= unixSeconds) return hi;
+    }
     let lo = 0;
     if ((await this.timestampOf(lo)) > unixSeconds) return 0;
     // Invariant: timestamp(lo) <= t < timestamp(hi).
@@ -42,9 +46,9 @@ export class BlockTimeIndex {
     return lo;
   }
 
-  private async latest(): Promise<number> {
+  private async latest(fresh: boolean): Promise<number> {
     const now = Date.now();
-    if (!this.head || now - this.head.at > (this.options.headTtlMs ?? 1000)) {
+    if (fresh || !this.head || now - this.head.at > (this.options.headTtlMs ?? 1000)) {
       this.head = { number: await this.provider.getBlockNumber(), at: now };
     }
     return this.head.number;
