@@ -14,4 +14,7 @@ export * from './did/resolver.js';
 export * from './format/status-entry.js';
 export * from './format/credential.js';
 export * from './chain/revert.js';
+export * from './chain/trust-mirror.js';
+export * from './chain/block-at-time.js';
+export * from './verification/index.js';
 export * from './catalog/index.js';

@@ -1,0 +1,51 @@
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { dataSourceOptions } from '../../common/src/database/data-source-options.js';
+import { ChainState } from './chain/chain-state.js';
+import { VERIFIER_CONFIG, type VerifierConfig } from './config/verifier.config.js';
+import { HealthController } from './health/health.controller.js';
+import { PresentationRequestEntity } from './presentation-requests/entities/presentation-request.entity.js';
+import { CreatePresentationRequests1732170000000 } from './presentation-requests/migrations/1732170000000-create-presentation-requests.js';
+import { PresentationRequestsModule } from './presentation-requests/presentation-requests.module.js';
+import { VERIFIER_CLOCK } from './presentation-requests/presentation-requests.service.js';
+import { VerificationModule } from './verification/verification.module.js';
+
+/** What the app is built from: validated settings, the started chain state and a clock. */
+export interface VerifierRuntime {
+  config: VerifierConfig;
+  chain: ChainState;
+  now: () => Date;
+}
+
+/** The verifier's root module, built from a runtime so tests and main.ts share it. */
+@Global()
+@Module({})
+export class VerifierAppModule {
+  static forRoot(runtime: VerifierRuntime): DynamicModule {
+    return {
+      module: VerifierAppModule,
+      imports: [
+        // forRootAsync: options are computed when the app is created, not when this file is imported.
+        TypeOrmModule.forRootAsync({
+          useFactory: () =>
+            dataSourceOptions({
+              url: runtime.config.DATABASE_URL,
+              sqlitePath: runtime.config.VERIFIER_SQLITE_PATH,
+              entities: [PresentationRequestEntity],
+              migrations: [CreatePresentationRequests1732170000000],
+              migrationsTableName: 'verifier_migrations',
+            }),
+        }),
+        PresentationRequestsModule,
+        VerificationModule,
+      ],
+      controllers: [HealthController],
+      providers: [
+        { provide: VERIFIER_CONFIG, useValue: runtime.config },
+        { provide: VERIFIER_CLOCK, useValue: runtime.now },
+        { provide: ChainState, useValue: runtime.chain },
+      ],
+      exports: [VERIFIER_CONFIG, VERIFIER_CLOCK, ChainState],
+    };
+  }
+}

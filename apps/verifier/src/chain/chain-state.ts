@@ -1,0 +1,88 @@
+import { getAddress, type JsonRpcProvider } from 'ethers';
+import {
+  BlockTimeIndex,
+  StatusMirror,
+  TrustMirror,
+  createDidResolver,
+  createProvider,
+  type CredentialCatalogView,
+  type VerificationContext,
+} from '../../../../libs/credentials/src/index.js';
+import type { VerifierConfig } from '../config/verifier.config.js';
+
+/**
+ * Everything the verifier knows of the chain: a status mirror and a trust mirror following new blocks
+ * (verifications ask the chain nothing about status or accreditation), a DID resolver and a block clock for
+ * issuer keys at issuance. Started before the HTTP server listens.
+ */
+export class ChainState {
+  readonly provider: JsonRpcProvider;
+  readonly statusMirror: StatusMirror;
+  readonly trustMirror: TrustMirror;
+  private readonly context: VerificationContext;
+  private stopped = false;
+
+  constructor(
+    readonly config: VerifierConfig,
+    catalog: CredentialCatalogView,
+    now: () => Date = () => new Date(),
+  ) {
+    this.provider = createProvider(config.CHAIN_RPC_URL, config.CHAIN_ID, Math.min(config.CHAIN_POLL_INTERVAL_MS, 4000));
+    const follow = {
+      provider: this.provider,
+      fromBlock: config.DEPLOY_BLOCK,
+      confirmations: config.CHAIN_CONFIRMATIONS,
+      pollIntervalMs: config.CHAIN_POLL_INTERVAL_MS,
+      maxStalenessMs: config.MIRROR_MAX_STALENESS_SECONDS * 1000,
+    };
+    this.statusMirror = new StatusMirror({ ...follow, registry: config.STATUS_REGISTRY, chainId: config.CHAIN_ID });
+    this.trustMirror = new TrustMirror({ ...follow, registry: config.TRUST_REGISTRY });
+    this.context = {
+      chainId: config.CHAIN_ID,
+      statusRegistry: getAddress(config.STATUS_REGISTRY),
+      resolver: createDidResolver({ chainId: config.CHAIN_ID, rpcUrl: config.CHAIN_RPC_URL, didRegistry: config.DID_REGISTRY }),
+      blocks: new BlockTimeIndex(this.provider),
+      status: this.statusMirror,
+      trust: this.trustMirror,
+      catalog,
+      now,
+      clockSkewSeconds: config.CLOCK_SKEW_SECONDS,
+    };
+  }
+
+  /** The pipeline's inputs. */
+  verificationContext(): VerificationContext {
+    return this.context;
+  }
+
+  /**
+   * Checks the configuration against the chain (chain id, code at each registry address), then syncs both
+   * mirrors and keeps them following. Throws with a clear message when the chain is not the configured one.
+   */
+  async start(): Promise<void> {
+    const network = await this.provider.send('eth_chainId', []).catch((error: unknown) => {
+      throw new Error(`the chain at CHAIN_RPC_URL cannot be reached`, { cause: error });
+    });
+    if (BigInt(network as string) !== BigInt(this.config.CHAIN_ID)) {
+      throw new Error(`CHAIN_ID is ${this.config.CHAIN_ID} but the chain at CHAIN_RPC_URL has id ${BigInt(network as string)}`);
+    }
+    for (const key of ['DID_REGISTRY', 'TRUST_REGISTRY', 'STATUS_REGISTRY'] as const) {
+      if ((await this.provider.getCode(this.config[key])) === '0x') throw new Error(`${key} ${this.config[key]} holds no contract on this chain`);
+    }
+    await Promise.all([this.statusMirror.start(), this.trustMirror.start()]);
+  }
+
+  /** Nest calls this on shutdown (signals included: configureApp enables shutdown hooks). */
+  onApplicationShutdown(): void {
+    this.stop();
+  }
+
+  /** Stops following the chain; idempotent. */
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.statusMirror.stop();
+    this.trustMirror.stop();
+    this.provider.destroy();
+  }
+}

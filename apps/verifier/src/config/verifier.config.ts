@@ -1,0 +1,68 @@
+import type { JSONSchemaType } from 'ajv';
+import { loadConfig } from '../../../common/src/config/load-config.js';
+
+/**
+ * The verifier's settings, read from the environment and validated at boot. Its only inputs are
+ * presentations and the chain: there is deliberately no issuer URL here.
+ */
+export interface VerifierConfig {
+  VERIFIER_HOST: string;
+  VERIFIER_PORT: number;
+  DATABASE_URL?: string;
+  VERIFIER_SQLITE_PATH: string;
+  CHAIN_RPC_URL: string;
+  CHAIN_ID: number;
+  DID_REGISTRY: string;
+  TRUST_REGISTRY: string;
+  STATUS_REGISTRY: string;
+  DEPLOY_BLOCK: number;
+  CHAIN_CONFIRMATIONS: number;
+  CHAIN_POLL_INTERVAL_MS: number;
+  MIRROR_MAX_STALENESS_SECONDS: number;
+  VERIFIER_DOMAIN: string;
+  CHALLENGE_TTL_SECONDS: number;
+  CLOCK_SKEW_SECONDS: number;
+  VERIFIER_BODY_LIMIT: string;
+}
+
+const address = { type: 'string', pattern: '^0x[0-9a-fA-F]{40}$' } as const;
+
+/** JSON Schema of {@link VerifierConfig}: each setting with its description and default. */
+export const VERIFIER_CONFIG_SCHEMA: JSONSchemaType<VerifierConfig> = {
+  type: 'object',
+  required: ['CHAIN_RPC_URL', 'CHAIN_ID', 'DID_REGISTRY', 'TRUST_REGISTRY', 'STATUS_REGISTRY'],
+  properties: {
+    VERIFIER_HOST: { type: 'string', default: '127.0.0.1', description: 'Interface to listen on.' },
+    VERIFIER_PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 3002, description: 'HTTP port (0: any free port).' },
+    DATABASE_URL: { type: 'string', nullable: true, pattern: '^postgres(ql)?://', description: 'PostgreSQL URL; the SQLite file is used when unset.' },
+    VERIFIER_SQLITE_PATH: { type: 'string', default: '.govcred/verifier.sqlite', description: 'SQLite file of presentation requests.' },
+    CHAIN_RPC_URL: { type: 'string', pattern: '^(https?|wss?)://', description: 'JSON-RPC endpoint of the chain.' },
+    CHAIN_ID: { type: 'integer', minimum: 1, description: 'EIP-155 chain id; DIDs and status entries must name it.' },
+    DID_REGISTRY: { ...address, description: 'ERC-1056 EthereumDIDRegistry address.' },
+    TRUST_REGISTRY: { ...address, description: 'TrustRegistry address.' },
+    STATUS_REGISTRY: { ...address, description: 'StatusRegistry address.' },
+    DEPLOY_BLOCK: { type: 'integer', minimum: 0, default: 0, description: 'Block the registries were deployed in: the mirrors scan logs from here.' },
+    CHAIN_CONFIRMATIONS: { type: 'integer', minimum: 0, maximum: 1000, default: 0, description: 'Blocks to wait before trusting a log.' },
+    CHAIN_POLL_INTERVAL_MS: { type: 'integer', minimum: 50, maximum: 600000, default: 1000, description: 'How often the mirrors follow new blocks.' },
+    MIRROR_MAX_STALENESS_SECONDS: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 86400,
+      default: 60,
+      description: 'After this long without reaching the chain, status and accreditation answers become unknown.',
+    },
+    VERIFIER_DOMAIN: { type: 'string', minLength: 1, maxLength: 255, default: 'verifier.govcred.localhost', description: 'Domain presentations must be addressed to (VP `aud`).' },
+    CHALLENGE_TTL_SECONDS: { type: 'integer', minimum: 10, maximum: 86400, default: 300, description: 'Lifetime of a presentation request challenge.' },
+    CLOCK_SKEW_SECONDS: { type: 'integer', minimum: 0, maximum: 3600, default: 60, description: 'Tolerated clock difference for validity periods.' },
+    VERIFIER_BODY_LIMIT: { type: 'string', pattern: '^[0-9]+(b|kb|mb)$', default: '256kb', description: 'Largest request body accepted.' },
+  },
+  additionalProperties: false,
+};
+
+/** Reads and validates the verifier's settings; throws naming every problem. */
+export function loadVerifierConfig(env: Record<string, string | undefined> = process.env): VerifierConfig {
+  return loadConfig(VERIFIER_CONFIG_SCHEMA, env);
+}
+
+/** Injection token of the settings. */
+export const VERIFIER_CONFIG = Symbol('VERIFIER_CONFIG');

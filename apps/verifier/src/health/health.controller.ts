@@ -1,0 +1,22 @@
+import { Controller, Get } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ChainState } from '../chain/chain-state.js';
+
+/** Liveness and how far the chain mirrors have followed. */
+@ApiTags('health')
+@Controller('health')
+export class HealthController {
+  constructor(private readonly chain: ChainState) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Liveness, and the last block each chain mirror has synced' })
+  @ApiOkResponse({ description: '`{status, chainId, statusMirror: {syncedBlock, lists}, trustMirror: {syncedBlock}}`' })
+  health() {
+    return {
+      status: 'ok',
+      chainId: this.chain.config.CHAIN_ID,
+      statusMirror: { syncedBlock: this.chain.statusMirror.syncedBlock, lists: this.chain.statusMirror.listCount },
+      trustMirror: { syncedBlock: this.chain.trustMirror.syncedBlock },
+    };
+  }
+}

@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { PresentationRequestEntity } from './entities/presentation-request.entity.js';
+import { PresentationRequestsController } from './presentation-requests.controller.js';
+import { PresentationRequestsService } from './presentation-requests.service.js';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([PresentationRequestEntity])],
+  controllers: [PresentationRequestsController],
+  providers: [PresentationRequestsService],
+  exports: [PresentationRequestsService],
+})
+export class PresentationRequestsModule {}

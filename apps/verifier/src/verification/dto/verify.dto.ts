@@ -1,0 +1,71 @@
+import { PROBLEM_CODES } from '../../../../../libs/credentials/src/index.js';
+
+/** A credential or presentation: a compact JWT, or an object carrying it in `proof.jwt` (Veramo's form). */
+const JWT_OR_ENVELOPE = {
+  oneOf: [
+    { type: 'string', minLength: 1 },
+    { type: 'object', required: ['proof'], properties: { proof: { type: 'object', required: ['jwt'], properties: { jwt: { type: 'string' } } } } },
+  ],
+} as const;
+
+/** Body of `POST /presentations/verify` (W3C VC-API shape). */
+export interface VerifyPresentationBody {
+  verifiablePresentation: unknown;
+  options: { challenge: string; domain: string };
+}
+
+export const VERIFY_PRESENTATION_SCHEMA = {
+  type: 'object',
+  required: ['verifiablePresentation', 'options'],
+  properties: {
+    verifiablePresentation: { ...JWT_OR_ENVELOPE, description: 'The VP-JWT signed by the holder.' },
+    options: {
+      type: 'object',
+      required: ['challenge', 'domain'],
+      properties: {
+        challenge: { type: 'string', minLength: 1, maxLength: 200, description: 'The challenge of a presentation request.' },
+        domain: { type: 'string', minLength: 1, maxLength: 255, description: 'The domain of that request.' },
+      },
+    },
+  },
+} as const;
+
+/** Body of `POST /credentials/verify`. */
+export interface VerifyCredentialBody {
+  verifiableCredential: unknown;
+}
+
+export const VERIFY_CREDENTIAL_SCHEMA = {
+  type: 'object',
+  required: ['verifiableCredential'],
+  properties: { verifiableCredential: { ...JWT_OR_ENVELOPE, description: 'The VC-JWT signed by its issuer.' } },
+} as const;
+
+/** OpenAPI schema of every verification answer. */
+export const VERIFICATION_RESULT_SCHEMA = {
+  type: 'object',
+  required: ['verified', 'checks', 'problems'],
+  properties: {
+    verified: { type: 'boolean', description: 'True only when every check passed.' },
+    checks: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          check: { type: 'string' },
+          status: { type: 'string', enum: ['passed', 'failed', 'skipped'] },
+          path: { type: 'string' },
+        },
+      },
+    },
+    problems: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: { code: { type: 'string', enum: [...PROBLEM_CODES] }, message: { type: 'string' }, path: { type: 'string' } },
+      },
+    },
+    holder: { type: 'string' },
+    credentials: { type: 'array', items: { type: 'object' }, description: 'What each credential whose signature held says.' },
+  },
+} as const;

@@ -1,0 +1,67 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  verifyCredential,
+  verifyPresentation,
+  type PresentationQuery,
+  type ProblemCode,
+  type VerificationResult,
+} from '../../../../libs/credentials/src/index.js';
+import { ChainState } from '../chain/chain-state.js';
+import { VERIFIER_CONFIG, type VerifierConfig } from '../config/verifier.config.js';
+import { PresentationRequestsService } from '../presentation-requests/presentation-requests.service.js';
+import type { VerifyPresentationBody } from './dto/verify.dto.js';
+
+/** Adds a problem to a result, marking `check` failed. */
+function addProblem(result: VerificationResult, check: 'challenge' | 'domain', code: ProblemCode, message: string, path: string): void {
+  const entry = result.checks.find((c) => c.check === check);
+  if (entry) entry.status = 'failed';
+  else result.checks.push({ check, status: 'failed', path });
+  result.problems.push({ code, message, path });
+  result.verified = false;
+}
+
+const CHALLENGE_MESSAGES = {
+  challenge_unknown: 'the challenge was not issued by this verifier',
+  challenge_expired: 'the challenge has expired',
+  challenge_replayed: 'the challenge was already used by another presentation',
+} as const;
+
+/** Verification at the service edge: the pipeline from libs, plus the challenge store. */
+@Injectable()
+export class VerificationService {
+  constructor(
+    private readonly chain: ChainState,
+    private readonly requests: PresentationRequestsService,
+    @Inject(VERIFIER_CONFIG) private readonly config: VerifierConfig,
+  ) {}
+
+  verifyCredential(credential: unknown): Promise<VerificationResult> {
+    return verifyCredential(credential, this.chain.verificationContext());
+  }
+
+  /**
+   * Verifies a presentation against the request its challenge belongs to. The challenge is consumed only by
+   * a presentation whose holder signature held and that answers this very challenge, so nobody can burn a
+   * holder's challenge with garbage; the result is stored with it for `GET /presentation-requests/:id`.
+   */
+  async verifyPresentation(body: VerifyPresentationBody): Promise<VerificationResult> {
+    const { challenge, domain } = body.options;
+    const state = await this.requests.lookup(challenge);
+    const query = state.request ? (JSON.parse(state.request.query) as PresentationQuery) : undefined;
+    const result = await verifyPresentation(body.verifiablePresentation, { challenge, domain, ...(query ? { query } : {}) }, this.chain.verificationContext());
+
+    const expectedDomain = state.request?.domain ?? this.config.VERIFIER_DOMAIN;
+    if (domain !== expectedDomain) addProblem(result, 'domain', 'domain_mismatch', `this verifier's domain is ${expectedDomain}`, 'options.domain');
+    if (!state.ok) {
+      addProblem(result, 'challenge', state.code, CHALLENGE_MESSAGES[state.code], 'options.challenge');
+      return result;
+    }
+    const answersChallenge = result.checks.some((c) => c.check === 'presentation_signature' && c.status === 'passed') &&
+      result.checks.some((c) => c.check === 'challenge' && c.status === 'passed');
+    if (answersChallenge && !(await this.requests.consume(state.request.id, result))) {
+      // Another presentation (perhaps on another replica) used the challenge between lookup and now.
+      addProblem(result, 'challenge', 'challenge_replayed', CHALLENGE_MESSAGES.challenge_replayed, 'options.challenge');
+    }
+    return result;
+  }
+}

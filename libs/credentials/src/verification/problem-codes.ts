@@ -1,0 +1,53 @@
+/**
+ * Stable codes of verification problems. A verifier answers `{verified, checks, problems}` and every
+ * problem names one of these codes; clients (banks, employers, other departments) may switch on them, so a
+ * code is never renamed or reused for another meaning. Each hostile input has its own code.
+ */
+export const PROBLEM_CODES = [
+  // Shape of what was presented
+  'jwt_malformed',
+  'alg_not_allowed',
+  'presentation_malformed',
+  'credential_malformed',
+  // Signatures and keys
+  'did_unresolvable',
+  'presentation_signature_invalid',
+  'credential_signature_invalid',
+  // Freshness and binding of a presentation
+  'challenge_mismatch',
+  'challenge_unknown',
+  'challenge_expired',
+  'challenge_replayed',
+  'domain_mismatch',
+  'presentation_expired',
+  'presentation_not_yet_valid',
+  'holder_mismatch',
+  // Validity period of a credential
+  'credential_expired',
+  'credential_not_yet_valid',
+  // Schema (the catalog)
+  'schema_unknown',
+  'claims_invalid',
+  // Status lists (the status mirror)
+  'status_invalid',
+  'credential_revoked',
+  'credential_suspended',
+  'status_unknown',
+  // Accreditation (the trust mirror)
+  'issuer_not_accredited',
+  'issuer_not_accredited_for_type',
+  'accreditation_not_in_force',
+  'accreditation_unknown',
+  // What a presentation request asked for
+  'requested_credential_missing',
+  'requested_claim_missing',
+  'issuer_not_trusted',
+] as const;
+
+/** One stable verification problem code. */
+export type ProblemCode = (typeof PROBLEM_CODES)[number];
+
+/** Whether `value` is one of {@link PROBLEM_CODES}. */
+export function isProblemCode(value: unknown): value is ProblemCode {
+  return typeof value === 'string' && (PROBLEM_CODES as readonly string[]).includes(value);
+}

@@ -1,0 +1,105 @@
+import type { Resolvable } from 'did-resolver';
+import type { AccreditationAnswer } from '../chain/trust-mirror.js';
+import type { EntryStatus } from '../chain/status-mirror.js';
+import type { StatusPurpose } from '../chain/status-codec.js';
+import type { ProblemCode } from './problem-codes.js';
+
+/** The checks a verification runs, in order. */
+export type CheckName =
+  | 'presentation_format'
+  | 'presentation_signature'
+  | 'challenge'
+  | 'domain'
+  | 'presentation_validity_period'
+  | 'credential_format'
+  | 'credential_signature'
+  | 'holder_binding'
+  | 'validity_period'
+  | 'schema'
+  | 'status'
+  | 'accreditation'
+  | 'request';
+
+/** Outcome of one check. `skipped` when an earlier failure made it meaningless (e.g. a forged signature). */
+export interface CheckResult {
+  check: CheckName;
+  status: 'passed' | 'failed' | 'skipped';
+  /** Where in the input the check applies, e.g. `verifiableCredential[1]`; absent for the whole input. */
+  path?: string;
+}
+
+/** Why a verification did not pass: a stable code, a message for people, where in the input. */
+export interface Problem {
+  code: ProblemCode;
+  message: string;
+  path: string;
+}
+
+/** What a verified credential says, for the relying party (present only for credentials whose signature held). */
+export interface VerifiedCredentialSummary {
+  path: string;
+  id?: string;
+  type: string;
+  issuer: string;
+  subject: string;
+  issuanceDate: string;
+  expirationDate?: string;
+  claims: Record<string, unknown>;
+}
+
+/** The answer of every verification: never thrown, always returned. */
+export interface VerificationResult {
+  /** True only when every check passed. */
+  verified: boolean;
+  checks: CheckResult[];
+  problems: Problem[];
+  /** The holder DID a presentation was signed by (when its signature held). */
+  holder?: string;
+  credentials: VerifiedCredentialSummary[];
+}
+
+/** The catalog, as the pipeline needs it (implemented by libs/credentials/src/catalog). */
+export interface CredentialCatalogView {
+  /** The type name a `credentialSchema` reference (id + digest) designates; undefined when unknown. */
+  typeOfSchema(ref: unknown): string | undefined;
+  /** Validates claims (without `id`) against the type's schema. */
+  validateClaims(
+    type: string,
+    claims: Record<string, unknown>,
+  ): { ok: true } | { ok: false; errors: Array<{ path: string; code?: string; message: string }> };
+}
+
+/** Where credential status comes from: a {@link StatusMirror}, answering from memory. */
+export interface StatusSource {
+  lookup(identity: string, listId: bigint | number, index: number): EntryStatus;
+  purposeOf(identity: string, listId: bigint | number): StatusPurpose | undefined;
+}
+
+/** Where accreditation comes from: a {@link TrustMirror}, answering from memory. */
+export interface TrustSource {
+  accreditationAt(issuer: string, typeName: string, at: number): AccreditationAnswer;
+}
+
+/** Turns a time into the chain block in force then (see {@link BlockTimeIndex}). */
+export interface BlockClock {
+  blockAt(unixSeconds: number): Promise<number>;
+}
+
+/** Everything the pipeline relies on, passed in: it reads no environment and holds no state. */
+export interface VerificationContext {
+  /** EIP-155 chain id of the configured chain: DIDs and status entries must name it. */
+  chainId: number;
+  /** The configured StatusRegistry: status entries must name it. */
+  statusRegistry: string;
+  /** DID resolver for did:ethr on the configured chain (supports `?versionId=`). */
+  resolver: Resolvable;
+  /** Maps an issuance time to the block whose issuer keys apply. */
+  blocks: BlockClock;
+  status: StatusSource;
+  trust: TrustSource;
+  catalog: CredentialCatalogView;
+  /** Current time. */
+  now: () => Date;
+  /** Tolerated clock difference for validity periods, seconds. */
+  clockSkewSeconds: number;
+}

@@ -1,0 +1,90 @@
+/** Starts a real verifier over HTTP for a test file: its own fixture, its own SQLite file, port 0. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadVerifierConfig, type VerifierConfig } from '../../apps/verifier/src/config/verifier.config.js';
+import { startVerifier, type RunningVerifier, type VerifierOverrides } from '../../apps/verifier/src/start-verifier.js';
+import type { Fixture } from './chain.js';
+
+/** The verifier's settings for a fixture, built through the same validation as main.ts. */
+export function verifierConfigFor(fixture: Fixture, env: Record<string, string> = {}): VerifierConfig {
+  const dir = mkdtempSync(path.join(tmpdir(), 'govcred-verifier-'));
+  return loadVerifierConfig({
+    VERIFIER_PORT: '0',
+    VERIFIER_SQLITE_PATH: path.join(dir, 'verifier.sqlite'),
+    CHAIN_RPC_URL: process.env.GOVCRED_TEST_RPC_URL,
+    CHAIN_ID: String(fixture.chainId),
+    DID_REGISTRY: fixture.didRegistry,
+    TRUST_REGISTRY: fixture.trustRegistry,
+    STATUS_REGISTRY: fixture.statusRegistry,
+    DEPLOY_BLOCK: String(fixture.deployBlock),
+    CHAIN_POLL_INTERVAL_MS: '100',
+    VERIFIER_DOMAIN: 'bank.example',
+    ...env,
+  });
+}
+
+export async function startTestVerifier(fixture: Fixture, env: Record<string, string> = {}, overrides: VerifierOverrides = {}): Promise<RunningVerifier> {
+  return startVerifier(verifierConfigFor(fixture, env), { logger: ['error', 'warn'], ...overrides });
+}
+
+/** An HTTP answer: status and parsed JSON body. */
+export interface Reply<T = Record<string, unknown>> {
+  status: number;
+  body: T;
+}
+
+/** POSTs JSON (or a raw string, sent as is) and parses the answer. */
+export async function post<T = Record<string, unknown>>(url: string, body: unknown): Promise<Reply<T>> {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as T };
+}
+
+export async function get<T = Record<string, unknown>>(url: string): Promise<Reply<T>> {
+  const response = await fetch(url);
+  return { status: response.status, body: (await response.json()) as T };
+}
+
+/** Waits until both chain mirrors of the verifier have synced `block` (they follow the chain on their own). */
+export async function waitForMirrors(verifier: RunningVerifier, block: number, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const { body } = await get<{ statusMirror: { syncedBlock: number }; trustMirror: { syncedBlock: number } }>(`${verifier.url}/health`);
+    if (body.statusMirror.syncedBlock >= block && body.trustMirror.syncedBlock >= block) return;
+    if (Date.now() > deadline) throw new Error(`mirrors did not reach block ${block}: ${JSON.stringify(body)}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * How far the test chain's clock runs ahead of this machine's, in ms (other test files may move it forward
+ * with evm_setNextBlockTimestamp). A verifier whose clock is shifted by it judges validity periods in chain time.
+ */
+export async function chainClockOffsetMs(provider: { getBlock(tag: 'latest'): Promise<{ timestamp: number } | null> }): Promise<number> {
+  const block = await provider.getBlock('latest');
+  return Math.max(0, block!.timestamp * 1000 - Date.now());
+}
+
+/** Creates a presentation request and returns it. */
+export async function createRequest(
+  verifierUrl: string,
+  credentials: Array<{ type: string; claims?: string[]; issuers?: string[] }>,
+): Promise<{ id: string; challenge: string; domain: string; expiresAt: string }> {
+  const reply = await post<{ id: string; challenge: string; domain: string; expiresAt: string }>(`${verifierUrl}/presentation-requests`, {
+    query: { credentials },
+  });
+  if (reply.status !== 201) throw new Error(`presentation request failed: ${reply.status} ${JSON.stringify(reply.body)}`);
+  return reply.body;
+}
+
+/** The body of a verification answer. */
+export interface ResultBody {
+  verified: boolean;
+  checks: Array<{ check: string; status: string; path?: string }>;
+  problems: Array<{ code: string; message: string; path: string }>;
+  credentials: Array<{ type: string; claims: Record<string, unknown> }>;
+}
