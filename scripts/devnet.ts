@@ -2,10 +2,11 @@
  * `npm start`: the whole local system on embedded defaults. Ctrl-C stops everything it started.
  *
  * Settings (environment): GOVCRED_HOME (.govcred), GOVCRED_CHAIN_HOST (127.0.0.1), GOVCRED_CHAIN_PORT (8545),
- * GOVCRED_GOVERNANCE_KEY (the chain's first unlocked account when unset).
+ * GOVCRED_ISSUER_PORT (3001), GOVCRED_VERIFIER_PORT (3002), GOVCRED_GOVERNANCE_KEY (the chain's first unlocked
+ * account when unset).
  */
 import path from 'node:path';
-import { startDevnet } from './lib/devnet.js';
+import { startSystem } from './lib/system.js';
 
 function port(value: string | undefined, fallback: number): number {
   const n = Number(value ?? fallback);
@@ -16,13 +17,17 @@ function port(value: string | undefined, fallback: number): number {
 const log = (line: string) => console.log(`[govcred] ${line}`);
 
 async function main(): Promise<void> {
-  const devnet = await startDevnet({
+  const system = await startSystem({
     home: path.resolve(process.env.GOVCRED_HOME ?? '.govcred'),
     chainHost: process.env.GOVCRED_CHAIN_HOST ?? '127.0.0.1',
     chainPort: port(process.env.GOVCRED_CHAIN_PORT, 8545),
+    issuerPort: port(process.env.GOVCRED_ISSUER_PORT, 3001),
+    verifierPort: port(process.env.GOVCRED_VERIFIER_PORT, 3002),
     governanceKey: process.env.GOVCRED_GOVERNANCE_KEY,
     log,
   });
+  const { devnet } = system;
+  for (const service of system.services) log(`${service.name}: ${service.url}  (API docs: ${service.url}/docs)`);
   log('ready. Press Ctrl-C to stop.');
 
   let stopping = false;
@@ -30,19 +35,23 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log(`${signal}: stopping …`);
-    await devnet.stop();
+    await system.stop();
     log('stopped.');
     process.exit(0);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  // A chain this run started that dies takes the system down with it.
-  devnet.chain?.process.once('exit', (code) => {
-    if (!stopping) {
-      log(`the chain exited (code ${code}); stopping.`);
-      process.exit(1);
-    }
-  });
+  // A chain or service this run started that dies takes the system down with it.
+  for (const [name, child] of [
+    ['chain', devnet.chain?.process] as const,
+    ...system.services.map((s) => [s.name, s.process] as const),
+  ]) {
+    child?.once('exit', (code) => {
+      if (stopping) return;
+      log(`${name} exited (code ${code}); stopping.`);
+      void shutdown('exit');
+    });
+  }
 }
 
 main().catch((error: unknown) => {

@@ -27,9 +27,9 @@ export function ethrDidAddress(did: string, chainId: number | bigint): string | 
 }
 
 /**
- * A DID resolver for did:ethr on the configured chain's ERC-1056 registry. Supports `?versionTime=` and
- * `?versionId=` (ethr-did-resolver), so a credential can be checked against the issuer's keys as they were
- * when it was issued.
+ * A DID resolver for did:ethr on the configured chain's ERC-1056 registry. Supports `?versionId=<block>`
+ * (ethr-did-resolver ignores `?versionTime=`): with {@link BlockTimeIndex} a credential is checked against the
+ * issuer's keys as they were when it was issued.
  */
 export function createDidResolver(chain: Pick<ChainConfig, 'chainId' | 'rpcUrl' | 'didRegistry'>): Resolvable {
   return new Resolver(
