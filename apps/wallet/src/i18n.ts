@@ -39,6 +39,9 @@ type Messages = Record<WalletErrorCode, string> & {
   passphraseRepeat: string;
   passphraseMismatch: string;
   pinPrompt: string;
+  wholeCredential: string;
+  missing: string;
+  expiresAt: string;
 };
 
 const en: Messages = {
@@ -90,6 +93,9 @@ const en: Messages = {
   passphraseRepeat: 'Repeat the passphrase: ',
   passphraseMismatch: 'The passphrases differ.',
   pinPrompt: 'Transaction code (PIN) from the issuer: ',
+  wholeCredential: 'Each credential is shared whole, with all of its contents.',
+  missing: 'missing',
+  expiresAt: 'Request expires',
 };
 
 const zh: Messages = {
@@ -141,6 +147,9 @@ const zh: Messages = {
   passphraseRepeat: '请再次输入口令：',
   passphraseMismatch: '两次输入的口令不一致。',
   pinPrompt: '签发方提供的交易码（PIN）：',
+  wholeCredential: '每份凭证将完整出示，包括其全部内容。',
+  missing: '缺少',
+  expiresAt: '请求有效期至',
 };
 
 /** The wallet's messages in `lang`. */

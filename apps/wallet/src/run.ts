@@ -3,6 +3,7 @@ import { createContext, type WalletIO } from './context.js';
 import { WALLET_ERROR_CODES, WalletError } from './errors.js';
 import { messages, pickLang } from './i18n.js';
 import * as manage from './commands/manage.js';
+import { present } from './commands/present.js';
 
 const HELP = `govcred wallet — a citizen's wallet for government credentials
 
@@ -12,6 +13,8 @@ usage: wallet <command> [options]
   restore <file> [--force]     restore a backup
   list                         your credentials, with status read from the chain
   show <number|id>             one credential in full
+  present <request URL> [--yes]
+                               answer a verifier's presentation request (asks for your consent)
 
 options:
   --lang zh-CN|en              language (default: from LANG)
@@ -66,6 +69,9 @@ export async function runWallet(argv: string[], io: WalletIO): Promise<number> {
       case 'show':
         await manage.show(ctx, arg, values.json);
         break;
+      case 'present':
+        // Exit 3: presented, but the verifier did not accept it.
+        return (await present(ctx, arg, values.yes)) ? 0 : 3;
       default:
         throw new WalletError('usage', `unknown command "${command}"`);
     }
