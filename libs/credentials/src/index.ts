@@ -15,3 +15,4 @@ export * from './format/status-entry.js';
 export * from './format/credential.js';
 export * from './chain/revert.js';
 export * from './catalog/index.js';
+export * from './oid4vci/index.js';
