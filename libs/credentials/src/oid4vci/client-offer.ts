@@ -1,6 +1,5 @@
-import { Oauth2Error, clientAuthenticationAnonymous, preAuthorizedCodeGrantIdentifier } from '@openid4vc/oauth2';
+import { clientAuthenticationAnonymous, preAuthorizedCodeGrantIdentifier } from '@openid4vc/oauth2';
 import { Openid4vciClient, type CredentialOfferObject, type IssuerMetadataResult } from '@openid4vc/openid4vci';
-import { ValidationError } from '@openid4vc/utils';
 import { GovcredError } from '../errors.js';
 import { allowInsecureLibraryUrls, causedBy, checkIssuerUrl, generateRandom, hashCallback } from './library.js';
 import { OID4VCI_FORMAT, OID4VCI_PROOF_ALG, type Oid4vciDisplay } from './metadata.js';
@@ -106,10 +105,9 @@ export async function resolveOffer(text: string, network: Oid4vciClientNetwork =
   };
 }
 
-/** A library or network error as a typed client error: unreachable wins, protocol/validation failures get `fallback`. */
-export function clientError(error: unknown, fallback: 'offer_invalid' | 'issuer_response_invalid' | 'credential_rejected' | 'offer_rejected', message: string): GovcredError {
+/** A library or network error as a typed client error: unreachable if the network failed, else `fallback`. */
+export function clientError(error: unknown, fallback: 'offer_invalid' | 'issuer_response_invalid', message: string): GovcredError {
   if (error instanceof GovcredError) return error;
   if (causedBy(error, UnreachableError)) return new GovcredError('service_unreachable', 'the issuer could not be reached', undefined, { cause: error });
-  if (error instanceof Oauth2Error || error instanceof ValidationError || error instanceof TypeError) return new GovcredError(fallback, message, undefined, { cause: error });
-  return new GovcredError('issuer_response_invalid', message, undefined, { cause: error });
+  return new GovcredError(fallback, message, undefined, { cause: error });
 }
