@@ -1,6 +1,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { ES256KSigner, createJWS } from 'did-jwt';
-import { createVerifiableCredentialJwt } from 'did-jwt-vc';
+import { createVerifiableCredentialJwt, type CredentialPayload } from 'did-jwt-vc';
 import { Wallet, getBytes } from 'ethers';
 import {
   buildCredential,
@@ -74,7 +74,8 @@ export function agencyIssue(agency: Wallet, statusRegistry: string, chainId = 31
       issuanceDate: new Date(),
       expirationDate: getCredentialType(type)?.expirationDate?.(claims),
     });
-    return createVerifiableCredentialJwt(credential, { did, signer, alg: 'ES256K' });
+    // VCDM allows a list of status entries (govcred has two); did-jwt-vc's type declares a single one.
+    return createVerifiableCredentialJwt(credential as unknown as CredentialPayload, { did, signer, alg: 'ES256K' });
   };
 }
 
