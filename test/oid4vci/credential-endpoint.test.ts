@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { ES256KSigner, createJWS } from 'did-jwt';
+import { ES256KSigner, createJWS, type JWTHeader } from 'did-jwt';
 import { Wallet, getBytes } from 'ethers';
 import {
   GovcredError,
@@ -88,7 +88,7 @@ describe('bad key proofs', () => {
   const iat = () => Math.floor(now.getTime() / 1000);
   const other = Wallet.createRandom();
   it.each<[string, string, (n: string) => Promise<string> | string]>([
-    ['signed by a key that is not the kid DID’s', 'invalid_proof', (n) => createJWS({ aud: issuer, iat: iat(), nonce: n }, ES256KSigner(getBytes(other.privateKey)), header)],
+    ['signed by a key that is not the kid DID’s', 'invalid_proof', (n) => createJWS({ aud: issuer, iat: iat(), nonce: n }, ES256KSigner(getBytes(other.privateKey)), header as unknown as Partial<JWTHeader>)],
     ['alg none, no signature', 'invalid_proof', (n) => `${b64({ ...header, alg: 'none' })}.${b64({ aud: issuer, iat: iat(), nonce: n })}.`],
     ['alg none with a signature', 'invalid_proof', async (n) => `${b64({ ...header, alg: 'none' })}.${b64({ aud: issuer, iat: iat(), nonce: n })}.${(await sign({ aud: issuer, iat: iat(), nonce: n })).split('.')[2]}`],
     [
