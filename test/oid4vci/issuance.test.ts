@@ -9,6 +9,7 @@ import {
   listCredentialTypes,
   receiveCredential,
   resolveOffer,
+  type Oid4vciStore,
 } from '../../libs/credentials/src/index.js';
 import { deployFixture, fundedWallet, rotateOwner, type Fixture } from '../support/chain.js';
 import { freePort } from '../support/free-port.js';
@@ -22,7 +23,7 @@ let now: Date;
 const store = new MemoryOid4vciStore();
 
 /** The agency's issuer: one configuration per catalog type, its names in both languages, a clock the test moves. */
-function addIssuer(id: string, agency = Wallet.createRandom()): Oid4vciIssuerService {
+function addIssuer(id: string, agency = Wallet.createRandom(), issuerStore: Oid4vciStore = store): Oid4vciIssuerService {
   const service = new Oid4vciIssuerService({
     credentialIssuer: server.issuerUrl(id),
     display: [
@@ -30,7 +31,7 @@ function addIssuer(id: string, agency = Wallet.createRandom()): Oid4vciIssuerSer
       { name: 'Nanjing Public Security Bureau', locale: 'en' },
     ],
     configurations: Object.fromEntries(TYPES.map((type) => [`${type}_jwt`, { type }])),
-    store,
+    store: issuerStore,
     resolver: createDidResolver({ chainId: f.chainId, rpcUrl: process.env.GOVCRED_TEST_RPC_URL!, didRegistry: f.didRegistry }),
     clock: () => now,
     allowHttp: true,
@@ -143,6 +144,36 @@ test('a proof by a key that no longer controls the holder DID is refused with in
   await rotateOwner(f.didRegistry, key, key.address, Wallet.createRandom().address);
   const { offerUri } = await service.createOffer({ configurationId: 'NationalIdCredential_jwt', context: { claims: CLAIMS.NationalIdCredential } });
   await expectFailure(receiveCredential({ offer: offerUri, holderDid: holder.did, signProofJwt: holder.sign, allowHttp: true }), 'credential_rejected', 'invalid_proof');
+});
+
+test('told invalid_nonce, the wallet fetches a fresh nonce and retries once with the same token', async () => {
+  /** A store that has forgotten the first nonce it is asked about (as after a restart without persistence). */
+  class ForgetfulStore extends MemoryOid4vciStore {
+    forgotten = 0;
+    override async consumeNonce(nonce: string, credentialIssuer: string, at: Date): Promise<boolean> {
+      if (this.forgotten++ === 0) return false;
+      return super.consumeNonce(nonce, credentialIssuer, at);
+    }
+  }
+  const forgetful = new ForgetfulStore();
+  const service = addIssuer('psb-forgetful', Wallet.createRandom(), forgetful);
+  const holder = didJwtHolder();
+  const { offerUri } = await service.createOffer({ configurationId: 'NationalIdCredential_jwt', context: { claims: CLAIMS.NationalIdCredential } });
+  server.requests.length = 0;
+  const received = await receiveCredential({ offer: offerUri, holderDid: holder.did, signProofJwt: holder.sign, allowHttp: true });
+  expect(received.type).toBe('NationalIdCredential');
+  const calls = server.requests.filter((r) => r.startsWith('POST'));
+  expect(calls.map((r) => r.split('/').pop())).toEqual(['token', 'nonce', 'credential', 'nonce', 'credential']);
+
+  // A second refusal is the end: the wallet does not loop.
+  const stubborn = new (class extends MemoryOid4vciStore {
+    override async consumeNonce(): Promise<boolean> {
+      return false;
+    }
+  })();
+  const other = addIssuer('psb-stubborn', Wallet.createRandom(), stubborn);
+  const second = await other.createOffer({ configurationId: 'NationalIdCredential_jwt', context: { claims: CLAIMS.NationalIdCredential } });
+  await expectFailure(receiveCredential({ offer: second.offerUri, holderDid: holder.did, signProofJwt: holder.sign, allowHttp: true }), 'credential_rejected', 'invalid_nonce');
 });
 
 test('an unreachable issuer is reported as such', async () => {

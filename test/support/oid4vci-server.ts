@@ -15,6 +15,8 @@ export interface HostedIssuer {
  */
 export class Oid4vciTestServer {
   readonly issuers = new Map<string, HostedIssuer>();
+  /** `METHOD path` of every request, in order. */
+  readonly requests: string[] = [];
   private readonly server = http.createServer((req, res) => void this.route(req, res));
   baseUrl = '';
 
@@ -37,6 +39,7 @@ export class Oid4vciTestServer {
   private async route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     try {
       const path = new URL(req.url ?? '/', this.baseUrl).pathname;
+      this.requests.push(`${req.method} ${path}`);
       const wellKnown = /^\/\.well-known\/(openid-credential-issuer|oauth-authorization-server)\/oid4vci\/([^/]+)$/.exec(path);
       const endpoint = /^\/oid4vci\/([^/]+)\/(token|nonce|credential)$/.exec(path);
       const hosted = this.issuers.get((wellKnown?.[2] ?? endpoint?.[1]) as string);

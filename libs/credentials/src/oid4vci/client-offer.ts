@@ -1,7 +1,7 @@
 import { clientAuthenticationAnonymous, preAuthorizedCodeGrantIdentifier } from '@openid4vc/oauth2';
 import { Openid4vciClient, type CredentialOfferObject, type IssuerMetadataResult } from '@openid4vc/openid4vci';
 import { GovcredError } from '../errors.js';
-import { allowInsecureLibraryUrls, causedBy, checkIssuerUrl, generateRandom, hashCallback } from './library.js';
+import { allowInsecureLibraryUrls, causedBy, checkEndpointUrl, checkIssuerUrl, generateRandom, hashCallback } from './library.js';
 import { OID4VCI_FORMAT, OID4VCI_PROOF_ALG, type Oid4vciDisplay } from './metadata.js';
 
 /** Network settings of the wallet side. */
@@ -86,6 +86,15 @@ export async function resolveOffer(text: string, network: Oid4vciClientNetwork =
     issuerMetadata = await client.resolveIssuerMetadata(offer.credential_issuer);
   } catch (error) {
     throw clientError(error, 'issuer_response_invalid', 'the issuer metadata could not be read');
+  }
+  // With http allowed anywhere in the process the library accepts http endpoints: hold this caller to its own choice.
+  const endpoints = [
+    issuerMetadata.credentialIssuer.credential_endpoint,
+    issuerMetadata.credentialIssuer.nonce_endpoint,
+    ...issuerMetadata.authorizationServers.map((server) => server.token_endpoint),
+  ];
+  if (endpoints.some((url) => url !== undefined && !checkEndpointUrl(url, network.allowHttp ?? false))) {
+    throw new GovcredError('issuer_response_invalid', 'the issuer metadata names endpoints that are not https URLs');
   }
   const configuration = issuerMetadata.knownCredentialConfigurations[configurationId];
   if (!configuration || configuration.format !== OID4VCI_FORMAT) throw new GovcredError('offer_invalid', `the offered credential is not a ${OID4VCI_FORMAT} credential of this issuer`);

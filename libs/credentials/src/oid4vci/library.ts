@@ -46,6 +46,16 @@ export function checkIssuerUrl(url: string, allowHttp: boolean): boolean {
   return parsed.protocol === 'https:' || (allowHttp && parsed.protocol === 'http:');
 }
 
+/** Whether `url` is an https URL (or http when `allowHttp`): endpoints taken from an issuer's metadata. */
+export function checkEndpointUrl(url: string, allowHttp: boolean): boolean {
+  try {
+    const { protocol } = new URL(url);
+    return protocol === 'https:' || (allowHttp && protocol === 'http:');
+  } catch {
+    return false;
+  }
+}
+
 /** Whether `error` or one of its causes is a `type` (the library wraps errors in its own, keeping `cause`). */
 export function causedBy(error: unknown, type: abstract new (...args: never[]) => Error): boolean {
   let e: unknown = error;
