@@ -19,6 +19,20 @@ export const ERROR_CODES = {
   status_index_out_of_range: 400,
   status_list_unknown: 404,
   revocation_is_final: 409,
+  // OID4VCI client (the wallet side of credential issuance; the issuer side answers with OID4VCI's own
+  // error responses, see oid4vci/http.ts). The status says whose fault it is, should one be relayed over HTTP.
+  /** The offer text is not a credential offer this wallet can take (junk, no pre-authorized code, not https). */
+  offer_invalid: 400,
+  /** The issuer refused the offer: used, expired, unknown, or a wrong / missing transaction code. */
+  offer_rejected: 400,
+  /** The offer needs a transaction code (PIN) and none was given. */
+  tx_code_required: 400,
+  /** The issuer refused the credential request (proof, nonce, token or policy). */
+  credential_rejected: 400,
+  /** The issuer could not be reached (network error or timeout). */
+  service_unreachable: 503,
+  /** The issuer answered with something that breaks the protocol or govcred's format. */
+  issuer_response_invalid: 502,
   internal_error: 500,
 } as const;
 

@@ -18,3 +18,4 @@ export * from './chain/trust-mirror.js';
 export * from './chain/block-at-time.js';
 export * from './verification/index.js';
 export * from './catalog/index.js';
+export * from './oid4vci/index.js';

@@ -1,0 +1,122 @@
+import { clientAuthenticationAnonymous, preAuthorizedCodeGrantIdentifier } from '@openid4vc/oauth2';
+import { Openid4vciClient, type CredentialOfferObject, type IssuerMetadataResult } from '@openid4vc/openid4vci';
+import { GovcredError } from '../errors.js';
+import { allowInsecureLibraryUrls, causedBy, checkEndpointUrl, checkIssuerUrl, generateRandom, hashCallback } from './library.js';
+import { OID4VCI_FORMAT, OID4VCI_PROOF_ALG, type Oid4vciDisplay } from './metadata.js';
+
+/** Network settings of the wallet side. */
+export interface Oid4vciClientNetwork {
+  /** @default globalThis.fetch */
+  fetch?: typeof fetch;
+  /** Per HTTP request. @default 10000 */
+  timeoutMs?: number;
+  /** Accept plain-http issuers (a local devnet only). @default false */
+  allowHttp?: boolean;
+}
+
+/** A display entry of a credential configuration (its name in one language). */
+export interface Oid4vciCredentialDisplay extends Oid4vciDisplay {
+  description?: string;
+}
+
+/** A credential offer, resolved with its issuer's metadata: enough to ask the citizen before receiving. */
+export interface ResolvedOffer {
+  credentialIssuer: string;
+  configurationId: string;
+  /** The credential's type (the last of `credential_definition.type`), e.g. `EducationCredential`. */
+  type: string;
+  /** The issuer's names (the agency), as its metadata gives them. */
+  issuerDisplay: Oid4vciDisplay[];
+  /** The credential's names. */
+  credentialDisplay: Oid4vciCredentialDisplay[];
+  /** Present when the offer needs a transaction code (PIN). */
+  txCode?: { length?: number; inputMode?: 'numeric' | 'text'; description?: string };
+  /** @internal the library's objects, for {@link receiveCredential}. */
+  offer: CredentialOfferObject;
+  /** @internal */
+  issuerMetadata: IssuerMetadataResult;
+}
+
+/** Marks a network failure inside the library's wrapping errors. */
+export class UnreachableError extends Error {
+  constructor(url: string, options: { cause: unknown }) {
+    super(`could not reach ${url}`, options);
+    this.name = 'UnreachableError';
+  }
+}
+
+/** The library client with govcred's callbacks; `signJwt` is the holder's (only the proof is signed). */
+export function libraryClient(network: Oid4vciClientNetwork, signJwt: ConstructorParameters<typeof Openid4vciClient>[0]['callbacks']['signJwt']): Openid4vciClient {
+  if (network.allowHttp) allowInsecureLibraryUrls();
+  const base = network.fetch ?? globalThis.fetch;
+  const timeoutMs = network.timeoutMs ?? 10_000;
+  const fetchWithTimeout: typeof fetch = async (input, init) => {
+    try {
+      return await base(input, { ...init, redirect: 'error', signal: AbortSignal.timeout(timeoutMs) });
+    } catch (cause) {
+      throw new UnreachableError(String(input instanceof Request ? input.url : input), { cause });
+    }
+  };
+  return new Openid4vciClient({ callbacks: { fetch: fetchWithTimeout, hash: hashCallback, generateRandom, signJwt, clientAuthentication: clientAuthenticationAnonymous() } });
+}
+
+/**
+ * Reads a credential offer (OID4VCI 1.0 §4.1: `openid-credential-offer://?credential_offer=…` or
+ * `…?credential_offer_uri=…`, as text from a QR code or link) and fetches the issuer's metadata.
+ * @throws GovcredError `offer_invalid`, `service_unreachable` or `issuer_response_invalid`.
+ */
+export async function resolveOffer(text: string, network: Oid4vciClientNetwork = {}): Promise<ResolvedOffer> {
+  const client = libraryClient(network, () => {
+    throw new Error('nothing is signed while resolving an offer');
+  });
+  let offer: CredentialOfferObject;
+  try {
+    offer = await client.resolveCredentialOffer(String(text).trim());
+  } catch (error) {
+    throw clientError(error, 'offer_invalid', 'this is not a credential offer');
+  }
+  if (!checkIssuerUrl(offer.credential_issuer, network.allowHttp ?? false)) throw new GovcredError('offer_invalid', 'the offer names an issuer that is not an https URL');
+  const grant = offer.grants?.[preAuthorizedCodeGrantIdentifier];
+  if (!grant) throw new GovcredError('offer_invalid', 'the offer has no pre-authorized code');
+  if (offer.credential_configuration_ids.length !== 1) throw new GovcredError('offer_invalid', 'the offer must name exactly one credential');
+  const configurationId = offer.credential_configuration_ids[0];
+
+  let issuerMetadata: IssuerMetadataResult;
+  try {
+    issuerMetadata = await client.resolveIssuerMetadata(offer.credential_issuer);
+  } catch (error) {
+    throw clientError(error, 'issuer_response_invalid', 'the issuer metadata could not be read');
+  }
+  // With http allowed anywhere in the process the library accepts http endpoints: hold this caller to its own choice.
+  const endpoints = [
+    issuerMetadata.credentialIssuer.credential_endpoint,
+    issuerMetadata.credentialIssuer.nonce_endpoint,
+    ...issuerMetadata.authorizationServers.map((server) => server.token_endpoint),
+  ];
+  if (endpoints.some((url) => url !== undefined && !checkEndpointUrl(url, network.allowHttp ?? false))) {
+    throw new GovcredError('issuer_response_invalid', 'the issuer metadata names endpoints that are not https URLs');
+  }
+  const configuration = issuerMetadata.knownCredentialConfigurations[configurationId];
+  if (!configuration || configuration.format !== OID4VCI_FORMAT) throw new GovcredError('offer_invalid', `the offered credential is not a ${OID4VCI_FORMAT} credential of this issuer`);
+  const algs = configuration.proof_types_supported?.jwt?.proof_signing_alg_values_supported;
+  if (algs && !algs.includes(OID4VCI_PROOF_ALG)) throw new GovcredError('offer_invalid', `the issuer does not accept ${OID4VCI_PROOF_ALG} key proofs`);
+  const types = (configuration as { credential_definition: { type: string[] } }).credential_definition.type;
+  const metadata = (configuration as { credential_metadata?: { display?: Oid4vciCredentialDisplay[] } }).credential_metadata;
+  return {
+    credentialIssuer: offer.credential_issuer,
+    configurationId,
+    type: types[types.length - 1],
+    issuerDisplay: (issuerMetadata.credentialIssuer.display ?? []).flatMap((d) => (d.name ? [{ name: d.name, locale: d.locale ?? '' }] : [])),
+    credentialDisplay: (metadata?.display ?? []).map(({ name, locale, description }) => ({ name, locale: locale ?? '', ...(description ? { description } : {}) })),
+    ...(grant.tx_code ? { txCode: { length: grant.tx_code.length, inputMode: grant.tx_code.input_mode, description: grant.tx_code.description } } : {}),
+    offer,
+    issuerMetadata,
+  };
+}
+
+/** A library or network error as a typed client error: unreachable if the network failed, else `fallback`. */
+export function clientError(error: unknown, fallback: 'offer_invalid' | 'issuer_response_invalid', message: string): GovcredError {
+  if (error instanceof GovcredError) return error;
+  if (causedBy(error, UnreachableError)) return new GovcredError('service_unreachable', 'the issuer could not be reached', undefined, { cause: error });
+  return new GovcredError(fallback, message, undefined, { cause: error });
+}

@@ -1,0 +1,133 @@
+import { Oauth2ClientErrorResponseError, type JwtSigner } from '@openid4vc/oauth2';
+import { Openid4vciRetrieveCredentialsError, type IssuerMetadataResult, type Openid4vciClient } from '@openid4vc/openid4vci';
+import { decodeJWT } from 'did-jwt';
+import { GovcredError } from '../errors.js';
+import { clientError, libraryClient, resolveOffer, type Oid4vciClientNetwork, type ResolvedOffer } from './client-offer.js';
+import { OID4VCI_PROOF_ALG } from './metadata.js';
+import { recoverSecp256k1Jwk, secp256k1Jwk } from './secp256k1-jwk.js';
+
+/** Signs the holder's key proof: returns the compact JWS of exactly this header and payload (e.g. the wallet's `Holder.signJwt`). */
+export type SignProofJwt = (header: Record<string, unknown>, payload: Record<string, unknown>) => Promise<string>;
+
+/** What the wallet gives to receive a credential. */
+export interface ReceiveCredentialOptions extends Oid4vciClientNetwork {
+  /** The offer as scanned or pasted, or one already read with {@link resolveOffer}. */
+  offer: string | ResolvedOffer;
+  /** The transaction code (PIN), when the offer needs one. */
+  txCode?: string;
+  /** The holder's did:ethr: the credential's subject. */
+  holderDid: string;
+  /** Fragment of the holder's key in its DID document. @default 'controller' */
+  keyFragment?: string;
+  signProofJwt: SignProofJwt;
+  clock?: () => Date;
+}
+
+/** A received credential, with what the wallet shows about it. */
+export interface ReceivedCredential {
+  /** The VC-JWT. */
+  credential: string;
+  configurationId: string;
+  type: string;
+  credentialIssuer: string;
+  issuerDisplay: ResolvedOffer['issuerDisplay'];
+  credentialDisplay: ResolvedOffer['credentialDisplay'];
+}
+
+/**
+ * Runs the wallet side of the pre-authorized code flow (OID4VCI 1.0 §3.5): offer → metadata → token (with the
+ * transaction code) → nonce → key proof signed by the holder's DID key → credential, all through
+ * @openid4vc/openid4vci's client. Retries once with a fresh nonce on `invalid_nonce` (§8.3.1.2). Checks that
+ * the credential is a JWT VC of the offered type about the holder.
+ * @throws GovcredError `offer_invalid`, `tx_code_required`, `offer_rejected` (used, expired, wrong PIN),
+ * `credential_rejected`, `service_unreachable` or `issuer_response_invalid`; `details.error` carries the
+ * issuer's OAuth error code when it gave one.
+ */
+export async function receiveCredential(options: ReceiveCredentialOptions): Promise<ReceivedCredential> {
+  const resolved = typeof options.offer === 'string' ? await resolveOffer(options.offer, options) : options.offer;
+  if (resolved.txCode && !options.txCode) throw new GovcredError('tx_code_required', 'this offer needs the transaction code the agency gave you');
+  const didUrl = `${options.holderDid}#${options.keyFragment ?? 'controller'}`;
+  const client = libraryClient(options, async (_signer, { header, payload }) => {
+    const jwt = await options.signProofJwt(header, payload);
+    return { jwt, signerJwk: holderJwk(options.holderDid, jwt) };
+  });
+  const clock = options.clock ?? (() => new Date());
+  const { issuerMetadata, offer, configurationId } = resolved;
+
+  let accessToken: string;
+  try {
+    const { accessTokenResponse } = await client.retrievePreAuthorizedCodeAccessTokenFromOffer({ credentialOffer: offer, issuerMetadata, txCode: options.txCode });
+    accessToken = accessTokenResponse.access_token;
+  } catch (error) {
+    if (error instanceof Oauth2ClientErrorResponseError && ['invalid_grant', 'invalid_request'].includes(error.errorResponse.error)) {
+      throw new GovcredError('offer_rejected', 'the issuer refused the offer', oauthDetails(error.errorResponse, error.response.status), { cause: error });
+    }
+    throw clientError(error, 'issuer_response_invalid', 'the issuer did not grant an access token');
+  }
+
+  const signer: JwtSigner = { method: 'did', didUrl, alg: OID4VCI_PROOF_ALG };
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const credential = await requestCredential(client, issuerMetadata, configurationId, accessToken, signer, clock());
+      checkCredential(credential, resolved.type, options.holderDid);
+      return {
+        credential,
+        configurationId,
+        type: resolved.type,
+        credentialIssuer: resolved.credentialIssuer,
+        issuerDisplay: resolved.issuerDisplay,
+        credentialDisplay: resolved.credentialDisplay,
+      };
+    } catch (error) {
+      if (!(error instanceof Openid4vciRetrieveCredentialsError)) throw clientError(error, 'issuer_response_invalid', 'the credential could not be obtained');
+      if (error.response.credentialResponseResult) throw new GovcredError('issuer_response_invalid', 'the credential response is malformed', undefined, { cause: error });
+      const body = error.response.credentialErrorResponseResult?.data ?? { error: error.response.wwwAuthenticate?.[0]?.error ?? 'unknown_error' };
+      if (body.error === 'invalid_nonce' && attempt === 1) continue;
+      throw new GovcredError('credential_rejected', 'the issuer refused the credential request', oauthDetails(body, error.response.response.status), { cause: error });
+    }
+  }
+}
+
+async function requestCredential(
+  client: Openid4vciClient,
+  issuerMetadata: IssuerMetadataResult,
+  credentialConfigurationId: string,
+  accessToken: string,
+  signer: JwtSigner,
+  issuedAt: Date,
+): Promise<string> {
+  const { c_nonce } = await client.requestNonce({ issuerMetadata });
+  const { jwt } = await client.createCredentialRequestJwtProof({ issuerMetadata, credentialConfigurationId, signer, nonce: c_nonce, issuedAt });
+  const { credentialResponse } = await client.retrieveCredentials({ issuerMetadata, accessToken, credentialConfigurationId, proofs: { jwt: [jwt] } });
+  const first = credentialResponse.credentials?.[0] ?? credentialResponse.credential;
+  const credential = typeof first === 'object' && first !== null && 'credential' in first ? first.credential : first;
+  if (typeof credential !== 'string') throw new GovcredError('issuer_response_invalid', 'the issuer did not return a JWT credential');
+  return credential;
+}
+
+/** The credential must be a VC-JWT of the offered type whose subject is the holder: what the wallet asked for. */
+function checkCredential(credential: string, type: string, holderDid: string): void {
+  let payload: Record<string, unknown>;
+  try {
+    payload = decodeJWT(credential).payload as Record<string, unknown>;
+  } catch (cause) {
+    throw new GovcredError('issuer_response_invalid', 'the credential is not a JWT', undefined, { cause });
+  }
+  const vc = payload.vc as { type?: unknown; credentialSubject?: { id?: unknown } } | undefined;
+  const subject = payload.sub ?? vc?.credentialSubject?.id;
+  if (!Array.isArray(vc?.type) || !vc.type.includes(type) || subject !== holderDid) {
+    throw new GovcredError('issuer_response_invalid', 'the credential is not the one offered to this holder', { type, holderDid });
+  }
+}
+
+/** The holder key's JWK for the library (used only with key attestations): from a public-key DID, or recovered. */
+function holderJwk(holderDid: string, jwt: string) {
+  const id = holderDid.split(':').pop() ?? '';
+  const jwk = /^0x[0-9a-fA-F]{66}$/.test(id) ? secp256k1Jwk(id) : /^0x[0-9a-fA-F]{40}$/.test(id) ? recoverSecp256k1Jwk(jwt, id) : undefined;
+  if (!jwk) throw new GovcredError('invalid_request', 'the holder DID must be a did:ethr of the signing key');
+  return jwk;
+}
+
+function oauthDetails(body: { error: string; error_description?: string }, status: number): Record<string, unknown> {
+  return { error: body.error, ...(body.error_description ? { description: body.error_description } : {}), status };
+}
