@@ -40,6 +40,8 @@ type Messages = Record<WalletErrorCode, string> & {
   passphraseMismatch: string;
   pinPrompt: string;
   wholeCredential: string;
+  receivedCredential: string;
+  from: string;
   missing: string;
   expiresAt: string;
 };
@@ -94,6 +96,8 @@ const en: Messages = {
   passphraseMismatch: 'The passphrases differ.',
   pinPrompt: 'Transaction code (PIN) from the issuer: ',
   wholeCredential: 'Each credential is shared whole, with all of its contents.',
+  receivedCredential: 'Received and stored',
+  from: 'from',
   missing: 'missing',
   expiresAt: 'Request expires',
 };
@@ -148,6 +152,8 @@ const zh: Messages = {
   passphraseMismatch: '两次输入的口令不一致。',
   pinPrompt: '签发方提供的交易码（PIN）：',
   wholeCredential: '每份凭证将完整出示，包括其全部内容。',
+  receivedCredential: '已领取并保存',
+  from: '签发方',
   missing: '缺少',
   expiresAt: '请求有效期至',
 };

@@ -4,6 +4,7 @@ import { WALLET_ERROR_CODES, WalletError } from './errors.js';
 import { messages, pickLang } from './i18n.js';
 import * as manage from './commands/manage.js';
 import { present } from './commands/present.js';
+import { receive } from './commands/receive.js';
 
 const HELP = `govcred wallet — a citizen's wallet for government credentials
 
@@ -11,6 +12,7 @@ usage: wallet <command> [options]
   init                         create your key, DID and encrypted wallet
   backup <file>                write an encrypted backup
   restore <file> [--force]     restore a backup
+  receive <offer> [--pin CODE]  receive a credential from an agency (OID4VCI offer link or QR text)
   list                         your credentials, with status read from the chain
   show <number|id>             one credential in full
   present <request URL> [--yes]
@@ -62,6 +64,9 @@ export async function runWallet(argv: string[], io: WalletIO): Promise<number> {
         break;
       case 'restore':
         await manage.restore(ctx, arg, values.force);
+        break;
+      case 'receive':
+        await receive(ctx, arg, values.pin);
         break;
       case 'list':
         await manage.list(ctx, values.json);
