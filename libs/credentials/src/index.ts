@@ -13,3 +13,4 @@ export * from './chain/trust-registry.js';
 export * from './did/resolver.js';
 export * from './format/status-entry.js';
 export * from './format/credential.js';
+export * from './catalog/index.js';

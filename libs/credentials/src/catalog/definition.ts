@@ -1,0 +1,47 @@
+/** Codes of claim problems; stable, so issuer and verifier can map them to HTTP bodies and UI messages. */
+export type ClaimErrorCode =
+  /** A required claim is absent (JSON Schema `required`). */
+  | 'claim_missing'
+  /** A claim has the wrong type, format, pattern, range or enum value. */
+  | 'claim_invalid'
+  /** A claim the type does not define (JSON Schema `additionalProperties: false`). */
+  | 'claim_not_allowed'
+  /** A 公民身份号码 with a plausible shape that fails GB 11643-1999 (birth date, check digit). */
+  | 'citizen_id_invalid'
+  /** Claims that are each well-formed but contradict each other (e.g. gender vs. the ID number). */
+  | 'claim_inconsistent';
+
+/** One problem with a set of claims. */
+export interface ClaimError {
+  /** JSON Pointer (RFC 6901) into the claims, e.g. `/citizenIdNumber` or `/coOwners/0/share`; `''` is the whole object. */
+  path: string;
+  code: ClaimErrorCode;
+  /** English, for logs and developers; UIs translate `code` instead. */
+  message: string;
+}
+
+/** Human-readable names of a type and its fields in one language. */
+export interface CredentialTypeLabels {
+  name: string;
+  description: string;
+  /** Keyed by claim name; nested claims use dots, e.g. `coOwners.share`. */
+  fields: Record<string, string>;
+}
+
+/**
+ * One credential type of the catalog. Issuer and verifier share these definitions, so a claim set accepted
+ * at issuance is accepted at verification by exactly the same rules.
+ */
+export interface CredentialTypeDefinition {
+  /** VC type name, e.g. `NationalIdCredential` (also the TrustRegistry accreditation name). */
+  type: string;
+  /** Schema version; change it whenever `schema` changes (the schema digest in issued credentials pins it). */
+  version: string;
+  /** JSON Schema (draft 2020-12) of `credentialSubject` without `id`. */
+  schema: Record<string, unknown>;
+  labels: Record<'zh-CN' | 'en', CredentialTypeLabels>;
+  /** Expiration derived from the claims, if the type has one. */
+  expirationDate?(claims: Record<string, unknown>): Date | undefined;
+  /** Checks JSON Schema cannot express (ID check digit, birth date/gender agree with the ID number). */
+  semanticCheck?(claims: Record<string, unknown>): ClaimError[];
+}
