@@ -197,7 +197,7 @@ describe('storage', () => {
     const ds = new DataSource({ type: 'better-sqlite3', database: h.config.ISSUER_SQLITE_PATH, entities: Entities, migrations, migrationsRun: false });
     await ds.initialize();
     const store = new PrivateKeyStore(ds, new SecretBox(h.config.ISSUER_KMS_SECRET));
-    const keys = await store.listKeys({});
+    const keys = await store.listKeys();
     expect(keys.length).toBeGreaterThanOrEqual(3);
     const secrets = await Promise.all(keys.map((k) => store.getKey({ alias: k.alias })));
     await ds.destroy();

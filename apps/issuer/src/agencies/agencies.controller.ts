@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagg
 import { AdminGuard } from '../auth/admin.guard.js';
 import { ApiKeyGuard, CurrentAgency } from '../auth/api-key.guard.js';
 import { bodyValidator } from '../http/validate-body.js';
-import { AgenciesService, agencyView, type CreatedAgency } from './agencies.service.js';
+import { AgenciesService, agencyView, type CreatedAgency, type RotatedKey } from './agencies.service.js';
 import { CREATE_AGENCY_SCHEMA, CreateAgencyDto, type AgencyView } from './dto/create-agency.dto.js';
 import type { Agency } from './entities/agency.entity.js';
 
@@ -44,7 +44,7 @@ export class AgenciesAdminController {
   @Post(':id/rotate-key')
   @HttpCode(200)
   @ApiOperation({ summary: 'Rotate the agency key (ERC-1056 changeOwner); the DID stays the same' })
-  rotateKey(@Param('id') id: string): Promise<{ did: string; keyAddress: string; previousKeyAddress: string; txHash: string }> {
+  rotateKey(@Param('id') id: string): Promise<RotatedKey> {
     return this.agencies.rotateKey(id);
   }
 

@@ -36,6 +36,16 @@ export function agencyView(a: Agency): AgencyView {
   };
 }
 
+/** What a key rotation answers. */
+export interface RotatedKey {
+  did: string;
+  keyAddress: string;
+  previousKeyAddress: string;
+  txHash: string;
+  /** Block time of the rotation: credentials issued from then on are signed with the new key. */
+  keyActiveFrom: string;
+}
+
 /** Agencies: creation (identity, lists, accreditation), lookup, key rotation. */
 @Injectable()
 export class AgenciesService {
@@ -79,6 +89,8 @@ export class AgenciesService {
       identityAddress: address,
       keyId: key.kid,
       keyAddress: address,
+      previousKeyId: null,
+      keyActiveFrom: null,
       pendingKeyId: null,
       pendingKeyAddress: null,
       credentialTypes: input.credentialTypes,
@@ -109,11 +121,19 @@ export class AgenciesService {
     return agency;
   }
 
-  /** The key to sign with now: waits for a rotation of this agency in progress. */
+  /**
+   * The agency with `keyId` set to the key to sign with now: waits for a rotation in progress, and keeps the
+   * previous key until the rotation's block time has been reached on this machine's clock, so every credential
+   * verifies against the DID document as of its issuance time.
+   */
   async signingKey(agencyId: string): Promise<Agency> {
     const rotation = this.rotations.get(agencyId);
     if (rotation) await rotation.catch(() => undefined);
-    return this.get(agencyId);
+    const agency = await this.get(agencyId);
+    if (agency.previousKeyId && agency.keyActiveFrom && Date.now() < Date.parse(agency.keyActiveFrom)) {
+      return { ...agency, keyId: agency.previousKeyId };
+    }
+    return agency;
   }
 
   /** Replaces the API key; the old one stops working at once. */
@@ -130,9 +150,9 @@ export class AgenciesService {
   /**
    * Rotates the agency key through ERC-1056: a new KMS key becomes the identity's owner (changeOwner signed by
    * the current key). The DID stays; credentials signed before keep verifying against the DID document as of
-   * their issuance (`?versionTime=`); later ones are signed with the new key.
+   * their issuance (the block in force at their issuance time, `?versionId=`); later ones are signed with the new key.
    */
-  rotateKey(id: string): Promise<{ did: string; keyAddress: string; previousKeyAddress: string; txHash: string }> {
+  rotateKey(id: string): Promise<RotatedKey> {
     const work = (async () => {
       const initial = await this.get(id);
       return this.chain.withAccount(initial.identityAddress, async () => {
@@ -140,14 +160,17 @@ export class AgenciesService {
         const { key, address } = await this.db.exclusive(() => this.veramo.createKey());
         await this.db.write((m) => m.getRepository(Agency).update({ id }, { pendingKeyId: key.kid, pendingKeyAddress: address }));
         let txHash: string;
+        let activeFrom: Date;
         try {
-          txHash = (await this.chain.changeOwner(agency.identityAddress, agency.keyId, agency.keyAddress, address)).hash;
+          const receipt = await this.chain.changeOwner(agency.identityAddress, agency.keyId, agency.keyAddress, address);
+          txHash = receipt.hash;
+          activeFrom = new Date((await this.chain.provider.getBlock(receipt.blockNumber))!.timestamp * 1000);
         } catch (error) {
           throw this.chain.toError(error, 'key rotation');
         }
-        await this.promote(agency, key.kid, address, txHash);
+        await this.promote(agency, key.kid, address, txHash, activeFrom);
         await this.chain.ensureGas(address).catch(() => undefined);
-        return { did: agency.did, keyAddress: address, previousKeyAddress: agency.keyAddress, txHash };
+        return { did: agency.did, keyAddress: address, previousKeyAddress: agency.keyAddress, txHash, keyActiveFrom: activeFrom.toISOString() };
       });
     })();
     this.rotations.set(id, work);
@@ -170,18 +193,22 @@ export class AgenciesService {
       throw this.chain.toError(error, 'identityOwner');
     }
     if (getAddress(owner) === getAddress(agency.pendingKeyAddress)) {
-      await this.promote(agency, agency.pendingKeyId, agency.pendingKeyAddress, null);
+      // The block time of that changeOwner is not known here; "now" errs on the safe side for new signatures.
+      await this.promote(agency, agency.pendingKeyId, agency.pendingKeyAddress, null, new Date());
     } else {
       await this.db.write((m) => m.getRepository(Agency).update({ id: agency.id }, { pendingKeyId: null, pendingKeyAddress: null }));
     }
     return this.get(agency.id);
   }
 
-  private async promote(agency: Agency, keyId: string, keyAddress: string, txHash: string | null): Promise<void> {
+  private async promote(agency: Agency, keyId: string, keyAddress: string, txHash: string | null, activeFrom: Date): Promise<void> {
     const key = await this.veramo.agent.keyManagerGet({ kid: keyId });
     await this.db.exclusive(() => this.veramo.attachKey(agency.did, key));
     await this.db.write(async (m) => {
-      await m.getRepository(Agency).update({ id: agency.id }, { keyId, keyAddress, pendingKeyId: null, pendingKeyAddress: null });
+      await m.getRepository(Agency).update(
+        { id: agency.id },
+        { keyId, keyAddress, previousKeyId: agency.keyId, keyActiveFrom: activeFrom.toISOString(), pendingKeyId: null, pendingKeyAddress: null },
+      );
       await this.audit.append(m, {
         actor: 'admin',
         agencyId: agency.id,

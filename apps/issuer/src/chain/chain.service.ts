@@ -153,7 +153,9 @@ export class ChainService implements OnModuleDestroy {
    */
   async accredit(identity: string, types: string[]): Promise<{ submitted: boolean; transactions: Array<UnsignedTransaction & { hash?: string }> }> {
     const latest = await this.bounded('getBlock', this.provider.getBlock('latest'));
-    const validFrom = BigInt(latest!.timestamp);
+    // The earlier of chain time and this machine's time: credentials issued right after must fall inside the
+    // period whichever clock a verifier uses (a chain's clock can run ahead, e.g. a Hardhat chain under load).
+    const validFrom = BigInt(Math.min(latest!.timestamp, Math.floor(Date.now() / 1000)));
     const iface = new Interface(TRUST_REGISTRY_ABI);
     const transactions = types.map((type) => ({
       to: this.chain.trustRegistry,

@@ -31,6 +31,18 @@ export class Agency {
   @Column('varchar', { length: 42 })
   keyAddress!: string;
 
+  /**
+   * Key replaced by the last rotation. Until `keyActiveFrom` it still signs: a credential must be signed by
+   * the key that owns the identity at its issuance time, and the chain's clock (block time of changeOwner)
+   * may run ahead of this machine's.
+   */
+  @Column('varchar', { length: 200, nullable: true })
+  previousKeyId!: string | null;
+
+  /** Block time of the changeOwner that made `keyId` the owner (ISO); null for the first key. */
+  @Column('varchar', { length: 30, nullable: true })
+  keyActiveFrom!: string | null;
+
   /** A rotation that was sent to the chain but not yet confirmed here (recovered at the next chain write). */
   @Column('varchar', { length: 200, nullable: true })
   pendingKeyId!: string | null;

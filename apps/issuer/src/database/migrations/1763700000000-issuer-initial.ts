@@ -23,6 +23,8 @@ export class IssuerInitial1763700000000 implements MigrationInterface {
           str('identityAddress', 42),
           str('keyId', 200),
           str('keyAddress', 42),
+          str('previousKeyId', 200, true),
+          str('keyActiveFrom', 30, true),
           str('pendingKeyId', 200, true),
           str('pendingKeyAddress', 42, true),
           text('credentialTypes'),
