@@ -43,7 +43,7 @@ test('with the chain stopped a revocation is accepted, stays pending, and is anc
   // Issuing needs no chain, so it goes on.
   const offline = await agency.client.post('/credentials/issue', issueRequest('PropertyCredential', holderDid(9)));
   expect(offline.status).toBe(201);
-  const changes = [];
+  const changes: string[] = [];
   for (const c of issued) {
     const res = await agency.client.post('/credentials/status', { credentialId: c.id, action: 'revoke' });
     expect(res.status).toBe(202);
