@@ -6,6 +6,7 @@ import { CatalogController } from './catalog/catalog.controller.js';
 import { ISSUER_CONFIG, type IssuerConfig } from './config/issuer.config.js';
 import { CredentialsModule } from './credentials/credentials.module.js';
 import { DatabaseModule } from './database/database.module.js';
+import { Oid4vciModule } from './oid4vci/oid4vci.module.js';
 import { StatusModule } from './status/status.module.js';
 
 /** Makes the validated settings injectable everywhere. */
@@ -32,6 +33,7 @@ export class IssuerModule {
         StatusModule,
         BulkModule,
         CredentialsModule,
+        Oid4vciModule,
       ],
       controllers: [CatalogController],
     };

@@ -4,6 +4,7 @@ import { configureApp } from '../../common/src/http/configure-app.js';
 import { API_KEY_HEADER } from './auth/api-key.guard.js';
 import type { IssuerConfig } from './config/issuer.config.js';
 import { IssuerModule } from './app.module.js';
+import { Oid4vciService } from './oid4vci/oid4vci.service.js';
 
 /** A running issuer. */
 export interface RunningIssuer {
@@ -28,8 +29,10 @@ signed credential until the agency deletes the results or BULK_RESULT_TTL_MS pas
  */
 export async function startIssuer(config: IssuerConfig, port = config.ISSUER_PORT, host = config.ISSUER_HOST): Promise<RunningIssuer> {
   const app = await NestFactory.create(IssuerModule.forConfig(config), { bodyParser: false, logger: ['error', 'warn'] });
-  configureApp(app, { title: 'govcred issuer', description: DESCRIPTION, version: '0.1.0', bodyLimit: config.ISSUER_BODY_LIMIT, apiKeyHeader: API_KEY_HEADER });
+  configureApp(app, { title: 'govcred issuer', description: DESCRIPTION, version: '0.1.0', bodyLimit: config.ISSUER_BODY_LIMIT, apiKeyHeader: API_KEY_HEADER, formBodies: true });
   await app.listen(port, host);
   const address = app.getHttpServer().address() as { port: number };
-  return { app, url: `http://${host}:${address.port}`, close: () => app.close() };
+  const url = `http://${host}:${address.port}`;
+  if (!config.ISSUER_PUBLIC_URL) app.get(Oid4vciService).setBaseUrl(url);
+  return { app, url, close: () => app.close() };
 }

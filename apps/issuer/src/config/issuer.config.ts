@@ -5,6 +5,8 @@ import { loadConfig } from '../../../common/src/config/load-config.js';
 export interface IssuerConfig {
   ISSUER_PORT: number;
   ISSUER_HOST: string;
+  /** URL wallets reach this service at (OID4VCI Credential Issuer identifiers); http://HOST:PORT when unset. */
+  ISSUER_PUBLIC_URL?: string;
   /** PostgreSQL URL; when unset the embedded SQLite file is used. */
   DATABASE_URL?: string;
   ISSUER_SQLITE_PATH: string;
@@ -44,6 +46,7 @@ export const ISSUER_CONFIG_SCHEMA: JSONSchemaType<IssuerConfig> = {
   properties: {
     ISSUER_PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 3100, description: 'HTTP port' },
     ISSUER_HOST: { type: 'string', default: '127.0.0.1', description: 'HTTP bind address' },
+    ISSUER_PUBLIC_URL: { type: 'string', nullable: true, pattern: '^https?://[^/]+(/.*)?$', description: 'public base URL for wallets' },
     DATABASE_URL: { type: 'string', nullable: true, pattern: '^postgres(ql)?://', description: 'PostgreSQL URL' },
     ISSUER_SQLITE_PATH: { type: 'string', default: '.govcred/issuer.sqlite', description: 'SQLite file' },
     ISSUER_KMS_SECRET: { type: 'string', pattern: '^[0-9a-fA-F]{64}$', description: '32-byte hex key-encryption secret' },
