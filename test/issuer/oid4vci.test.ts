@@ -79,5 +79,5 @@ test('each agency is its own Credential Issuer, with its names in its metadata',
     body: new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:pre-authorized_code', 'pre-authorized_code': code }),
   });
   expect(response.status).toBe(400);
-  expect((await response.json()).error).toBe('invalid_grant');
+  expect(((await response.json()) as { error: string }).error).toBe('invalid_grant');
 });
