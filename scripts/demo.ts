@@ -5,10 +5,10 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { repoRoot } from './lib/paths.js';
+import { freePort } from './lib/processes.js';
 import { SAMPLE_CLAIMS } from './lib/sample-claims.js';
 import { startSystem, type LocalSystem } from './lib/system.js';
 
@@ -25,16 +25,6 @@ function say(title: string, text?: string): void {
   if (text) console.log(`   ${text}`);
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Runs the real wallet program, as a citizen would; its output is shown indented. */
 function wallet(...args: string[]): Promise<{ code: number; out: string }> {

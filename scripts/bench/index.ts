@@ -3,24 +3,14 @@
  * measured in the same run. Prints tables and writes bench-results/*.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { createProvider } from '../../libs/credentials/src/index.js';
 import { startChainNode } from '../lib/chain-node.js';
 import { repoRoot } from '../lib/paths.js';
+import { freePort } from '../lib/processes.js';
 import { formatGasTable, runGasBench } from './gas.js';
 import { runMirrorBench } from './mirror.js';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const log = (line: string) => console.log(`[bench] ${line}`);
 

@@ -3,6 +3,7 @@ import { createWriteStream } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { repoRoot } from './paths.js';
+import { supervise } from './processes.js';
 
 /** A local Hardhat chain running as a child process. */
 export interface ChainNode {
@@ -52,20 +53,12 @@ export async function startChainNode(options: {
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
   }
-  let exited = false;
-  child.once('exit', () => (exited = true));
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (exited) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-      setTimeout(() => child.kill('SIGKILL'), 3000).unref();
-    });
+  const { exited, stop } = supervise(child, 3000);
 
   const rpcUrl = `http://${hostname}:${options.port}`;
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   while (Date.now() < deadline) {
-    if (exited) throw new Error(`hardhat node exited before answering on ${rpcUrl} (is the port in use?)`);
+    if (exited()) throw new Error(`hardhat node exited before answering on ${rpcUrl} (is the port in use?)`);
     const chainId = await probeChainId(rpcUrl, 500);
     if (chainId !== undefined) return { rpcUrl, chainId, process: child, stop };
     await new Promise((r) => setTimeout(r, 100));

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from './paths.js';
+import { supervise } from './processes.js';
 
 /** A govcred service running as a child process. */
 export interface ServiceProcess {
@@ -33,20 +34,12 @@ export async function startService(options: {
   });
   child.stdout.pipe(log);
   child.stderr.pipe(log);
-  let exited = false;
-  child.once('exit', () => (exited = true));
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (exited) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGTERM');
-      setTimeout(() => child.kill('SIGKILL'), 5000).unref();
-    });
+  const { exited, stop } = supervise(child, 5000);
 
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   const probe = `${options.url}${options.readyPath ?? '/docs-json'}`;
   while (Date.now() < deadline) {
-    if (exited) throw new Error(`${options.name} exited during start-up; see ${options.logFile}`);
+    if (exited()) throw new Error(`${options.name} exited during start-up; see ${options.logFile}`);
     try {
       if ((await fetch(probe, { signal: AbortSignal.timeout(1000) })).ok) {
         return { name: options.name, url: options.url, process: child, stop };
