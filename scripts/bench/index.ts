@@ -9,7 +9,9 @@ import { createProvider } from '../../libs/credentials/src/index.js';
 import { startChainNode } from '../lib/chain-node.js';
 import { repoRoot } from '../lib/paths.js';
 import { formatGasTable, runGasBench } from './gas.js';
-import { runMirrorBench } from './mirror.js';
+import { runMirrorBench, type MirrorResult } from './mirror.js';
+import { formatThroughputTable } from './table.js';
+import { runVerificationBench, type VerificationResultFigures } from './verification.js';
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -24,20 +26,46 @@ function freePort(): Promise<number> {
 
 const log = (line: string) => console.log(`[bench] ${line}`);
 
+/** `BENCH_ONLY=verification,mirror` runs a subset (all by default). */
+const only = (name: string) => !process.env.BENCH_ONLY || process.env.BENCH_ONLY.split(',').includes(name);
+const numberEnv = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
+
 async function main(): Promise<void> {
   const outDir = path.join(repoRoot(), 'bench-results');
   mkdirSync(outDir, { recursive: true });
+  let verification: VerificationResultFigures | undefined;
+  let mirror: MirrorResult | undefined;
   log('starting a Hardhat chain for the benchmarks …');
   const chain = await startChainNode({ port: await freePort() });
   const provider = createProvider(chain.rpcUrl, chain.chainId, 50);
   try {
     const signer = await provider.getSigner(0);
-    const gas = await runGasBench(signer, [1, 100, 1_000, 10_000], log);
-    writeFileSync(path.join(outDir, 'gas.json'), JSON.stringify(gas, null, 2) + '\n');
-    console.log('\n' + formatGasTable(gas) + '\n');
-    log(`wrote ${path.join(outDir, 'gas.json')}`);
-
-    const mirror = await runMirrorBench(signer, chain.rpcUrl, { credentials: 10_000_000, changeRatio: 0.05 }, log);
+    if (only('verification')) {
+      verification = await runVerificationBench(
+        provider,
+        signer,
+        chain.rpcUrl,
+        {
+          presentations: numberEnv('BENCH_PRESENTATIONS', 3000),
+          warmup: 200,
+          concurrency: numberEnv('BENCH_CONCURRENCY', 8),
+          holders: 16,
+          baselineIterations: numberEnv('BENCH_BASELINE_ITERATIONS', 400),
+          runs: numberEnv('BENCH_RUNS', 3),
+          freePort,
+          logDir: outDir,
+        },
+        log,
+      );
+    }
+    if (only('gas')) {
+      const gas = await runGasBench(signer, [1, 100, 1_000, 10_000], log);
+      writeFileSync(path.join(outDir, 'gas.json'), JSON.stringify(gas, null, 2) + '\n');
+      console.log('\n' + formatGasTable(gas) + '\n');
+      log(`wrote ${path.join(outDir, 'gas.json')}`);
+    }
+    if (!only('mirror')) return;
+    mirror = await runMirrorBench(signer, chain.rpcUrl, { credentials: 10_000_000, changeRatio: 0.05 }, log);
     writeFileSync(path.join(outDir, 'mirror.json'), JSON.stringify(mirror, null, 2) + '\n');
     console.log(
       `\nStatus mirror cold sync: ${mirror.credentials.toLocaleString('en')} credentials in ${mirror.lists} lists, ` +
@@ -47,6 +75,26 @@ async function main(): Promise<void> {
   } finally {
     provider.destroy();
     await chain.stop();
+    if (verification || mirror) {
+      const throughput = {
+        ...(verification
+          ? {
+              verification: {
+                perSecond: verification.perSecond,
+                baselinePerSecond: verification.baselinePerSecond,
+                ratio: verification.ratio,
+                p50Ms: verification.p50Ms,
+                p99Ms: verification.p99Ms,
+              },
+            }
+          : {}),
+        ...(mirror ? { mirror: { credentials: mirror.credentials, rssMb: mirror.serviceRssMb ?? mirror.rssMb, coldSyncSeconds: mirror.serviceColdSyncSeconds ?? mirror.coldSyncSeconds } } : {}),
+        details: { verification, mirror },
+      };
+      writeFileSync(path.join(outDir, 'throughput.json'), JSON.stringify(throughput, null, 2) + '\n');
+      console.log('\n' + formatThroughputTable(verification, mirror) + '\n');
+      log(`wrote ${path.join(outDir, 'throughput.json')}`);
+    }
   }
 }
 
