@@ -22,3 +22,25 @@ export async function processMemoryMb(pid: number): Promise<{ rssMb: number; pea
     return undefined;
   }
 }
+
+/** CPU time (user + system) a process and its live children have used so far, ms (Linux /proc). */
+export async function processCpuMs(pid: number): Promise<number> {
+  const { readFile } = await import('node:fs/promises');
+  const pids = [pid];
+  try {
+    const children = (await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8')).trim();
+    if (children) pids.push(...children.split(/\s+/).map(Number));
+  } catch {
+    // the process alone
+  }
+  let ticks = 0;
+  for (const p of pids) {
+    try {
+      const fields = (await readFile(`/proc/${p}/stat`, 'utf8')).split(') ')[1].split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // exited
+    }
+  }
+  return ticks * 10; // USER_HZ is 100 on Linux
+}

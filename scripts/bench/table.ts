@@ -9,6 +9,7 @@ export function formatThroughputTable(verification: VerificationResultFigures | 
     lines.push(
       `| presentation verification over HTTP, ${v.concurrency} clients (1 VP + 1 VC, all checks) | ${v.perSecond}/s | ${v.baselinePerSecond}/s in-process | ${v.ratio}× |`,
       `| latency p50 / p99 | ${v.p50Ms} / ${v.p99Ms} ms | ${v.baselineP50Ms} / ${v.baselineP99Ms} ms | |`,
+      `| CPU time per verification | verifier ${v.verifierCpuMsPerVerification} ms | ${v.baselineCpuMsPerVerification} ms | ${Math.round((v.baselineCpuMsPerVerification / v.verifierCpuMsPerVerification) * 100) / 100}× |`,
       `| chain RPC calls per verification | ${v.rpcCallsPerVerification} (${JSON.stringify(v.rpcCalls)}) | | |`,
       `| verifier RSS after the runs | ${v.verifierRssMb} MB (peak ${v.verifierPeakRssMb} MB) | | |`,
     );

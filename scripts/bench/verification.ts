@@ -21,7 +21,7 @@ import { deployRegistries, type RegistryDeployment } from '../lib/deploy.js';
 import { startService, type ServiceProcess } from '../lib/service.js';
 import { BENCH_TYPE, createAgency, createHolder, issueCredential, presentCredential, type BenchHolder } from './fixtures.js';
 import { startRpcCounter, type RpcCounter } from './rpc-counter.js';
-import { median, percentile, processMemoryMb, round } from './stats.js';
+import { median, percentile, processCpuMs, processMemoryMb, round } from './stats.js';
 
 export interface VerificationBenchOptions {
   /** Presentations verified over HTTP per run (after `warmup`). */
@@ -44,6 +44,10 @@ export interface RunFigures {
   perSecond: number;
   p50Ms: number;
   p99Ms: number;
+  /** CPU time per verification: of the verifier process(es) (HTTP runs) or of this process (baseline). */
+  cpuMsPerVerification?: number;
+  /** CPU time per verification of this process, the HTTP clients (HTTP runs). */
+  clientCpuMsPerVerification?: number;
 }
 
 export interface VerificationResultFigures {
@@ -63,6 +67,9 @@ export interface VerificationResultFigures {
   rpcCallsPerVerification: number;
   verifierRssMb: number;
   verifierPeakRssMb: number;
+  /** Median CPU time the verifier spent per verification, ms (independent of how busy the machine was). */
+  verifierCpuMsPerVerification: number;
+  baselineCpuMsPerVerification: number;
 }
 
 const DOMAIN = 'bench.verifier.example';
@@ -134,6 +141,8 @@ async function startVerifierProcess(rpcUrl: string, deployment: RegistryDeployme
     readyPath: '/health',
     logFile: path.join(options.logDir, `${name}.log`),
     timeoutMs: 120_000,
+    // BENCH_VERIFIER_NODE_ARGS="--cpu-prof --cpu-prof-dir=…" profiles the verifier.
+    nodeArgs: process.env.BENCH_VERIFIER_NODE_ARGS?.split(' ').filter(Boolean),
     env: {
       VERIFIER_HOST: '127.0.0.1',
       VERIFIER_PORT: String(port),
@@ -184,6 +193,7 @@ async function runBaseline(
     ],
   });
   let failures = 0;
+  const cpuBefore = process.cpuUsage();
   const run = await timed(prepared.length, concurrency, async (i) => {
     const { vp, challenge, credential } = prepared[i];
     const presentation = await veramo.verifyPresentation({ presentation: vp, challenge, domain: DOMAIN });
@@ -191,7 +201,8 @@ async function runBaseline(
     if (!presentation.verified || !embedded.verified) failures++;
   });
   if (failures > 0) throw new Error(`baseline: ${failures} presentations did not verify`);
-  return figures(prepared.length, run);
+  const cpu = process.cpuUsage(cpuBefore);
+  return { ...figures(prepared.length, run), cpuMsPerVerification: round((cpu.user + cpu.system) / 1000 / prepared.length, 3) };
 }
 
 export async function runVerificationBench(
@@ -218,6 +229,8 @@ export async function runVerificationBench(
       for (const p of warm) await postJson(`${verifier.url}/presentations/verify`, p.body);
       const work = await prepare(verifier.url, options.presentations, holders, credentials);
       counter.reset();
+      const verifierCpuBefore = await processCpuMs(verifier.process.pid!);
+      const clientCpuBefore = process.cpuUsage();
       let failures = 0;
       const run = await timed(work.length, options.concurrency, async (i) => {
         const reply = await postJson(`${verifier.url}/presentations/verify`, work[i].body);
@@ -225,10 +238,16 @@ export async function runVerificationBench(
           if (failures++ === 0) log(`verification: unexpected answer ${reply.status} ${reply.body.slice(0, 400)}`);
         }
       });
+      const verifierCpu = (await processCpuMs(verifier.process.pid!)) - verifierCpuBefore;
+      const clientCpu = process.cpuUsage(clientCpuBefore);
       for (const [method, n] of Object.entries(counter.counts())) rpcCalls[method] = (rpcCalls[method] ?? 0) + n;
       if (failures > 0) throw new Error(`verification: ${failures} honest presentations were not verified`);
       verified += work.length;
-      runs.push(figures(work.length, run));
+      runs.push({
+        ...figures(work.length, run),
+        cpuMsPerVerification: round(verifierCpu / work.length, 3),
+        clientCpuMsPerVerification: round((clientCpu.user + clientCpu.system) / 1000 / work.length, 3),
+      });
 
       // The baseline: same kind of presentation (fresh challenge each), same chain, same concurrency.
       const base = [];
@@ -239,8 +258,9 @@ export async function runVerificationBench(
       }
       baselineRuns.push(await runBaseline(rpcUrl, deployment, base, options.concurrency));
       log(
-        `verification run ${r + 1}/${options.runs}: HTTP ${runs[r].perSecond}/s (p50 ${runs[r].p50Ms} ms, p99 ${runs[r].p99Ms} ms); ` +
-          `Veramo in-process ${baselineRuns[r].perSecond}/s`,
+        `verification run ${r + 1}/${options.runs}: HTTP ${runs[r].perSecond}/s (p50 ${runs[r].p50Ms} ms, p99 ${runs[r].p99Ms} ms, ` +
+          `verifier CPU ${runs[r].cpuMsPerVerification} ms/verification, clients ${runs[r].clientCpuMsPerVerification} ms); ` +
+          `Veramo in-process ${baselineRuns[r].perSecond}/s (CPU ${baselineRuns[r].cpuMsPerVerification} ms/verification)`,
       );
     }
     const memory = await treeMemoryMb(verifier.process.pid!);
@@ -263,6 +283,8 @@ export async function runVerificationBench(
       rpcCallsPerVerification: round(totalRpc / verified, 4),
       verifierRssMb: memory.rssMb,
       verifierPeakRssMb: memory.peakMb,
+      verifierCpuMsPerVerification: median(runs.map((r) => r.cpuMsPerVerification!)),
+      baselineCpuMsPerVerification: median(baselineRuns.map((r) => r.cpuMsPerVerification!)),
     };
   } finally {
     await verifier.stop();

@@ -76,6 +76,7 @@ const LD_CONTEXT = [
 export class DidMirror implements Resolvable {
   private histories = new Map<string, IdentityHistory>();
   private readonly documents = new Map<string, DIDResolutionResult>();
+  private readonly inflight = new Map<string, Promise<DIDResolutionResult>>();
   private readonly registry: string;
   private readonly contract: Contract;
   private nextBlock: number;
@@ -112,12 +113,22 @@ export class DidMirror implements Resolvable {
     }
     this.stats.fallback++;
     const version = this.cacheableVersion(didUrl, options);
-    const result = await this.options.fallback.resolve(version ? `${version.did}?versionId=${version.block}` : didUrl, options);
-    if (version && !result.didResolutionMetadata?.error && result.didDocument) {
-      if (this.documents.size >= (this.options.maxCachedDocuments ?? 100_000)) this.documents.clear();
-      this.documents.set(version.key, result);
+    if (!version) return this.options.fallback.resolve(didUrl, options);
+    // Concurrent first resolutions of one version share one chain read.
+    let pending = this.inflight.get(version.key);
+    if (!pending) {
+      pending = this.options.fallback.resolve(`${version.did}?versionId=${version.block}`, options).finally(() => this.inflight.delete(version.key));
+      this.inflight.set(version.key, pending);
+      const result = await pending;
+      if (!result.didResolutionMetadata?.error && result.didDocument) {
+        if (this.documents.size >= (this.options.maxCachedDocuments ?? 100_000)) this.documents.clear();
+        this.documents.set(version.key, result);
+      }
+    } else {
+      this.stats.fallback--;
+      this.stats.memory++;
     }
-    return structuredClone(result);
+    return structuredClone(await pending);
   }
 
   /** Brings the mirror up to the chain's latest block (less confirmations). Concurrent calls share one run. */

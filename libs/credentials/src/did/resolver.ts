@@ -23,7 +23,20 @@ export function ethrDid(chainId: number | bigint, address: string): string {
 export function ethrDidAddress(did: string, chainId: number | bigint): string | undefined {
   const match = /^did:ethr:(0x[0-9a-fA-F]+):(0x[0-9a-fA-F]{40})$/.exec(did);
   if (!match || BigInt(match[1]) !== BigInt(chainId)) return undefined;
-  return getAddress(match[2]);
+  return checksummed(match[2]);
+}
+
+// Checksumming hashes the address (keccak, pure JS): a verification asks for the same few addresses several
+// times, so the answers are kept (bounded).
+const CHECKSUMS = new Map<string, string>();
+function checksummed(address: string): string {
+  let value = CHECKSUMS.get(address);
+  if (value === undefined) {
+    value = getAddress(address);
+    if (CHECKSUMS.size >= 50_000) CHECKSUMS.clear();
+    CHECKSUMS.set(address, value);
+  }
+  return value;
 }
 
 /**
