@@ -11,7 +11,7 @@ export function formatThroughputTable(verification: VerificationResultFigures | 
       `| latency p50 / p99 | ${v.p50Ms} / ${v.p99Ms} ms | ${v.baselineP50Ms} / ${v.baselineP99Ms} ms | |`,
       `| CPU time per verification | verifier ${v.verifierCpuMsPerVerification} ms | ${v.baselineCpuMsPerVerification} ms | ${Math.round((v.baselineCpuMsPerVerification / v.verifierCpuMsPerVerification) * 100) / 100}× |`,
       `| chain RPC calls per verification | ${v.rpcCallsPerVerification} (${JSON.stringify(v.rpcCalls)}) | | |`,
-      `| verifier RSS after the runs | ${v.verifierRssMb} MB (peak ${v.verifierPeakRssMb} MB) | | |`,
+      `| verifier RSS: idle / after the runs | ${v.verifierIdleRssMb} / ${v.verifierRssMb} MB (peak ${v.verifierPeakRssMb} MB) | | |`,
     );
   }
   if (mirror) {

@@ -67,6 +67,8 @@ export interface VerificationResultFigures {
   rpcCallsPerVerification: number;
   verifierRssMb: number;
   verifierPeakRssMb: number;
+  /** RSS of the same verifier right after start-up, before any request (a registry with two small lists). */
+  verifierIdleRssMb: number;
   /** Median CPU time the verifier spent per verification, ms (independent of how busy the machine was). */
   verifierCpuMsPerVerification: number;
   baselineCpuMsPerVerification: number;
@@ -131,7 +133,7 @@ async function prepare(url: string, count: number, holders: BenchHolder[], crede
   return out;
 }
 
-async function startVerifierProcess(rpcUrl: string, deployment: RegistryDeployment, options: VerificationBenchOptions, name: string): Promise<ServiceProcess> {
+export async function startVerifierProcess(rpcUrl: string, deployment: RegistryDeployment, options: Pick<VerificationBenchOptions, 'freePort' | 'logDir' | 'verifierEnv'>, name: string): Promise<ServiceProcess> {
   const port = await options.freePort();
   const dir = mkdtempSync(path.join(tmpdir(), 'govcred-bench-'));
   return startService({
@@ -160,7 +162,7 @@ async function startVerifierProcess(rpcUrl: string, deployment: RegistryDeployme
 }
 
 /** Sum of the resident memory of a process and its children (cluster workers), MB. */
-async function treeMemoryMb(pid: number): Promise<{ rssMb: number; peakMb: number }> {
+export async function treeMemoryMb(pid: number): Promise<{ rssMb: number; peakMb: number }> {
   const { readFile } = await import('node:fs/promises');
   const pids = [pid];
   try {
@@ -219,6 +221,7 @@ export async function runVerificationBench(
   const counter: RpcCounter = await startRpcCounter(rpcUrl);
   const verifier = await startVerifierProcess(counter.url, deployment, options, 'bench-verifier');
   log(`verification: verifier pid ${verifier.process.pid} at ${verifier.url}; ${holders.length} holders, ${options.concurrency} clients`);
+  const idle = await treeMemoryMb(verifier.process.pid!);
   const runs: RunFigures[] = [];
   const baselineRuns: RunFigures[] = [];
   const rpcCalls: Record<string, number> = {};
@@ -283,6 +286,7 @@ export async function runVerificationBench(
       rpcCallsPerVerification: round(totalRpc / verified, 4),
       verifierRssMb: memory.rssMb,
       verifierPeakRssMb: memory.peakMb,
+      verifierIdleRssMb: idle.rssMb,
       verifierCpuMsPerVerification: median(runs.map((r) => r.cpuMsPerVerification!)),
       baselineCpuMsPerVerification: median(baselineRuns.map((r) => r.cpuMsPerVerification!)),
     };
