@@ -2,8 +2,8 @@
  * `npm start`: the whole local system on embedded defaults. Ctrl-C stops everything it started.
  *
  * Settings (environment): GOVCRED_HOME (.govcred), GOVCRED_CHAIN_HOST (127.0.0.1), GOVCRED_CHAIN_PORT (8545),
- * GOVCRED_ISSUER_PORT (3001), GOVCRED_VERIFIER_PORT (3002), GOVCRED_GOVERNANCE_KEY (the chain's first unlocked
- * account when unset).
+ * GOVCRED_ISSUER_PORT (3001), GOVCRED_VERIFIER_PORT (3002), GOVCRED_GOVERNANCE_KEY (Hardhat's development
+ * account #0 when unset: local chain only).
  */
 import path from 'node:path';
 import { startSystem } from './lib/system.js';
@@ -27,7 +27,22 @@ async function main(): Promise<void> {
     log,
   });
   const { devnet } = system;
-  for (const service of system.services) log(`${service.name}: ${service.url}  (API docs: ${service.url}/docs)`);
+  for (const service of system.services.values()) log(`${service.name}: ${service.url}  (API docs: ${service.url}/docs)`);
+  const issuer = system.services.get('issuer')!.url;
+  const verifier = system.services.get('verifier')!.url;
+  const university = devnet.manifest.agencies.find((a) => a.credentialTypes.includes('EducationCredential'));
+  console.log(`
+govcred is running. Agencies, their DIDs and API keys: ${devnet.manifestFile}
+Try:
+  npm run demo                                   the whole story, told step by step (on its own chain and ports)
+  npm run wallet -- init                         a citizen's wallet (passphrase asked, or GOVCRED_WALLET_PASSPHRASE)
+  curl -s -X POST ${issuer}/oid4vci/offers -H 'content-type: application/json' \\
+       -H 'x-api-key: ${university?.apiKey ?? '<agency API key>'}' \\
+       -d '{"type":"EducationCredential","claims":{…}}'         a credential offer for the wallet: npm run wallet -- receive '<offerUri>'
+  curl -s -X POST ${verifier}/presentation-requests -H 'content-type: application/json' \\
+       -d '{"query":{"credentials":[{"type":"EducationCredential"}]}}'   then: npm run wallet -- present ${verifier}/presentation-requests/<id>
+API docs: ${issuer}/docs  ${verifier}/docs
+`);
   log('ready. Press Ctrl-C to stop.');
 
   let stopping = false;
@@ -44,7 +59,7 @@ async function main(): Promise<void> {
   // A chain or service this run started that dies takes the system down with it.
   for (const [name, child] of [
     ['chain', devnet.chain?.process] as const,
-    ...system.services.map((s) => [s.name, s.process] as const),
+    ...[...system.services.values()].map((s) => [s.name, s.process] as const),
   ]) {
     child?.once('exit', (code) => {
       if (stopping) return;

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { Wallet, type JsonRpcProvider, type Signer } from 'ethers';
+import { HDNodeWallet, Wallet, type JsonRpcProvider } from 'ethers';
 import { createProvider } from '../../libs/credentials/src/index.js';
 import { probeChainId, startChainNode, type ChainNode } from './chain-node.js';
 import { deployRegistries } from './deploy.js';
@@ -14,7 +14,7 @@ export interface DevnetOptions {
   chainHost: string;
   /** Chain port. @default 8545 */
   chainPort: number;
-  /** Governance private key; the chain's first unlocked account when absent (Hardhat's node has them). */
+  /** Governance private key. @default Hardhat's development account #0 (local chain only) */
   governanceKey?: string;
   /** Progress lines. */
   log: (line: string) => void;
@@ -25,11 +25,26 @@ export interface Devnet {
   manifest: DevnetManifest;
   manifestFile: string;
   provider: JsonRpcProvider;
-  governance: Signer;
+  governance: Wallet;
+  /** Pays gas for agency accounts on the devnet (Hardhat's development account #1). */
+  funder: Wallet;
+  /** Whether the registries were deployed by this run (services' databases of an older deployment are stale). */
+  freshDeployment: boolean;
   /** The chain this run started, if it did not find one already up. */
   chain?: ChainNode;
   stop(): Promise<void>;
 }
+
+/**
+ * An account of Hardhat's public development mnemonic, funded on every Hardhat node. Only ever used for the
+ * local devnet: its keys are public knowledge.
+ */
+export function developmentAccount(index: number, provider: JsonRpcProvider): Wallet {
+  const wallet = HDNodeWallet.fromPhrase(HARDHAT_MNEMONIC, undefined, `m/44'/60'/0'/0/${index}`);
+  return new Wallet(wallet.privateKey, provider);
+}
+
+const HARDHAT_MNEMONIC = 'test test test test test test test test test test test junk';
 
 async function hasCode(provider: JsonRpcProvider, addresses: string[]): Promise<boolean> {
   const codes = await Promise.all(addresses.map((a) => provider.getCode(a)));
@@ -80,13 +95,13 @@ async function prepare(
   chain: ChainNode | undefined,
 ): Promise<Devnet> {
   const { log } = options;
-  const governance: Signer = options.governanceKey
-    ? new Wallet(options.governanceKey, provider)
-    : await provider.getSigner(0);
-  const governanceAddress = await governance.getAddress();
+  const governance = options.governanceKey ? new Wallet(options.governanceKey, provider) : developmentAccount(0, provider);
+  const funder = developmentAccount(1, provider);
+  const governanceAddress = governance.address;
 
   const previous = readManifest(manifestFile);
   let contracts: DevnetManifest['contracts'];
+  let freshDeployment = false;
   if (
     previous?.chain.chainId === chainId &&
     previous.chain.rpcUrl === rpcUrl &&
@@ -97,6 +112,7 @@ async function prepare(
   } else {
     log('registries: deploying EthereumDIDRegistry (ERC-1056), TrustRegistry, StatusRegistry …');
     contracts = await deployRegistries(governance, governanceAddress);
+    freshDeployment = true;
     log(`registries: deployed at block ${contracts.deployBlock}`);
   }
   log(`  did registry     ${contracts.didRegistry}`);
@@ -120,6 +136,8 @@ async function prepare(
     manifestFile,
     provider,
     governance,
+    funder,
+    freshDeployment,
     chain,
     async stop() {
       provider.destroy();

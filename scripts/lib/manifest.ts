@@ -3,6 +3,7 @@ import path from 'node:path';
 
 /** An agency the devnet created, with what a client needs to act for it. */
 export interface ManifestAgency {
+  id: string;
   name: string;
   did: string;
   apiKey: string;

@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startDevnet, type Devnet, type DevnetOptions } from './devnet.js';
-import { writeManifest } from './manifest.js';
+import { writeManifest, type ManifestAgency } from './manifest.js';
 import { startService, type ServiceProcess } from './service.js';
 
 /** Settings of the whole local system. */
@@ -9,11 +11,33 @@ export interface SystemOptions extends DevnetOptions {
   verifierPort: number;
 }
 
+type ServiceName = 'issuer' | 'verifier';
+
 /** The running local system. */
 export interface LocalSystem {
   devnet: Devnet;
-  services: ServiceProcess[];
+  services: Map<ServiceName, ServiceProcess>;
+  /** Stops one service (the rest keeps running). */
+  stopService(name: ServiceName): Promise<void>;
+  /** Starts a stopped service again, on the same port and database. */
+  startService(name: ServiceName): Promise<ServiceProcess>;
   stop(): Promise<void>;
+}
+
+/** The three demo agencies of `npm start`. */
+export const DEMO_AGENCIES = [
+  { nameZh: '南京市公安局', nameEn: 'Nanjing Public Security Bureau', credentialTypes: ['NationalIdCredential'] },
+  { nameZh: '南京大学', nameEn: 'Nanjing University', credentialTypes: ['EducationCredential'] },
+  { nameZh: '南京市不动产登记中心', nameEn: 'Nanjing Real Estate Registration Center', credentialTypes: ['PropertyCredential'] },
+];
+
+/** Devnet secrets, made once per home folder and kept there (mode 0600), never in the manifest or a log. */
+function devnetSecrets(home: string): { kmsSecret: string; adminToken: string } {
+  const file = path.join(home, 'secrets.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
+  const secrets = { kmsSecret: randomBytes(32).toString('hex'), adminToken: randomBytes(24).toString('base64url') };
+  writeFileSync(file, JSON.stringify(secrets, null, 2) + '\n', { mode: 0o600 });
+  return secrets;
 }
 
 /** Chain settings every service reads from its environment. */
@@ -29,40 +53,101 @@ function chainEnv(devnet: Devnet): Record<string, string> {
   };
 }
 
+async function createDemoAgencies(issuerUrl: string, adminToken: string): Promise<ManifestAgency[]> {
+  const agencies: ManifestAgency[] = [];
+  for (const agency of DEMO_AGENCIES) {
+    const response = await fetch(`${issuerUrl}/admin/agencies`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+      body: JSON.stringify(agency),
+    });
+    const body = (await response.json()) as { id: string; did: string; apiKey: string; credentialTypes: string[] };
+    if (response.status !== 201) throw new Error(`creating ${agency.nameEn} failed: ${response.status} ${JSON.stringify(body)}`);
+    agencies.push({ id: body.id, name: `${agency.nameZh} (${agency.nameEn})`, did: body.did, apiKey: body.apiKey, credentialTypes: body.credentialTypes });
+  }
+  return agencies;
+}
+
 /**
- * `npm start`: chain and registries (startDevnet), then the verifier, each service a child process with its
- * SQLite file and log under `home`; the manifest records their URLs.
+ * `npm start`: chain and registries (startDevnet), then the verifier and the issuer as child processes, each with
+ * its SQLite file and log under `home`; the three demo agencies are created once (accredited on chain by the
+ * devnet governance key); the manifest records URLs and agencies.
  */
 export async function startSystem(options: SystemOptions): Promise<LocalSystem> {
   const { log, home } = options;
   const devnet = await startDevnet(options);
-  const services: ServiceProcess[] = [];
-  const stop = async () => {
-    for (const service of services.reverse()) await service.stop();
-    await devnet.stop();
+  const { manifest } = devnet;
+  const host = options.chainHost;
+  const secrets = devnetSecrets(home);
+  if (devnet.freshDeployment) {
+    // The services' databases describe another deployment (a restarted chain): start them afresh.
+    for (const db of ['issuer.sqlite', 'verifier.sqlite']) {
+      for (const suffix of ['', '-wal', '-shm']) rmSync(path.join(home, db + suffix), { force: true });
+    }
+    manifest.agencies = [];
+  }
+  const definitions: Record<ServiceName, Parameters<typeof startService>[0]> = {
+    verifier: {
+      name: 'verifier',
+      entry: 'dist/apps/verifier/src/main.js',
+      url: `http://${host}:${options.verifierPort}`,
+      logFile: path.join(home, 'verifier.log'),
+      env: {
+        ...chainEnv(devnet),
+        VERIFIER_HOST: host,
+        VERIFIER_PORT: String(options.verifierPort),
+        VERIFIER_SQLITE_PATH: path.join(home, 'verifier.sqlite'),
+      },
+    },
+    issuer: {
+      name: 'issuer',
+      entry: 'dist/apps/issuer/src/main.js',
+      url: `http://${host}:${options.issuerPort}`,
+      logFile: path.join(home, 'issuer.log'),
+      env: {
+        ...chainEnv(devnet),
+        ISSUER_HOST: host,
+        ISSUER_PORT: String(options.issuerPort),
+        ISSUER_SQLITE_PATH: path.join(home, 'issuer.sqlite'),
+        ISSUER_KMS_SECRET: secrets.kmsSecret,
+        ISSUER_ADMIN_TOKEN: secrets.adminToken,
+        GOVERNANCE_PRIVATE_KEY: devnet.governance.privateKey,
+        FUNDER_PRIVATE_KEY: devnet.funder.privateKey,
+        ANCHOR_INTERVAL_MS: '500',
+      },
+    },
+  };
+  const services = new Map<ServiceName, ServiceProcess>();
+  const system: LocalSystem = {
+    devnet,
+    services,
+    async startService(name) {
+      log(`${name}: starting on ${definitions[name].url} …`);
+      const service = await startService(definitions[name]);
+      services.set(name, service);
+      return service;
+    },
+    async stopService(name) {
+      await services.get(name)?.stop();
+      services.delete(name);
+    },
+    async stop() {
+      for (const name of [...services.keys()].reverse()) await system.stopService(name);
+      await devnet.stop();
+    },
   };
   try {
-    const host = options.chainHost;
-    log(`verifier: starting on http://${host}:${options.verifierPort} …`);
-    services.push(
-      await startService({
-        name: 'verifier',
-        entry: 'dist/apps/verifier/src/main.js',
-        url: `http://${host}:${options.verifierPort}`,
-        logFile: path.join(home, 'verifier.log'),
-        env: {
-          ...chainEnv(devnet),
-          VERIFIER_HOST: host,
-          VERIFIER_PORT: String(options.verifierPort),
-          VERIFIER_SQLITE_PATH: path.join(home, 'verifier.sqlite'),
-        },
-      }),
-    );
-    devnet.manifest.services.verifier = services.at(-1)!.url;
-    writeManifest(devnet.manifestFile, devnet.manifest);
-    return { devnet, services, stop };
+    manifest.services.verifier = (await system.startService('verifier')).url;
+    manifest.services.issuer = (await system.startService('issuer')).url;
+    if (manifest.agencies.length === 0) {
+      log('agencies: creating the demo agencies (keys, DIDs, status lists and accreditation on chain) …');
+      manifest.agencies = await createDemoAgencies(manifest.services.issuer, secrets.adminToken);
+    }
+    for (const agency of manifest.agencies) log(`  ${agency.name}: ${agency.did} → ${agency.credentialTypes.join(', ')}`);
+    writeManifest(devnet.manifestFile, manifest);
+    return system;
   } catch (error) {
-    await stop();
+    await system.stop();
     throw error;
   }
 }

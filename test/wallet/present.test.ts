@@ -106,4 +106,9 @@ test('a revoked credential shows as revoked and is not offered', async () => {
   const request = await createRequest(verifier.url, [{ type: 'EducationCredential' }]);
   const result = await user.run('present', '--yes', `${verifier.url}/presentation-requests/${request.id}`);
   expect(result.err).toContain('does not hold what this request asks for');
+  // Insisting (--any-status) leaves the decision to the verifier, which refuses it as revoked.
+  const insisted = await user.run('present', '--yes', '--any-status', `${verifier.url}/presentation-requests/${request.id}`);
+  expect(insisted.code).toBe(3);
+  expect(insisted.out).toContain('did NOT accept');
+  expect(insisted.out).toContain('credential_revoked');
 });

@@ -15,8 +15,9 @@ usage: wallet <command> [options]
   receive <offer> [--pin CODE]  receive a credential from an agency (OID4VCI offer link or QR text)
   list                         your credentials, with status read from the chain
   show <number|id>             one credential in full
-  present <request URL> [--yes]
-                               answer a verifier's presentation request (asks for your consent)
+  present <request URL> [--yes] [--any-status]
+                               answer a verifier's presentation request (asks for your consent);
+                               --any-status also offers credentials the chain shows as revoked or suspended
 
 options:
   --lang zh-CN|en              language (default: from LANG)
@@ -44,6 +45,7 @@ export async function runWallet(argv: string[], io: WalletIO): Promise<number> {
         json: { type: 'boolean', default: false },
         force: { type: 'boolean', default: false },
         yes: { type: 'boolean', default: false },
+        'any-status': { type: 'boolean', default: false },
         pin: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -76,7 +78,7 @@ export async function runWallet(argv: string[], io: WalletIO): Promise<number> {
         break;
       case 'present':
         // Exit 3: presented, but the verifier did not accept it.
-        return (await present(ctx, arg, values.yes)) ? 0 : 3;
+        return (await present(ctx, arg, values.yes, values['any-status'])) ? 0 : 3;
       default:
         throw new WalletError('usage', `unknown command "${command}"`);
     }

@@ -34,6 +34,21 @@ export const ERROR_CODES = {
   /** The issuer answered with something that breaks the protocol or govcred's format. */
   issuer_response_invalid: 502,
   internal_error: 500,
+  // Issuer: agencies, issuance, status changes, bulk jobs
+  agency_not_found: 404,
+  unknown_credential_type: 400,
+  credential_type_not_allowed: 403,
+  invalid_claims: 400,
+  invalid_subject: 400,
+  issuer_mismatch: 403,
+  credential_not_found: 404,
+  already_revoked: 409,
+  already_suspended: 409,
+  not_suspended: 409,
+  credential_revoked: 409,
+  status_change_not_found: 404,
+  bulk_job_not_found: 404,
+  too_many_items: 400,
 } as const;
 
 /** One of the stable error codes. */

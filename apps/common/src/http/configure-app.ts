@@ -12,6 +12,8 @@ export interface AppDescription {
   bodyLimit?: string;
   /** Extra security scheme shown in the docs, e.g. the issuer's API keys. */
   apiKeyHeader?: string;
+  /** Also parse `application/x-www-form-urlencoded` bodies (OAuth 2.0 token endpoints). @default false */
+  formBodies?: boolean;
 }
 
 /**
@@ -21,6 +23,7 @@ export interface AppDescription {
  */
 export function configureApp(app: INestApplication, description: AppDescription): void {
   app.use(express.json({ limit: description.bodyLimit ?? '1mb', type: ['application/json', 'application/*+json'] }));
+  if (description.formBodies) app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 50 }));
   // Body-parser failures happen before Nest's filters see the request.
   app.use((error: { type?: string; status?: number }, _req: Request, res: Response, next: NextFunction) => {
     if (!error) return next();

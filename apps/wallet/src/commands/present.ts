@@ -50,9 +50,9 @@ function hasClaim(view: CredentialView, path: string): boolean {
 
 /**
  * Picks one credential per requested entry: right type, accepted issuer, every asked claim present, and a
- * status that is not revoked, suspended or expired; the newest first.
+ * status that is not revoked, suspended or expired (unless `anyStatus`: then the verifier decides); the newest first.
  */
-function select(request: PresentationRequest, stored: StoredCredential[], views: CredentialView[]) {
+function select(request: PresentationRequest, stored: StoredCredential[], views: CredentialView[], anyStatus: boolean) {
   const chosen: StoredCredential[] = [];
   const missing: string[] = [];
   for (const wanted of request.query.credentials) {
@@ -61,7 +61,7 @@ function select(request: PresentationRequest, stored: StoredCredential[], views:
       .filter(({ v }) => v.type === wanted.type)
       .filter(({ v }) => !wanted.issuers || wanted.issuers.some((d) => d.toLowerCase() === v.issuer.toLowerCase()))
       .filter(({ v }) => (wanted.claims ?? []).every((c) => hasClaim(v, c)))
-      .filter(({ v }) => v.status === 'valid' || v.status === 'unknown')
+      .filter(({ v }) => anyStatus || v.status === 'valid' || v.status === 'unknown')
       .sort((a, b) => stored[b.i].receivedAt.localeCompare(stored[a.i].receivedAt))[0]?.i;
     if (index === undefined) missing.push(wanted.type);
     else if (!chosen.includes(stored[index])) chosen.push(stored[index]);
@@ -70,7 +70,7 @@ function select(request: PresentationRequest, stored: StoredCredential[], views:
 }
 
 /** `present <url>`: answers a verifier's presentation request with the citizen's consent. */
-export async function present(ctx: WalletContext, url: string | undefined, yes: boolean): Promise<boolean> {
+export async function present(ctx: WalletContext, url: string | undefined, yes: boolean, anyStatus = false): Promise<boolean> {
   if (!url || !/^https?:\/\/[^/]+\/.*presentation-requests\/[^/?#]+$/.test(url)) {
     throw new WalletError('usage', 'present <http(s)://verifier/presentation-requests/<id>>');
   }
@@ -93,7 +93,7 @@ export async function present(ctx: WalletContext, url: string | undefined, yes: 
     const claims = (wanted.claims ?? []).map((c) => labels?.fields[c] ?? c).join(', ');
     ctx.io.out(`  - ${labels?.name ?? wanted.type}${claims ? `: ${claims}` : ''}`);
   }
-  const { chosen, missing } = select(request, store.data.credentials, views);
+  const { chosen, missing } = select(request, store.data.credentials, views, anyStatus);
   if (missing.length > 0) {
     throw new WalletError('request_unsatisfiable', `${t.missing}: ${missing.map((m) => getCredentialType(m)?.labels[ctx.lang].name ?? m).join(', ')}`);
   }

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module.js';
+import { ChainModule } from '../chain/chain.module.js';
+import { VeramoModule } from '../veramo/veramo.module.js';
+import { AgenciesAdminController, AgencySelfController } from './agencies.controller.js';
+import { AgenciesService } from './agencies.service.js';
+
+/** Agencies (tenants): creation, key rotation, API keys. */
+@Module({
+  imports: [VeramoModule, ChainModule, AuditModule],
+  controllers: [AgenciesAdminController, AgencySelfController],
+  providers: [AgenciesService],
+  exports: [AgenciesService],
+})
+export class AgenciesModule {}

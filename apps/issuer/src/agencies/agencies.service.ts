@@ -1,0 +1,220 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { getAddress } from 'ethers';
+import { DataSource } from 'typeorm';
+import { GovcredError, ethrDid } from '../../../../libs/credentials/src/index.js';
+import { AuditService } from '../audit/audit.service.js';
+import { hashSecret, newApiKey } from '../auth/secrets.js';
+import { getCredentialType } from '../catalog/catalog.js';
+import { ChainService, type UnsignedTransaction } from '../chain/chain.service.js';
+import { DbWriter } from '../database/db-writer.service.js';
+import { VeramoService } from '../veramo/veramo.service.js';
+import type { AgencyView, CreateAgencyDto } from './dto/create-agency.dto.js';
+import { Agency } from './entities/agency.entity.js';
+
+/** List ids every agency uses in the StatusRegistry. */
+export const REVOCATION_LIST_ID = 1;
+export const SUSPENSION_LIST_ID = 2;
+
+/** What `POST /admin/agencies` answers: the agency, its API key (shown this once) and the accreditation. */
+export interface CreatedAgency extends AgencyView {
+  apiKey: string;
+  accreditation: { submitted: boolean; transactions: Array<UnsignedTransaction & { hash?: string }> };
+}
+
+export function agencyView(a: Agency): AgencyView {
+  return {
+    id: a.id,
+    did: a.did,
+    nameZh: a.nameZh,
+    nameEn: a.nameEn,
+    credentialTypes: a.credentialTypes,
+    identityAddress: a.identityAddress,
+    keyAddress: a.keyAddress,
+    statusLists: { revocation: a.revocationListId, suspension: a.suspensionListId },
+    createdAt: a.createdAt,
+  };
+}
+
+/** What a key rotation answers. */
+export interface RotatedKey {
+  did: string;
+  keyAddress: string;
+  previousKeyAddress: string;
+  txHash: string;
+  /** Block time of the rotation: credentials issued from then on are signed with the new key. */
+  keyActiveFrom: string;
+}
+
+/** Agencies: creation (identity, lists, accreditation), lookup, key rotation. */
+@Injectable()
+export class AgenciesService {
+  /** Rotations in progress: issuance waits for them so no credential is signed by a key being replaced. */
+  private readonly rotations = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly db: DbWriter,
+    private readonly veramo: VeramoService,
+    private readonly chain: ChainService,
+    private readonly audit: AuditService,
+  ) {}
+
+  /**
+   * Creates an agency: a new key in the KMS, its did:ethr identity, its two status lists on chain (signed by
+   * that key) and its accreditation for `credentialTypes`. The row is written once the chain steps worked.
+   */
+  async create(input: CreateAgencyDto): Promise<CreatedAgency> {
+    for (const type of input.credentialTypes) {
+      if (!getCredentialType(type)) throw new GovcredError('unknown_credential_type', `unknown credential type ${JSON.stringify(type)}`);
+    }
+    const { key, address } = await this.db.exclusive(() => this.veramo.createKey());
+    const did = ethrDid(this.chain.chain.chainId, address);
+    await this.db.exclusive(() => this.veramo.registerIdentifier(did, key));
+    let accreditation: CreatedAgency['accreditation'];
+    try {
+      await this.chain.withAccount(address, () =>
+        this.chain.createStatusLists(address, key.kid, address, REVOCATION_LIST_ID, SUSPENSION_LIST_ID),
+      );
+      accreditation = await this.chain.accredit(address, input.credentialTypes);
+    } catch (error) {
+      throw this.chain.toError(error, 'agency set-up on chain');
+    }
+    const apiKey = newApiKey();
+    const agency: Agency = {
+      id: randomUUID(),
+      nameZh: input.nameZh,
+      nameEn: input.nameEn,
+      did,
+      identityAddress: address,
+      keyId: key.kid,
+      keyAddress: address,
+      previousKeyId: null,
+      keyActiveFrom: null,
+      pendingKeyId: null,
+      pendingKeyAddress: null,
+      credentialTypes: input.credentialTypes,
+      apiKeyHash: hashSecret(apiKey),
+      revocationListId: REVOCATION_LIST_ID,
+      suspensionListId: SUSPENSION_LIST_ID,
+      createdAt: new Date().toISOString(),
+    };
+    await this.db.write(async (m) => {
+      await m.getRepository(Agency).insert(agency);
+      await this.audit.append(m, {
+        actor: 'admin',
+        agencyId: agency.id,
+        action: 'agency.created',
+        data: { did, credentialTypes: agency.credentialTypes, accreditationSubmitted: accreditation.submitted },
+      });
+    });
+    return { ...agencyView(agency), apiKey, accreditation };
+  }
+
+  list(): Promise<Agency[]> {
+    return this.dataSource.getRepository(Agency).find({ order: { createdAt: 'ASC' } });
+  }
+
+  async get(id: string): Promise<Agency> {
+    const agency = /^[0-9a-f-]{36}$/.test(id) ? await this.dataSource.getRepository(Agency).findOneBy({ id }) : null;
+    if (!agency) throw new GovcredError('agency_not_found', 'no such agency');
+    return agency;
+  }
+
+  /**
+   * The agency with `keyId` set to the key to sign with now: waits for a rotation in progress, and keeps the
+   * previous key until the rotation's block time has been reached on this machine's clock, so every credential
+   * verifies against the DID document as of its issuance time.
+   */
+  async signingKey(agencyId: string): Promise<Agency> {
+    const rotation = this.rotations.get(agencyId);
+    if (rotation) await rotation.catch(() => undefined);
+    const agency = await this.get(agencyId);
+    if (agency.previousKeyId && agency.keyActiveFrom && Date.now() < Date.parse(agency.keyActiveFrom)) {
+      return { ...agency, keyId: agency.previousKeyId };
+    }
+    return agency;
+  }
+
+  /** Replaces the API key; the old one stops working at once. */
+  async newApiKey(id: string): Promise<{ apiKey: string }> {
+    const apiKey = newApiKey();
+    await this.db.write(async (m) => {
+      const result = await m.getRepository(Agency).update({ id }, { apiKeyHash: hashSecret(apiKey) });
+      if (!result.affected) throw new GovcredError('agency_not_found', 'no such agency');
+      await this.audit.append(m, { actor: 'admin', agencyId: id, action: 'agency.api_key_replaced', data: {} });
+    });
+    return { apiKey };
+  }
+
+  /**
+   * Rotates the agency key through ERC-1056: a new KMS key becomes the identity's owner (changeOwner signed by
+   * the current key). The DID stays; credentials signed before keep verifying against the DID document as of
+   * their issuance (the block in force at their issuance time, `?versionId=`); later ones are signed with the new key.
+   */
+  rotateKey(id: string): Promise<RotatedKey> {
+    const work = (async () => {
+      const initial = await this.get(id);
+      return this.chain.withAccount(initial.identityAddress, async () => {
+        const agency = await this.reconcile(await this.get(id));
+        const { key, address } = await this.db.exclusive(() => this.veramo.createKey());
+        await this.db.write((m) => m.getRepository(Agency).update({ id }, { pendingKeyId: key.kid, pendingKeyAddress: address }));
+        let txHash: string;
+        let activeFrom: Date;
+        try {
+          const receipt = await this.chain.changeOwner(agency.identityAddress, agency.keyId, agency.keyAddress, address);
+          txHash = receipt.hash;
+          activeFrom = new Date((await this.chain.provider.getBlock(receipt.blockNumber))!.timestamp * 1000);
+        } catch (error) {
+          throw this.chain.toError(error, 'key rotation');
+        }
+        await this.promote(agency, key.kid, address, txHash, activeFrom);
+        await this.chain.ensureGas(address).catch(() => undefined);
+        return { did: agency.did, keyAddress: address, previousKeyAddress: agency.keyAddress, txHash, keyActiveFrom: activeFrom.toISOString() };
+      });
+    })();
+    this.rotations.set(id, work);
+    void work.finally(() => {
+      if (this.rotations.get(id) === work) this.rotations.delete(id);
+    }).catch(() => undefined);
+    return work;
+  }
+
+  /**
+   * Settles a rotation that was sent but not recorded (e.g. the process died after changeOwner): the chain's
+   * current owner decides which key is in charge. Call with the identity's chain lock held.
+   */
+  async reconcile(agency: Agency): Promise<Agency> {
+    if (!agency.pendingKeyId || !agency.pendingKeyAddress) return agency;
+    let owner: string;
+    try {
+      owner = await this.chain.identityOwner(agency.identityAddress);
+    } catch (error) {
+      throw this.chain.toError(error, 'identityOwner');
+    }
+    if (getAddress(owner) === getAddress(agency.pendingKeyAddress)) {
+      // The block time of that changeOwner is not known here; "now" errs on the safe side for new signatures.
+      await this.promote(agency, agency.pendingKeyId, agency.pendingKeyAddress, null, new Date());
+    } else {
+      await this.db.write((m) => m.getRepository(Agency).update({ id: agency.id }, { pendingKeyId: null, pendingKeyAddress: null }));
+    }
+    return this.get(agency.id);
+  }
+
+  private async promote(agency: Agency, keyId: string, keyAddress: string, txHash: string | null, activeFrom: Date): Promise<void> {
+    const key = await this.veramo.agent.keyManagerGet({ kid: keyId });
+    await this.db.exclusive(() => this.veramo.attachKey(agency.did, key));
+    await this.db.write(async (m) => {
+      await m.getRepository(Agency).update(
+        { id: agency.id },
+        { keyId, keyAddress, previousKeyId: agency.keyId, keyActiveFrom: activeFrom.toISOString(), pendingKeyId: null, pendingKeyAddress: null },
+      );
+      await this.audit.append(m, {
+        actor: 'admin',
+        agencyId: agency.id,
+        action: 'agency.key_rotated',
+        data: { did: agency.did, previousKeyAddress: agency.keyAddress, keyAddress, txHash },
+      });
+    });
+  }
+}

@@ -1,0 +1,34 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+
+export type BulkItemState = 'queued' | 'issued' | 'failed';
+
+/**
+ * One item of a bulk job. The request (claims) is kept only until the item is processed; the signed JWT
+ * only until the agency fetched it or the retention ran out.
+ */
+@Entity('bulk_item')
+export class BulkItem {
+  @PrimaryColumn('varchar', { length: 36 })
+  jobId!: string;
+
+  @PrimaryColumn('integer')
+  position!: number;
+
+  @Column('varchar', { length: 12 })
+  state!: BulkItemState;
+
+  @Column('text', { nullable: true })
+  request!: string | null;
+
+  @Column('varchar', { length: 45, nullable: true })
+  credentialId!: string | null;
+
+  @Column('text', { nullable: true })
+  jwt!: string | null;
+
+  @Column('varchar', { length: 60, nullable: true })
+  errorCode!: string | null;
+
+  @Column('text', { nullable: true })
+  errorDetails!: string | null;
+}

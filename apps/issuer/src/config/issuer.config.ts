@@ -1,0 +1,95 @@
+import type { JSONSchemaType } from 'ajv';
+import { loadConfig } from '../../../common/src/config/load-config.js';
+
+/** Every setting of the issuer service, validated at boot (see {@link loadIssuerConfig}). */
+export interface IssuerConfig {
+  ISSUER_PORT: number;
+  ISSUER_HOST: string;
+  /** URL wallets reach this service at (OID4VCI Credential Issuer identifiers); http://HOST:PORT when unset. */
+  ISSUER_PUBLIC_URL?: string;
+  /** PostgreSQL URL; when unset the embedded SQLite file is used. */
+  DATABASE_URL?: string;
+  ISSUER_SQLITE_PATH: string;
+  /** 32-byte hex secret that encrypts the private keys at rest (Veramo SecretBox). */
+  ISSUER_KMS_SECRET: string;
+  /** Token of the admin API (agencies, key rotation, audit). */
+  ISSUER_ADMIN_TOKEN: string;
+  CHAIN_RPC_URL: string;
+  CHAIN_ID: number;
+  DID_REGISTRY: string;
+  TRUST_REGISTRY: string;
+  STATUS_REGISTRY: string;
+  /** Governance key: when set (devnet), new agencies are accredited on the TrustRegistry directly. */
+  GOVERNANCE_PRIVATE_KEY?: string;
+  /** Funder key: when set, agency accounts are topped up with gas; unset on gas-free chains. */
+  FUNDER_PRIVATE_KEY?: string;
+  /** Interval of the status anchoring worker. */
+  ANCHOR_INTERVAL_MS: number;
+  /** Longest backoff of the anchoring worker while the chain is unreachable. */
+  ANCHOR_MAX_BACKOFF_MS: number;
+  /** Whether this replica runs the anchoring and bulk workers (exactly one replica per database should). */
+  ISSUER_WORKERS: boolean;
+  /** Give up waiting for one chain transaction after this long (it is retried; re-applying is harmless). */
+  CHAIN_TX_TIMEOUT_MS: number;
+  /** Largest JSON body (bulk issuance requests are large). */
+  ISSUER_BODY_LIMIT: string;
+  /** Signed bulk results are deleted this long after the job finished. */
+  BULK_RESULT_TTL_MS: number;
+}
+
+const HEX_ADDRESS = '^0x[0-9a-fA-F]{40}$';
+const HEX_KEY = '^(0x)?[0-9a-fA-F]{64}$';
+
+/** The JSON Schema of {@link IssuerConfig}: descriptions, defaults, and no key material in defaults. */
+export const ISSUER_CONFIG_SCHEMA: JSONSchemaType<IssuerConfig> = {
+  type: 'object',
+  properties: {
+    ISSUER_PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 3100, description: 'HTTP port' },
+    ISSUER_HOST: { type: 'string', default: '127.0.0.1', description: 'HTTP bind address' },
+    ISSUER_PUBLIC_URL: { type: 'string', nullable: true, pattern: '^https?://[^/]+(/.*)?$', description: 'public base URL for wallets' },
+    DATABASE_URL: { type: 'string', nullable: true, pattern: '^postgres(ql)?://', description: 'PostgreSQL URL' },
+    ISSUER_SQLITE_PATH: { type: 'string', default: '.govcred/issuer.sqlite', description: 'SQLite file' },
+    ISSUER_KMS_SECRET: { type: 'string', pattern: '^[0-9a-fA-F]{64}$', description: '32-byte hex key-encryption secret' },
+    ISSUER_ADMIN_TOKEN: { type: 'string', minLength: 16, description: 'admin API token' },
+    CHAIN_RPC_URL: { type: 'string', pattern: '^(https?|wss?)://', description: 'JSON-RPC endpoint' },
+    CHAIN_ID: { type: 'integer', minimum: 1, description: 'EIP-155 chain id' },
+    DID_REGISTRY: { type: 'string', pattern: HEX_ADDRESS, description: 'ERC-1056 registry' },
+    TRUST_REGISTRY: { type: 'string', pattern: HEX_ADDRESS, description: 'TrustRegistry' },
+    STATUS_REGISTRY: { type: 'string', pattern: HEX_ADDRESS, description: 'StatusRegistry' },
+    GOVERNANCE_PRIVATE_KEY: { type: 'string', nullable: true, pattern: HEX_KEY, description: 'devnet governance key' },
+    FUNDER_PRIVATE_KEY: { type: 'string', nullable: true, pattern: HEX_KEY, description: 'gas funder key' },
+    ANCHOR_INTERVAL_MS: { type: 'integer', minimum: 10, default: 2000, description: 'anchoring interval' },
+    ANCHOR_MAX_BACKOFF_MS: { type: 'integer', minimum: 10, default: 60000, description: 'longest retry backoff' },
+    ISSUER_WORKERS: { type: 'boolean', default: true, description: 'run the background workers here' },
+    CHAIN_TX_TIMEOUT_MS: { type: 'integer', minimum: 100, default: 60000, description: 'transaction wait limit' },
+    ISSUER_BODY_LIMIT: { type: 'string', default: '16mb', description: 'largest JSON body' },
+    BULK_RESULT_TTL_MS: { type: 'integer', minimum: 0, default: 86_400_000, description: 'bulk result retention' },
+  },
+  required: [
+    'ISSUER_PORT',
+    'ISSUER_HOST',
+    'ISSUER_SQLITE_PATH',
+    'ISSUER_KMS_SECRET',
+    'ISSUER_ADMIN_TOKEN',
+    'CHAIN_RPC_URL',
+    'CHAIN_ID',
+    'DID_REGISTRY',
+    'TRUST_REGISTRY',
+    'STATUS_REGISTRY',
+    'ANCHOR_INTERVAL_MS',
+    'ANCHOR_MAX_BACKOFF_MS',
+    'ISSUER_WORKERS',
+    'CHAIN_TX_TIMEOUT_MS',
+    'ISSUER_BODY_LIMIT',
+    'BULK_RESULT_TTL_MS',
+  ],
+  additionalProperties: false,
+};
+
+/** Reads and validates the issuer's settings; throws naming every missing or malformed one. */
+export function loadIssuerConfig(env: Record<string, string | undefined> = process.env): IssuerConfig {
+  return loadConfig(ISSUER_CONFIG_SCHEMA, env);
+}
+
+/** Nest injection token of the {@link IssuerConfig}. */
+export const ISSUER_CONFIG = Symbol('ISSUER_CONFIG');

@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { AgenciesModule } from '../agencies/agencies.module.js';
+import { AuditModule } from '../audit/audit.module.js';
+import { ChainModule } from '../chain/chain.module.js';
+import { VeramoModule } from '../veramo/veramo.module.js';
+import { CredentialsController } from './credentials.controller.js';
+import { IssuanceService } from './issuance.service.js';
+
+/** Issuance and the records of issued credentials. */
+@Module({
+  imports: [AgenciesModule, AuditModule, ChainModule, VeramoModule],
+  controllers: [CredentialsController],
+  providers: [IssuanceService],
+  exports: [IssuanceService],
+})
+export class CredentialsModule {}

@@ -1,0 +1,43 @@
+import { Column, Entity, Index, PrimaryColumn, Unique } from 'typeorm';
+
+/** Requested status of an issued credential (what the agency asked for; anchoring may still be pending). */
+export type CredentialState = 'active' | 'suspended' | 'revoked';
+
+/**
+ * What the issuer keeps about a credential after issuing it: no claims. Enough to change its status, to
+ * prove which index it holds, and to list an agency's credentials; nothing that describes the citizen beyond
+ * the subject DID the credential was issued to.
+ */
+@Entity('issued_credential')
+@Unique('uq_issued_credential_index', ['agencyId', 'statusIndex'])
+export class IssuedCredential {
+  /** `urn:uuid:…` */
+  @PrimaryColumn('varchar', { length: 45 })
+  id!: string;
+
+  @Index()
+  @Column('varchar', { length: 36 })
+  agencyId!: string;
+
+  @Column('varchar', { length: 100 })
+  type!: string;
+
+  @Column('varchar', { length: 500 })
+  subjectDid!: string;
+
+  /** Index in both of the agency's status lists. */
+  @Column('integer')
+  statusIndex!: number;
+
+  @Column('varchar', { length: 12 })
+  state!: CredentialState;
+
+  @Column('varchar', { length: 30 })
+  issuedAt!: string;
+
+  @Column('varchar', { length: 30, nullable: true })
+  expiresAt!: string | null;
+
+  @Column('varchar', { length: 30 })
+  updatedAt!: string;
+}

@@ -1,0 +1,54 @@
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { Entities as VeramoEntities, migrations as veramoMigrations } from '@veramo/data-store';
+import { dataSourceOptions } from '../../../common/src/database/data-source-options.js';
+import { Agency } from '../agencies/entities/agency.entity.js';
+import { AuditEntry } from '../audit/entities/audit-entry.entity.js';
+import { BulkItem } from '../bulk/entities/bulk-item.entity.js';
+import { BulkJob } from '../bulk/entities/bulk-job.entity.js';
+import { ISSUER_CONFIG, type IssuerConfig } from '../config/issuer.config.js';
+import { IssuedCredential } from '../credentials/entities/issued-credential.entity.js';
+import { StatusChange } from '../status/entities/status-change.entity.js';
+import { DbWriter } from './db-writer.service.js';
+import { IssuerInitial1763700000000 } from './migrations/1763700000000-issuer-initial.js';
+import { Oid4vci1763800000000 } from './migrations/1763800000000-oid4vci.js';
+import { Oid4vciAccessTokenRow, Oid4vciNonceRow, Oid4vciOfferRow } from '../oid4vci/entities/oid4vci.entities.js';
+
+/** The issuer's entities; Veramo's (keys, identifiers) live in the same database. */
+export const ISSUER_ENTITIES = [
+  Agency,
+  IssuedCredential,
+  StatusChange,
+  AuditEntry,
+  BulkJob,
+  BulkItem,
+  Oid4vciOfferRow,
+  Oid4vciNonceRow,
+  Oid4vciAccessTokenRow,
+];
+export const ISSUER_MIGRATIONS = [IssuerInitial1763700000000, Oid4vci1763800000000];
+
+/** TypeORM (SQLite file by default, PostgreSQL with DATABASE_URL), migrations run at start. */
+@Global()
+@Module({})
+export class DatabaseModule {
+  static forConfig(): DynamicModule {
+    return {
+      module: DatabaseModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          inject: [ISSUER_CONFIG],
+          useFactory: (config: IssuerConfig) =>
+            dataSourceOptions({
+              url: config.DATABASE_URL,
+              sqlitePath: config.ISSUER_SQLITE_PATH,
+              entities: [...VeramoEntities, ...ISSUER_ENTITIES],
+              migrations: [...veramoMigrations, ...ISSUER_MIGRATIONS],
+            }),
+        }),
+      ],
+      providers: [DbWriter],
+      exports: [DbWriter],
+    };
+  }
+}

@@ -1,0 +1,28 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { KeyedLock } from '../chain/keyed-lock.js';
+
+/**
+ * Every write of the issuer goes through here: one short transaction at a time per process.
+ *
+ * Why: TypeORM's better-sqlite3 driver shares ONE connection, so two overlapping `transaction()` calls would
+ * nest as savepoints of each other and one's rollback could undo the other's writes. Serializing the (short,
+ * network-free) write transactions keeps them independent; the audit chain's `seq` primary key additionally
+ * stops two PostgreSQL replicas from forking the log.
+ */
+@Injectable()
+export class DbWriter {
+  private readonly lock = new KeyedLock();
+
+  constructor(readonly dataSource: DataSource) {}
+
+  /** Runs `work` in its own transaction, after every earlier write of this process finished. */
+  write<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.lock.run('db', () => this.dataSource.transaction(work));
+  }
+
+  /** Runs `work` (e.g. a Veramo call that saves through its own repositories) with the write lock held. */
+  exclusive<T>(work: () => Promise<T>): Promise<T> {
+    return this.lock.run('db', work);
+  }
+}

@@ -1,0 +1,21 @@
+import { Ajv, type JSONSchemaType, type ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import { GovcredError } from '../../../../libs/credentials/src/index.js';
+
+const ajv = new Ajv({ allErrors: true, strict: true });
+(addFormats as unknown as (a: Ajv) => void)(ajv);
+
+/**
+ * Compiles a request-body schema once and returns a checker that throws `invalid_request` (400) listing every
+ * problem (JSON pointer + message), so hostile bodies never reach the services.
+ */
+export function bodyValidator<T>(schema: JSONSchemaType<T>): (body: unknown) => T {
+  const validate: ValidateFunction<T> = ajv.compile(schema);
+  return (body: unknown): T => {
+    if (!validate(body)) {
+      const errors = (validate.errors ?? []).slice(0, 20).map((e) => ({ path: e.instancePath || '/', message: e.message ?? 'invalid' }));
+      throw new GovcredError('invalid_request', 'the request body does not match the expected shape', { errors });
+    }
+    return body;
+  };
+}

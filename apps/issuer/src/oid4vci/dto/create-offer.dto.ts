@@ -1,0 +1,49 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { JSONSchemaType } from 'ajv';
+
+/** Body of `POST /oid4vci/offers`. */
+export interface CreateOfferBody {
+  type: string;
+  claims: Record<string, unknown>;
+  txCode?: boolean;
+  expiresInSeconds?: number;
+  expirationDate?: string;
+}
+
+export class CreateOfferDto implements CreateOfferBody {
+  @ApiProperty({ description: 'Catalog credential type the agency may issue', example: 'EducationCredential' })
+  type!: string;
+
+  @ApiProperty({ description: 'Claims about the citizen (credentialSubject without id), validated against the type schema now' })
+  claims!: Record<string, unknown>;
+
+  @ApiPropertyOptional({ description: 'Protect the offer with a transaction code (PIN) to hand to the citizen out of band', default: false })
+  txCode?: boolean;
+
+  @ApiPropertyOptional({ description: 'Offer lifetime in seconds (at most 7 days)', default: 900 })
+  expiresInSeconds?: number;
+
+  @ApiPropertyOptional({ description: 'Expiration of the credential, when the type does not derive one from its claims' })
+  expirationDate?: string;
+}
+
+export const CREATE_OFFER_SCHEMA: JSONSchemaType<CreateOfferBody> = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['type', 'claims'],
+  properties: {
+    type: { type: 'string', maxLength: 100 },
+    claims: { type: 'object', required: [] },
+    txCode: { type: 'boolean', nullable: true },
+    expiresInSeconds: { type: 'integer', minimum: 60, maximum: 7 * 86_400, nullable: true },
+    expirationDate: { type: 'string', format: 'date-time', nullable: true },
+  },
+};
+
+/** What the agency gets back: the offer to show as a QR code, and the PIN to send another way. */
+export interface CreatedOffer {
+  offerUri: string;
+  credentialIssuer: string;
+  txCode?: string;
+  expiresAt: string;
+}

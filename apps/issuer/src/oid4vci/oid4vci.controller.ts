@@ -1,0 +1,79 @@
+import { Body, Controller, Get, Headers, Param, Post, Res, UseGuards } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { Oid4vciResponse } from '../../../../libs/credentials/src/index.js';
+import type { Agency } from '../agencies/entities/agency.entity.js';
+import { ApiKeyGuard, CurrentAgency } from '../auth/api-key.guard.js';
+import { bodyValidator } from '../http/validate-body.js';
+import { CREATE_OFFER_SCHEMA, CreateOfferDto, type CreatedOffer } from './dto/create-offer.dto.js';
+import { Oid4vciService } from './oid4vci.service.js';
+
+const validateOffer = bodyValidator(CREATE_OFFER_SCHEMA);
+
+function send(res: Response, reply: Oid4vciResponse): void {
+  res.status(reply.status).set(reply.headers).json(reply.body);
+}
+
+/** An agency makes credential offers for citizens' wallets. */
+@ApiTags('oid4vci')
+@ApiSecurity('apiKey')
+@UseGuards(ApiKeyGuard)
+@Controller('oid4vci/offers')
+export class Oid4vciOffersController {
+  constructor(private readonly oid4vci: Oid4vciService) {}
+
+  @Post()
+  @ApiOperation({
+    summary: 'Create a credential offer (OID4VCI 1.0 pre-authorized code flow)',
+    description:
+      'Returns `offerUri` (openid-credential-offer://…, show it as a QR code) and, with `txCode: true`, the PIN to hand to the ' +
+      'citizen another way. The offer is single use and expires; its claims are kept only until it is redeemed or expires.',
+  })
+  create(@CurrentAgency() agency: Agency, @Body() body: CreateOfferDto): Promise<CreatedOffer> {
+    return this.oid4vci.createOffer(agency, validateOffer(body));
+  }
+}
+
+/**
+ * The wallet-facing endpoints of each agency's Credential Issuer (OID4VCI 1.0 §§ 6–8, 12; RFC 8414 metadata).
+ * They answer with OAuth 2.0 / OID4VCI error bodies (`error`, `error_description`) as wallets expect.
+ */
+@ApiTags('oid4vci')
+@Controller()
+export class Oid4vciProtocolController {
+  constructor(private readonly oid4vci: Oid4vciService) {}
+
+  @Get('.well-known/openid-credential-issuer/oid4vci/:agencyId')
+  @ApiOperation({ summary: 'Credential Issuer metadata of an agency' })
+  async issuerMetadata(@Param('agencyId') agencyId: string): Promise<unknown> {
+    return (await this.oid4vci.issuerFor(agencyId)).service.credentialIssuerMetadata();
+  }
+
+  @Get('.well-known/oauth-authorization-server/oid4vci/:agencyId')
+  @ApiOperation({ summary: 'Authorization server metadata of an agency' })
+  async authorizationServerMetadata(@Param('agencyId') agencyId: string): Promise<unknown> {
+    return (await this.oid4vci.issuerFor(agencyId)).service.authorizationServerMetadata();
+  }
+
+  @Post('oid4vci/:agencyId/token')
+  @ApiOperation({ summary: 'Token endpoint (application/x-www-form-urlencoded, pre-authorized code grant)' })
+  async token(@Param('agencyId') agencyId: string, @Headers() headers: Record<string, string>, @Body() body: unknown, @Res() res: Response): Promise<void> {
+    const { service } = await this.oid4vci.issuerFor(agencyId);
+    send(res, await service.handleToken({ headers, body: body as Record<string, string> }));
+  }
+
+  @Post('oid4vci/:agencyId/nonce')
+  @ApiOperation({ summary: 'Nonce endpoint' })
+  async nonce(@Param('agencyId') agencyId: string, @Res() res: Response): Promise<void> {
+    const { service } = await this.oid4vci.issuerFor(agencyId);
+    send(res, await service.handleNonce());
+  }
+
+  @Post('oid4vci/:agencyId/credential')
+  @ApiOperation({ summary: 'Credential endpoint (Bearer access token, jwt key proof)' })
+  @ApiBody({ schema: { type: 'object' } })
+  async credential(@Param('agencyId') agencyId: string, @Headers() headers: Record<string, string>, @Body() body: unknown, @Res() res: Response): Promise<void> {
+    const { agency, service } = await this.oid4vci.issuerFor(agencyId);
+    send(res, await service.handleCredential({ headers, body }, this.oid4vci.issueCallback(agency)));
+  }
+}

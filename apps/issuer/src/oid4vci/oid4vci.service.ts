@@ -1,0 +1,122 @@
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
+import type { Resolvable } from 'did-resolver';
+import {
+  Oid4vciIssuerService,
+  createDidResolver,
+  type IssueCredential,
+} from '../../../../libs/credentials/src/index.js';
+import { AgenciesService } from '../agencies/agencies.service.js';
+import type { Agency } from '../agencies/entities/agency.entity.js';
+import { ChainService } from '../chain/chain.service.js';
+import { ISSUER_CONFIG, type IssuerConfig } from '../config/issuer.config.js';
+import { IssuanceService } from '../credentials/issuance.service.js';
+import type { CreateOfferBody, CreatedOffer } from './dto/create-offer.dto.js';
+import { Oid4vciTypeormStore } from './oid4vci-typeorm.store.js';
+
+/** What an offer remembers until the citizen's wallet redeems it. */
+interface OfferContext {
+  agencyId: string;
+  type: string;
+  claims: Record<string, unknown>;
+  expirationDate?: string;
+}
+
+/** Stands in for the holder while an offer's claims are checked; the real subject is the DID the wallet proves. */
+const PENDING_HOLDER = 'did:govcred:pending-holder';
+const HOUSEKEEPING_MS = 60_000;
+
+/**
+ * OpenID for Verifiable Credential Issuance on the issuer: each agency is its own Credential Issuer at
+ * `<public URL>/oid4vci/<agency id>` (so wallets show the agency's name, and codes of one agency are worthless
+ * at another). The protocol is libs/credentials' Oid4vciIssuerService; this class binds it to agencies, the
+ * database store, and the one issuance path (IssuanceService: schema checks, status index, signing, audit).
+ */
+@Injectable()
+export class Oid4vciService implements OnModuleDestroy {
+  private readonly logger = new Logger('OID4VCI');
+  private readonly resolver: Resolvable;
+  private readonly timer: NodeJS.Timeout;
+  private baseUrl: string;
+
+  constructor(
+    @Inject(ISSUER_CONFIG) config: IssuerConfig,
+    private readonly store: Oid4vciTypeormStore,
+    private readonly agencies: AgenciesService,
+    private readonly issuance: IssuanceService,
+    chain: ChainService,
+  ) {
+    this.baseUrl = (config.ISSUER_PUBLIC_URL ?? `http://${config.ISSUER_HOST}:${config.ISSUER_PORT}`).replace(/\/$/, '');
+    this.resolver = createDidResolver(chain.chain);
+    // Expired offers, nonces and tokens (and the claims in them) go a minute after they expire.
+    this.timer = setInterval(() => {
+      this.store.deleteExpired(new Date(Date.now() - HOUSEKEEPING_MS)).catch((e: unknown) => this.logger.warn(`housekeeping: ${String(e)}`));
+    }, HOUSEKEEPING_MS);
+    this.timer.unref();
+  }
+
+  /** Where the service is reached, when only known after listening (port 0 and no ISSUER_PUBLIC_URL). */
+  setBaseUrl(url: string): void {
+    this.baseUrl = url.replace(/\/$/, '');
+  }
+
+  /** The Credential Issuer Identifier of an agency. */
+  credentialIssuer(agencyId: string): string {
+    return `${this.baseUrl}/oid4vci/${agencyId}`;
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.timer);
+  }
+
+  /** The Credential Issuer of one agency (construction does no I/O). */
+  async issuerFor(agencyId: string): Promise<{ agency: Agency; service: Oid4vciIssuerService }> {
+    const agency = await this.agencies.get(agencyId);
+    const service = new Oid4vciIssuerService({
+      credentialIssuer: this.credentialIssuer(agency.id),
+      display: [
+        { name: agency.nameZh, locale: 'zh-CN' },
+        { name: agency.nameEn, locale: 'en' },
+      ],
+      configurations: Object.fromEntries(agency.credentialTypes.map((type) => [`${type}_jwt`, { type }])),
+      store: this.store,
+      resolver: this.resolver,
+      allowHttp: this.baseUrl.startsWith('http://'),
+      onError: (message, error) => this.logger.error(`${message}: ${error instanceof Error ? error.message : String(error)}`),
+    });
+    return { agency, service };
+  }
+
+  /** An offer for one credential to a citizen; the claims are checked now, before anyone scans anything. */
+  async createOffer(agency: Agency, body: CreateOfferBody): Promise<CreatedOffer> {
+    const credential = { type: body.type, credentialSubject: { ...body.claims, id: PENDING_HOLDER }, expirationDate: body.expirationDate };
+    this.issuance.prepare(agency, credential);
+    const { service } = await this.issuerFor(agency.id);
+    const context: OfferContext = { agencyId: agency.id, type: body.type, claims: body.claims, expirationDate: body.expirationDate };
+    const offer = await service.createOffer({
+      configurationId: `${body.type}_jwt`,
+      txCode: body.txCode ?? false,
+      expiresInSeconds: body.expiresInSeconds,
+      context,
+    });
+    return {
+      offerUri: offer.offerUri,
+      credentialIssuer: this.credentialIssuer(agency.id),
+      ...(offer.txCode ? { txCode: offer.txCode } : {}),
+      expiresAt: offer.expiresAt.toISOString(),
+    };
+  }
+
+  /** Issues through the one issuance path, about the DID the wallet proved it holds. */
+  issueCallback(agency: Agency): IssueCredential {
+    return async ({ context, holderDid }) => {
+      const offer = context as OfferContext;
+      if (offer.agencyId !== agency.id) throw new Error('offer context of another agency');
+      const { jwt } = await this.issuance.issue(agency, {
+        type: offer.type,
+        credentialSubject: { ...offer.claims, id: holderDid },
+        ...(offer.expirationDate ? { expirationDate: offer.expirationDate } : {}),
+      });
+      return jwt;
+    };
+  }
+}

@@ -1,0 +1,135 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { In, DataSource } from 'typeorm';
+import { AgenciesService } from '../agencies/agencies.service.js';
+import { AuditService } from '../audit/audit.service.js';
+import { ChainService } from '../chain/chain.service.js';
+import { ISSUER_CONFIG, type IssuerConfig } from '../config/issuer.config.js';
+import { DbWriter } from '../database/db-writer.service.js';
+import { nextRound } from './anchor-rounds.js';
+import { StatusChange } from './entities/status-change.entity.js';
+
+/** Pending rows read per agency per pass. */
+const PAGE = 20_000;
+/** Changes per transaction: well under the gas cap, and under SQLite's bound-parameter limit for `IN (…)`. */
+const MAX_PER_BATCH = 5_000;
+
+/**
+ * Anchors the status outbox on chain.
+ *
+ * Every ANCHOR_INTERVAL_MS it takes each agency's pending changes, in rounds (see {@link nextRound}), sends
+ * each batch with StatusListWriter signed by the agency key, and marks the rows anchored with the transaction
+ * hash and block. While the chain is unreachable it backs off exponentially up to ANCHOR_MAX_BACKOFF_MS.
+ *
+ * Idempotent across restarts without extra bookkeeping: a row becomes `anchored` only after its transaction
+ * was mined, so a crash in between makes the next run send the batch again, and re-applying a Set or a Clear
+ * to an entry leaves it as it was. Order per entry is kept because a later change of the same entry is only
+ * sent after the earlier one is marked anchored, and one agency's transactions are nonce-ordered.
+ * Exactly one replica per database runs this worker (ISSUER_WORKERS).
+ */
+@Injectable()
+export class AnchorWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('AnchorWorker');
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+  private failures = 0;
+  private stopped = false;
+
+  constructor(
+    @Inject(ISSUER_CONFIG) private readonly config: IssuerConfig,
+    private readonly dataSource: DataSource,
+    private readonly db: DbWriter,
+    private readonly chain: ChainService,
+    private readonly agencies: AgenciesService,
+    private readonly audit: AuditService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.config.ISSUER_WORKERS) this.schedule(0);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  private schedule(delay: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.pass()
+        .then(() => {
+          this.failures = 0;
+        })
+        .catch((error: unknown) => {
+          this.failures++;
+          this.logger.warn(`anchoring failed (attempt ${this.failures}): ${error instanceof Error ? error.message : String(error)}`);
+        })
+        .finally(() => {
+          const backoff = this.failures === 0 ? this.config.ANCHOR_INTERVAL_MS : Math.min(this.config.ANCHOR_INTERVAL_MS * 2 ** this.failures, this.config.ANCHOR_MAX_BACKOFF_MS);
+          this.schedule(backoff);
+        });
+    }, delay);
+  }
+
+  /** One pass over every agency with pending changes. Throws if any agency could not be anchored. */
+  async pass(): Promise<void> {
+    const rows = await this.dataSource
+      .getRepository(StatusChange)
+      .createQueryBuilder('c')
+      .select('DISTINCT c.agencyId', 'agencyId')
+      .where('c.state = :state', { state: 'pending' })
+      .getRawMany<{ agencyId: string }>();
+    let firstError: unknown;
+    for (const { agencyId } of rows) {
+      try {
+        await this.anchorAgency(agencyId);
+      } catch (error) {
+        firstError ??= error;
+      }
+    }
+    if (firstError) throw firstError;
+  }
+
+  private async anchorAgency(agencyId: string): Promise<void> {
+    const initial = await this.agencies.get(agencyId);
+    await this.chain.withAccount(initial.identityAddress, async () => {
+      const agency = await this.agencies.reconcile(await this.agencies.get(agencyId));
+      const repo = this.dataSource.getRepository(StatusChange);
+      const writer = this.chain.statusWriter(await this.chain.signerFor(agency.keyId));
+      for (;;) {
+        const pending = await repo.find({ where: { agencyId, state: 'pending' }, order: { seq: 'ASC' }, take: PAGE });
+        if (pending.length === 0) return;
+        for (const batch of nextRound(pending, Math.min(writer.chunkSize, MAX_PER_BATCH))) {
+          const ids = batch.changes.map((c) => c.id);
+          try {
+            await this.chain.ensureGas(agency.keyAddress);
+            const result = await this.chain.bounded(
+              'status update',
+              writer.update(agency.identityAddress, batch.listId, batch.operation, batch.changes.map((c) => c.statusIndex)),
+            );
+            const receipt = result.receipts[result.receipts.length - 1];
+            await this.db.write(async (m) => {
+              await m.getRepository(StatusChange).update(
+                { id: In(ids) },
+                { state: 'anchored', txHash: receipt.hash, blockNumber: receipt.blockNumber, anchoredAt: new Date().toISOString(), lastError: null },
+              );
+              await this.audit.append(m, {
+                actor: 'worker',
+                agencyId,
+                action: 'status.anchored',
+                data: { listId: batch.listId, operation: batch.operation, changeIds: ids, txHash: receipt.hash, blockNumber: receipt.blockNumber },
+              });
+            });
+          } catch (error) {
+            const message = (error instanceof Error ? error.message : String(error)).slice(0, 500);
+            await this.db.write(async (m) => {
+              await m.getRepository(StatusChange).increment({ id: In(ids) }, 'attempts', 1);
+              await m.getRepository(StatusChange).update({ id: In(ids) }, { lastError: message });
+            });
+            throw error;
+          }
+        }
+      }
+    });
+  }
+}

@@ -1,0 +1,22 @@
+import { ApiProperty } from '@nestjs/swagger';
+import type { JSONSchemaType } from 'ajv';
+import type { StatusAction } from '../entities/status-change.entity.js';
+
+/** Body of `POST /credentials/status`. */
+export class ChangeStatusDto {
+  @ApiProperty({ example: 'urn:uuid:5f2c…' })
+  credentialId!: string;
+
+  @ApiProperty({ enum: ['revoke', 'suspend', 'reinstate'], description: 'revoke is final; reinstate lifts a suspension' })
+  action!: StatusAction;
+}
+
+export const CHANGE_STATUS_SCHEMA: JSONSchemaType<ChangeStatusDto> = {
+  type: 'object',
+  properties: {
+    credentialId: { type: 'string', minLength: 1, maxLength: 45 },
+    action: { type: 'string', enum: ['revoke', 'suspend', 'reinstate'] },
+  },
+  required: ['credentialId', 'action'],
+  additionalProperties: false,
+};

@@ -1,0 +1,88 @@
+import { verifyCredential } from 'did-jwt-vc';
+import { createDidResolver } from '../../libs/credentials/src/index.js';
+import { CLAIMS, holderDid, issueRequest } from './claims.js';
+import { startHarness, waitFor, type IssuerHarness } from './issuer-harness.js';
+
+let h: IssuerHarness;
+
+beforeAll(async () => {
+  h = await startHarness();
+});
+
+afterAll(() => h?.close());
+
+test('a graduating class is issued in bulk with progress, per-item errors and retrievable results', async () => {
+  const university = await h.createAgency(['EducationCredential']);
+  const other = await h.createAgency(['EducationCredential']);
+  const total = 1000;
+  const items = Array.from({ length: total }, (_, i) => {
+    if (i === 10) return issueRequest('EducationCredential', holderDid(i), { ...CLAIMS.EducationCredential, degree: 'phd' });
+    if (i === 20) return issueRequest('NationalIdCredential', holderDid(i));
+    if (i === 30) return { credential: { type: 'EducationCredential', credentialSubject: 'nope' } };
+    return issueRequest('EducationCredential', holderDid(i));
+  });
+  const started = Date.now();
+  const created = await university.client.post('/credentials/issue/bulk', { items });
+  expect(created.status).toBe(202);
+  expect(created.body).toMatchObject({ state: 'queued', total, processed: 0 });
+  const seen: number[] = [];
+  const done = await waitFor(async () => {
+    const res = await university.client.get(`/credentials/issue/bulk/${created.body.id}`);
+    seen.push(res.body.processed);
+    return res.body.state === 'done' ? res.body : undefined;
+  }, 120_000, 50);
+  const elapsed = Date.now() - started;
+  console.log(`bulk: ${total} credentials in ${elapsed} ms (${Math.round((total * 1000) / elapsed)}/s)`);
+  expect(done).toMatchObject({ total, processed: total, succeeded: total - 3, failed: 3 });
+  expect(seen.some((p) => p > 0 && p < total)).toBe(true); // progress was visible along the way
+  expect(done.errors).toEqual([
+    { position: 10, code: 'invalid_claims', details: expect.objectContaining({ errors: [expect.objectContaining({ path: '/degree', code: 'claim_invalid' })] }) },
+    { position: 20, code: 'credential_type_not_allowed', details: expect.anything() },
+    { position: 30, code: 'invalid_request', details: expect.anything() },
+  ]);
+
+  // Another agency sees nothing of it.
+  expect((await other.client.get(`/credentials/issue/bulk/${created.body.id}`)).body.code).toBe('bulk_job_not_found');
+  expect((await other.client.get(`/credentials/issue/bulk/${created.body.id}/results`)).status).toBe(404);
+
+  const results = await university.client.get(`/credentials/issue/bulk/${created.body.id}/results?limit=10000`);
+  expect(results.body.total).toBe(total);
+  expect(results.body.items).toHaveLength(total);
+  const resolver = createDidResolver({ chainId: 31337, rpcUrl: h.config.CHAIN_RPC_URL, didRegistry: h.config.DID_REGISTRY });
+  for (const position of [0, 499, 999]) {
+    const item = results.body.items[position];
+    expect(item).toMatchObject({ position, state: 'issued' });
+    const verified = await verifyCredential(item.verifiableCredential, resolver);
+    expect(verified.verifiableCredential.credentialSubject.id).toBe(holderDid(position));
+    expect(verified.verifiableCredential.id).toBe(item.credentialId);
+  }
+  const indexes = new Set(
+    results.body.items
+      .filter((i: { state: string }) => i.state === 'issued')
+      .map((i: { verifiableCredential: string }) => JSON.parse(Buffer.from(i.verifiableCredential.split('.')[1], 'base64url').toString()).vc.credentialStatus[0].statusListIndex),
+  );
+  expect(indexes.size).toBe(total - 3);
+  const records = await university.client.get('/credentials?limit=1');
+  expect(records.body.total).toBe(total - 3);
+
+  // Once fetched, the agency deletes the signed copies: the issuer keeps none.
+  const purged = await university.client.request('DELETE', `/credentials/issue/bulk/${created.body.id}/results`);
+  expect(purged.status).toBe(200);
+  expect(purged.body.resultsAvailable).toBe(false);
+  const after = await university.client.get(`/credentials/issue/bulk/${created.body.id}/results?limit=5`);
+  expect(after.body.items.every((i: { verifiableCredential: string | null }) => i.verifiableCredential === null)).toBe(true);
+});
+
+test('bulk requests over the limit or of the wrong shape are refused with codes', async () => {
+  const agency = await h.createAgency(['EducationCredential']);
+  const one = issueRequest('EducationCredential', holderDid(1));
+  const tooMany = await agency.client.post('/credentials/issue/bulk', { items: Array.from({ length: 10_001 }, () => one) });
+  expect(tooMany.status).toBe(400);
+  expect(tooMany.body.code).toBe('too_many_items');
+  for (const body of [{}, { items: [] }, { items: [1] }, { items: 'x' }]) {
+    const res = await agency.client.post('/credentials/issue/bulk', body);
+    expect(res.status).toBe(400);
+    expect(res.body.code).toBe('invalid_request');
+  }
+  expect((await agency.client.get('/credentials/issue/bulk/nope')).body.code).toBe('bulk_job_not_found');
+});

@@ -1,0 +1,27 @@
+import { verifyCredential } from 'did-jwt-vc';
+import { createDidResolver } from '../../libs/credentials/src/index.js';
+import { holderDid, issueRequest } from './claims.js';
+import { startHarness, waitFor } from './issuer-harness.js';
+import { decodeJwt } from './jwt.js';
+
+// Runs only when GOVCRED_TEST_DATABASE_URL names an empty PostgreSQL database (no PostgreSQL in the default run):
+// the same entities and migrations as on SQLite, end to end.
+const url = process.env.GOVCRED_TEST_DATABASE_URL;
+
+(url ? test : test.skip)('the issuer runs on PostgreSQL: issue, anchor a revocation, bulk, audit check', async () => {
+  const h = await startHarness({ env: { DATABASE_URL: url! } });
+  try {
+    const a = await h.createAgency(['EducationCredential']);
+    const res = await a.client.post('/credentials/issue', issueRequest('EducationCredential', holderDid(1)));
+    expect(res.status).toBe(201);
+    expect((await verifyCredential(res.body.verifiableCredential, createDidResolver({ chainId: 31337, rpcUrl: h.config.CHAIN_RPC_URL, didRegistry: h.config.DID_REGISTRY }))).verified).toBe(true);
+    const change = await a.client.post('/credentials/status', { credentialId: decodeJwt(res.body.verifiableCredential).payload.jti, action: 'revoke' });
+    expect(change.status).toBe(202);
+    await waitFor(async () => (await a.client.get(`/credentials/status/${change.body.id}`)).body.state === 'anchored');
+    const bulk = await a.client.post('/credentials/issue/bulk', { items: [issueRequest('EducationCredential', holderDid(2)), issueRequest('EducationCredential', holderDid(3))] });
+    await waitFor(async () => (await a.client.get(`/credentials/issue/bulk/${bulk.body.id}`)).body.state === 'done');
+    expect((await h.admin.get('/admin/audit/check')).body).toMatchObject({ valid: true });
+  } finally {
+    await h.close();
+  }
+});
