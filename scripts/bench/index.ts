@@ -40,6 +40,30 @@ async function main(): Promise<void> {
   const provider = createProvider(chain.rpcUrl, chain.chainId, 50);
   try {
     const signer = await provider.getSigner(0);
+    if (only('gas')) {
+      const gas = await runGasBench(signer, [1, 100, 1_000, 10_000], log);
+      writeFileSync(path.join(outDir, 'gas.json'), JSON.stringify(gas, null, 2) + '\n');
+      console.log('\n' + formatGasTable(gas) + '\n');
+      log(`wrote ${path.join(outDir, 'gas.json')}`);
+    }
+    if (only('mirror')) {
+      mirror = await runMirrorBench(signer, chain.rpcUrl, { credentials: 10_000_000, changeRatio: 0.05 }, log);
+      // The verifier service itself against that registry: time until it answers (all mirrors synced) and RSS.
+      const started = performance.now();
+      const service = await startVerifierProcess(chain.rpcUrl, mirror.deployment!, { freePort, logDir: outDir }, 'bench-verifier-10m');
+      mirror.serviceColdSyncSeconds = Math.round((performance.now() - started) / 10) / 100;
+      mirror.serviceRssMb = (await treeMemoryMb(service.process.pid!)).rssMb;
+      await service.stop();
+      const { deployment: _deployment, ...mirrorJson } = mirror;
+      writeFileSync(path.join(outDir, 'mirror.json'), JSON.stringify(mirrorJson, null, 2) + '\n');
+      console.log(
+        `\nStatus mirror cold sync: ${mirror.credentials.toLocaleString('en')} credentials in ${mirror.lists} lists, ` +
+          `${mirror.statusChanges.toLocaleString('en')} status changes: ${mirror.coldSyncSeconds} s, ` +
+          `${mirror.retainedMb} MB retained (RSS grew ${mirror.rssMb} MB); verifier service: answering after ` +
+          `${mirror.serviceColdSyncSeconds} s, ${mirror.serviceRssMb} MB RSS\n`,
+      );
+    }
+    // Last: the in-process mirror figures above need a heap without the verification run's garbage.
     if (only('verification')) {
       verification = await runVerificationBench(
         provider,
@@ -58,28 +82,6 @@ async function main(): Promise<void> {
         log,
       );
     }
-    if (only('gas')) {
-      const gas = await runGasBench(signer, [1, 100, 1_000, 10_000], log);
-      writeFileSync(path.join(outDir, 'gas.json'), JSON.stringify(gas, null, 2) + '\n');
-      console.log('\n' + formatGasTable(gas) + '\n');
-      log(`wrote ${path.join(outDir, 'gas.json')}`);
-    }
-    if (!only('mirror')) return;
-    mirror = await runMirrorBench(signer, chain.rpcUrl, { credentials: 10_000_000, changeRatio: 0.05 }, log);
-    // The verifier service itself against that registry: time until it answers (all mirrors synced) and RSS.
-    const started = performance.now();
-    const service = await startVerifierProcess(chain.rpcUrl, mirror.deployment!, { freePort, logDir: outDir }, 'bench-verifier-10m');
-    mirror.serviceColdSyncSeconds = Math.round((performance.now() - started) / 10) / 100;
-    mirror.serviceRssMb = (await treeMemoryMb(service.process.pid!)).rssMb;
-    await service.stop();
-    const { deployment: _deployment, ...mirrorJson } = mirror;
-    writeFileSync(path.join(outDir, 'mirror.json'), JSON.stringify(mirrorJson, null, 2) + '\n');
-    console.log(
-      `\nStatus mirror cold sync: ${mirror.credentials.toLocaleString('en')} credentials in ${mirror.lists} lists, ` +
-        `${mirror.statusChanges.toLocaleString('en')} status changes: ${mirror.coldSyncSeconds} s, ` +
-        `${mirror.retainedMb} MB retained (RSS grew ${mirror.rssMb} MB); verifier service: answering after ` +
-        `${mirror.serviceColdSyncSeconds} s, ${mirror.serviceRssMb} MB RSS\n`,
-    );
   } finally {
     provider.destroy();
     await chain.stop();
