@@ -9,34 +9,106 @@ import { startChainNode } from '../lib/chain-node.js';
 import { repoRoot } from '../lib/paths.js';
 import { freePort } from '../lib/processes.js';
 import { formatGasTable, runGasBench } from './gas.js';
-import { runMirrorBench } from './mirror.js';
+import { runMirrorBench, type MirrorResult } from './mirror.js';
+import { formatThroughputTable } from './table.js';
+import { runVerificationBench, startVerifierProcess, treeMemoryMb, type VerificationResultFigures } from './verification.js';
 
 
 const log = (line: string) => console.log(`[bench] ${line}`);
 
+/** `BENCH_ONLY=verification,mirror` runs a subset (all by default). */
+const only = (name: string) => !process.env.BENCH_ONLY || process.env.BENCH_ONLY.split(',').includes(name);
+const numberEnv = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
+
 async function main(): Promise<void> {
   const outDir = path.join(repoRoot(), 'bench-results');
   mkdirSync(outDir, { recursive: true });
+  let verification: VerificationResultFigures | undefined;
+  let mirror: MirrorResult | undefined;
   log('starting a Hardhat chain for the benchmarks …');
   const chain = await startChainNode({ port: await freePort() });
   const provider = createProvider(chain.rpcUrl, chain.chainId, 50);
   try {
     const signer = await provider.getSigner(0);
-    const gas = await runGasBench(signer, [1, 100, 1_000, 10_000], log);
-    writeFileSync(path.join(outDir, 'gas.json'), JSON.stringify(gas, null, 2) + '\n');
-    console.log('\n' + formatGasTable(gas) + '\n');
-    log(`wrote ${path.join(outDir, 'gas.json')}`);
-
-    const mirror = await runMirrorBench(signer, chain.rpcUrl, { credentials: 10_000_000, changeRatio: 0.05 }, log);
-    writeFileSync(path.join(outDir, 'mirror.json'), JSON.stringify(mirror, null, 2) + '\n');
-    console.log(
-      `\nStatus mirror cold sync: ${mirror.credentials.toLocaleString('en')} credentials in ${mirror.lists} lists, ` +
-        `${mirror.statusChanges.toLocaleString('en')} status changes: ${mirror.coldSyncSeconds} s, ` +
-        `${mirror.retainedMb} MB retained (RSS grew ${mirror.rssMb} MB)\n`,
-    );
+    if (only('gas')) {
+      const gas = await runGasBench(signer, [1, 100, 1_000, 10_000], log);
+      writeFileSync(path.join(outDir, 'gas.json'), JSON.stringify(gas, null, 2) + '\n');
+      console.log('\n' + formatGasTable(gas) + '\n');
+      log(`wrote ${path.join(outDir, 'gas.json')}`);
+    }
+    if (only('mirror')) {
+      mirror = await runMirrorBench(signer, chain.rpcUrl, { credentials: 10_000_000, changeRatio: 0.05 }, log);
+      // The verifier service itself against that registry: time until it answers (all mirrors synced) and RSS.
+      const started = performance.now();
+      const service = await startVerifierProcess(chain.rpcUrl, mirror.deployment!, { freePort, logDir: outDir }, 'bench-verifier-10m');
+      mirror.serviceColdSyncSeconds = Math.round((performance.now() - started) / 10) / 100;
+      mirror.serviceRssMb = (await treeMemoryMb(service.process.pid!)).rssMb;
+      await service.stop();
+      const { deployment: _deployment, ...mirrorJson } = mirror;
+      writeFileSync(path.join(outDir, 'mirror.json'), JSON.stringify(mirrorJson, null, 2) + '\n');
+      console.log(
+        `\nStatus mirror cold sync: ${mirror.credentials.toLocaleString('en')} credentials in ${mirror.lists} lists, ` +
+          `${mirror.statusChanges.toLocaleString('en')} status changes: ${mirror.coldSyncSeconds} s, ` +
+          `${mirror.retainedMb} MB retained (RSS grew ${mirror.rssMb} MB); verifier service: answering after ` +
+          `${mirror.serviceColdSyncSeconds} s, ${mirror.serviceRssMb} MB RSS\n`,
+      );
+    }
+    // Last: the in-process mirror figures above need a heap without the verification run's garbage.
+    if (only('verification')) {
+      verification = await runVerificationBench(
+        provider,
+        signer,
+        chain.rpcUrl,
+        {
+          presentations: numberEnv('BENCH_PRESENTATIONS', 3000),
+          warmup: 200,
+          concurrency: numberEnv('BENCH_CONCURRENCY', 8),
+          holders: 16,
+          baselineIterations: numberEnv('BENCH_BASELINE_ITERATIONS', 400),
+          runs: numberEnv('BENCH_RUNS', 3),
+          freePort,
+          logDir: outDir,
+        },
+        log,
+      );
+    }
   } finally {
     provider.destroy();
     await chain.stop();
+    if (verification || mirror) {
+      const throughput = {
+        ...(verification
+          ? {
+              verification: {
+                perSecond: verification.perSecond,
+                baselinePerSecond: verification.baselinePerSecond,
+                ratio: verification.ratio,
+                p50Ms: verification.p50Ms,
+                p99Ms: verification.p99Ms,
+              },
+            }
+          : {}),
+        ...(mirror
+          ? {
+              mirror: {
+                credentials: mirror.credentials,
+                // The verifier service's whole resident memory with the 10 M-entry registry mirrored…
+                rssMb: mirror.serviceRssMb ?? mirror.rssMb,
+                // …of which the status mirror itself holds this much (in-process, after GC),
+                retainedMb: mirror.retainedMb,
+                // …beside the same service idle with a two-list registry (when measured in this run).
+                ...(verification ? { idleServiceRssMb: verification.verifierIdleRssMb } : {}),
+                coldSyncSeconds: mirror.serviceColdSyncSeconds ?? mirror.coldSyncSeconds,
+                inProcessColdSyncSeconds: mirror.coldSyncSeconds,
+              },
+            }
+          : {}),
+        details: { verification, mirror: mirror ? { ...mirror, deployment: undefined } : undefined },
+      };
+      writeFileSync(path.join(outDir, 'throughput.json'), JSON.stringify(throughput, null, 2) + '\n');
+      console.log('\n' + formatThroughputTable(verification, mirror) + '\n');
+      log(`wrote ${path.join(outDir, 'throughput.json')}`);
+    }
   }
 }
 

@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { Signer } from 'ethers';
 import { StatusListWriter, StatusMirror, StatusOperation, StatusPurpose, createProvider } from '../../libs/credentials/src/index.js';
-import { deployRegistries } from '../lib/deploy.js';
+import { deployRegistries, type RegistryDeployment } from '../lib/deploy.js';
 
 /** The mirror benchmark's result. */
 export interface MirrorResult {
@@ -15,6 +15,12 @@ export interface MirrorResult {
   /** Memory still held after garbage collection (heap + buffers), MB: what the mirror keeps. */
   retainedMb: number;
   coldSyncSeconds: number;
+  /** Resident memory of a verifier service process whose status mirror holds them all, MB. */
+  serviceRssMb?: number;
+  /** Seconds from starting that verifier process until it answers (mirrors synced, HTTP listening). */
+  serviceColdSyncSeconds?: number;
+  /** The registries holding the entries (for a service started against them). */
+  deployment?: RegistryDeployment;
 }
 
 /**
@@ -75,5 +81,6 @@ export async function runMirrorBench(
     rssMb: Math.round(rssMb * 10) / 10,
     retainedMb: Math.round(retainedMb * 10) / 10,
     coldSyncSeconds: Math.round(coldSyncSeconds * 100) / 100,
+    deployment,
   };
 }

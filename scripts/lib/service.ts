@@ -25,9 +25,11 @@ export async function startService(options: {
   logFile: string;
   readyPath?: string;
   timeoutMs?: number;
+  /** Node options before the entry point (e.g. `--cpu-prof`). */
+  nodeArgs?: string[];
 }): Promise<ServiceProcess> {
   const log = createWriteStream(options.logFile, { flags: 'a' });
-  const child = spawn(process.execPath, [path.join(repoRoot(), options.entry)], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), path.join(repoRoot(), options.entry)], {
     cwd: repoRoot(),
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

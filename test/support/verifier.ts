@@ -49,12 +49,14 @@ export async function get<T = Record<string, unknown>>(url: string): Promise<Rep
   return { status: response.status, body: (await response.json()) as T };
 }
 
-/** Waits until both chain mirrors of the verifier have synced `block` (they follow the chain on their own). */
+/** Waits until the chain mirrors (status, trust, DID) of the verifier have synced `block` (they follow the chain on their own). */
 export async function waitForMirrors(verifier: RunningVerifier, block: number, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const { body } = await get<{ statusMirror: { syncedBlock: number }; trustMirror: { syncedBlock: number } }>(`${verifier.url}/health`);
-    if (body.statusMirror.syncedBlock >= block && body.trustMirror.syncedBlock >= block) return;
+    const { body } = await get<{ statusMirror: { syncedBlock: number }; trustMirror: { syncedBlock: number }; didMirror: { syncedBlock: number } }>(
+      `${verifier.url}/health`,
+    );
+    if (body.statusMirror.syncedBlock >= block && body.trustMirror.syncedBlock >= block && body.didMirror.syncedBlock >= block) return;
     if (Date.now() > deadline) throw new Error(`mirrors did not reach block ${block}: ${JSON.stringify(body)}`);
     await new Promise((r) => setTimeout(r, 50));
   }

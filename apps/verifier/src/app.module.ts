@@ -34,6 +34,12 @@ export class VerifierAppModule {
               entities: [PresentationRequestEntity],
               migrations: [CreatePresentationRequests1732170000000],
               migrationsTableName: 'verifier_migrations',
+              // The verifier stores challenges and results only. Without an fsync per verification, a power
+              // loss (not a crash of the process) can undo the last moments' "challenge used" marks, i.e.
+              // reopen those challenges until they expire (CHALLENGE_TTL_SECONDS); fsync cost a quarter of
+              // the verifier's time per presentation (bench-results/throughput.json). Set
+              // VERIFIER_SQLITE_SYNCHRONOUS=FULL to trade that throughput for closing this window.
+              sqliteSynchronous: runtime.config.VERIFIER_SQLITE_SYNCHRONOUS,
             }),
         }),
         PresentationRequestsModule,

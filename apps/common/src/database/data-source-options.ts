@@ -16,6 +16,11 @@ export interface DatabaseSettings {
   migrations: MixedList<Function | string>;
   /** TypeORM table recording applied migrations, distinct per service when they share one database. */
   migrationsTableName?: string;
+  /**
+   * SQLite `synchronous` pragma. FULL (default) fsyncs every commit and survives power loss; NORMAL (with WAL)
+   * survives a crash of the process but a power loss may undo the last commits. @default 'FULL'
+   */
+  sqliteSynchronous?: 'FULL' | 'NORMAL';
 }
 
 /**
@@ -40,10 +45,10 @@ export function dataSourceOptions(settings: DatabaseSettings): DataSourceOptions
     type: 'better-sqlite3',
     database: settings.sqlitePath,
     // WAL lets readers go on while the outbox worker writes; FULL also survives power loss: an accepted
-    // revocation must never be lost.
+    // revocation must never be lost. Services whose writes may be lost on power loss choose NORMAL.
     prepareDatabase: (db: { pragma(s: string): unknown }) => {
       db.pragma('journal_mode = WAL');
-      db.pragma('synchronous = FULL');
+      db.pragma(`synchronous = ${settings.sqliteSynchronous ?? 'FULL'}`);
       db.pragma('foreign_keys = ON');
     },
     ...common,

@@ -1,6 +1,8 @@
 import { getAddress, type JsonRpcProvider } from 'ethers';
 import {
   BlockTimeIndex,
+  DidMirror,
+  NativeSignatureVerifier,
   StatusMirror,
   TrustMirror,
   createDidResolver,
@@ -11,14 +13,16 @@ import {
 import type { VerifierConfig } from '../config/verifier.config.js';
 
 /**
- * Everything the verifier knows of the chain: a status mirror and a trust mirror following new blocks
- * (verifications ask the chain nothing about status or accreditation), a DID resolver and a block clock for
- * issuer keys at issuance. Started before the HTTP server listens.
+ * Everything the verifier knows of the chain: a status mirror, a trust mirror and a DID mirror following new
+ * blocks (verifications ask the chain nothing about status, accreditation or the keys of identities the DID
+ * mirror has seen), native signature checks, and a block clock for issuer keys at issuance. Started before
+ * the HTTP server listens.
  */
 export class ChainState {
   readonly provider: JsonRpcProvider;
   readonly statusMirror: StatusMirror;
   readonly trustMirror: TrustMirror;
+  readonly didMirror: DidMirror;
   private readonly context: VerificationContext;
   private stopped = false;
 
@@ -37,10 +41,14 @@ export class ChainState {
     };
     this.statusMirror = new StatusMirror({ ...follow, registry: config.STATUS_REGISTRY, chainId: config.CHAIN_ID });
     this.trustMirror = new TrustMirror({ ...follow, registry: config.TRUST_REGISTRY });
+    const chain = { chainId: config.CHAIN_ID, rpcUrl: config.CHAIN_RPC_URL, didRegistry: config.DID_REGISTRY };
+    // DID documents from memory; ethr-did-resolver reads the chain only for what the mirror cannot answer.
+    this.didMirror = new DidMirror({ ...follow, registry: config.DID_REGISTRY, chainId: config.CHAIN_ID, fallback: createDidResolver(chain, this.provider) });
     this.context = {
       chainId: config.CHAIN_ID,
       statusRegistry: getAddress(config.STATUS_REGISTRY),
-      resolver: createDidResolver({ chainId: config.CHAIN_ID, rpcUrl: config.CHAIN_RPC_URL, didRegistry: config.DID_REGISTRY }),
+      resolver: this.didMirror,
+      signatures: new NativeSignatureVerifier(),
       blocks: new BlockTimeIndex(this.provider),
       status: this.statusMirror,
       trust: this.trustMirror,
@@ -69,7 +77,7 @@ export class ChainState {
     for (const key of ['DID_REGISTRY', 'TRUST_REGISTRY', 'STATUS_REGISTRY'] as const) {
       if ((await this.provider.getCode(this.config[key])) === '0x') throw new Error(`${key} ${this.config[key]} holds no contract on this chain`);
     }
-    await Promise.all([this.statusMirror.start(), this.trustMirror.start()]);
+    await Promise.all([this.statusMirror.start(), this.trustMirror.start(), this.didMirror.start()]);
   }
 
   /** Nest calls this on shutdown (signals included: configureApp enables shutdown hooks). */
@@ -83,6 +91,7 @@ export class ChainState {
     this.stopped = true;
     this.statusMirror.stop();
     this.trustMirror.stop();
+    this.didMirror.stop();
     this.provider.destroy();
   }
 }

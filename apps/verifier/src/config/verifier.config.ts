@@ -10,6 +10,7 @@ export interface VerifierConfig {
   VERIFIER_PORT: number;
   DATABASE_URL?: string;
   VERIFIER_SQLITE_PATH: string;
+  VERIFIER_SQLITE_SYNCHRONOUS: 'FULL' | 'NORMAL';
   CHAIN_RPC_URL: string;
   CHAIN_ID: number;
   DID_REGISTRY: string;
@@ -36,6 +37,12 @@ export const VERIFIER_CONFIG_SCHEMA: JSONSchemaType<VerifierConfig> = {
     VERIFIER_PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 3002, description: 'HTTP port (0: any free port).' },
     DATABASE_URL: { type: 'string', nullable: true, pattern: '^postgres(ql)?://', description: 'PostgreSQL URL; the SQLite file is used when unset.' },
     VERIFIER_SQLITE_PATH: { type: 'string', default: '.govcred/verifier.sqlite', description: 'SQLite file of presentation requests.' },
+    VERIFIER_SQLITE_SYNCHRONOUS: {
+      type: 'string',
+      enum: ['FULL', 'NORMAL'],
+      default: 'NORMAL',
+      description: 'SQLite fsync policy: NORMAL survives a process crash, FULL also a power loss (at a cost per verification).',
+    },
     CHAIN_RPC_URL: { type: 'string', pattern: '^(https?|wss?)://', description: 'JSON-RPC endpoint of the chain.' },
     CHAIN_ID: { type: 'integer', minimum: 1, description: 'EIP-155 chain id; DIDs and status entries must name it.' },
     DID_REGISTRY: { ...address, description: 'ERC-1056 EthereumDIDRegistry address.' },

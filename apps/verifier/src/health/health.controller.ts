@@ -10,13 +10,14 @@ export class HealthController {
 
   @Get()
   @ApiOperation({ summary: 'Liveness, and the last block each chain mirror has synced' })
-  @ApiOkResponse({ description: '`{status, chainId, statusMirror: {syncedBlock, lists}, trustMirror: {syncedBlock}}`' })
+  @ApiOkResponse({ description: '`{status, chainId, statusMirror: {syncedBlock, lists}, trustMirror: {syncedBlock}, didMirror: {syncedBlock, identities}}`' })
   health() {
     return {
       status: 'ok',
       chainId: this.chain.config.CHAIN_ID,
       statusMirror: { syncedBlock: this.chain.statusMirror.syncedBlock, lists: this.chain.statusMirror.listCount },
       trustMirror: { syncedBlock: this.chain.trustMirror.syncedBlock },
+      didMirror: { syncedBlock: this.chain.didMirror.syncedBlock, identities: this.chain.didMirror.identityCount },
     };
   }
 }

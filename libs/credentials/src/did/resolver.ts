@@ -1,6 +1,6 @@
 import { Resolver, type Resolvable } from 'did-resolver';
 import { getResolver as getEthrResolver } from 'ethr-did-resolver';
-import { getAddress, toBeHex } from 'ethers';
+import { getAddress, toBeHex, type Provider } from 'ethers';
 import type { ChainConfig } from '../chain/provider.js';
 
 /**
@@ -23,18 +23,40 @@ export function ethrDid(chainId: number | bigint, address: string): string {
 export function ethrDidAddress(did: string, chainId: number | bigint): string | undefined {
   const match = /^did:ethr:(0x[0-9a-fA-F]+):(0x[0-9a-fA-F]{40})$/.exec(did);
   if (!match || BigInt(match[1]) !== BigInt(chainId)) return undefined;
-  return getAddress(match[2]);
+  return checksummed(match[2]);
+}
+
+// Checksumming hashes the address (keccak, pure JS): a verification asks for the same few addresses several
+// times, so the answers are kept (bounded).
+const CHECKSUMS = new Map<string, string>();
+function checksummed(address: string): string {
+  let value = CHECKSUMS.get(address);
+  if (value === undefined) {
+    value = getAddress(address);
+    if (CHECKSUMS.size >= 50_000) CHECKSUMS.clear();
+    CHECKSUMS.set(address, value);
+  }
+  return value;
 }
 
 /**
  * A DID resolver for did:ethr on the configured chain's ERC-1056 registry. Supports `?versionId=<block>`
  * (ethr-did-resolver ignores `?versionTime=`): with {@link BlockTimeIndex} a credential is checked against the
  * issuer's keys as they were when it was issued.
+ * @param provider Provider to read the registry with. @default one of ethr-did-resolver's own for `rpcUrl`
  */
-export function createDidResolver(chain: Pick<ChainConfig, 'chainId' | 'rpcUrl' | 'didRegistry'>): Resolvable {
+export function createDidResolver(chain: Pick<ChainConfig, 'chainId' | 'rpcUrl' | 'didRegistry'>, provider?: Provider): Resolvable {
   return new Resolver(
     getEthrResolver({
-      networks: [{ name: ethrNetworkName(chain.chainId), chainId: chain.chainId, rpcUrl: chain.rpcUrl, registry: chain.didRegistry }],
+      networks: [
+        {
+          name: ethrNetworkName(chain.chainId),
+          chainId: chain.chainId,
+          registry: chain.didRegistry,
+          // A shared provider (e.g. createProvider's, with a static network) saves a chain-id call per request.
+          ...(provider ? { provider: provider as never } : { rpcUrl: chain.rpcUrl }),
+        },
+      ],
     }),
     { cache: false },
   );

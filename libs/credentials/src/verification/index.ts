@@ -4,3 +4,4 @@ export * from './jwt.js';
 export * from './query.js';
 export { checkCredential, verifyCredential, sameDid, type CheckCredentialOptions } from './verify-credential.js';
 export * from './verify-presentation.js';
+export { NativeSignatureVerifier } from './native-signature.js';

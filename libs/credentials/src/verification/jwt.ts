@@ -1,5 +1,6 @@
 import { verifyJWT } from 'did-jwt';
 import type { DIDResolutionOptions, DIDResolutionResult, Resolvable } from 'did-resolver';
+import { resolveOnce, type NativeSignatureVerifier } from './native-signature.js';
 
 /**
  * JWS algorithms a govcred verifier accepts (did:ethr keys: secp256k1, plus Ed25519 keys a DID may list).
@@ -78,14 +79,29 @@ export async function verifyJwtSignature(
   jwt: string,
   resolver: Resolvable,
   proofPurpose: 'assertionMethod' | 'authentication',
+  native?: { verifier: NativeSignatureVerifier; decoded: DecodedJwt },
 ): Promise<SignatureOutcome> {
+  let didJwtResolver = resolver;
+  const iss = native?.decoded.payload.iss;
+  if (native && typeof iss === 'string' && !/[#?/]/.test(iss) && native.decoded.header.alg === 'ES256K') {
+    // One resolution serves the native check and, when it cannot accept, did-jwt.
+    const once = resolveOnce(resolver, iss);
+    didJwtResolver = once.resolver;
+    try {
+      const signer = native.verifier.verify(jwt, native.decoded.header, await once.resolution, proofPurpose);
+      if (signer) return { ok: true, signer };
+    } catch {
+      // did-jwt meets the same failure below and words it.
+    }
+  }
   try {
     // A fresh options object per call: did-jwt caches the resolved authenticator in it.
     const verified = await verifyJWT(jwt, {
-      resolver,
+      resolver: didJwtResolver,
       proofPurpose,
       policies: { nbf: false, iat: false, exp: false, aud: false },
     });
+    native?.verifier.learn(jwt, verified.signer);
     return { ok: true, signer: verified.signer.id };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

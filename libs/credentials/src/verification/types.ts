@@ -3,6 +3,7 @@ import type { AccreditationAnswer } from '../chain/trust-mirror.js';
 import type { EntryStatus } from '../chain/status-mirror.js';
 import type { StatusPurpose } from '../chain/status-codec.js';
 import type { ProblemCode } from './problem-codes.js';
+import type { NativeSignatureVerifier } from './native-signature.js';
 
 /** The checks a verification runs, in order. */
 export type CheckName =
@@ -102,4 +103,9 @@ export interface VerificationContext {
   now: () => Date;
   /** Tolerated clock difference for validity periods, seconds. */
   clockSkewSeconds: number;
+  /**
+   * Checks ES256K signatures with node:crypto, keeping signer keys it has learned; without it every
+   * signature goes through did-jwt (pure JS). Verdicts are the same either way.
+   */
+  signatures?: NativeSignatureVerifier;
 }

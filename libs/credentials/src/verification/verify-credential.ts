@@ -3,7 +3,7 @@ import { ethrDidAddress } from '../did/resolver.js';
 import { parseStatusEntries } from '../format/status-entry.js';
 import { StatusPurpose } from '../chain/status-codec.js';
 import { jwtOf, readCredentialPayload, type CredentialPayloadView } from './credential-payload.js';
-import { decodeJwt, pinnedResolver, verifyJwtSignature } from './jwt.js';
+import { decodeJwt, pinnedResolver, verifyJwtSignature, type DecodedJwt } from './jwt.js';
 import type { ProblemCode } from './problem-codes.js';
 import { Recorder } from './recorder.js';
 import type { VerificationContext, VerificationResult, VerifiedCredentialSummary } from './types.js';
@@ -60,7 +60,7 @@ export async function checkCredential(
   const view = read.view;
 
   const issuerAddress = ethrDidAddress(view.issuer, ctx.chainId);
-  const signature = await checkIssuerSignature(decoded.decoded.jwt, view, issuerAddress, ctx);
+  const signature = await checkIssuerSignature(decoded.decoded, view, issuerAddress, ctx);
   recorder.outcome('credential_signature', path, signature);
   if (signature.length > 0 || !issuerAddress) {
     skipRest(1);
@@ -110,7 +110,7 @@ export async function verifyCredential(input: unknown, ctx: VerificationContext)
  * or an on-chain record of issuance could tell such a credential from an honest old one.
  */
 async function checkIssuerSignature(
-  jwt: string,
+  decoded: DecodedJwt,
   view: CredentialPayloadView,
   issuerAddress: string | undefined,
   ctx: VerificationContext,
@@ -124,7 +124,12 @@ async function checkIssuerSignature(
   } catch {
     return [{ code: 'did_unresolvable', message: 'the chain could not be read to resolve the issuer DID' }];
   }
-  const outcome = await verifyJwtSignature(jwt, pinnedResolver(ctx.resolver, view.issuer, block), 'assertionMethod');
+  const outcome = await verifyJwtSignature(
+    decoded.jwt,
+    pinnedResolver(ctx.resolver, view.issuer, block),
+    'assertionMethod',
+    ctx.signatures ? { verifier: ctx.signatures, decoded } : undefined,
+  );
   if (outcome.ok) return [];
   return outcome.reason === 'did_unresolvable'
     ? [{ code: 'did_unresolvable', message: outcome.message }]

@@ -78,7 +78,12 @@ export async function verifyPresentation(
   if (!ethrDidAddress(read.holder, ctx.chainId)) {
     signatureProblems = [{ code: 'did_unresolvable', message: `the holder must be a did:ethr identity on chain ${ctx.chainId}` }];
   } else {
-    const outcome = await verifyJwtSignature(jwt, ctx.resolver, 'authentication');
+    const outcome = await verifyJwtSignature(
+      jwt,
+      ctx.resolver,
+      'authentication',
+      ctx.signatures ? { verifier: ctx.signatures, decoded: decoded.decoded } : undefined,
+    );
     if (!outcome.ok) {
       signatureProblems = [
         outcome.reason === 'did_unresolvable'

@@ -1,0 +1,46 @@
+/** The `p`-th percentile (0–100) of `values`, nearest rank. */
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[rank];
+}
+
+export const median = (values: number[]) => percentile(values, 50);
+
+/** Rounds to `digits` decimals. */
+export const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+/** Resident and peak resident memory of a process, MB (Linux /proc). */
+export async function processMemoryMb(pid: number): Promise<{ rssMb: number; peakMb: number } | undefined> {
+  const { readFile } = await import('node:fs/promises');
+  try {
+    const status = await readFile(`/proc/${pid}/status`, 'utf8');
+    const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+    return { rssMb: round(kb('VmRSS') / 1024), peakMb: round(kb('VmHWM') / 1024) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU time (user + system) a process and its live children have used so far, ms (Linux /proc). */
+export async function processCpuMs(pid: number): Promise<number> {
+  const { readFile } = await import('node:fs/promises');
+  const pids = [pid];
+  try {
+    const children = (await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8')).trim();
+    if (children) pids.push(...children.split(/\s+/).map(Number));
+  } catch {
+    // the process alone
+  }
+  let ticks = 0;
+  for (const p of pids) {
+    try {
+      const fields = (await readFile(`/proc/${p}/stat`, 'utf8')).split(') ')[1].split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // exited
+    }
+  }
+  return ticks * 10; // USER_HZ is 100 on Linux
+}

@@ -1,0 +1,24 @@
+import type { MirrorResult } from './mirror.js';
+import type { VerificationResultFigures } from './verification.js';
+
+/** The throughput table printed at the end of `npm run bench` (and copied into the README). */
+export function formatThroughputTable(verification: VerificationResultFigures | undefined, mirror: MirrorResult | undefined): string {
+  const lines = ['| measure | govcred | Veramo baseline | ratio |', '|---|---|---|---|'];
+  if (verification) {
+    const v = verification;
+    lines.push(
+      `| presentation verification over HTTP, ${v.concurrency} clients (1 VP + 1 VC, all checks) | ${v.perSecond}/s | ${v.baselinePerSecond}/s in-process | ${v.ratio}× |`,
+      `| latency p50 / p99 | ${v.p50Ms} / ${v.p99Ms} ms | ${v.baselineP50Ms} / ${v.baselineP99Ms} ms | |`,
+      `| CPU time per verification | verifier ${v.verifierCpuMsPerVerification} ms | ${v.baselineCpuMsPerVerification} ms | ${Math.round((v.baselineCpuMsPerVerification / v.verifierCpuMsPerVerification) * 100) / 100}× |`,
+      `| chain RPC calls per verification | ${v.rpcCallsPerVerification} (${JSON.stringify(v.rpcCalls)}) | | |`,
+      `| verifier RSS: idle / after the runs | ${v.verifierIdleRssMb} / ${v.verifierRssMb} MB (peak ${v.verifierPeakRssMb} MB) | | |`,
+    );
+  }
+  if (mirror) {
+    const service = mirror.serviceRssMb !== undefined ? `; verifier service ${mirror.serviceRssMb} MB RSS, up in ${mirror.serviceColdSyncSeconds} s` : '';
+    lines.push(
+      `| status mirror, ${mirror.credentials.toLocaleString('en')} credentials | cold sync ${mirror.coldSyncSeconds} s, ${mirror.retainedMb} MB retained${service} | | |`,
+    );
+  }
+  return lines.join('\n');
+}

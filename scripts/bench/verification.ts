@@ -1,0 +1,298 @@
+/**
+ * Presentation verification over HTTP against the verifier service, beside Veramo's in-process
+ * verifyPresentation + verifyCredential on the same chain in the same run.
+ *
+ * The verifier runs as a child process (`node dist/apps/verifier/src/main.js`), as production runs it: its
+ * resident memory is its own, and its chain calls go through a counting JSON-RPC proxy. Presentation
+ * requests and VP-JWTs are made before the timed section (a holder's wallet signs on the holder's phone, not
+ * on the verifier's machine); the timed section is only `POST /presentations/verify` by concurrent clients.
+ */
+import http from 'node:http';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createAgent, type ICredentialPlugin, type IResolver } from '@veramo/core';
+import { CredentialProviderJWT } from '@veramo/credential-jwt';
+import { CredentialPlugin } from '@veramo/credential-w3c';
+import { DIDResolverPlugin } from '@veramo/did-resolver';
+import type { JsonRpcProvider, Signer } from 'ethers';
+import { createDidResolver } from '../../libs/credentials/src/index.js';
+import { deployRegistries, type RegistryDeployment } from '../lib/deploy.js';
+import { startService, type ServiceProcess } from '../lib/service.js';
+import { BENCH_TYPE, createAgency, createHolder, issueCredential, presentCredential, type BenchHolder } from './fixtures.js';
+import { startRpcCounter, type RpcCounter } from './rpc-counter.js';
+import { median, percentile, processCpuMs, processMemoryMb, round } from './stats.js';
+
+export interface VerificationBenchOptions {
+  /** Presentations verified over HTTP per run (after `warmup`). */
+  presentations: number;
+  warmup: number;
+  /** Concurrent HTTP clients (and concurrent in-process baseline loops). */
+  concurrency: number;
+  /** Distinct holders; each presentation is signed by one of them in turn. */
+  holders: number;
+  baselineIterations: number;
+  runs: number;
+  freePort: () => Promise<number>;
+  logDir: string;
+  /** Extra environment of the verifier process (e.g. VERIFIER_WORKERS). */
+  verifierEnv?: Record<string, string>;
+}
+
+/** One measured run. */
+export interface RunFigures {
+  perSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** CPU time per verification: of the verifier process(es) (HTTP runs) or of this process (baseline). */
+  cpuMsPerVerification?: number;
+  /** CPU time per verification of this process, the HTTP clients (HTTP runs). */
+  clientCpuMsPerVerification?: number;
+}
+
+export interface VerificationResultFigures {
+  perSecond: number;
+  baselinePerSecond: number;
+  ratio: number;
+  p50Ms: number;
+  p99Ms: number;
+  baselineP50Ms: number;
+  baselineP99Ms: number;
+  concurrency: number;
+  presentationsPerRun: number;
+  runs: RunFigures[];
+  baselineRuns: RunFigures[];
+  /** Chain JSON-RPC calls the verifier made during the timed sections, by method, and per verification. */
+  rpcCalls: Record<string, number>;
+  rpcCallsPerVerification: number;
+  verifierRssMb: number;
+  verifierPeakRssMb: number;
+  /** RSS of the same verifier right after start-up, before any request (a registry with two small lists). */
+  verifierIdleRssMb: number;
+  /** Median CPU time the verifier spent per verification, ms (independent of how busy the machine was). */
+  verifierCpuMsPerVerification: number;
+  baselineCpuMsPerVerification: number;
+}
+
+const DOMAIN = 'bench.verifier.example';
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+
+function postJson(url: string, body: unknown): Promise<{ status: number; body: string }> {
+  const payload = Buffer.from(JSON.stringify(body));
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': payload.length } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+/** Runs `count` jobs with `concurrency` loops; returns wall time and per-job latencies (ms). */
+async function timed(count: number, concurrency: number, job: (i: number) => Promise<void>): Promise<{ seconds: number; latencies: number[] }> {
+  const latencies: number[] = new Array(count);
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (let i = next++; i < count; i = next++) {
+        const t = performance.now();
+        await job(i);
+        latencies[i] = performance.now() - t;
+      }
+    }),
+  );
+  return { seconds: (performance.now() - started) / 1000, latencies };
+}
+
+const figures = (count: number, run: { seconds: number; latencies: number[] }): RunFigures => ({
+  perSecond: Math.round(count / run.seconds),
+  p50Ms: round(percentile(run.latencies, 50), 2),
+  p99Ms: round(percentile(run.latencies, 99), 2),
+});
+
+interface Prepared {
+  body: unknown;
+}
+
+/** Creates `count` presentation requests on the verifier and the holders' answers to them (untimed). */
+async function prepare(url: string, count: number, holders: BenchHolder[], credentials: string[]): Promise<Prepared[]> {
+  const out: Prepared[] = [];
+  for (let i = 0; i < count; i++) {
+    const reply = await postJson(`${url}/presentation-requests`, { query: { credentials: [{ type: BENCH_TYPE, claims: ['name'] }] } });
+    if (reply.status !== 201) throw new Error(`presentation request failed: ${reply.status} ${reply.body}`);
+    const request = JSON.parse(reply.body) as { challenge: string; domain: string };
+    const h = i % holders.length;
+    const vp = await presentCredential(holders[h], credentials[h], request.challenge, request.domain);
+    out.push({ body: { verifiablePresentation: vp, options: { challenge: request.challenge, domain: request.domain } } });
+  }
+  return out;
+}
+
+export async function startVerifierProcess(rpcUrl: string, deployment: RegistryDeployment, options: Pick<VerificationBenchOptions, 'freePort' | 'logDir' | 'verifierEnv'>, name: string): Promise<ServiceProcess> {
+  const port = await options.freePort();
+  const dir = mkdtempSync(path.join(tmpdir(), 'govcred-bench-'));
+  return startService({
+    name,
+    entry: 'dist/apps/verifier/src/main.js',
+    url: `http://127.0.0.1:${port}`,
+    readyPath: '/health',
+    logFile: path.join(options.logDir, `${name}.log`),
+    timeoutMs: 120_000,
+    // BENCH_VERIFIER_NODE_ARGS="--cpu-prof --cpu-prof-dir=…" profiles the verifier.
+    nodeArgs: process.env.BENCH_VERIFIER_NODE_ARGS?.split(' ').filter(Boolean),
+    env: {
+      VERIFIER_HOST: '127.0.0.1',
+      VERIFIER_PORT: String(port),
+      VERIFIER_SQLITE_PATH: path.join(dir, 'verifier.sqlite'),
+      CHAIN_RPC_URL: rpcUrl,
+      CHAIN_ID: '31337',
+      DID_REGISTRY: deployment.didRegistry,
+      TRUST_REGISTRY: deployment.trustRegistry,
+      STATUS_REGISTRY: deployment.statusRegistry,
+      DEPLOY_BLOCK: String(deployment.deployBlock),
+      VERIFIER_DOMAIN: DOMAIN,
+      ...options.verifierEnv,
+    },
+  });
+}
+
+/** Sum of the resident memory of a process and its children (cluster workers), MB. */
+export async function treeMemoryMb(pid: number): Promise<{ rssMb: number; peakMb: number }> {
+  const { readFile } = await import('node:fs/promises');
+  const pids = [pid];
+  try {
+    const children = (await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8')).trim();
+    if (children) pids.push(...children.split(/\s+/).map(Number));
+  } catch {
+    // no children list: the process alone
+  }
+  let rssMb = 0;
+  let peakMb = 0;
+  for (const p of pids) {
+    const m = await processMemoryMb(p);
+    rssMb += m?.rssMb ?? 0;
+    peakMb += m?.peakMb ?? 0;
+  }
+  return { rssMb: round(rssMb), peakMb: round(peakMb) };
+}
+
+/** Veramo 7's own way, in process: verifyPresentation, then verifyCredential on each embedded credential. */
+async function runBaseline(
+  rpcUrl: string,
+  deployment: RegistryDeployment,
+  prepared: Array<{ vp: string; challenge: string; credential: string }>,
+  concurrency: number,
+): Promise<RunFigures> {
+  const veramo = createAgent<IResolver & ICredentialPlugin>({
+    plugins: [
+      new DIDResolverPlugin({ resolver: createDidResolver({ chainId: 31337, rpcUrl, didRegistry: deployment.didRegistry }) as never }),
+      new CredentialPlugin([new CredentialProviderJWT()]),
+    ],
+  });
+  let failures = 0;
+  const cpuBefore = process.cpuUsage();
+  const run = await timed(prepared.length, concurrency, async (i) => {
+    const { vp, challenge, credential } = prepared[i];
+    const presentation = await veramo.verifyPresentation({ presentation: vp, challenge, domain: DOMAIN });
+    const embedded = await veramo.verifyCredential({ credential });
+    if (!presentation.verified || !embedded.verified) failures++;
+  });
+  if (failures > 0) throw new Error(`baseline: ${failures} presentations did not verify`);
+  const cpu = process.cpuUsage(cpuBefore);
+  return { ...figures(prepared.length, run), cpuMsPerVerification: round((cpu.user + cpu.system) / 1000 / prepared.length, 3) };
+}
+
+export async function runVerificationBench(
+  provider: JsonRpcProvider,
+  governance: Signer,
+  rpcUrl: string,
+  options: VerificationBenchOptions,
+  log: (line: string) => void,
+): Promise<VerificationResultFigures> {
+  const deployment = await deployRegistries(governance);
+  const agency = await createAgency(provider, governance, deployment);
+  const holders = Array.from({ length: options.holders }, createHolder);
+  const credentials = await Promise.all(holders.map((h) => issueCredential(agency, h, deployment)));
+  const counter: RpcCounter = await startRpcCounter(rpcUrl);
+  const verifier = await startVerifierProcess(counter.url, deployment, options, 'bench-verifier');
+  log(`verification: verifier pid ${verifier.process.pid} at ${verifier.url}; ${holders.length} holders, ${options.concurrency} clients`);
+  const idle = await treeMemoryMb(verifier.process.pid!);
+  const runs: RunFigures[] = [];
+  const baselineRuns: RunFigures[] = [];
+  const rpcCalls: Record<string, number> = {};
+  let verified = 0;
+  try {
+    for (let r = 0; r < options.runs; r++) {
+      const warm = await prepare(verifier.url, options.warmup, holders, credentials);
+      for (const p of warm) await postJson(`${verifier.url}/presentations/verify`, p.body);
+      const work = await prepare(verifier.url, options.presentations, holders, credentials);
+      counter.reset();
+      const verifierCpuBefore = await processCpuMs(verifier.process.pid!);
+      const clientCpuBefore = process.cpuUsage();
+      let failures = 0;
+      const run = await timed(work.length, options.concurrency, async (i) => {
+        const reply = await postJson(`${verifier.url}/presentations/verify`, work[i].body);
+        if (reply.status !== 200 || !(JSON.parse(reply.body) as { verified: boolean }).verified) {
+          if (failures++ === 0) log(`verification: unexpected answer ${reply.status} ${reply.body.slice(0, 400)}`);
+        }
+      });
+      const verifierCpu = (await processCpuMs(verifier.process.pid!)) - verifierCpuBefore;
+      const clientCpu = process.cpuUsage(clientCpuBefore);
+      for (const [method, n] of Object.entries(counter.counts())) rpcCalls[method] = (rpcCalls[method] ?? 0) + n;
+      if (failures > 0) throw new Error(`verification: ${failures} honest presentations were not verified`);
+      verified += work.length;
+      runs.push({
+        ...figures(work.length, run),
+        cpuMsPerVerification: round(verifierCpu / work.length, 3),
+        clientCpuMsPerVerification: round((clientCpu.user + clientCpu.system) / 1000 / work.length, 3),
+      });
+
+      // The baseline: same kind of presentation (fresh challenge each), same chain, same concurrency.
+      const base = [];
+      for (let i = 0; i < options.baselineIterations; i++) {
+        const challenge = `baseline-${r}-${i}-${Math.random()}`;
+        const h = i % holders.length;
+        base.push({ vp: await presentCredential(holders[h], credentials[h], challenge, DOMAIN), challenge, credential: credentials[h] });
+      }
+      baselineRuns.push(await runBaseline(rpcUrl, deployment, base, options.concurrency));
+      log(
+        `verification run ${r + 1}/${options.runs}: HTTP ${runs[r].perSecond}/s (p50 ${runs[r].p50Ms} ms, p99 ${runs[r].p99Ms} ms, ` +
+          `verifier CPU ${runs[r].cpuMsPerVerification} ms/verification, clients ${runs[r].clientCpuMsPerVerification} ms); ` +
+          `Veramo in-process ${baselineRuns[r].perSecond}/s (CPU ${baselineRuns[r].cpuMsPerVerification} ms/verification)`,
+      );
+    }
+    const memory = await treeMemoryMb(verifier.process.pid!);
+    const perSecond = median(runs.map((r) => r.perSecond));
+    const baselinePerSecond = median(baselineRuns.map((r) => r.perSecond));
+    const totalRpc = Object.values(rpcCalls).reduce((a, b) => a + b, 0);
+    return {
+      perSecond,
+      baselinePerSecond,
+      ratio: round(perSecond / baselinePerSecond, 2),
+      p50Ms: median(runs.map((r) => r.p50Ms)),
+      p99Ms: median(runs.map((r) => r.p99Ms)),
+      baselineP50Ms: median(baselineRuns.map((r) => r.p50Ms)),
+      baselineP99Ms: median(baselineRuns.map((r) => r.p99Ms)),
+      concurrency: options.concurrency,
+      presentationsPerRun: options.presentations,
+      runs,
+      baselineRuns,
+      rpcCalls,
+      rpcCallsPerVerification: round(totalRpc / verified, 4),
+      verifierRssMb: memory.rssMb,
+      verifierPeakRssMb: memory.peakMb,
+      verifierIdleRssMb: idle.rssMb,
+      verifierCpuMsPerVerification: median(runs.map((r) => r.cpuMsPerVerification!)),
+      baselineCpuMsPerVerification: median(baselineRuns.map((r) => r.cpuMsPerVerification!)),
+    };
+  } finally {
+    await verifier.stop();
+    await counter.close();
+    agent.destroy();
+  }
+}
