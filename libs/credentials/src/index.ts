@@ -20,3 +20,4 @@ export * from './chain/block-at-time.js';
 export * from './verification/index.js';
 export * from './catalog/index.js';
 export * from './oid4vci/index.js';
+export * from './chain/chain-follower.js';

@@ -1,31 +1,16 @@
-import { Contract, Interface, getAddress, getBytes, zeroPadValue, toBeHex, type Log, type Provider } from 'ethers';
+import { Contract, Interface, getAddress, getBytes, zeroPadValue, toBeHex, type Log } from 'ethers';
 import { STATUS_REGISTRY_ABI } from './abi.js';
-import { scanLogs, type ScanLogsOptions } from './log-scanner.js';
+import { ChainFollower, type FollowOptions } from './chain-follower.js';
+import { scanLogs } from './log-scanner.js';
 import { StatusOperation, StatusPurpose, genesisHead, nextHead, unpackIndexes } from './status-codec.js';
 
 /** What the mirror can say about one status entry. */
 export type EntryStatus = 'valid' | 'revoked' | 'suspended' | 'unknown';
 
 /** Options of {@link StatusMirror}. */
-export interface StatusMirrorOptions extends ScanLogsOptions {
-  provider: Provider;
-  /** StatusRegistry address. */
-  registry: string;
+export interface StatusMirrorOptions extends FollowOptions {
   /** EIP-155 chain id of the provider's chain (binds genesis heads). */
   chainId: number | bigint;
-  /** First block to scan (the registry's deployment block). @default 0 */
-  fromBlock?: number;
-  /** Blocks to wait before trusting a log. @default 0 */
-  confirmations?: number;
-  /** Interval of {@link StatusMirror.start}'s polling. @default 1000 */
-  pollIntervalMs?: number;
-  /**
-   * After this long without a successful sync every answer is `unknown`: a mirror that cannot reach the
-   * chain must not keep vouching for credentials. @default 60000
-   */
-  maxStalenessMs?: number;
-  /** Clock, for tests. @default Date.now */
-  now?: () => number;
 }
 
 /** One list as the mirror holds it. */
@@ -72,26 +57,15 @@ function listKey(identity: string, listId: bigint): string {
  * against `getList` at the synced block. A list that fails that check, or whose versions skip, answers
  * `unknown` until it is rebuilt; so does every list once the mirror has not synced for `maxStalenessMs`.
  */
-export class StatusMirror {
+export class StatusMirror extends ChainFollower<SyncReport> {
   private readonly lists = new Map<string, MirroredList>();
   private readonly contract: Contract;
   private readonly registry: string;
-  private nextBlock: number;
-  private lastSyncAt = -Infinity;
-  private syncing: Promise<SyncReport> | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  /** Last error of a background sync, if the latest one failed. */
-  lastError: unknown;
 
   constructor(private readonly options: StatusMirrorOptions) {
+    super(options);
     this.registry = getAddress(options.registry);
     this.contract = new Contract(this.registry, STATUS_REGISTRY_ABI, options.provider);
-    this.nextBlock = options.fromBlock ?? 0;
-  }
-
-  /** Last block whose logs are included, or -1 before the first sync. */
-  get syncedBlock(): number {
-    return this.nextBlock - 1;
   }
 
   /** Number of lists held. */
@@ -111,8 +85,7 @@ export class StatusMirror {
    * `unknown` when the list is not known, not proved complete, the index is out of range, or the mirror is stale.
    */
   lookup(identity: string, listId: bigint | number, index: number): EntryStatus {
-    const now = (this.options.now ?? Date.now)();
-    if (now - this.lastSyncAt > (this.options.maxStalenessMs ?? 60_000)) return 'unknown';
+    if (!this.recentlySynced()) return 'unknown';
     const list = this.lists.get(listKey(identity, BigInt(listId)));
     if (!list || !list.verified || list.stale) return 'unknown';
     if (!Number.isInteger(index) || index < 0 || index >= 2 ** list.sizeLog2) return 'unknown';
@@ -126,34 +99,9 @@ export class StatusMirror {
     return this.lists.get(listKey(identity, BigInt(listId)))?.purpose;
   }
 
-  /** Brings the copy up to the chain's latest block (less confirmations). Concurrent calls share one run. */
-  sync(): Promise<SyncReport> {
-    this.syncing ??= this.runSync().finally(() => (this.syncing = undefined));
-    return this.syncing;
-  }
-
-  /** Syncs once, then keeps following new blocks until {@link stop}. */
-  async start(): Promise<SyncReport> {
-    const report = await this.sync();
-    this.timer ??= setInterval(() => {
-      this.sync().then(
-        () => (this.lastError = undefined),
-        (error: unknown) => (this.lastError = error),
-      );
-    }, this.options.pollIntervalMs ?? 1000);
-    this.timer.unref();
-    return report;
-  }
-
-  /** Stops following the chain. */
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-  }
-
-  private async runSync(): Promise<SyncReport> {
+  protected async pull(): Promise<SyncReport> {
     const provider = this.options.provider;
-    const latest = (await provider.getBlockNumber()) - (this.options.confirmations ?? 0);
+    const latest = await this.targetBlock();
     let applied = 0;
     const touched = new Set<MirroredList>();
 
@@ -183,8 +131,7 @@ export class StatusMirror {
       if (await this.verify(list, latest)) verifiedLists++;
       else staleLists++;
     }
-    this.nextBlock = Math.max(this.nextBlock, latest + 1);
-    this.lastSyncAt = (this.options.now ?? Date.now)();
+    this.markSynced(latest);
     return { block: latest, logs: applied, verifiedLists, staleLists };
   }
 

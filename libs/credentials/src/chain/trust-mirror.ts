@@ -1,6 +1,7 @@
-import { Contract, Interface, getAddress, type Log, type Provider } from 'ethers';
+import { Contract, Interface, getAddress, type Log } from 'ethers';
 import { TRUST_REGISTRY_ABI } from './abi.js';
-import { scanLogs, type ScanLogsOptions } from './log-scanner.js';
+import { ChainFollower, type FollowOptions } from './chain-follower.js';
+import { scanLogs } from './log-scanner.js';
 import { credentialTypeHash, type AccreditationPeriod } from './trust-registry.js';
 
 /**
@@ -14,21 +15,7 @@ import { credentialTypeHash, type AccreditationPeriod } from './trust-registry.j
 export type AccreditationAnswer = 'accredited' | 'not_in_force' | 'other_types_only' | 'never' | 'unknown';
 
 /** Options of {@link TrustMirror}. */
-export interface TrustMirrorOptions extends ScanLogsOptions {
-  provider: Provider;
-  /** TrustRegistry address. */
-  registry: string;
-  /** First block to scan (the registry's deployment block). @default 0 */
-  fromBlock?: number;
-  /** Blocks to wait before trusting a log. @default 0 */
-  confirmations?: number;
-  /** Interval of {@link TrustMirror.start}'s polling. @default 1000 */
-  pollIntervalMs?: number;
-  /** After this long without a successful sync every answer is `unknown`. @default 60000 */
-  maxStalenessMs?: number;
-  /** Clock, for tests. @default Date.now */
-  now?: () => number;
-}
+export type TrustMirrorOptions = FollowOptions;
 
 /** What one {@link TrustMirror.sync} did. */
 export interface TrustSyncReport {
@@ -52,28 +39,17 @@ const WITHDRAWN = iface.getEvent('AccreditationWithdrawn')!.topicHash;
  * mismatch makes the mirror answer `unknown` until it has been rebuilt from the deployment block; so does
  * not having synced for `maxStalenessMs`.
  */
-export class TrustMirror {
+export class TrustMirror extends ChainFollower<TrustSyncReport> {
   /** issuer (checksummed) → type hash → periods by index. */
   private periods = new Map<string, Map<string, AccreditationPeriod[]>>();
   private readonly contract: Contract;
   private readonly registry: string;
-  private nextBlock: number;
   private consistent = true;
-  private lastSyncAt = -Infinity;
-  private syncing: Promise<TrustSyncReport> | undefined;
-  private timer: NodeJS.Timeout | undefined;
-  /** Last error of a background sync, if the latest one failed. */
-  lastError: unknown;
 
   constructor(private readonly options: TrustMirrorOptions) {
+    super(options);
     this.registry = getAddress(options.registry);
     this.contract = new Contract(this.registry, TRUST_REGISTRY_ABI, options.provider);
-    this.nextBlock = options.fromBlock ?? 0;
-  }
-
-  /** Last block whose logs are included, or -1 before the first sync. */
-  get syncedBlock(): number {
-    return this.nextBlock - 1;
   }
 
   /**
@@ -103,38 +79,12 @@ export class TrustMirror {
     return answer === 'unknown' ? undefined : answer === 'accredited';
   }
 
-  /** Brings the copy up to the chain's latest block (less confirmations). Concurrent calls share one run. */
-  sync(): Promise<TrustSyncReport> {
-    this.syncing ??= this.runSync().finally(() => (this.syncing = undefined));
-    return this.syncing;
-  }
-
-  /** Syncs once, then keeps following new blocks until {@link stop}. */
-  async start(): Promise<TrustSyncReport> {
-    const report = await this.sync();
-    this.timer ??= setInterval(() => {
-      this.sync().then(
-        () => (this.lastError = undefined),
-        (error: unknown) => (this.lastError = error),
-      );
-    }, this.options.pollIntervalMs ?? 1000);
-    this.timer.unref();
-    return report;
-  }
-
-  /** Stops following the chain. */
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-  }
-
   private fresh(): boolean {
-    const now = (this.options.now ?? Date.now)();
-    return this.consistent && now - this.lastSyncAt <= (this.options.maxStalenessMs ?? 60_000);
+    return this.consistent && this.recentlySynced();
   }
 
-  private async runSync(): Promise<TrustSyncReport> {
-    const latest = (await this.options.provider.getBlockNumber()) - (this.options.confirmations ?? 0);
+  protected async pull(): Promise<TrustSyncReport> {
+    const latest = await this.targetBlock();
     const rebuilt = !this.consistent;
     const fromBlock = rebuilt ? (this.options.fromBlock ?? 0) : this.nextBlock;
     // Logs are applied to a copy that replaces the current one only once proved: lookups never see a
@@ -168,8 +118,7 @@ export class TrustMirror {
     }
     this.periods = next;
     this.consistent = true;
-    this.nextBlock = Math.max(fromBlock, latest + 1);
-    this.lastSyncAt = (this.options.now ?? Date.now)();
+    this.markSynced(latest);
     return { block: latest, logs: logs.length, rebuilt };
   }
 

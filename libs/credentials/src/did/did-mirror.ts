@@ -1,13 +1,11 @@
-import { Contract, Interface, getAddress, type Log, type Provider } from 'ethers';
+import { Contract, Interface, getAddress, type Log } from 'ethers';
 import type { DIDResolutionOptions, DIDResolutionResult, Resolvable } from 'did-resolver';
 import { DID_REGISTRY_ABI } from '../chain/abi.js';
-import { scanLogs, type ScanLogsOptions } from '../chain/log-scanner.js';
+import { ChainFollower, type FollowOptions } from '../chain/chain-follower.js';
+import { scanLogs } from '../chain/log-scanner.js';
 
 /** Options of {@link DidMirror}. */
-export interface DidMirrorOptions extends ScanLogsOptions {
-  provider: Provider;
-  /** ERC-1056 EthereumDIDRegistry address. */
-  registry: string;
+export interface DidMirrorOptions extends FollowOptions {
   /** EIP-155 chain id: the mirror answers for `did:ethr:<hex chain id>:<address>` only. */
   chainId: number;
   /**
@@ -16,18 +14,8 @@ export interface DidMirrorOptions extends ScanLogsOptions {
    * resolution of each owner history.
    */
   fallback: Resolvable;
-  /** First block to scan (the registry's deployment block). @default 0 */
-  fromBlock?: number;
-  /** Blocks to wait before trusting a log. @default 0 */
-  confirmations?: number;
-  /** Interval of {@link DidMirror.start}'s polling. @default 1000 */
-  pollIntervalMs?: number;
-  /** After this long without a successful sync every query goes to the fallback. @default 60000 */
-  maxStalenessMs?: number;
   /** Documents kept in memory (one per DID and owner version). @default 100000 */
   maxCachedDocuments?: number;
-  /** Clock, for tests. @default Date.now */
-  now?: () => number;
 }
 
 /** What the mirror knows of one identity: the blocks of its registry events, ascending. */
@@ -73,31 +61,20 @@ const LD_CONTEXT = [
  * Like the status mirror, an unpinned query sees the registry as of the last sync (at most one poll interval
  * behind the chain). Document metadata of a cached version is that of its first resolution.
  */
-export class DidMirror implements Resolvable {
+export class DidMirror extends ChainFollower<{ block: number; logs: number }> implements Resolvable {
   private histories = new Map<string, IdentityHistory>();
   private readonly documents = new Map<string, DIDResolutionResult>();
   private readonly inflight = new Map<string, Promise<DIDResolutionResult>>();
   private readonly registry: string;
   private readonly contract: Contract;
-  private nextBlock: number;
   private consistent = true;
-  private lastSyncAt = -Infinity;
-  private syncing: Promise<{ block: number; logs: number }> | undefined;
-  private timer: NodeJS.Timeout | undefined;
   /** Queries answered from memory and by the fallback, since start. */
   readonly stats = { memory: 0, fallback: 0 };
-  /** Last error of a background sync, if the latest one failed. */
-  lastError: unknown;
 
   constructor(private readonly options: DidMirrorOptions) {
+    super(options);
     this.registry = getAddress(options.registry);
     this.contract = new Contract(this.registry, DID_REGISTRY_ABI, options.provider);
-    this.nextBlock = options.fromBlock ?? 0;
-  }
-
-  /** Last block whose events are included, or -1 before the first sync. */
-  get syncedBlock(): number {
-    return this.nextBlock - 1;
   }
 
   /** Identities with at least one registry event. */
@@ -131,32 +108,8 @@ export class DidMirror implements Resolvable {
     return structuredClone(await pending);
   }
 
-  /** Brings the mirror up to the chain's latest block (less confirmations). Concurrent calls share one run. */
-  sync(): Promise<{ block: number; logs: number }> {
-    this.syncing ??= this.runSync().finally(() => (this.syncing = undefined));
-    return this.syncing;
-  }
-
-  /** Syncs once, then keeps following new blocks until {@link stop}. */
-  async start(): Promise<void> {
-    await this.sync();
-    this.timer ??= setInterval(() => {
-      this.sync().then(
-        () => (this.lastError = undefined),
-        (error: unknown) => (this.lastError = error),
-      );
-    }, this.options.pollIntervalMs ?? 1000);
-    this.timer.unref();
-  }
-
-  stop(): void {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
-  }
-
   private fresh(): boolean {
-    const now = (this.options.now ?? Date.now)();
-    return this.consistent && now - this.lastSyncAt <= (this.options.maxStalenessMs ?? 60_000);
+    return this.consistent && this.recentlySynced();
   }
 
   /** The DID, its address and the block a query asks about, when the mirror may answer it at all. */
@@ -191,8 +144,8 @@ export class DidMirror implements Resolvable {
     return cached ? structuredClone(cached) : undefined;
   }
 
-  private async runSync(): Promise<{ block: number; logs: number }> {
-    const latest = (await this.options.provider.getBlockNumber()) - (this.options.confirmations ?? 0);
+  protected async pull(): Promise<{ block: number; logs: number }> {
+    const latest = await this.targetBlock();
     const rebuild = !this.consistent;
     const fromBlock = rebuild ? (this.options.fromBlock ?? 0) : this.nextBlock;
     // Applied to a copy that replaces the current one only once proved (see StatusMirror).
@@ -235,8 +188,7 @@ export class DidMirror implements Resolvable {
     }
     this.histories = next;
     this.consistent = true;
-    this.nextBlock = Math.max(this.nextBlock, latest + 1);
-    this.lastSyncAt = (this.options.now ?? Date.now)();
+    this.markSynced(latest);
     return { block: latest, logs: logs.length };
   }
 }
