@@ -2,13 +2,14 @@
  * `npm run bench`: benchmarks on a chain of its own (a Hardhat node on a free port), each beside a baseline
  * measured in the same run. Prints tables and writes bench-results/*.json.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createProvider } from '../../libs/credentials/src/index.js';
 import { startChainNode } from '../lib/chain-node.js';
 import { repoRoot } from '../lib/paths.js';
 import { freePort } from '../lib/processes.js';
 import { formatGasTable, runGasBench } from './gas.js';
+import { runIssuanceBench, type IssuanceResultFigures } from './issuance.js';
 import { runMirrorBench, type MirrorResult } from './mirror.js';
 import { formatThroughputTable } from './table.js';
 import { runVerificationBench, startVerifierProcess, treeMemoryMb, type VerificationResultFigures } from './verification.js';
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
   mkdirSync(outDir, { recursive: true });
   let verification: VerificationResultFigures | undefined;
   let mirror: MirrorResult | undefined;
+  let issuance: IssuanceResultFigures | undefined;
   log('starting a Hardhat chain for the benchmarks …');
   const chain = await startChainNode({ port: await freePort() });
   const provider = createProvider(chain.rpcUrl, chain.chainId, 50);
@@ -72,11 +74,40 @@ async function main(): Promise<void> {
         log,
       );
     }
+    if (only('issuance')) {
+      issuance = await runIssuanceBench(
+        provider,
+        signer,
+        chain.rpcUrl,
+        {
+          credentials: numberEnv('BENCH_CREDENTIALS', 3000),
+          warmup: 300,
+          concurrency: numberEnv('BENCH_CONCURRENCY', 8),
+          baselineCredentials: numberEnv('BENCH_BASELINE_CREDENTIALS', 1000),
+          runs: numberEnv('BENCH_RUNS', 3),
+          spotChecks: 5,
+          freePort,
+          logDir: outDir,
+        },
+        log,
+      );
+    }
   } finally {
     provider.destroy();
     await chain.stop();
-    if (verification || mirror) {
+    if (issuance || verification || mirror) {
       const throughput = {
+        ...(issuance
+          ? {
+              issuance: {
+                perSecond: issuance.perSecond,
+                baselinePerSecond: issuance.baselinePerSecond,
+                ratio: issuance.ratio,
+                p50Ms: issuance.p50Ms,
+                p99Ms: issuance.p99Ms,
+              },
+            }
+          : {}),
         ...(verification
           ? {
               verification: {
@@ -103,11 +134,19 @@ async function main(): Promise<void> {
               },
             }
           : {}),
-        details: { verification, mirror: mirror ? { ...mirror, deployment: undefined } : undefined },
+        details: { issuance, verification, mirror: mirror ? { ...mirror, deployment: undefined } : undefined },
       };
-      writeFileSync(path.join(outDir, 'throughput.json'), JSON.stringify(throughput, null, 2) + '\n');
-      console.log('\n' + formatThroughputTable(verification, mirror) + '\n');
-      log(`wrote ${path.join(outDir, 'throughput.json')}`);
+      // A subset run (BENCH_ONLY) keeps the parts it did not measure from the previous file.
+      const file = path.join(outDir, 'throughput.json');
+      const previous = (existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {}) as Record<string, any>;
+      const merged = {
+        ...previous,
+        ...throughput,
+        details: { ...previous.details, ...Object.fromEntries(Object.entries(throughput.details).filter(([, v]) => v !== undefined)) },
+      };
+      writeFileSync(file, JSON.stringify(merged, null, 2) + '\n');
+      console.log('\n' + formatThroughputTable(issuance, verification, mirror) + '\n');
+      log(`wrote ${file}`);
     }
   }
 }

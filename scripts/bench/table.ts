@@ -1,9 +1,23 @@
+import type { IssuanceResultFigures } from './issuance.js';
 import type { MirrorResult } from './mirror.js';
 import type { VerificationResultFigures } from './verification.js';
 
 /** The throughput table printed at the end of `npm run bench` (and copied into the README). */
-export function formatThroughputTable(verification: VerificationResultFigures | undefined, mirror: MirrorResult | undefined): string {
+export function formatThroughputTable(
+  issuance: IssuanceResultFigures | undefined,
+  verification: VerificationResultFigures | undefined,
+  mirror: MirrorResult | undefined,
+): string {
   const lines = ['| measure | govcred | Veramo baseline | ratio |', '|---|---|---|---|'];
+  if (issuance) {
+    const i = issuance;
+    lines.push(
+      `| issuance over HTTP, ${i.concurrency} clients (checks, random status index, signing, durable record + audit entry) | ${i.perSecond}/s | ${i.baselinePerSecond}/s in-process (default agent, saved) | ${i.ratio}× |`,
+      `| latency p50 / p99 | ${i.p50Ms} / ${i.p99Ms} ms | ${i.baselineP50Ms} / ${i.baselineP99Ms} ms | |`,
+      `| CPU time per credential | issuer ${i.issuerCpuMsPerCredential} ms | ${i.baselineCpuMsPerCredential} ms | |`,
+      `| issuer RSS: idle / after the runs | ${i.issuerIdleRssMb} / ${i.issuerRssMb} MB (peak ${i.issuerPeakRssMb} MB) | | |`,
+    );
+  }
   if (verification) {
     const v = verification;
     lines.push(

@@ -4,6 +4,7 @@
  */
 export * from './errors.js';
 export * from './chain/abi.js';
+export * from './chain/address.js';
 export * from './chain/provider.js';
 export * from './chain/log-scanner.js';
 export * from './chain/status-codec.js';

@@ -5,12 +5,13 @@ import { ChainModule } from '../chain/chain.module.js';
 import { VeramoModule } from '../veramo/veramo.module.js';
 import { CredentialsController } from './credentials.controller.js';
 import { IssuanceService } from './issuance.service.js';
+import { StatusIndexAllocator } from './status-index-allocator.js';
 
 /** Issuance and the records of issued credentials. */
 @Module({
   imports: [AgenciesModule, AuditModule, ChainModule, VeramoModule],
   controllers: [CredentialsController],
-  providers: [IssuanceService],
+  providers: [IssuanceService, StatusIndexAllocator],
   exports: [IssuanceService],
 })
 export class CredentialsModule {}

@@ -1,8 +1,8 @@
-import { randomInt, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { QueryFailedError } from 'typeorm';
-import { DEFAULT_SIZE_LOG2, GovcredError, buildCredential, statusEntries } from '../../../../libs/credentials/src/index.js';
+import { GovcredError, buildCredential, statusEntries } from '../../../../libs/credentials/src/index.js';
 import { AgenciesService } from '../agencies/agencies.service.js';
 import type { Agency } from '../agencies/entities/agency.entity.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -12,6 +12,7 @@ import { DbWriter } from '../database/db-writer.service.js';
 import { VeramoService } from '../veramo/veramo.service.js';
 import type { CredentialRequest } from './dto/issue-credential.dto.js';
 import { IssuedCredential } from './entities/issued-credential.entity.js';
+import { StatusIndexAllocator } from './status-index-allocator.js';
 
 /** A request that passed every check: ready to sign. */
 export interface PreparedCredential {
@@ -21,8 +22,14 @@ export interface PreparedCredential {
   expirationDate?: Date;
 }
 
-/** Status lists hold 2^17 entries (herd privacy); each credential gets a random free one. */
-const LIST_SIZE = 2 ** DEFAULT_SIZE_LOG2;
+/** A signed credential not yet recorded. */
+interface Signed {
+  jwt: string;
+  credentialId: string;
+  index: number;
+  issuedAt: string;
+  expiresAt: string | null;
+}
 const DID_PATTERN = /^did:[a-z0-9]+:[A-Za-z0-9._:%-]+$/;
 
 /** Turns requests into signed JWT VCs: checks, a random status index, the one credential format, Veramo signing. */
@@ -34,6 +41,7 @@ export class IssuanceService {
     private readonly chain: ChainService,
     private readonly agencies: AgenciesService,
     private readonly audit: AuditService,
+    private readonly indexes: StatusIndexAllocator,
   ) {}
 
   /**
@@ -71,26 +79,50 @@ export class IssuanceService {
     return { type, subjectDid, claims, expirationDate };
   }
 
-  /** Issues one credential: checks, signs, records it with its audit entry; returns the JWT. */
+  /**
+   * Issues one credential: checks, a reserved random status index, signing (outside any transaction), then the
+   * record and its audit entry committed in a group commit shared with concurrent issuances. Returns the JWT
+   * only after that commit.
+   */
   async issue(agency: Agency, request: CredentialRequest): Promise<{ jwt: string; credentialId: string }> {
     const prepared = this.prepare(agency, request);
     const signer = await this.agencies.signingKey(agency.id);
     for (let attempt = 0; ; attempt++) {
+      const index = await this.indexes.reserve(signer.id);
+      let signed: Signed;
       try {
-        return await this.db.write((m) => this.issuePrepared(m, signer, prepared));
+        signed = await this.sign(signer, prepared, index);
       } catch (error) {
-        // Another replica took the same index between our check and insert: draw again.
-        if (!(error instanceof QueryFailedError) || attempt >= 4) throw error;
+        this.indexes.release(signer.id, index);
+        throw error;
+      }
+      try {
+        await this.db.writeGrouped((m) => this.record(m, signer, prepared, signed));
+        return { jwt: signed.jwt, credentialId: signed.credentialId };
+      } catch (error) {
+        if (error instanceof QueryFailedError && attempt < 4) {
+          // Another replica took the same index between our draw and insert: draw (and sign) again.
+          this.indexes.markTaken(signer.id, index);
+          continue;
+        }
+        this.indexes.release(signer.id, index);
+        throw error;
       }
     }
   }
 
-  /** Signs and records one prepared credential inside the caller's write transaction. */
+  /** Signs and records one prepared credential inside the caller's write transaction (bulk issuance). */
   async issuePrepared(m: EntityManager, agency: Agency, prepared: PreparedCredential): Promise<{ jwt: string; credentialId: string }> {
-    const repo = m.getRepository(IssuedCredential);
-    const index = await this.freeIndex(m, agency.id);
+    const index = await this.indexes.reserve(agency.id);
+    const signed = await this.sign(agency, prepared, index);
+    // If the caller's transaction rolls back, the index stays reserved in memory: never reused, merely unused.
+    await this.record(m, agency, prepared, signed);
+    return { jwt: signed.jwt, credentialId: signed.credentialId };
+  }
+
+  /** Builds the credential in govcred's format with status `index` and signs it with the agency key. */
+  private async sign(agency: Agency, prepared: PreparedCredential, index: number): Promise<Signed> {
     const credentialId = `urn:uuid:${randomUUID()}`;
-    const issuanceDate = new Date();
     const unsigned = buildCredential({
       type: prepared.type,
       id: credentialId,
@@ -106,38 +138,31 @@ export class IssuanceService {
         suspensionListId: agency.suspensionListId,
         index,
       }),
-      issuanceDate,
+      issuanceDate: new Date(),
       expirationDate: prepared.expirationDate,
     });
     const jwt = await this.veramo.signCredential(unsigned, agency.keyId);
-    const now = new Date().toISOString();
-    await repo.insert({
-      id: credentialId,
+    return { jwt, credentialId, index, issuedAt: unsigned.issuanceDate, expiresAt: unsigned.expirationDate ?? null };
+  }
+
+  /** The credential's record (no claims) and its audit entry, in the caller's transaction. */
+  private async record(m: EntityManager, agency: Agency, prepared: PreparedCredential, signed: Signed): Promise<void> {
+    await m.getRepository(IssuedCredential).insert({
+      id: signed.credentialId,
       agencyId: agency.id,
       type: prepared.type,
       subjectDid: prepared.subjectDid,
-      statusIndex: index,
+      statusIndex: signed.index,
       state: 'active',
-      issuedAt: unsigned.issuanceDate,
-      expiresAt: unsigned.expirationDate ?? null,
-      updatedAt: now,
+      issuedAt: signed.issuedAt,
+      expiresAt: signed.expiresAt,
+      updatedAt: new Date().toISOString(),
     });
     await this.audit.append(m, {
       actor: `agency:${agency.id}`,
       agencyId: agency.id,
       action: 'credential.issued',
-      data: { credentialId, type: prepared.type, statusIndex: index },
+      data: { credentialId: signed.credentialId, type: prepared.type, statusIndex: signed.index },
     });
-    return { jwt, credentialId };
-  }
-
-  /** A random index not yet used by the agency (never sequential: an index must not reveal issuance order). */
-  private async freeIndex(m: EntityManager, agencyId: string): Promise<number> {
-    const repo = m.getRepository(IssuedCredential);
-    for (let i = 0; i < 64; i++) {
-      const index = randomInt(0, LIST_SIZE);
-      if (!(await repo.existsBy({ agencyId, statusIndex: index }))) return index;
-    }
-    throw new GovcredError('conflict', 'the agency status list is (nearly) full');
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { KeyedLock } from '../chain/keyed-lock.js';
+import { GroupCommit } from './group-commit.js';
 
 /**
  * Every write of the issuer goes through here: one short transaction at a time per process.
@@ -13,12 +14,22 @@ import { KeyedLock } from '../chain/keyed-lock.js';
 @Injectable()
 export class DbWriter {
   private readonly lock = new KeyedLock();
+  private readonly grouped = new GroupCommit((work) => this.write(work));
 
   constructor(readonly dataSource: DataSource) {}
 
   /** Runs `work` in its own transaction, after every earlier write of this process finished. */
   write<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.lock.run('db', () => this.dataSource.transaction(work));
+  }
+
+  /**
+   * Runs `work` in a transaction shared with other concurrent `writeGrouped` calls (one commit, one fsync for
+   * all; see {@link GroupCommit}): resolves once that transaction committed. `work` runs in a savepoint of its
+   * own, so its failure undoes only its own writes.
+   */
+  writeGrouped<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return this.grouped.submit(work);
   }
 
   /** Runs `work` (e.g. a Veramo call that saves through its own repositories) with the write lock held. */

@@ -15,11 +15,13 @@ import { DIDManager } from '@veramo/did-manager';
 import { EthrDIDProvider, KmsEthereumSigner } from '@veramo/did-provider-ethr';
 import { DIDResolverPlugin } from '@veramo/did-resolver';
 import { KeyManager } from '@veramo/key-manager';
-import { KeyManagementSystem, SecretBox } from '@veramo/kms-local';
+import { SecretBox } from '@veramo/kms-local';
+import { createVerifiableCredentialJwt } from 'did-jwt-vc';
 import { computeAddress, type Provider, type Signer } from 'ethers';
 import { DataSource } from 'typeorm';
 import { createDidResolver, ethrNetworkName, type UnsignedCredential } from '../../../../libs/credentials/src/index.js';
 import { ISSUER_CONFIG, type IssuerConfig } from '../config/issuer.config.js';
+import { CachingKeyManagementSystem } from './caching-kms.js';
 
 type Agent = TAgent<IKeyManager & IDIDManager & IResolver & ICredentialPlugin>;
 
@@ -35,15 +37,19 @@ const KMS = 'local';
 export class VeramoService {
   readonly agent: Agent;
   private readonly providerName: string;
+  private readonly kms: CachingKeyManagementSystem;
+  /** `did keyId` pairs checked to belong together (an identifier never loses a key here: rotation adds one). */
+  private readonly checkedKeys = new Map<string, Promise<void>>();
 
   constructor(dataSource: DataSource, @Inject(ISSUER_CONFIG) config: IssuerConfig) {
     this.providerName = `did:ethr:${ethrNetworkName(config.CHAIN_ID)}`;
     const chain = { chainId: config.CHAIN_ID, rpcUrl: config.CHAIN_RPC_URL, didRegistry: config.DID_REGISTRY };
+    this.kms = new CachingKeyManagementSystem(new PrivateKeyStore(dataSource, new SecretBox(config.ISSUER_KMS_SECRET)));
     this.agent = createAgent<IKeyManager & IDIDManager & IResolver & ICredentialPlugin>({
       plugins: [
         new KeyManager({
           store: new KeyStore(dataSource),
-          kms: { [KMS]: new KeyManagementSystem(new PrivateKeyStore(dataSource, new SecretBox(config.ISSUER_KMS_SECRET))) },
+          kms: { [KMS]: this.kms },
         }),
         new DIDManager({
           store: new DIDStore(dataSource),
@@ -81,8 +87,24 @@ export class VeramoService {
     await this.agent.didManagerAddKey({ did, key, options: { localOnly: true } });
   }
 
-  /** Signs `credential` as a JWT VC (ES256K) with the key `keyId` of its issuer. */
+  /**
+   * Signs `credential` as a JWT VC (ES256K) with the key `keyId` of its issuer.
+   *
+   * The JWT is the one `agent.createVerifiableCredential({proofFormat: 'jwt', keyRef, removeOriginalFields})`
+   * makes (did-jwt-vc with the KMS as signer; Veramo's context/type normalisation is a no-op on
+   * UnsignedCredential), without the agent's two identifier and one key-record reads per credential: the
+   * issuer/key pair is checked once, the KMS keeps its signer in memory.
+   */
   async signCredential(credential: UnsignedCredential, keyId: string): Promise<string> {
+    const did = credential.issuer.id;
+    await this.checkKey(did, keyId);
+    const signer = (data: string | Uint8Array) =>
+      this.kms.sign({ keyRef: { kid: keyId }, algorithm: 'ES256K', data: typeof data === 'string' ? Buffer.from(data, 'utf8') : data });
+    return createVerifiableCredentialJwt(credential as never, { did, signer, alg: 'ES256K' }, { removeOriginalFields: true });
+  }
+
+  /** Signs with Veramo's agent end to end (the reference {@link signCredential} must match). */
+  async signCredentialWithAgent(credential: UnsignedCredential, keyId: string): Promise<string> {
     const vc = await this.agent.createVerifiableCredential({
       credential: credential as never,
       proofFormat: 'jwt',
@@ -90,6 +112,20 @@ export class VeramoService {
       removeOriginalFields: true,
     });
     return vc.proof.jwt as string;
+  }
+
+  /** Fails unless `keyId` is a key of the managed identifier `did` (as the agent's pickSigningKey checks). */
+  private checkKey(did: string, keyId: string): Promise<void> {
+    const pair = `${did} ${keyId}`;
+    let check = this.checkedKeys.get(pair);
+    if (!check) {
+      check = this.agent.didManagerGet({ did }).then((identifier) => {
+        if (!identifier.keys.some((k) => k.kid === keyId)) throw new Error(`key_not_found: ${keyId} is not a key of ${did}`);
+      });
+      this.checkedKeys.set(pair, check);
+      check.catch(() => this.checkedKeys.delete(pair));
+    }
+    return check;
   }
 
   /** An ethers Signer whose transactions are signed inside the KMS with key `keyId`. */

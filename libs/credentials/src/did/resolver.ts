@@ -1,7 +1,8 @@
 import { Resolver, type Resolvable } from 'did-resolver';
 import { getResolver as getEthrResolver } from 'ethr-did-resolver';
-import { getAddress, toBeHex, type Provider } from 'ethers';
+import { toBeHex, type Provider } from 'ethers';
 import type { ChainConfig } from '../chain/provider.js';
+import { checksummedAddress } from '../chain/address.js';
 
 /**
  * The did:ethr network name of a chain: its id in hex, as `did:ethr:0x7a69:0x…` for chain 31337
@@ -13,7 +14,7 @@ export function ethrNetworkName(chainId: number | bigint): string {
 
 /** The did:ethr DID of an identity address on a chain. */
 export function ethrDid(chainId: number | bigint, address: string): string {
-  return `did:ethr:${ethrNetworkName(chainId)}:${getAddress(address)}`;
+  return `did:ethr:${ethrNetworkName(chainId)}:${checksummedAddress(address)}`;
 }
 
 /**
@@ -23,20 +24,7 @@ export function ethrDid(chainId: number | bigint, address: string): string {
 export function ethrDidAddress(did: string, chainId: number | bigint): string | undefined {
   const match = /^did:ethr:(0x[0-9a-fA-F]+):(0x[0-9a-fA-F]{40})$/.exec(did);
   if (!match || BigInt(match[1]) !== BigInt(chainId)) return undefined;
-  return checksummed(match[2]);
-}
-
-// Checksumming hashes the address (keccak, pure JS): a verification asks for the same few addresses several
-// times, so the answers are kept (bounded).
-const CHECKSUMS = new Map<string, string>();
-function checksummed(address: string): string {
-  let value = CHECKSUMS.get(address);
-  if (value === undefined) {
-    value = getAddress(address);
-    if (CHECKSUMS.size >= 50_000) CHECKSUMS.clear();
-    CHECKSUMS.set(address, value);
-  }
-  return value;
+  return checksummedAddress(match[2]);
 }
 
 /**

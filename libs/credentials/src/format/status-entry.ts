@@ -1,4 +1,4 @@
-import { getAddress } from 'ethers';
+import { checksummedAddress } from '../chain/address.js';
 import { PURPOSE_NAMES, StatusPurpose } from '../chain/status-codec.js';
 
 /**
@@ -37,7 +37,7 @@ export interface StatusAllocation {
 }
 
 function entryId(chainId: number, registry: string, owner: string, listId: bigint | number, index: number): string {
-  return `eip155:${chainId}:${getAddress(registry)}/${getAddress(owner)}/${listId}#${index}`;
+  return `eip155:${chainId}:${checksummedAddress(registry)}/${checksummedAddress(owner)}/${listId}#${index}`;
 }
 
 /** The two `credentialStatus` entries of an allocation: revocation first, then suspension. */
@@ -52,7 +52,7 @@ export function statusEntries(a: StatusAllocation): StatusListEntry[] {
     type: STATUS_ENTRY_TYPE,
     statusPurpose: PURPOSE_NAMES[purpose],
     chainId: a.chainId,
-    statusRegistry: getAddress(a.statusRegistry),
+    statusRegistry: checksummedAddress(a.statusRegistry),
     statusListId: String(listId),
     statusListIndex: String(a.index),
   }));
@@ -94,7 +94,7 @@ export function parseStatusEntries(credentialStatus: unknown): { entries: Parsed
     entries.push({
       purpose: e.statusPurpose,
       chainId: e.chainId as number,
-      statusRegistry: getAddress(e.statusRegistry),
+      statusRegistry: checksummedAddress(e.statusRegistry),
       listId: BigInt(e.statusListId),
       index: Number(e.statusListIndex),
     });
