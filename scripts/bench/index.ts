@@ -12,7 +12,8 @@ import { formatGasTable, runGasBench } from './gas.js';
 import { runIssuanceBench, type IssuanceResultFigures } from './issuance.js';
 import { runMirrorBench, type MirrorResult } from './mirror.js';
 import { formatThroughputTable } from './table.js';
-import { runVerificationBench, startVerifierProcess, treeMemoryMb, type VerificationResultFigures } from './verification.js';
+import { treeMemoryMb } from './stats.js';
+import { runVerificationBench, startVerifierProcess, type VerificationResultFigures } from './verification.js';
 
 
 const log = (line: string) => console.log(`[bench] ${line}`);

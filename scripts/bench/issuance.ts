@@ -13,7 +13,6 @@
  * own persistence of what it issued: `dataStoreSaveVerifiableCredential` (DataStore). Its database gets the
  * same pragmas as the issuer's (WAL, synchronous = FULL), so both sides pay for durable commits.
  */
-import http from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -48,8 +47,8 @@ import {
 import { deployRegistries, type RegistryDeployment } from '../lib/deploy.js';
 import { SAMPLE_CLAIMS } from '../lib/sample-claims.js';
 import { startService, type ServiceProcess } from '../lib/service.js';
-import { median, percentile, processCpuMs, round } from './stats.js';
-import { treeMemoryMb } from './verification.js';
+import { closeConnections, postJson, throughput, timed } from './load.js';
+import { median, processCpuMs, round, treeMemoryMb } from './stats.js';
 
 export interface IssuanceBenchOptions {
   /** Credentials issued over HTTP per run (after `warmup`). */
@@ -98,49 +97,6 @@ export interface IssuanceResultFigures {
 
 const TYPE = 'NationalIdCredential';
 const CLAIMS = SAMPLE_CLAIMS[TYPE];
-const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-
-function post(url: string, body: unknown, headers: Record<string, string>): Promise<{ status: number; body: string }> {
-  const payload = Buffer.from(JSON.stringify(body));
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      url,
-      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': payload.length, ...headers } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
-
-/** Runs `count` jobs with `concurrency` loops; returns wall time and per-job latencies (ms). */
-async function timed(count: number, concurrency: number, job: (i: number) => Promise<void>): Promise<{ seconds: number; latencies: number[] }> {
-  const latencies: number[] = new Array(count);
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      for (let i = next++; i < count; i = next++) {
-        const t = performance.now();
-        await job(i);
-        latencies[i] = performance.now() - t;
-      }
-    }),
-  );
-  return { seconds: (performance.now() - started) / 1000, latencies };
-}
-
-const figures = (count: number, run: { seconds: number; latencies: number[] }): IssuanceRunFigures => ({
-  perSecond: Math.round(count / run.seconds),
-  p50Ms: round(percentile(run.latencies, 50), 2),
-  p99Ms: round(percentile(run.latencies, 99), 2),
-});
-
 /** A holder DID in address form (holders never touch the chain). */
 const holderDid = (i: number) => ethrDid(31337, `0x${(0x100000 + i).toString(16).padStart(40, '0')}`);
 
@@ -258,7 +214,7 @@ async function runBaseline(veramo: BaselineAgent, did: string, deployment: Regis
   });
   if (failures > 0) throw new Error(`baseline: ${failures} credentials without a JWT`);
   const cpu = process.cpuUsage(cpuBefore);
-  return { ...figures(count, run), cpuMsPerCredential: round((cpu.user + cpu.system) / 1000 / count, 3) };
+  return { ...throughput(count, run), cpuMsPerCredential: round((cpu.user + cpu.system) / 1000 / count, 3) };
 }
 
 export async function runIssuanceBench(
@@ -277,7 +233,7 @@ export async function runIssuanceBench(
   const dir = mkdtempSync(path.join(tmpdir(), 'govcred-bench-veramo-'));
   const resolver = createDidResolver({ chainId: 31337, rpcUrl, didRegistry: deployment.didRegistry });
   try {
-    const created = await post(`${issuer.url}/admin/agencies`, { nameZh: '基准机构', nameEn: 'Bench agency', credentialTypes: [TYPE] }, { authorization: `Bearer ${adminToken}` });
+    const created = await postJson(`${issuer.url}/admin/agencies`, { nameZh: '基准机构', nameEn: 'Bench agency', credentialTypes: [TYPE] }, { authorization: `Bearer ${adminToken}` });
     if (created.status !== 201) throw new Error(`agency creation failed: ${created.status} ${created.body}`);
     const { apiKey, did: agencyDid } = JSON.parse(created.body) as { apiKey: string; did: string };
     const headers = { 'x-api-key': apiKey };
@@ -285,7 +241,7 @@ export async function runIssuanceBench(
 
     let issued = 0;
     const issueOne = async (jwts?: string[]) => {
-      const reply = await post(`${issuer.url}/credentials/issue`, issueBody(issued++), headers);
+      const reply = await postJson(`${issuer.url}/credentials/issue`, issueBody(issued++), headers);
       if (reply.status !== 201) throw new Error(`issuance answered ${reply.status}: ${reply.body}`);
       const jwt = (JSON.parse(reply.body) as { verifiableCredential?: unknown }).verifiableCredential;
       if (typeof jwt !== 'string' || jwt.split('.').length !== 3) throw new Error(`issuance answered without a JWT: ${reply.body}`);
@@ -304,7 +260,7 @@ export async function runIssuanceBench(
       const cpuBefore = await processCpuMs(issuer.process.pid!);
       const run = await timed(options.credentials, options.concurrency, () => issueOne(jwts));
       const cpuMs = (await processCpuMs(issuer.process.pid!)) - cpuBefore;
-      runs.push({ ...figures(options.credentials, run), cpuMsPerCredential: round(cpuMs / options.credentials, 3) });
+      runs.push({ ...throughput(options.credentials, run), cpuMsPerCredential: round(cpuMs / options.credentials, 3) });
       // Spot checks (untimed): signatures, issuer and format, verified by did-jwt-vc against the chain.
       for (let k = 0; k < options.spotChecks; k++) {
         const jwt = jwts[Math.floor(Math.random() * jwts.length)];
@@ -344,7 +300,7 @@ export async function runIssuanceBench(
     };
   } finally {
     await issuer.stop();
-    agent.destroy();
+    closeConnections();
     rmSync(dir, { recursive: true, force: true });
   }
 }

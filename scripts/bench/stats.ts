@@ -23,18 +23,34 @@ export async function processMemoryMb(pid: number): Promise<{ rssMb: number; pea
   }
 }
 
+/** A process and its live children (e.g. cluster workers), from Linux /proc. */
+async function processTree(pid: number): Promise<number[]> {
+  const { readFile } = await import('node:fs/promises');
+  try {
+    const children = (await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8')).trim();
+    return children ? [pid, ...children.split(/\s+/).map(Number)] : [pid];
+  } catch {
+    return [pid];
+  }
+}
+
+/** Sum of the resident and peak resident memory of a process and its children, MB. */
+export async function treeMemoryMb(pid: number): Promise<{ rssMb: number; peakMb: number }> {
+  let rssMb = 0;
+  let peakMb = 0;
+  for (const p of await processTree(pid)) {
+    const m = await processMemoryMb(p);
+    rssMb += m?.rssMb ?? 0;
+    peakMb += m?.peakMb ?? 0;
+  }
+  return { rssMb: round(rssMb), peakMb: round(peakMb) };
+}
+
 /** CPU time (user + system) a process and its live children have used so far, ms (Linux /proc). */
 export async function processCpuMs(pid: number): Promise<number> {
   const { readFile } = await import('node:fs/promises');
-  const pids = [pid];
-  try {
-    const children = (await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8')).trim();
-    if (children) pids.push(...children.split(/\s+/).map(Number));
-  } catch {
-    // the process alone
-  }
   let ticks = 0;
-  for (const p of pids) {
+  for (const p of await processTree(pid)) {
     try {
       const fields = (await readFile(`/proc/${p}/stat`, 'utf8')).split(') ')[1].split(' ');
       ticks += Number(fields[11]) + Number(fields[12]);

@@ -7,7 +7,6 @@
  * requests and VP-JWTs are made before the timed section (a holder's wallet signs on the holder's phone, not
  * on the verifier's machine); the timed section is only `POST /presentations/verify` by concurrent clients.
  */
-import http from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -21,7 +20,8 @@ import { deployRegistries, type RegistryDeployment } from '../lib/deploy.js';
 import { startService, type ServiceProcess } from '../lib/service.js';
 import { BENCH_TYPE, createAgency, createHolder, issueCredential, presentCredential, type BenchHolder } from './fixtures.js';
 import { startRpcCounter, type RpcCounter } from './rpc-counter.js';
-import { median, percentile, processCpuMs, processMemoryMb, round } from './stats.js';
+import { closeConnections, postJson, throughput, timed } from './load.js';
+import { median, processCpuMs, round, treeMemoryMb } from './stats.js';
 
 export interface VerificationBenchOptions {
   /** Presentations verified over HTTP per run (after `warmup`). */
@@ -76,45 +76,6 @@ export interface VerificationResultFigures {
 
 const DOMAIN = 'bench.verifier.example';
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-
-function postJson(url: string, body: unknown): Promise<{ status: number; body: string }> {
-  const payload = Buffer.from(JSON.stringify(body));
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': payload.length } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
-
-/** Runs `count` jobs with `concurrency` loops; returns wall time and per-job latencies (ms). */
-async function timed(count: number, concurrency: number, job: (i: number) => Promise<void>): Promise<{ seconds: number; latencies: number[] }> {
-  const latencies: number[] = new Array(count);
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      for (let i = next++; i < count; i = next++) {
-        const t = performance.now();
-        await job(i);
-        latencies[i] = performance.now() - t;
-      }
-    }),
-  );
-  return { seconds: (performance.now() - started) / 1000, latencies };
-}
-
-const figures = (count: number, run: { seconds: number; latencies: number[] }): RunFigures => ({
-  perSecond: Math.round(count / run.seconds),
-  p50Ms: round(percentile(run.latencies, 50), 2),
-  p99Ms: round(percentile(run.latencies, 99), 2),
-});
-
 interface Prepared {
   body: unknown;
 }
@@ -161,26 +122,6 @@ export async function startVerifierProcess(rpcUrl: string, deployment: RegistryD
   });
 }
 
-/** Sum of the resident memory of a process and its children (cluster workers), MB. */
-export async function treeMemoryMb(pid: number): Promise<{ rssMb: number; peakMb: number }> {
-  const { readFile } = await import('node:fs/promises');
-  const pids = [pid];
-  try {
-    const children = (await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8')).trim();
-    if (children) pids.push(...children.split(/\s+/).map(Number));
-  } catch {
-    // no children list: the process alone
-  }
-  let rssMb = 0;
-  let peakMb = 0;
-  for (const p of pids) {
-    const m = await processMemoryMb(p);
-    rssMb += m?.rssMb ?? 0;
-    peakMb += m?.peakMb ?? 0;
-  }
-  return { rssMb: round(rssMb), peakMb: round(peakMb) };
-}
-
 /** Veramo 7's own way, in process: verifyPresentation, then verifyCredential on each embedded credential. */
 async function runBaseline(
   rpcUrl: string,
@@ -204,7 +145,7 @@ async function runBaseline(
   });
   if (failures > 0) throw new Error(`baseline: ${failures} presentations did not verify`);
   const cpu = process.cpuUsage(cpuBefore);
-  return { ...figures(prepared.length, run), cpuMsPerVerification: round((cpu.user + cpu.system) / 1000 / prepared.length, 3) };
+  return { ...throughput(prepared.length, run), cpuMsPerVerification: round((cpu.user + cpu.system) / 1000 / prepared.length, 3) };
 }
 
 export async function runVerificationBench(
@@ -247,7 +188,7 @@ export async function runVerificationBench(
       if (failures > 0) throw new Error(`verification: ${failures} honest presentations were not verified`);
       verified += work.length;
       runs.push({
-        ...figures(work.length, run),
+        ...throughput(work.length, run),
         cpuMsPerVerification: round(verifierCpu / work.length, 3),
         clientCpuMsPerVerification: round((clientCpu.user + clientCpu.system) / 1000 / work.length, 3),
       });
@@ -293,6 +234,6 @@ export async function runVerificationBench(
   } finally {
     await verifier.stop();
     await counter.close();
-    agent.destroy();
+    closeConnections();
   }
 }
