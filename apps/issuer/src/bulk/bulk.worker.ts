@@ -10,6 +10,7 @@ import { bodyValidator } from '../http/validate-body.js';
 import { CREDENTIAL_REQUEST_SCHEMA } from './dto/bulk-issue.dto.js';
 import { BulkItem } from './entities/bulk-item.entity.js';
 import { BulkJob } from './entities/bulk-job.entity.js';
+import { WorkerLoop } from '../workers/worker-loop.js';
 import { BulkService } from './bulk.service.js';
 
 /** Items signed per transaction: short enough not to hold up single issuance for long. */
@@ -23,9 +24,14 @@ const validateRequest = bodyValidator(CREDENTIAL_REQUEST_SCHEMA);
 @Injectable()
 export class BulkWorker implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('BulkWorker');
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
-  private stopped = false;
+  private readonly loop = new WorkerLoop(async () => {
+    try {
+      return (await this.step()) ? 0 : 250;
+    } catch (error) {
+      this.logger.error(error instanceof Error ? error.message : String(error));
+      return 1000;
+    }
+  });
 
   constructor(
     @Inject(ISSUER_CONFIG) private readonly config: IssuerConfig,
@@ -37,25 +43,11 @@ export class BulkWorker implements OnApplicationBootstrap, OnApplicationShutdown
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.config.ISSUER_WORKERS) this.schedule(0);
+    if (this.config.ISSUER_WORKERS) this.loop.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
-  }
-
-  private schedule(delay: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.step()
-        .then((busy) => this.schedule(busy ? 0 : 250))
-        .catch((error: unknown) => {
-          this.logger.error(error instanceof Error ? error.message : String(error));
-          this.schedule(1000);
-        });
-    }, delay);
+  onApplicationShutdown(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Processes one chunk; true when there may be more work right away. */

@@ -5,6 +5,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { ChainService } from '../chain/chain.service.js';
 import { ISSUER_CONFIG, type IssuerConfig } from '../config/issuer.config.js';
 import { DbWriter } from '../database/db-writer.service.js';
+import { WorkerLoop } from '../workers/worker-loop.js';
 import { nextRound } from './anchor-rounds.js';
 import { StatusChange } from './entities/status-change.entity.js';
 
@@ -29,10 +30,18 @@ const MAX_PER_BATCH = 5_000;
 @Injectable()
 export class AnchorWorker implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('AnchorWorker');
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
   private failures = 0;
-  private stopped = false;
+  private readonly loop = new WorkerLoop(async () => {
+    try {
+      await this.pass();
+      this.failures = 0;
+      return this.config.ANCHOR_INTERVAL_MS;
+    } catch (error) {
+      this.failures++;
+      this.logger.warn(`anchoring failed (attempt ${this.failures}): ${error instanceof Error ? error.message : String(error)}`);
+      return Math.min(this.config.ANCHOR_INTERVAL_MS * 2 ** this.failures, this.config.ANCHOR_MAX_BACKOFF_MS);
+    }
+  });
 
   constructor(
     @Inject(ISSUER_CONFIG) private readonly config: IssuerConfig,
@@ -44,31 +53,11 @@ export class AnchorWorker implements OnApplicationBootstrap, OnApplicationShutdo
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.config.ISSUER_WORKERS) this.schedule(0);
+    if (this.config.ISSUER_WORKERS) this.loop.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
-  }
-
-  private schedule(delay: number): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.pass()
-        .then(() => {
-          this.failures = 0;
-        })
-        .catch((error: unknown) => {
-          this.failures++;
-          this.logger.warn(`anchoring failed (attempt ${this.failures}): ${error instanceof Error ? error.message : String(error)}`);
-        })
-        .finally(() => {
-          const backoff = this.failures === 0 ? this.config.ANCHOR_INTERVAL_MS : Math.min(this.config.ANCHOR_INTERVAL_MS * 2 ** this.failures, this.config.ANCHOR_MAX_BACKOFF_MS);
-          this.schedule(backoff);
-        });
-    }, delay);
+  onApplicationShutdown(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** One pass over every agency with pending changes. Throws if any agency could not be anchored. */
