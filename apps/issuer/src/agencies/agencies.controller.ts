@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs
 import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { AdminGuard } from '../auth/admin.guard.js';
 import { ApiKeyGuard, CurrentAgency } from '../auth/api-key.guard.js';
-import { bodyValidator } from '../http/validate-body.js';
+import { bodyValidator } from '../../../common/src/http/validate-body.js';
 import { AgenciesService, agencyView, type CreatedAgency, type RotatedKey } from './agencies.service.js';
 import { CREATE_AGENCY_SCHEMA, CreateAgencyDto, type AgencyView } from './dto/create-agency.dto.js';
 import type { Agency } from './entities/agency.entity.js';

@@ -4,7 +4,7 @@ import { GovcredError } from '../../../../libs/credentials/src/index.js';
 import type { Agency } from '../agencies/entities/agency.entity.js';
 import { ApiKeyGuard, CurrentAgency } from '../auth/api-key.guard.js';
 import type { CredentialRequest } from '../credentials/dto/issue-credential.dto.js';
-import { bodyValidator } from '../http/validate-body.js';
+import { bodyValidator } from '../../../common/src/http/validate-body.js';
 import { BulkService, type BulkJobView, type BulkResult } from './bulk.service.js';
 import { BULK_ISSUE_SCHEMA, BulkIssueDto, MAX_BULK_ITEMS } from './dto/bulk-issue.dto.js';
 

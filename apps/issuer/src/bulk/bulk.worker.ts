@@ -6,7 +6,7 @@ import { ISSUER_CONFIG, type IssuerConfig } from '../config/issuer.config.js';
 import type { CredentialRequest } from '../credentials/dto/issue-credential.dto.js';
 import { IssuanceService } from '../credentials/issuance.service.js';
 import { DbWriter } from '../database/db-writer.service.js';
-import { bodyValidator } from '../http/validate-body.js';
+import { bodyValidator } from '../../../common/src/http/validate-body.js';
 import { CREDENTIAL_REQUEST_SCHEMA } from './dto/bulk-issue.dto.js';
 import { BulkItem } from './entities/bulk-item.entity.js';
 import { BulkJob } from './entities/bulk-job.entity.js';

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { GovcredError } from '../../../../libs/credentials/src/index.js';
 import type { Agency } from '../agencies/entities/agency.entity.js';
 import { ApiKeyGuard, CurrentAgency } from '../auth/api-key.guard.js';
-import { bodyValidator } from '../http/validate-body.js';
+import { bodyValidator } from '../../../common/src/http/validate-body.js';
 import { StatusChange } from '../status/entities/status-change.entity.js';
 import { ISSUE_CREDENTIAL_SCHEMA, IssueCredentialDto } from './dto/issue-credential.dto.js';
 import { IssuedCredential } from './entities/issued-credential.entity.js';

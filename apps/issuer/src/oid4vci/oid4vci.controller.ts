@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import type { Oid4vciResponse } from '../../../../libs/credentials/src/index.js';
 import type { Agency } from '../agencies/entities/agency.entity.js';
 import { ApiKeyGuard, CurrentAgency } from '../auth/api-key.guard.js';
-import { bodyValidator } from '../http/validate-body.js';
+import { bodyValidator } from '../../../common/src/http/validate-body.js';
 import { CREATE_OFFER_SCHEMA, CreateOfferDto, type CreatedOffer } from './dto/create-offer.dto.js';
 import { Oid4vciService } from './oid4vci.service.js';
 

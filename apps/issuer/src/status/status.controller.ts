@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs
 import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Agency } from '../agencies/entities/agency.entity.js';
 import { ApiKeyGuard, CurrentAgency } from '../auth/api-key.guard.js';
-import { bodyValidator } from '../http/validate-body.js';
+import { bodyValidator } from '../../../common/src/http/validate-body.js';
 import { CHANGE_STATUS_SCHEMA, ChangeStatusDto } from './dto/status-change.dto.js';
 import type { StatusChange } from './entities/status-change.entity.js';
 import { StatusService } from './status.service.js';

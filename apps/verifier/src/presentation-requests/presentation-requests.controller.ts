@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { GovcredError } from '../../../../libs/credentials/src/index.js';
-import { validateBody } from '../http/validate-body.js';
+import { bodyValidator } from '../../../common/src/http/validate-body.js';
 import {
   CREATE_PRESENTATION_REQUEST_SCHEMA,
   PRESENTATION_REQUEST_RESPONSE_SCHEMA,
@@ -10,6 +10,7 @@ import {
 import { PresentationRequestsService, type PresentationRequestView } from './presentation-requests.service.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const validateCreate = bodyValidator<CreatePresentationRequestBody>(CREATE_PRESENTATION_REQUEST_SCHEMA);
 
 @ApiTags('presentation requests')
 @Controller('presentation-requests')
@@ -26,7 +27,7 @@ export class PresentationRequestsController {
   @ApiCreatedResponse({ schema: PRESENTATION_REQUEST_RESPONSE_SCHEMA as never })
   @ApiBadRequestResponse({ description: '`invalid_request`, `malformed_json`' })
   create(@Body() body: unknown): Promise<PresentationRequestView> {
-    const { query } = validateBody<CreatePresentationRequestBody>(CREATE_PRESENTATION_REQUEST_SCHEMA, body);
+    const { query } = validateCreate(body);
     return this.requests.create(query);
   }
 

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiOperation, ApiPayloadTooLargeResponse, ApiTags } from '@nestjs/swagger';
 import type { VerificationResult } from '../../../../libs/credentials/src/index.js';
-import { validateBody } from '../http/validate-body.js';
+import { bodyValidator } from '../../../common/src/http/validate-body.js';
 import {
   VERIFICATION_RESULT_SCHEMA,
   VERIFY_CREDENTIAL_SCHEMA,
@@ -10,6 +10,9 @@ import {
   type VerifyPresentationBody,
 } from './dto/verify.dto.js';
 import { VerificationService } from './verification.service.js';
+
+const validatePresentation = bodyValidator<VerifyPresentationBody>(VERIFY_PRESENTATION_SCHEMA);
+const validateCredential = bodyValidator<VerifyCredentialBody>(VERIFY_CREDENTIAL_SCHEMA);
 
 const FAILURES_ARE_RESULTS =
   'A presentation or credential that fails verification is answered 200 with `verified: false` and its problems; ' +
@@ -28,7 +31,7 @@ export class VerificationController {
   @ApiBadRequestResponse({ description: '`invalid_request`, `malformed_json`' })
   @ApiPayloadTooLargeResponse({ description: '`payload_too_large`' })
   verifyPresentation(@Body() body: unknown): Promise<VerificationResult> {
-    return this.verification.verifyPresentation(validateBody<VerifyPresentationBody>(VERIFY_PRESENTATION_SCHEMA, body));
+    return this.verification.verifyPresentation(validatePresentation(body));
   }
 
   @Post('credentials/verify')
@@ -39,6 +42,6 @@ export class VerificationController {
   @ApiBadRequestResponse({ description: '`invalid_request`, `malformed_json`' })
   @ApiPayloadTooLargeResponse({ description: '`payload_too_large`' })
   verifyCredential(@Body() body: unknown): Promise<VerificationResult> {
-    return this.verification.verifyCredential(validateBody<VerifyCredentialBody>(VERIFY_CREDENTIAL_SCHEMA, body).verifiableCredential);
+    return this.verification.verifyCredential(validateCredential(body).verifiableCredential);
   }
 }

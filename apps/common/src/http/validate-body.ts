@@ -4,13 +4,15 @@ import { GovcredError } from '../../../../libs/credentials/src/index.js';
 
 const ajv = new Ajv({ allErrors: true, strict: true });
 (addFormats as unknown as (a: Ajv) => void)(ajv);
+// Request schemas double as OpenAPI documentation: `example` is an annotation, not a typo.
+ajv.addKeyword('example');
 
 /**
  * Compiles a request-body schema once and returns a checker that throws `invalid_request` (400) listing every
- * problem (JSON pointer + message), so hostile bodies never reach the services.
+ * problem (JSON pointer + message, never the body itself), so hostile bodies never reach the services.
  */
-export function bodyValidator<T>(schema: JSONSchemaType<T>): (body: unknown) => T {
-  const validate: ValidateFunction<T> = ajv.compile(schema);
+export function bodyValidator<T>(schema: JSONSchemaType<T> | object): (body: unknown) => T {
+  const validate = ajv.compile(schema) as ValidateFunction<T>;
   return (body: unknown): T => {
     if (!validate(body)) {
       const errors = (validate.errors ?? []).slice(0, 20).map((e) => ({ path: e.instancePath || '/', message: e.message ?? 'invalid' }));
