@@ -1,6 +1,9 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { dataSourceOptions } from '../../common/src/database/data-source-options.js';
+import { VerifierAccountEntity } from './accounts/entities/verifier-account.entity.js';
+import { VerifierAccounts1764500000000 } from './accounts/migrations/1764500000000-verifier-accounts.js';
+import { VerifierAccountsModule } from './accounts/verifier-accounts.module.js';
 import { ChainState } from './chain/chain-state.js';
 import { VERIFIER_CONFIG, type VerifierConfig } from './config/verifier.config.js';
 import { HealthController } from './health/health.controller.js';
@@ -31,8 +34,8 @@ export class VerifierAppModule {
             dataSourceOptions({
               url: runtime.config.DATABASE_URL,
               sqlitePath: runtime.config.VERIFIER_SQLITE_PATH,
-              entities: [PresentationRequestEntity],
-              migrations: [CreatePresentationRequests1732170000000],
+              entities: [PresentationRequestEntity, VerifierAccountEntity],
+              migrations: [CreatePresentationRequests1732170000000, VerifierAccounts1764500000000],
               migrationsTableName: 'verifier_migrations',
               // The verifier stores challenges and results only. Without an fsync per verification, a power
               // loss (not a crash of the process) can undo the last moments' "challenge used" marks, i.e.
@@ -42,6 +45,7 @@ export class VerifierAppModule {
               sqliteSynchronous: runtime.config.VERIFIER_SQLITE_SYNCHRONOUS,
             }),
         }),
+        VerifierAccountsModule,
         PresentationRequestsModule,
         VerificationModule,
       ],

@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { CredentialCatalogView } from '../../../libs/credentials/src/index.js';
 import { configureApp } from '../../common/src/http/configure-app.js';
 import { VerifierAppModule } from './app.module.js';
+import { API_KEY_HEADER } from './auth/api-key.guard.js';
 import { defaultCatalogView } from './catalog-view.js';
 import { ChainState } from './chain/chain-state.js';
 import type { VerifierConfig } from './config/verifier.config.js';
@@ -46,9 +47,12 @@ export async function startVerifier(config: VerifierConfig, overrides: VerifierO
       title: 'govcred verifier',
       description:
         'Checks verifiable presentations and credentials using only the chain: issuer keys (ERC-1056), ' +
-        'accreditation (TrustRegistry) and status (StatusRegistry). Never calls an issuer.',
+        'accreditation (TrustRegistry) and status (StatusRegistry). Never calls an issuer. Verifier accounts (created on ' +
+        '/admin/verifiers with `Authorization: Bearer <VERIFIER_ADMIN_TOKEN>`) send `x-api-key`; only the account that made ' +
+        'a request reads its result, kept for VERIFIER_RESULT_RETENTION_SECONDS.',
       version: '0.1.0',
       bodyLimit: config.VERIFIER_BODY_LIMIT,
+      apiKeyHeader: API_KEY_HEADER,
     });
     await app.listen(config.VERIFIER_PORT, config.VERIFIER_HOST);
   } catch (error) {

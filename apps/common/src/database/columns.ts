@@ -12,3 +12,5 @@ export const varchar = (name: string, length: number, nullable = false): TableCo
 });
 export const integer = (name: string, nullable = false): TableColumnOptions => ({ name, type: 'integer', isNullable: nullable });
 export const text = (name: string, nullable = false): TableColumnOptions => ({ name, type: 'text', isNullable: nullable });
+/** Epoch milliseconds and other integers beyond 2^31. */
+export const bigint = (name: string, nullable = false): TableColumnOptions => ({ name, type: 'bigint', isNullable: nullable });

@@ -24,6 +24,9 @@ export interface VerifierConfig {
   CHALLENGE_TTL_SECONDS: number;
   CLOCK_SKEW_SECONDS: number;
   VERIFIER_BODY_LIMIT: string;
+  VERIFIER_ADMIN_TOKEN: string;
+  VERIFIER_RESULT_RETENTION_SECONDS: number;
+  VERIFIER_PURGE_INTERVAL_MS: number;
 }
 
 const address = { type: 'string', pattern: '^0x[0-9a-fA-F]{40}$' } as const;
@@ -31,7 +34,7 @@ const address = { type: 'string', pattern: '^0x[0-9a-fA-F]{40}$' } as const;
 /** JSON Schema of {@link VerifierConfig}: each setting with its description and default. */
 export const VERIFIER_CONFIG_SCHEMA: JSONSchemaType<VerifierConfig> = {
   type: 'object',
-  required: ['CHAIN_RPC_URL', 'CHAIN_ID', 'DID_REGISTRY', 'TRUST_REGISTRY', 'STATUS_REGISTRY'],
+  required: ['CHAIN_RPC_URL', 'CHAIN_ID', 'DID_REGISTRY', 'TRUST_REGISTRY', 'STATUS_REGISTRY', 'VERIFIER_ADMIN_TOKEN'],
   properties: {
     VERIFIER_HOST: { type: 'string', default: '127.0.0.1', description: 'Interface to listen on.' },
     VERIFIER_PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 3002, description: 'HTTP port (0: any free port).' },
@@ -62,6 +65,27 @@ export const VERIFIER_CONFIG_SCHEMA: JSONSchemaType<VerifierConfig> = {
     CHALLENGE_TTL_SECONDS: { type: 'integer', minimum: 10, maximum: 86400, default: 300, description: 'Lifetime of a presentation request challenge.' },
     CLOCK_SKEW_SECONDS: { type: 'integer', minimum: 0, maximum: 3600, default: 60, description: 'Tolerated clock difference for validity periods.' },
     VERIFIER_BODY_LIMIT: { type: 'string', pattern: '^[0-9]+(b|kb|mb)$', default: '256kb', description: 'Largest request body accepted.' },
+    VERIFIER_ADMIN_TOKEN: {
+      type: 'string',
+      minLength: 16,
+      description: 'Admin API token (`Authorization: Bearer …` on /admin/verifiers): creates verifier accounts. No default.',
+    },
+    VERIFIER_RESULT_RETENTION_SECONDS: {
+      type: 'integer',
+      minimum: 60,
+      maximum: 31536000,
+      default: 86400,
+      description:
+        'How long a presentation result (it holds disclosed personal data) and an expired request are kept: never ' +
+        'shown after this, and deleted by the purge loop.',
+    },
+    VERIFIER_PURGE_INTERVAL_MS: {
+      type: 'integer',
+      minimum: 50,
+      maximum: 86400000,
+      default: 60000,
+      description: 'How often the purge loop deletes what is past retention (safe on several replicas).',
+    },
   },
   additionalProperties: false,
 };

@@ -1,42 +1,66 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBody, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiSecurity,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import { GovcredError } from '../../../../libs/credentials/src/index.js';
 import { bodyValidator } from '../../../common/src/http/validate-body.js';
+import type { VerifierAccountEntity } from '../accounts/entities/verifier-account.entity.js';
+import { CurrentVerifier, OptionalVerifierKeyGuard, VerifierKeyGuard } from '../auth/api-key.guard.js';
 import {
   CREATE_PRESENTATION_REQUEST_SCHEMA,
   PRESENTATION_REQUEST_RESPONSE_SCHEMA,
   type CreatePresentationRequestBody,
 } from './dto/create-presentation-request.dto.js';
-import { PresentationRequestsService, type PresentationRequestView } from './presentation-requests.service.js';
+import { PresentationRequestsService, type PresentationRequestView, type PublicPresentationRequestView } from './presentation-requests.service.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const validateCreate = bodyValidator<CreatePresentationRequestBody>(CREATE_PRESENTATION_REQUEST_SCHEMA);
 
 @ApiTags('presentation requests')
+@ApiSecurity('apiKey')
+@ApiUnauthorizedResponse({ description: '`unauthorized`: no API key where one is required, or one that is not valid' })
 @Controller('presentation-requests')
 export class PresentationRequestsController {
   constructor(private readonly requests: PresentationRequestsService) {}
 
   @Post()
   @HttpCode(201)
+  @UseGuards(VerifierKeyGuard)
   @ApiOperation({
-    summary: 'Ask a holder for credentials',
-    description: 'Stores the query and returns a single-use challenge (VP `nonce`) and the domain (VP `aud`); the challenge expires.',
+    summary: 'Ask a holder for credentials (verifier account: x-api-key)',
+    description:
+      'Stores the query for the calling account and returns a single-use challenge (VP `nonce`) and the domain (VP `aud`); ' +
+      'the challenge expires. Give the holder the URL `/presentation-requests/{id}`.',
   })
   @ApiBody({ schema: CREATE_PRESENTATION_REQUEST_SCHEMA as never })
   @ApiCreatedResponse({ schema: PRESENTATION_REQUEST_RESPONSE_SCHEMA as never })
   @ApiBadRequestResponse({ description: '`invalid_request`, `malformed_json`' })
-  create(@Body() body: unknown): Promise<PresentationRequestView> {
+  create(@Body() body: unknown, @CurrentVerifier() verifier: VerifierAccountEntity): Promise<PresentationRequestView> {
     const { query } = validateCreate(body);
-    return this.requests.create(query);
+    return this.requests.create(query, verifier.id);
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'A presentation request, with the result once a presentation answered it' })
+  @UseGuards(OptionalVerifierKeyGuard)
+  @ApiOperation({
+    summary: 'A presentation request: with its result for the account that made it, without for a wallet',
+    description:
+      'With the x-api-key of the account that made the request: the request and its result (until retention ends). ' +
+      'Without a key (a wallet holding the URL): only `{id, challenge, domain, query, expiresAt, state}`, never a result. ' +
+      "Another account's key, an unknown id and a request past retention all answer 404 `not_found`.",
+  })
   @ApiOkResponse({ schema: PRESENTATION_REQUEST_RESPONSE_SCHEMA as never })
   @ApiNotFoundResponse({ description: '`not_found`' })
-  get(@Param('id') id: string): Promise<PresentationRequestView> {
+  get(@Param('id') id: string, @CurrentVerifier() verifier: VerifierAccountEntity | undefined): Promise<PresentationRequestView | PublicPresentationRequestView> {
     if (!UUID.test(id)) throw new GovcredError('not_found', 'no presentation request with this id');
-    return this.requests.get(id);
+    return verifier ? this.requests.getOwned(id, verifier.id) : this.requests.getPublic(id);
   }
 }

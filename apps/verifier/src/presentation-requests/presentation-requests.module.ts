@@ -3,11 +3,12 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { PresentationRequestEntity } from './entities/presentation-request.entity.js';
 import { PresentationRequestsController } from './presentation-requests.controller.js';
 import { PresentationRequestsService } from './presentation-requests.service.js';
+import { RetentionService } from './retention.service.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([PresentationRequestEntity])],
   controllers: [PresentationRequestsController],
-  providers: [PresentationRequestsService],
-  exports: [PresentationRequestsService],
+  providers: [PresentationRequestsService, RetentionService],
+  exports: [PresentationRequestsService, RetentionService],
 })
 export class PresentationRequestsModule {}

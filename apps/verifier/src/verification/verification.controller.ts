@@ -1,11 +1,25 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiOperation, ApiPayloadTooLargeResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBody,
+  ApiOkResponse,
+  ApiOperation,
+  ApiPayloadTooLargeResponse,
+  ApiSecurity,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import type { VerificationResult } from '../../../../libs/credentials/src/index.js';
 import { bodyValidator } from '../../../common/src/http/validate-body.js';
+import type { VerifierAccountEntity } from '../accounts/entities/verifier-account.entity.js';
+import { CurrentVerifier, OptionalVerifierKeyGuard } from '../auth/api-key.guard.js';
 import {
+  PRESENTATION_OUTCOME_SCHEMA,
   VERIFICATION_RESULT_SCHEMA,
   VERIFY_CREDENTIAL_SCHEMA,
   VERIFY_PRESENTATION_SCHEMA,
+  presentationOutcome,
+  type PresentationOutcome,
   type VerifyCredentialBody,
   type VerifyPresentationBody,
 } from './dto/verify.dto.js';
@@ -25,15 +39,27 @@ export class VerificationController {
 
   @Post('presentations/verify')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Verify a presentation answering a presentation request', description: FAILURES_ARE_RESULTS })
+  @UseGuards(OptionalVerifierKeyGuard)
+  @ApiSecurity('apiKey')
+  @ApiOperation({
+    summary: 'Verify a presentation answering a presentation request',
+    description:
+      `${FAILURES_ARE_RESULTS} Without an API key (a wallet answering a request): only \`{verified, problems: [{code, path}]}\`; ` +
+      'the full result is stored for the account that made the request. With the x-api-key of a verifier account (a system ' +
+      "verifying): the full result, for challenges of that account's own requests only (any other is `challenge_unknown`). " +
+      'The challenge is used up only by a presentation that verifies completely: failed attempts leave it open for the holder.',
+  })
   @ApiBody({ schema: VERIFY_PRESENTATION_SCHEMA as never })
-  @ApiOkResponse({ schema: VERIFICATION_RESULT_SCHEMA as never })
+  @ApiOkResponse({ schema: { oneOf: [PRESENTATION_OUTCOME_SCHEMA, VERIFICATION_RESULT_SCHEMA] } as never })
   @ApiBadRequestResponse({ description: '`invalid_request`, `malformed_json`' })
+  @ApiUnauthorizedResponse({ description: '`unauthorized`: an API key that is not valid' })
   @ApiPayloadTooLargeResponse({ description: '`payload_too_large`' })
-  verifyPresentation(@Body() body: unknown): Promise<VerificationResult> {
-    return this.verification.verifyPresentation(validatePresentation(body));
+  async verifyPresentation(@Body() body: unknown, @CurrentVerifier() verifier: VerifierAccountEntity | undefined): Promise<VerificationResult | PresentationOutcome> {
+    const result = await this.verification.verifyPresentation(validatePresentation(body), verifier?.id);
+    return verifier ? result : presentationOutcome(result);
   }
 
+  // Open: it answers only about the credential the caller sent, and stores nothing.
   @Post('credentials/verify')
   @HttpCode(200)
   @ApiOperation({ summary: 'Verify one credential (no holder binding)', description: FAILURES_ARE_RESULTS })

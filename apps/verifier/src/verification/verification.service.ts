@@ -8,7 +8,7 @@ import {
 } from '../../../../libs/credentials/src/index.js';
 import { ChainState } from '../chain/chain-state.js';
 import { VERIFIER_CONFIG, type VerifierConfig } from '../config/verifier.config.js';
-import { PresentationRequestsService } from '../presentation-requests/presentation-requests.service.js';
+import { PresentationRequestsService, type ChallengeState } from '../presentation-requests/presentation-requests.service.js';
 import type { VerifyPresentationBody } from './dto/verify.dto.js';
 
 /** Adds a problem to a result, marking `check` failed. */
@@ -40,13 +40,17 @@ export class VerificationService {
   }
 
   /**
-   * Verifies a presentation against the request its challenge belongs to. The challenge is consumed only by
-   * a presentation whose holder signature held and that answers this very challenge, so nobody can burn a
-   * holder's challenge with garbage; the result is stored with it for `GET /presentation-requests/:id`.
+   * Verifies a presentation against the request its challenge belongs to. With `verifierId` (a verifier account
+   * calling), only that account's own challenges are known. The challenge is used up only by a presentation
+   * that verifies completely (every check, the request's query included), so whoever else holds the request URL
+   * cannot lock the holder out with garbage or with a presentation of their own; the result is stored for the
+   * account that made the request (a failed attempt that answered this challenge too, without using it up).
    */
-  async verifyPresentation(body: VerifyPresentationBody): Promise<VerificationResult> {
+  async verifyPresentation(body: VerifyPresentationBody, verifierId?: string): Promise<VerificationResult> {
     const { challenge, domain } = body.options;
-    const state = await this.requests.lookup(challenge);
+    const found = await this.requests.lookup(challenge);
+    // Another account's challenge is unknown to this one: its query and domain are not used either.
+    const state: ChallengeState = verifierId !== undefined && found.request && found.request.verifierId !== verifierId ? { ok: false, code: 'challenge_unknown' } : found;
     const query = state.request ? (JSON.parse(state.request.query) as PresentationQuery) : undefined;
     const result = await verifyPresentation(body.verifiablePresentation, { challenge, domain, ...(query ? { query } : {}) }, this.chain.verificationContext());
 
@@ -56,12 +60,17 @@ export class VerificationService {
       addProblem(result, 'challenge', state.code, CHALLENGE_MESSAGES[state.code], 'options.challenge');
       return result;
     }
+    if (result.verified) {
+      if (!(await this.requests.consume(state.request.id, result))) {
+        // Another presentation (perhaps on another replica) used the challenge between lookup and now.
+        addProblem(result, 'challenge', 'challenge_replayed', CHALLENGE_MESSAGES.challenge_replayed, 'options.challenge');
+      }
+      return result;
+    }
+    // Kept for the account only when a holder key signed an answer to this very challenge: garbage writes nothing.
     const answersChallenge = result.checks.some((c) => c.check === 'presentation_signature' && c.status === 'passed') &&
       result.checks.some((c) => c.check === 'challenge' && c.status === 'passed');
-    if (answersChallenge && !(await this.requests.consume(state.request.id, result))) {
-      // Another presentation (perhaps on another replica) used the challenge between lookup and now.
-      addProblem(result, 'challenge', 'challenge_replayed', CHALLENGE_MESSAGES.challenge_replayed, 'options.challenge');
-    }
+    if (answersChallenge) await this.requests.recordFailedAttempt(state.request.id, result);
     return result;
   }
 }

@@ -21,7 +21,7 @@ export const CREATE_PRESENTATION_REQUEST_SCHEMA = {
   },
 } as const;
 
-/** OpenAPI schema of a presentation request as returned. */
+/** OpenAPI schema of a presentation request as returned (a wallet, calling without a key, gets the required fields only). */
 export const PRESENTATION_REQUEST_RESPONSE_SCHEMA = {
   type: 'object',
   required: ['id', 'challenge', 'domain', 'query', 'expiresAt', 'state'],
@@ -34,6 +34,12 @@ export const PRESENTATION_REQUEST_RESPONSE_SCHEMA = {
     expiresAt: { type: 'string', format: 'date-time' },
     state: { type: 'string', enum: ['pending', 'completed', 'expired'] },
     completedAt: { type: 'string', format: 'date-time' },
-    result: { type: 'object', description: 'The verification result of the presentation that used the challenge.' },
+    result: {
+      type: 'object',
+      description:
+        'Only for the account that made the request, until retention ends. `completed`: the result of the presentation that ' +
+        'used the challenge; `pending`: of the latest attempt that answered the challenge but failed (the challenge stays open).',
+    },
+    resultAt: { type: 'string', format: 'date-time' },
   },
 } as const;

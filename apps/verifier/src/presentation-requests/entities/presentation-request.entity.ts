@@ -1,12 +1,10 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { epochMs } from '../../database/epoch-ms.js';
 
-/** Epoch milliseconds stored as BIGINT: drivers hand BIGINT back as a string (pg) or a number (SQLite). */
-const epochMs = {
-  to: (value: number | null | undefined) => value,
-  from: (value: string | number | null) => (value === null ? null : Number(value)),
-};
-
-/** A presentation request: what was asked, its single-use challenge, and the result of its presentation. */
+/**
+ * A presentation request: what was asked, by which verifier account, its single-use challenge, and the result of
+ * its presentation (readable only by that account, and only for VERIFIER_RESULT_RETENTION_SECONDS).
+ */
 @Entity({ name: 'presentation_requests' })
 export class PresentationRequestEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })
@@ -23,6 +21,10 @@ export class PresentationRequestEntity {
   @Column({ type: 'text' })
   query!: string;
 
+  /** The verifier account that made the request and alone reads its result; null for requests made before accounts. */
+  @Column({ name: 'verifier_id', type: 'varchar', length: 36, nullable: true })
+  verifierId!: string | null;
+
   @Column({ name: 'created_at', type: 'bigint', transformer: epochMs })
   createdAt!: number;
 
@@ -33,7 +35,14 @@ export class PresentationRequestEntity {
   @Column({ name: 'used_at', type: 'bigint', nullable: true, transformer: epochMs })
   usedAt!: number | null;
 
-  /** The verification result of that presentation, as JSON. */
+  /**
+   * The verification result, as JSON: of the presentation that used the challenge, or, while the request is
+   * pending, of the latest attempt that answered the challenge but failed (it did not use the challenge up).
+   */
   @Column({ type: 'text', nullable: true })
   result!: string | null;
+
+  /** When `result` was stored: retention runs from here. */
+  @Column({ name: 'result_at', type: 'bigint', nullable: true, transformer: epochMs })
+  resultAt!: number | null;
 }

@@ -69,3 +69,35 @@ export const VERIFICATION_RESULT_SCHEMA = {
     credentials: { type: 'array', items: { type: 'object' }, description: 'What each credential whose signature held says.' },
   },
 } as const;
+
+/**
+ * What a wallet (a caller without an API key) gets back from `POST /presentations/verify`: the outcome and the
+ * problem codes, nothing that could carry data from the presentation (no checks, claims, holder or messages).
+ */
+export interface PresentationOutcome {
+  verified: boolean;
+  problems: Array<{ code: string; path: string }>;
+}
+
+/** Paths are built by the pipeline from structure (`verifiableCredential[0]`, `options.challenge`); anything else is dropped. */
+const STRUCTURAL_PATH = /^[A-Za-z0-9_.[\]]{0,200}$/;
+
+/** The wallet's view of a verification result. */
+export function presentationOutcome(result: { verified: boolean; problems: Array<{ code: string; path: string }> }): PresentationOutcome {
+  return {
+    verified: result.verified,
+    problems: result.problems.map((p) => ({ code: p.code, path: STRUCTURAL_PATH.test(p.path) ? p.path : '' })),
+  };
+}
+
+export const PRESENTATION_OUTCOME_SCHEMA = {
+  type: 'object',
+  required: ['verified', 'problems'],
+  properties: {
+    verified: VERIFICATION_RESULT_SCHEMA.properties.verified,
+    problems: {
+      type: 'array',
+      items: { type: 'object', properties: { code: { type: 'string', enum: [...PROBLEM_CODES] }, path: { type: 'string' } } },
+    },
+  },
+} as const;

@@ -1,0 +1,29 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { epochMs } from '../../database/epoch-ms.js';
+
+/**
+ * A verifier account: a relying party (a bank, an employer, a department) that asks for presentations and alone
+ * reads their results. Only a hash of its API key is kept.
+ */
+@Entity({ name: 'verifier_accounts' })
+export class VerifierAccountEntity {
+  @PrimaryColumn({ type: 'varchar', length: 36 })
+  id!: string;
+
+  @Column({ name: 'name_zh', type: 'varchar', length: 200 })
+  nameZh!: string;
+
+  @Column({ name: 'name_en', type: 'varchar', length: 200 })
+  nameEn!: string;
+
+  /** Its did:ethr on the configured chain, for a registration on the TrustRegistry; optional. */
+  @Column({ type: 'varchar', length: 120, nullable: true })
+  did!: string | null;
+
+  /** sha256 (hex) of the API key: keys are looked up by it. */
+  @Column({ name: 'api_key_hash', type: 'varchar', length: 64, unique: true })
+  apiKeyHash!: string;
+
+  @Column({ name: 'created_at', type: 'bigint', transformer: epochMs })
+  createdAt!: number;
+}

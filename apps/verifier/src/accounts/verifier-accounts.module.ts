@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { VerifierAccountEntity } from './entities/verifier-account.entity.js';
+import { VerifierAccountsController } from './verifier-accounts.controller.js';
+import { VerifierAccountsService } from './verifier-accounts.service.js';
+
+/** Verifier accounts (relying parties) and their API keys. */
+@Module({
+  imports: [TypeOrmModule.forFeature([VerifierAccountEntity])],
+  controllers: [VerifierAccountsController],
+  providers: [VerifierAccountsService],
+})
+export class VerifierAccountsModule {}

@@ -1,0 +1,55 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Repository } from 'typeorm';
+import { GovcredError, ethrDidAddress } from '../../../../libs/credentials/src/index.js';
+import { hashSecret, newApiKey } from '../../../common/src/auth/secrets.js';
+import { VERIFIER_CONFIG, type VerifierConfig } from '../config/verifier.config.js';
+import { VERIFIER_CLOCK } from '../presentation-requests/presentation-requests.service.js';
+import type { CreateVerifierBody, CreatedVerifierAccount, VerifierAccountView } from './dto/create-verifier.dto.js';
+import { VerifierAccountEntity } from './entities/verifier-account.entity.js';
+
+/** Prefix of verifier API keys (agencies' keys on the issuer start with `gck_`). */
+const API_KEY_PREFIX = 'gvk_';
+
+export function verifierAccountView(a: VerifierAccountEntity): VerifierAccountView {
+  return {
+    id: a.id,
+    name: { 'zh-CN': a.nameZh, en: a.nameEn },
+    ...(a.did ? { did: a.did } : {}),
+    createdAt: new Date(a.createdAt).toISOString(),
+  };
+}
+
+/** Verifier accounts: created by the admin, each with an API key shown once. */
+@Injectable()
+export class VerifierAccountsService {
+  constructor(
+    @InjectRepository(VerifierAccountEntity) private readonly repository: Repository<VerifierAccountEntity>,
+    @Inject(VERIFIER_CONFIG) private readonly config: VerifierConfig,
+    @Inject(VERIFIER_CLOCK) private readonly now: () => Date,
+  ) {}
+
+  /** @throws GovcredError invalid_request when the DID is not a did:ethr of the configured chain */
+  async create(input: CreateVerifierBody): Promise<CreatedVerifierAccount> {
+    if (input.did !== undefined && !ethrDidAddress(input.did, this.config.CHAIN_ID)) {
+      throw new GovcredError('invalid_request', `did must be a did:ethr on chain ${this.config.CHAIN_ID}`);
+    }
+    const name = typeof input.name === 'string' ? { 'zh-CN': input.name, en: input.name } : input.name;
+    const apiKey = newApiKey(API_KEY_PREFIX);
+    const account: VerifierAccountEntity = {
+      id: randomUUID(),
+      nameZh: name['zh-CN'],
+      nameEn: name.en,
+      did: input.did ?? null,
+      apiKeyHash: hashSecret(apiKey),
+      createdAt: this.now().getTime(),
+    };
+    await this.repository.insert(account);
+    return { ...verifierAccountView(account), apiKey };
+  }
+
+  async list(): Promise<VerifierAccountView[]> {
+    return (await this.repository.find({ order: { createdAt: 'ASC', id: 'ASC' } })).map(verifierAccountView);
+  }
+}
