@@ -6,6 +6,9 @@ import { loadVerifierConfig, type VerifierConfig } from '../../apps/verifier/src
 import { startVerifier, type RunningVerifier, type VerifierOverrides } from '../../apps/verifier/src/start-verifier.js';
 import type { Fixture } from './chain.js';
 
+/** Admin token of every test verifier. */
+export const VERIFIER_ADMIN_TOKEN = 'test-verifier-admin-token-0123';
+
 /** The verifier's settings for a fixture, built through the same validation as main.ts. */
 export function verifierConfigFor(fixture: Fixture, env: Record<string, string> = {}): VerifierConfig {
   const dir = mkdtempSync(path.join(tmpdir(), 'govcred-verifier-'));
@@ -20,6 +23,7 @@ export function verifierConfigFor(fixture: Fixture, env: Record<string, string> 
     DEPLOY_BLOCK: String(fixture.deployBlock),
     CHAIN_POLL_INTERVAL_MS: '100',
     VERIFIER_DOMAIN: 'bank.example',
+    VERIFIER_ADMIN_TOKEN,
     ...env,
   });
 }
@@ -35,18 +39,28 @@ export interface Reply<T = Record<string, unknown>> {
 }
 
 /** POSTs JSON (or a raw string, sent as is) and parses the answer. */
-export async function post<T = Record<string, unknown>>(url: string, body: unknown): Promise<Reply<T>> {
+export async function post<T = Record<string, unknown>>(url: string, body: unknown, headers: Record<string, string> = {}): Promise<Reply<T>> {
   const response = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...headers },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
   return { status: response.status, body: (await response.json()) as T };
 }
 
-export async function get<T = Record<string, unknown>>(url: string): Promise<Reply<T>> {
-  const response = await fetch(url);
+export async function get<T = Record<string, unknown>>(url: string, headers: Record<string, string> = {}): Promise<Reply<T>> {
+  const response = await fetch(url, { headers });
   return { status: response.status, body: (await response.json()) as T };
+}
+
+/** The header a verifier account sends. */
+export const withKey = (apiKey: string) => ({ 'x-api-key': apiKey });
+
+/** Creates a verifier account through the admin API; returns its id and API key. */
+export async function createVerifierAccount(verifierUrl: string, name: unknown = { 'zh-CN': '测试银行', en: 'Test Bank' }): Promise<{ id: string; apiKey: string }> {
+  const reply = await post<{ id: string; apiKey: string }>(`${verifierUrl}/admin/verifiers`, { name }, { authorization: `Bearer ${VERIFIER_ADMIN_TOKEN}` });
+  if (reply.status !== 201) throw new Error(`verifier account failed: ${reply.status} ${JSON.stringify(reply.body)}`);
+  return reply.body;
 }
 
 /** Waits until the chain mirrors (status, trust, DID) of the verifier have synced `block` (they follow the chain on their own). */
@@ -71,14 +85,17 @@ export async function chainClockOffsetMs(provider: { getBlock(tag: 'latest'): Pr
   return Math.max(0, block!.timestamp * 1000 - Date.now());
 }
 
-/** Creates a presentation request and returns it. */
+/** Creates a presentation request for the verifier account of `apiKey` and returns it. */
 export async function createRequest(
   verifierUrl: string,
+  apiKey: string,
   credentials: Array<{ type: string; claims?: string[]; issuers?: string[] }>,
 ): Promise<{ id: string; challenge: string; domain: string; expiresAt: string }> {
-  const reply = await post<{ id: string; challenge: string; domain: string; expiresAt: string }>(`${verifierUrl}/presentation-requests`, {
-    query: { credentials },
-  });
+  const reply = await post<{ id: string; challenge: string; domain: string; expiresAt: string }>(
+    `${verifierUrl}/presentation-requests`,
+    { query: { credentials } },
+    withKey(apiKey),
+  );
   if (reply.status !== 201) throw new Error(`presentation request failed: ${reply.status} ${JSON.stringify(reply.body)}`);
   return reply.body;
 }

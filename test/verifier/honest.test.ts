@@ -9,7 +9,7 @@ import type { RunningVerifier } from '../../apps/verifier/src/start-verifier.js'
 import { deployFixture, fundedWallet, rotateOwner, type Fixture } from '../support/chain.js';
 import { TestAgency, TestHolder, nowSeconds } from '../support/credentials.js';
 import { SAMPLE_CLAIMS } from '../support/sample-claims.js';
-import { chainClockOffsetMs, createRequest, get, post, startTestVerifier, waitForMirrors, type ResultBody } from '../support/verifier.js';
+import { chainClockOffsetMs, createRequest, createVerifierAccount, get, post, startTestVerifier, waitForMirrors, withKey, type ResultBody } from '../support/verifier.js';
 
 const DAY = 86_400;
 type TypeName = keyof typeof SAMPLE_CLAIMS;
@@ -18,6 +18,7 @@ const TYPES = Object.keys(SAMPLE_CLAIMS) as TypeName[];
 let f: Fixture;
 let verifier: RunningVerifier;
 let clockOffsetMs = 0;
+let apiKey: string;
 const agencies = {} as Record<TypeName, TestAgency>;
 const holder = new TestHolder();
 
@@ -33,6 +34,7 @@ beforeAll(async () => {
   clockOffsetMs = await chainClockOffsetMs(f.provider);
   for (const type of TYPES) agencies[type] = await TestAgency.create(f, [{ type, validFrom: nowSeconds() - 30 * DAY }]);
   verifier = await startTestVerifier(f, {}, { now: () => new Date(Date.now() + clockOffsetMs) });
+  ({ apiKey } = await createVerifierAccount(verifier.url));
   await waitForMirrors(verifier, await f.provider.getBlockNumber());
 });
 afterAll(async () => {
@@ -43,20 +45,22 @@ afterAll(async () => {
 test('one presentation with a credential of each catalog type verifies, and its result is stored', async () => {
   const jwts = [];
   for (const type of TYPES) jwts.push((await issue(type, { expiresAt: nowSeconds() + 365 * DAY })).jwt);
-  const request = await createRequest(verifier.url, [
+  const request = await createRequest(verifier.url, apiKey, [
     { type: 'NationalIdCredential', claims: ['name', 'citizenIdNumber'] },
     { type: 'EducationCredential', claims: ['degree', 'institution'], issuers: [agencies.EducationCredential.did] },
     { type: 'PropertyCredential', claims: ['address', 'area'] },
   ]);
   expect(request.challenge.length).toBeGreaterThanOrEqual(22); // >= 128 bits in base64url
-  const before = await get<{ state: string; result?: unknown }>(`${verifier.url}/presentation-requests/${request.id}`);
+  const before = await get<{ state: string; result?: unknown }>(`${verifier.url}/presentation-requests/${request.id}`, withKey(apiKey));
   expect([before.body.state, before.body.result]).toEqual(['pending', undefined]);
 
   const vp = await holder.present(jwts, request.challenge, request.domain);
-  const { status, body } = await post<ResultBody>(`${verifier.url}/presentations/verify`, {
-    verifiablePresentation: vp,
-    options: { challenge: request.challenge, domain: request.domain },
-  });
+  // A system verifying with its key gets the full result.
+  const { status, body } = await post<ResultBody>(
+    `${verifier.url}/presentations/verify`,
+    { verifiablePresentation: vp, options: { challenge: request.challenge, domain: request.domain } },
+    withKey(apiKey),
+  );
   expect(status).toBe(200);
   expect(body.problems).toEqual([]);
   expect(body.verified).toBe(true);
@@ -66,7 +70,7 @@ test('one presentation with a credential of each catalog type verifies, and its 
     expect(body.checks.map((c) => c.check)).toContain(check);
   }
 
-  const after = await get<{ state: string; result: ResultBody }>(`${verifier.url}/presentation-requests/${request.id}`);
+  const after = await get<{ state: string; result: ResultBody }>(`${verifier.url}/presentation-requests/${request.id}`, withKey(apiKey));
   expect(after.body.state).toBe('completed');
   expect(after.body.result.verified).toBe(true);
 });
@@ -140,7 +144,7 @@ test('withdrawn accreditation: credentials issued before stay valid, later ones 
 });
 
 test('trust policy: an accredited issuer the request does not accept → issuer_not_trusted', async () => {
-  const request = await createRequest(verifier.url, [{ type: 'NationalIdCredential', issuers: [agencies.EducationCredential.did] }]);
+  const request = await createRequest(verifier.url, apiKey, [{ type: 'NationalIdCredential', issuers: [agencies.EducationCredential.did] }]);
   const vp = await holder.present([(await issue('NationalIdCredential')).jwt], request.challenge, request.domain);
   const { body } = await post<ResultBody>(`${verifier.url}/presentations/verify`, { verifiablePresentation: vp, options: { challenge: request.challenge, domain: request.domain } });
   expect(codes(body)).toEqual(['issuer_not_trusted']);
@@ -178,7 +182,7 @@ test('the verifier has no issuer URL: its settings are the chain and its own', (
 test('OpenAPI at /docs documents the endpoints and the problem codes', async () => {
   const doc = await get<{ paths: Record<string, unknown> }>(`${verifier.url}/docs-json`);
   expect(Object.keys(doc.body.paths).sort()).toEqual(
-    ['/credentials/verify', '/health', '/presentation-requests', '/presentation-requests/{id}', '/presentations/verify'].sort(),
+    ['/admin/verifiers', '/credentials/verify', '/health', '/presentation-requests', '/presentation-requests/{id}', '/presentations/verify'].sort(),
   );
   expect(JSON.stringify(doc.body)).toContain('issuer_not_accredited_for_type');
   expect((await fetch(`${verifier.url}/docs`)).status).toBe(200);

@@ -8,7 +8,7 @@ import type { RunningVerifier } from '../../apps/verifier/src/start-verifier.js'
 import { deployFixture, type Fixture } from '../support/chain.js';
 import { TestAgency, TestHolder, algNone, hs256WithPublicKey, jwtPayload, nowSeconds, replacePayload, tamperSignature } from '../support/credentials.js';
 import { SAMPLE_CLAIMS } from '../support/sample-claims.js';
-import { chainClockOffsetMs, createRequest, post, startTestVerifier, waitForMirrors, type ResultBody } from '../support/verifier.js';
+import { chainClockOffsetMs, createRequest, createVerifierAccount, get, post, startTestVerifier, waitForMirrors, withKey, type ResultBody } from '../support/verifier.js';
 
 const DAY = 86_400;
 const ID = 'NationalIdCredential';
@@ -17,6 +17,7 @@ const EDU = 'EducationCredential';
 let f: Fixture;
 let verifier: RunningVerifier;
 let clockOffsetMs = 0;
+let apiKey: string;
 let agency: TestAgency;
 const holder = new TestHolder();
 const other = new TestHolder();
@@ -31,7 +32,7 @@ async function present(
   credentials: unknown[],
   tweak: { by?: TestHolder; nonce?: string; aud?: string; optionsDomain?: string; vp?: (jwt: string) => string; claims?: string[] } = {},
 ) {
-  const request = await createRequest(verifier.url, [{ type: ID, claims: tweak.claims ?? ['name'] }]);
+  const request = await createRequest(verifier.url, apiKey, [{ type: ID, claims: tweak.claims ?? ['name'] }]);
   let vp = await (tweak.by ?? holder).present(credentials, tweak.nonce ?? request.challenge, tweak.aud ?? request.domain);
   if (tweak.vp) vp = tweak.vp(vp);
   return post<ResultBody>(`${verifier.url}/presentations/verify`, {
@@ -49,6 +50,7 @@ beforeAll(async () => {
   clockOffsetMs = await chainClockOffsetMs(f.provider);
   agency = await TestAgency.create(f, [{ type: ID, validFrom: nowSeconds() - 30 * DAY }]);
   verifier = await startTestVerifier(f, {}, { now: () => new Date(Date.now() + clockOffsetMs) });
+  ({ apiKey } = await createVerifierAccount(verifier.url));
   await waitForMirrors(verifier, await f.provider.getBlockNumber());
 });
 afterAll(async () => {
@@ -224,7 +226,7 @@ test.each(presentationCases.map(([name, run, code]) => [name, code, run] as cons
 
 test('replayed challenge → challenge_replayed; the first result stays stored', async () => {
   const { jwt } = await idCredential(agency, holder);
-  const request = await createRequest(verifier.url, [{ type: ID, claims: ['name'] }]);
+  const request = await createRequest(verifier.url, apiKey, [{ type: ID, claims: ['name'] }]);
   const vp = await holder.present([jwt], request.challenge, request.domain);
   const body = { verifiablePresentation: vp, options: { challenge: request.challenge, domain: request.domain } };
   const first = await post<ResultBody>(`${verifier.url}/presentations/verify`, body);
@@ -235,14 +237,14 @@ test('replayed challenge → challenge_replayed; the first result stays stored',
   // Ten replays at once: none gets through.
   const burst = await Promise.all(Array.from({ length: 10 }, () => post<ResultBody>(`${verifier.url}/presentations/verify`, body)));
   expect(burst.map((r) => [r.status, r.body.verified])).toEqual(Array(10).fill([200, false]));
-  const stored = await fetch(`${verifier.url}/presentation-requests/${request.id}`).then((r) => r.json() as Promise<{ state: string; result: ResultBody }>);
+  const { body: stored } = await get<{ state: string; result: ResultBody }>(`${verifier.url}/presentation-requests/${request.id}`, withKey(apiKey));
   expect(stored.state).toBe('completed');
   expect(stored.result.verified).toBe(true);
 });
 
 test('concurrent first use: exactly one of two simultaneous presentations is accepted', async () => {
   const { jwt } = await idCredential(agency, holder);
-  const request = await createRequest(verifier.url, [{ type: ID }]);
+  const request = await createRequest(verifier.url, apiKey, [{ type: ID }]);
   const vp = await holder.present([jwt], request.challenge, request.domain);
   const body = { verifiablePresentation: vp, options: { challenge: request.challenge, domain: request.domain } };
   const replies = await Promise.all([1, 2, 3, 4].map(() => post<ResultBody>(`${verifier.url}/presentations/verify`, body)));
@@ -252,7 +254,7 @@ test('concurrent first use: exactly one of two simultaneous presentations is acc
 
 test('expired challenge → challenge_expired', async () => {
   const { jwt } = await idCredential(agency, holder);
-  const request = await createRequest(verifier.url, [{ type: ID }]);
+  const request = await createRequest(verifier.url, apiKey, [{ type: ID }]);
   const vp = await holder.present([jwt], request.challenge, request.domain);
   clockOffsetMs += 301_000; // past CHALLENGE_TTL_SECONDS (300 by default)
   try {
@@ -295,7 +297,8 @@ describe('malformed requests are 4xx with a stable code, never 5xx', () => {
     ['empty query', '/presentation-requests', { query: { credentials: [] } }],
     ['query with a bad type name', '/presentation-requests', { query: { credentials: [{ type: '../etc' }] } }],
   ])('%s → 400 invalid_request', async (_name, path, body) => {
-    const reply = await post(`${verifier.url}${path}`, body);
+    // With a verifier account's key: creating a request needs one, and the key must not mask a bad body.
+    const reply = await post(`${verifier.url}${path}`, body, withKey(apiKey));
     expect([reply.status, reply.body.code]).toEqual([400, 'invalid_request']);
   });
 

@@ -3,7 +3,7 @@ import { schemaReference } from '../../libs/credentials/src/index.js';
 import { deployFixture, type Fixture } from '../support/chain.js';
 import { TestAgency, jwtPayload } from '../support/credentials.js';
 import { SAMPLE_CLAIMS } from '../support/sample-claims.js';
-import { createRequest, get, startTestVerifier, waitForMirrors } from '../support/verifier.js';
+import { createRequest, createVerifierAccount, get, startTestVerifier, waitForMirrors, withKey } from '../support/verifier.js';
 import { WalletUser } from '../support/wallet.js';
 import type { RunningVerifier } from '../../apps/verifier/src/start-verifier.js';
 
@@ -11,6 +11,7 @@ let f: Fixture;
 let agency: TestAgency;
 let verifier: RunningVerifier;
 let user: WalletUser;
+let apiKey: string;
 const indexes: Record<string, number> = {};
 
 /** Puts a credential issued by the test agency straight into the wallet (receiving over OID4VCI is tested elsewhere). */
@@ -33,6 +34,7 @@ beforeAll(async () => {
   f = await deployFixture();
   agency = await TestAgency.create(f, [{ type: 'NationalIdCredential' }, { type: 'EducationCredential' }]);
   verifier = await startTestVerifier(f);
+  ({ apiKey } = await createVerifierAccount(verifier.url));
   user = new WalletUser(f);
   expect((await user.run('init')).code).toBe(0);
   await give('NationalIdCredential');
@@ -56,7 +58,7 @@ test('list shows each credential with its label, issuer and status from the chai
 });
 
 test('present: shows who asks for what, and after consent the verifier accepts', async () => {
-  const request = await createRequest(verifier.url, [{ type: 'NationalIdCredential', claims: ['nameZh', 'birthDate'] }]);
+  const request = await createRequest(verifier.url, apiKey, [{ type: 'NationalIdCredential', claims: ['nameZh', 'birthDate'] }]);
   user.answers = ['y'];
   const result = await user.run('present', `${verifier.url}/presentation-requests/${request.id}`);
   expect(result.err).toBe('');
@@ -66,6 +68,7 @@ test('present: shows who asks for what, and after consent the verifier accepts',
   expect(user.asked).toEqual([expect.stringContaining('Share these credentials?')]);
   const stored = await get<{ result?: { verified: boolean; credentials: Array<{ type: string }> } }>(
     `${verifier.url}/presentation-requests/${request.id}`,
+    withKey(apiKey),
   );
   expect(stored.body.result?.verified).toBe(true);
   // Only what was asked: the diploma stayed in the wallet.
@@ -73,22 +76,22 @@ test('present: shows who asks for what, and after consent the verifier accepts',
 });
 
 test('refusing consent sends nothing', async () => {
-  const request = await createRequest(verifier.url, [{ type: 'EducationCredential' }]);
+  const request = await createRequest(verifier.url, apiKey, [{ type: 'EducationCredential' }]);
   user.answers = ['n'];
   const result = await user.run('present', `${verifier.url}/presentation-requests/${request.id}`);
   expect(result.code).not.toBe(0);
   expect(result.err).toContain('You declined. Nothing was sent.');
-  const stored = await get<{ state: string; result?: unknown }>(`${verifier.url}/presentation-requests/${request.id}`);
+  const stored = await get<{ state: string; result?: unknown }>(`${verifier.url}/presentation-requests/${request.id}`, withKey(apiKey));
   expect(stored.body.result).toBeUndefined();
   expect(stored.body.state).toBe('pending');
 });
 
 test('a request the wallet cannot satisfy is explained and nothing is sent', async () => {
-  const request = await createRequest(verifier.url, [{ type: 'PropertyCredential' }]);
+  const request = await createRequest(verifier.url, apiKey, [{ type: 'PropertyCredential' }]);
   const result = await user.run('present', '--yes', `${verifier.url}/presentation-requests/${request.id}`);
   expect(result.code).not.toBe(0);
   expect(result.err).toContain('does not hold what this request asks for');
-  expect((await get<{ result?: unknown }>(`${verifier.url}/presentation-requests/${request.id}`)).body.result).toBeUndefined();
+  expect((await get<{ result?: unknown }>(`${verifier.url}/presentation-requests/${request.id}`, withKey(apiKey))).body.result).toBeUndefined();
 });
 
 test('an unreachable verifier and a bad URL get clear errors', async () => {
@@ -103,7 +106,7 @@ test('a revoked credential shows as revoked and is not offered', async () => {
   const block = await agency.revoke(indexes.EducationCredential);
   await waitForMirrors(verifier, block);
   expect((await user.run('list')).out).toMatch(/\[2\] .*REVOKED/);
-  const request = await createRequest(verifier.url, [{ type: 'EducationCredential' }]);
+  const request = await createRequest(verifier.url, apiKey, [{ type: 'EducationCredential' }]);
   const result = await user.run('present', '--yes', `${verifier.url}/presentation-requests/${request.id}`);
   expect(result.err).toContain('does not hold what this request asks for');
   // Insisting (--any-status) leaves the decision to the verifier, which refuses it as revoked.

@@ -5,19 +5,23 @@ import { WalletError } from '../errors.js';
 import { Holder } from '../holder/holder-agent.js';
 import type { StoredCredential } from '../store/wallet-store.js';
 
-/** A presentation request as the verifier publishes it at its URL. */
+/**
+ * A presentation request as the verifier publishes it at its URL to whoever holds it (no API key): what to
+ * answer, never the result of an answer.
+ */
 interface PresentationRequest {
   id: string;
   challenge: string;
   domain: string;
   query: PresentationQuery;
   expiresAt: string;
+  state?: 'pending' | 'completed' | 'expired';
 }
 
-/** What the verifier answers. */
+/** What the verifier answers a wallet: the outcome and problem codes only (the result is the verifier's). */
 interface VerificationAnswer {
   verified: boolean;
-  problems?: Array<{ code: string; message: string; path?: string }>;
+  problems?: Array<{ code: string; path?: string }>;
 }
 
 async function fetchJson(url: string, init?: RequestInit): Promise<{ status: number; body: unknown }> {
@@ -78,7 +82,8 @@ export async function present(ctx: WalletContext, url: string | undefined, yes: 
   if (status === 404) throw new WalletError('request_invalid', 'no such request');
   if (status !== 200) throw new WalletError('request_invalid', `HTTP ${status}`);
   const request = parseRequest(body);
-  if (new Date(request.expiresAt).getTime() <= Date.now()) throw new WalletError('request_invalid', 'expired');
+  if (request.state === 'completed') throw new WalletError('request_invalid', 'already answered');
+  if (request.state === 'expired' || new Date(request.expiresAt).getTime() <= Date.now()) throw new WalletError('request_invalid', 'expired');
 
   const store = await ctx.open();
   const chain = await ctx.chain();
@@ -127,7 +132,7 @@ export async function present(ctx: WalletContext, url: string | undefined, yes: 
   ctx.io.out(result.verified ? t.verified : t.notVerified);
   if (!result.verified) {
     ctx.io.out(`${t.problems}:`);
-    for (const p of result.problems ?? []) ctx.io.out(`  - ${p.code}: ${p.message}`);
+    for (const p of result.problems ?? []) ctx.io.out(`  - ${p.code}${p.path ? ` (${p.path})` : ''}`);
   }
   return result.verified;
 }
