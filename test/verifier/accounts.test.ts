@@ -1,0 +1,236 @@
+/**
+ * Verifier accounts and who sees what, over real HTTP and the real chain: the admin API, API keys stored only
+ * hashed, requests and results private to the account that made them, the wallet's outcome-only answer, and
+ * challenges that only a completely verified presentation can use up (two replicas on one database).
+ */
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { schemaReference } from '../../libs/credentials/src/index.js';
+import type { RunningVerifier } from '../../apps/verifier/src/start-verifier.js';
+import { deployFixture, type Fixture } from '../support/chain.js';
+import { TestAgency, TestHolder, nowSeconds } from '../support/credentials.js';
+import { SAMPLE_CLAIMS } from '../support/sample-claims.js';
+import {
+  VERIFIER_ADMIN_TOKEN,
+  createRequest,
+  createVerifierAccount,
+  get,
+  post,
+  startTestVerifier,
+  waitForMirrors,
+  withKey,
+  type ResultBody,
+} from '../support/verifier.js';
+
+const ID = 'NationalIdCredential';
+const EDU = 'EducationCredential';
+const admin = { authorization: `Bearer ${VERIFIER_ADMIN_TOKEN}` };
+const sqlitePath = path.join(mkdtempSync(path.join(tmpdir(), 'govcred-verifier-')), 'verifier.sqlite');
+
+let f: Fixture;
+let verifier: RunningVerifier;
+let agency: TestAgency;
+let bank: { id: string; apiKey: string };
+let employer: { id: string; apiKey: string };
+const holder = new TestHolder();
+const attacker = new TestHolder();
+
+const idOf = async (to: TestHolder) => (await agency.issue({ type: ID, holder: to.did, claims: SAMPLE_CLAIMS[ID], schema: schemaReference(ID) })).jwt;
+const verifyBody = (vp: string, request: { challenge: string; domain: string }) => ({
+  verifiablePresentation: vp,
+  options: { challenge: request.challenge, domain: request.domain },
+});
+/** POSTs a presentation and returns the raw text as well, to search it for personal data. */
+async function presentRaw(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; text: string; json: Record<string, unknown> }> {
+  const response = await fetch(`${url}/presentations/verify`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  const text = await response.text();
+  return { status: response.status, text, json: JSON.parse(text) as Record<string, unknown> };
+}
+/** Values of the sample ID card that must never reach a wallet-facing answer. */
+const CLAIM_VALUES = Object.values(SAMPLE_CLAIMS[ID]).filter((v): v is string => typeof v === 'string' && v.length >= 4);
+
+beforeAll(async () => {
+  f = await deployFixture();
+  agency = await TestAgency.create(f, [{ type: ID, validFrom: nowSeconds() - 86_400 }]);
+  verifier = await startTestVerifier(f, { VERIFIER_SQLITE_PATH: sqlitePath });
+  bank = await createVerifierAccount(verifier.url, { 'zh-CN': '示例银行', en: 'Example Bank' });
+  employer = await createVerifierAccount(verifier.url, 'Example Employer');
+  await waitForMirrors(verifier, await f.provider.getBlockNumber());
+});
+afterAll(async () => {
+  await verifier?.close();
+  f?.provider.destroy();
+});
+
+describe('admin API', () => {
+  test('needs the admin token: none or a wrong one → 401 unauthorized', async () => {
+    for (const headers of [{}, { authorization: 'Bearer not-the-admin-token-at-all' }, { authorization: VERIFIER_ADMIN_TOKEN }, withKey(bank.apiKey)]) {
+      const created = await post(`${verifier.url}/admin/verifiers`, { name: 'Mallory' }, headers);
+      const listed = await get(`${verifier.url}/admin/verifiers`, headers);
+      expect([created.status, created.body.code, listed.status, listed.body.code]).toEqual([401, 'unauthorized', 401, 'unauthorized']);
+    }
+  });
+
+  test.each<[string, unknown]>([
+    ['no name', {}],
+    ['blank name', { name: '   ' }],
+    ['one language only', { name: { en: 'Bank' } }],
+    ['unknown field', { name: 'Bank', apiKey: 'mine' }],
+    ['not a did:ethr', { name: 'Bank', did: 'did:web:bank.example' }],
+    ['a did:ethr of another chain', { name: 'Bank', did: `did:ethr:0x1:${holder.wallet.address}` }],
+  ])('%s → 400 invalid_request', async (_name, body) => {
+    const reply = await post(`${verifier.url}/admin/verifiers`, body, admin);
+    expect([reply.status, reply.body.code]).toEqual([400, 'invalid_request']);
+  });
+
+  test('creates an account with both names and a DID, shows its key once, lists accounts without keys', async () => {
+    const did = `did:ethr:0x7a69:${holder.wallet.address}`;
+    const created = await post<{ id: string; name: unknown; did: string; apiKey: string }>(
+      `${verifier.url}/admin/verifiers`,
+      { name: { 'zh-CN': '示例用人单位', en: 'Example Employer' }, did },
+      admin,
+    );
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ name: { 'zh-CN': '示例用人单位', en: 'Example Employer' }, did });
+    expect(created.body.apiKey).toMatch(/^gvk_[A-Za-z0-9_-]{43}$/);
+    const list = await fetch(`${verifier.url}/admin/verifiers`, { headers: admin }).then((r) => r.text());
+    const accounts = JSON.parse(list) as Array<{ id: string; name: { en: string } }>;
+    expect(accounts.map((a) => a.id)).toEqual(expect.arrayContaining([bank.id, employer.id, created.body.id]));
+    // A name given once serves both languages.
+    expect(accounts.find((a) => a.id === employer.id)?.name).toEqual({ 'zh-CN': 'Example Employer', en: 'Example Employer' });
+    for (const secret of [bank.apiKey, employer.apiKey, created.body.apiKey, 'apiKey', 'Hash', 'hash']) expect(list).not.toContain(secret);
+  });
+
+  test('API keys are stored only as their hash: the SQLite files hold the hash, never the key', async () => {
+    const bytes = Buffer.concat(['', '-wal'].map((suffix) => readFileSync(sqlitePath + suffix, { flag: 'r' })));
+    for (const key of [bank.apiKey, employer.apiKey]) {
+      expect(bytes.includes(Buffer.from(createHash('sha256').update(key).digest('hex')))).toBe(true); // the scan does see what is stored
+      expect(bytes.includes(Buffer.from(key))).toBe(false);
+      expect(bytes.includes(Buffer.from(key.slice(4)))).toBe(false);
+    }
+  });
+});
+
+describe('presentation requests belong to the account that made them', () => {
+  test('creating one needs a valid key: none or a wrong one → 401 unauthorized', async () => {
+    const body = { query: { credentials: [{ type: ID }] } };
+    for (const headers of [{}, withKey('gvk_not-a-key'), withKey(''), admin, withKey('x'.repeat(500))]) {
+      const reply = await post(`${verifier.url}/presentation-requests`, body, headers);
+      expect([reply.status, reply.body.code]).toEqual([401, 'unauthorized']);
+    }
+  });
+
+  test("the owner reads it; a wallet without key sees only what it needs; another account's key → 404 as for no request", async () => {
+    const request = await createRequest(verifier.url, bank.apiKey, [{ type: ID, claims: ['name'] }]);
+    const url = `${verifier.url}/presentation-requests/${request.id}`;
+    const owner = await get(url, withKey(bank.apiKey));
+    expect([owner.status, owner.body.state, owner.body.challenge]).toEqual([200, 'pending', request.challenge]);
+
+    const wallet = await get(url);
+    expect(wallet.status).toBe(200);
+    expect(Object.keys(wallet.body).sort()).toEqual(['challenge', 'domain', 'expiresAt', 'id', 'query', 'state']);
+
+    const other = await get(url, withKey(employer.apiKey));
+    const missing = await get(`${verifier.url}/presentation-requests/00000000-0000-4000-8000-000000000000`, withKey(employer.apiKey));
+    expect([other.status, other.body]).toEqual([404, missing.body]);
+    expect(other.body.code).toBe('not_found');
+
+    const wrong = await get(url, withKey('gvk_wrong'));
+    expect([wrong.status, wrong.body.code]).toEqual([401, 'unauthorized']);
+  });
+});
+
+describe('POST /presentations/verify: the wallet gets the outcome, the owner the result', () => {
+  test('without a key: {verified, problems:[{code, path}]} and no claim value; the owner reads the full result', async () => {
+    const request = await createRequest(verifier.url, bank.apiKey, [{ type: ID, claims: ['name', 'citizenIdNumber', 'address'] }]);
+    const vp = await holder.present([await idOf(holder)], request.challenge, request.domain);
+    const answer = await presentRaw(verifier.url, verifyBody(vp, request));
+    expect(answer.status).toBe(200);
+    expect(answer.json).toEqual({ verified: true, problems: [] });
+    for (const value of [...CLAIM_VALUES, holder.did]) expect(answer.text).not.toContain(value);
+
+    const stored = await get<{ state: string; result: ResultBody & { holder: string } }>(`${verifier.url}/presentation-requests/${request.id}`, withKey(bank.apiKey));
+    expect(stored.body.state).toBe('completed');
+    expect(stored.body.result.holder).toBe(holder.did);
+    expect(stored.body.result.credentials[0].claims.citizenIdNumber).toBe(SAMPLE_CLAIMS[ID].citizenIdNumber);
+    // The wallet's view of the same request never carries the result.
+    const publicView = await fetch(`${verifier.url}/presentation-requests/${request.id}`).then((r) => r.text());
+    expect(JSON.parse(publicView).state).toBe('completed');
+    for (const value of CLAIM_VALUES) expect(publicView).not.toContain(value);
+  });
+
+  test("a failed answer without a key carries codes and paths only, even when the credentials' signatures held", async () => {
+    const request = await createRequest(verifier.url, bank.apiKey, [{ type: ID, claims: ['name'] }]);
+    const vp = await holder.present([await idOf(holder)], request.challenge, 'evil.example');
+    const answer = await presentRaw(verifier.url, verifyBody(vp, request));
+    expect(answer.json.verified).toBe(false);
+    expect(answer.json.problems).toEqual([{ code: 'domain_mismatch', path: 'verifiablePresentation' }]);
+    for (const value of [...CLAIM_VALUES, holder.did, 'evil.example']) expect(answer.text).not.toContain(value);
+  });
+
+  test("with a key: a wrong key → 401; another account's challenge → challenge_unknown and left untouched", async () => {
+    const request = await createRequest(verifier.url, bank.apiKey, [{ type: ID }]);
+    const vp = await holder.present([await idOf(holder)], request.challenge, request.domain);
+    const wrong = await post(`${verifier.url}/presentations/verify`, verifyBody(vp, request), withKey('gvk_wrong'));
+    expect([wrong.status, wrong.body.code]).toEqual([401, 'unauthorized']);
+    const other = await post<ResultBody>(`${verifier.url}/presentations/verify`, verifyBody(vp, request), withKey(employer.apiKey));
+    expect([other.status, other.body.verified, other.body.problems.map((p) => p.code)]).toEqual([200, false, ['challenge_unknown']]);
+    const owner = await post<ResultBody>(`${verifier.url}/presentations/verify`, verifyBody(vp, request), withKey(bank.apiKey));
+    expect(owner.body.problems).toEqual([]);
+    expect(owner.body.credentials[0].claims.name).toBe(SAMPLE_CLAIMS[ID].name);
+  });
+});
+
+describe('lock-out: only a completely verified presentation uses the challenge up', () => {
+  test("garbage and an attacker's own valid presentation leave the challenge to the real holder", async () => {
+    const request = await createRequest(verifier.url, bank.apiKey, [{ type: EDU, claims: ['degree'] }]);
+    const attempts = [
+      'a.b.c',
+      await attacker.present([await idOf(attacker)], request.challenge, request.domain), // valid, but not what was asked
+      await attacker.present([], request.challenge, request.domain),
+      await holder.present([await idOf(attacker)], request.challenge, request.domain), // someone else's credential
+    ];
+    for (const vp of attempts) {
+      const { status, body } = await post<ResultBody>(`${verifier.url}/presentations/verify`, verifyBody(vp, request));
+      expect([status, body.verified]).toEqual([200, false]);
+      expect(body.problems.map((p) => p.code)).not.toContain('challenge_replayed');
+    }
+    const pending = await get<{ state: string; result: ResultBody & { holder: string } }>(`${verifier.url}/presentation-requests/${request.id}`, withKey(bank.apiKey));
+    expect(pending.body.state).toBe('pending');
+    // The owner sees the latest failed attempt that answered its challenge.
+    expect([pending.body.result.verified, pending.body.result.holder]).toEqual([false, holder.did]);
+
+    const university = await TestAgency.create(f, [{ type: EDU, validFrom: nowSeconds() - 86_400 }]);
+    await waitForMirrors(verifier, await f.provider.getBlockNumber());
+    const diploma = await university.issue({ type: EDU, holder: holder.did, claims: SAMPLE_CLAIMS[EDU], schema: schemaReference(EDU) });
+    const real = await post<ResultBody>(`${verifier.url}/presentations/verify`, verifyBody(await holder.present([diploma.jwt], request.challenge, request.domain), request));
+    expect([real.body.verified, real.body.problems]).toEqual([true, []]);
+    const done = await get<{ state: string; result: ResultBody & { holder: string } }>(`${verifier.url}/presentation-requests/${request.id}`, withKey(bank.apiKey));
+    expect([done.body.state, done.body.result.verified, done.body.result.holder]).toEqual(['completed', true, holder.did]);
+    // Once used, a later failed attempt overwrites nothing.
+    await post(`${verifier.url}/presentations/verify`, verifyBody(attempts[1], request));
+    const after = await get<{ result: { verified: boolean } }>(`${verifier.url}/presentation-requests/${request.id}`, withKey(bank.apiKey));
+    expect(after.body.result.verified).toBe(true);
+  });
+
+  test('two replicas on one database: of concurrent verified presentations exactly one wins', async () => {
+    const replica = await startTestVerifier(f, { VERIFIER_SQLITE_PATH: sqlitePath });
+    try {
+      await waitForMirrors(replica, await f.provider.getBlockNumber());
+      const request = await createRequest(replica.url, bank.apiKey, [{ type: ID }]);
+      const jwt = await idOf(holder);
+      const vps = await Promise.all([1, 2, 3].map((i) => holder.present([jwt], request.challenge, request.domain, { jti: `urn:uuid:vp-${i}` })));
+      const replies = await Promise.all(
+        [verifier, replica, verifier, replica, verifier, replica].map((v, i) => post<ResultBody>(`${v.url}/presentations/verify`, verifyBody(vps[i % 3], request))),
+      );
+      expect(replies.filter((r) => r.body.verified)).toHaveLength(1);
+      expect(replies.filter((r) => r.body.problems.some((p) => p.code === 'challenge_replayed'))).toHaveLength(5);
+      // Either replica shows the owner the one result.
+      expect((await get(`${verifier.url}/presentation-requests/${request.id}`, withKey(bank.apiKey))).body.state).toBe('completed');
+    } finally {
+      await replica.close();
+    }
+  });
+});
