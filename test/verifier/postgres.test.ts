@@ -1,0 +1,48 @@
+import { createHash } from 'node:crypto';
+import pg from 'pg';
+import { schemaReference } from '../../libs/credentials/src/index.js';
+import { RetentionService } from '../../apps/verifier/src/presentation-requests/retention.service.js';
+import { deployFixture } from '../support/chain.js';
+import { TestAgency, TestHolder, nowSeconds } from '../support/credentials.js';
+import { SAMPLE_CLAIMS } from '../support/sample-claims.js';
+import { chainClockOffsetMs, createRequest, createVerifierAccount, get, post, startTestVerifier, waitForMirrors, withKey } from '../support/verifier.js';
+
+// Runs only when GOVCRED_TEST_DATABASE_URL names a PostgreSQL database (no PostgreSQL in the default run): the
+// verifier's migrations (accounts, ownership, retention columns) and its conditional statements on PostgreSQL.
+const url = process.env.GOVCRED_TEST_DATABASE_URL;
+const ID = 'NationalIdCredential';
+
+(url ? test : test.skip)('the verifier runs on PostgreSQL: accounts, a private result, single use, purge', async () => {
+  const f = await deployFixture();
+  const offset = await chainClockOffsetMs(f.provider);
+  const clock = { shift: 0 };
+  const agency = await TestAgency.create(f, [{ type: ID, validFrom: nowSeconds() - 86_400 }]);
+  const verifier = await startTestVerifier(f, { DATABASE_URL: url!, VERIFIER_PURGE_INTERVAL_MS: '86400000' }, { now: () => new Date(Date.now() + offset + clock.shift) });
+  const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  try {
+    await waitForMirrors(verifier, await f.provider.getBlockNumber());
+    const { apiKey } = await createVerifierAccount(verifier.url);
+    const stored = JSON.stringify((await db.query('SELECT * FROM verifier_accounts')).rows);
+    expect(stored).toContain(createHash('sha256').update(apiKey).digest('hex'));
+    expect(stored).not.toContain(apiKey.slice(4));
+
+    const holder = new TestHolder();
+    const request = await createRequest(verifier.url, apiKey, [{ type: ID, claims: ['name'] }]);
+    const { jwt } = await agency.issue({ type: ID, holder: holder.did, claims: SAMPLE_CLAIMS[ID], schema: schemaReference(ID) });
+    const body = { verifiablePresentation: await holder.present([jwt], request.challenge, request.domain), options: { challenge: request.challenge, domain: request.domain } };
+    const replies = await Promise.all([1, 2, 3].map(() => post(`${verifier.url}/presentations/verify`, body)));
+    expect(replies.map((r) => r.body.verified).sort()).toEqual([false, false, true]);
+    const owner = await get<{ state: string; result: { holder: string } }>(`${verifier.url}/presentation-requests/${request.id}`, withKey(apiKey));
+    expect([owner.body.state, owner.body.result.holder]).toEqual(['completed', holder.did]);
+
+    clock.shift = 86_401_000; // past the default retention
+    expect((await get(`${verifier.url}/presentation-requests/${request.id}`, withKey(apiKey))).status).toBe(404);
+    expect(await verifier.app.get(RetentionService).purgeNow()).toBeGreaterThanOrEqual(1);
+    expect((await db.query('SELECT 1 FROM presentation_requests WHERE id = $1', [request.id])).rowCount).toBe(0);
+  } finally {
+    await db.end();
+    await verifier.close();
+    f.provider.destroy();
+  }
+});
