@@ -66,7 +66,8 @@ afterAll(async () => {
 
 describe('admin API', () => {
   test('needs the admin token: none or a wrong one → 401 unauthorized', async () => {
-    for (const headers of [{}, { authorization: 'Bearer not-the-admin-token-at-all' }, { authorization: VERIFIER_ADMIN_TOKEN }, withKey(bank.apiKey)]) {
+    const attempts: Array<Record<string, string>> = [{}, { authorization: 'Bearer not-the-admin-token-at-all' }, { authorization: VERIFIER_ADMIN_TOKEN }, withKey(bank.apiKey)];
+    for (const headers of attempts) {
       const created = await post(`${verifier.url}/admin/verifiers`, { name: 'Mallory' }, headers);
       const listed = await get(`${verifier.url}/admin/verifiers`, headers);
       expect([created.status, created.body.code, listed.status, listed.body.code]).toEqual([401, 'unauthorized', 401, 'unauthorized']);
