@@ -67,6 +67,7 @@ async function story(system: LocalSystem): Promise<void> {
   const agency = (type: string) => manifest.agencies.find((a) => a.credentialTypes.includes(type))!;
   const bureau = agency('NationalIdCredential');
   const university = agency('EducationCredential');
+  const employer = manifest.verifiers[0];
 
   say('Zhang San sets up his wallet', 'A key and a DID of his own; the wallet file is encrypted with his passphrase.');
   check((await wallet('init')).code === 0, 'wallet init failed');
@@ -90,11 +91,14 @@ async function story(system: LocalSystem): Promise<void> {
   say('His wallet, in Chinese', 'Labels from the catalog, status read from the chain (whole lists: the node cannot tell which).');
   await wallet('--lang', 'zh-CN', 'list');
 
-  say('An employer asks for proof', 'Its verifier asks for the ID card (name) and a diploma (degree), with a one-time challenge.');
+  say(`${employer.name} asks for proof`, 'With its verifier account it asks for the ID card (name) and a diploma (degree), with a one-time challenge.');
   const ask = () =>
-    http<{ id: string }>('POST', `${verifier}/presentation-requests`, {
-      query: { credentials: [{ type: 'NationalIdCredential', claims: ['nameZh'] }, { type: 'EducationCredential', claims: ['degree'] }] },
-    });
+    http<{ id: string }>(
+      'POST',
+      `${verifier}/presentation-requests`,
+      { query: { credentials: [{ type: 'NationalIdCredential', claims: ['nameZh'] }, { type: 'EducationCredential', claims: ['degree'] }] } },
+      { 'x-api-key': employer.apiKey },
+    );
   const first = await ask();
 
   say('The issuer goes offline', 'Verification needs only the presentation and the chain.');
@@ -103,6 +107,19 @@ async function story(system: LocalSystem): Promise<void> {
   say('Zhang San presents, and the employer verifies', 'Consent given with --yes; only the asked credentials are sent.');
   const accepted = await wallet('present', '--yes', `${verifier}/presentation-requests/${first.id}`);
   check(accepted.code === 0 && accepted.out.includes('accepted'), 'the honest presentation was not accepted');
+
+  say('Only the employer reads what was disclosed', 'The wallet got the outcome alone; the result is kept for the employer until retention ends.');
+  const result = await http<{ state: string; result?: { verified: boolean; credentials: Array<{ type: string; claims: Record<string, unknown> }> } }>(
+    'GET',
+    `${verifier}/presentation-requests/${first.id}`,
+    undefined,
+    { 'x-api-key': employer.apiKey },
+  );
+  check(result.state === 'completed' && result.result?.verified === true, 'the employer could not read its result');
+  for (const c of result.result!.credentials) console.log(`   ${c.type}: ${Object.keys(c.claims).join(', ')}`);
+  const anonymous = await http<Record<string, unknown>>('GET', `${verifier}/presentation-requests/${first.id}`);
+  check(!('result' in anonymous), 'the result was shown without the API key');
+  console.log(`   without the key: ${Object.keys(anonymous).join(', ')}`);
 
   say('The issuer is back; the university revokes the diploma', 'Recorded first, then anchored on chain by the outbox worker.');
   await system.startService('issuer');

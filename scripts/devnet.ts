@@ -31,8 +31,9 @@ async function main(): Promise<void> {
   const issuer = system.services.get('issuer')!.url;
   const verifier = system.services.get('verifier')!.url;
   const university = devnet.manifest.agencies.find((a) => a.credentialTypes.includes('EducationCredential'));
+  const employer = devnet.manifest.verifiers[0];
   console.log(`
-govcred is running. Agencies, their DIDs and API keys: ${devnet.manifestFile}
+govcred is running. Agencies and verifier accounts, with their API keys: ${devnet.manifestFile}
 Try:
   npm run demo                                   the whole story, told step by step (on its own chain and ports)
   npm run wallet -- init                         a citizen's wallet (passphrase asked, or GOVCRED_WALLET_PASSPHRASE)
@@ -40,7 +41,9 @@ Try:
        -H 'x-api-key: ${university?.apiKey ?? '<agency API key>'}' \\
        -d '{"type":"EducationCredential","claims":{…}}'         a credential offer for the wallet: npm run wallet -- receive '<offerUri>'
   curl -s -X POST ${verifier}/presentation-requests -H 'content-type: application/json' \\
+       -H 'x-api-key: ${employer?.apiKey ?? '<verifier API key>'}' \\
        -d '{"query":{"credentials":[{"type":"EducationCredential"}]}}'   then: npm run wallet -- present ${verifier}/presentation-requests/<id>
+  curl -s ${verifier}/presentation-requests/<id> -H 'x-api-key: …'      the result, for that verifier account only
 API docs: ${issuer}/docs  ${verifier}/docs
 `);
   log('ready. Press Ctrl-C to stop.');

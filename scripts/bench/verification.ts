@@ -75,16 +75,28 @@ export interface VerificationResultFigures {
 }
 
 const DOMAIN = 'bench.verifier.example';
+/** Admin token of the bench's own verifier processes (a throwaway chain and database). */
+const ADMIN_TOKEN = 'bench-verifier-admin-token';
+
+/** Creates the verifier account the bench's presentation requests belong to; returns its API key. */
+async function createBenchVerifierAccount(url: string): Promise<string> {
+  const reply = await postJson(`${url}/admin/verifiers`, { name: 'Bench verifier' }, { authorization: `Bearer ${ADMIN_TOKEN}` });
+  if (reply.status !== 201) throw new Error(`verifier account failed: ${reply.status} ${reply.body}`);
+  return (JSON.parse(reply.body) as { apiKey: string }).apiKey;
+}
 
 interface Prepared {
   body: unknown;
 }
 
-/** Creates `count` presentation requests on the verifier and the holders' answers to them (untimed). */
-async function prepare(url: string, count: number, holders: BenchHolder[], credentials: string[]): Promise<Prepared[]> {
+/**
+ * Creates `count` presentation requests on the verifier (as the account of `apiKey`) and the holders' answers to
+ * them (untimed). The timed answers are sent without a key, as wallets send them.
+ */
+async function prepare(url: string, apiKey: string, count: number, holders: BenchHolder[], credentials: string[]): Promise<Prepared[]> {
   const out: Prepared[] = [];
   for (let i = 0; i < count; i++) {
-    const reply = await postJson(`${url}/presentation-requests`, { query: { credentials: [{ type: BENCH_TYPE, claims: ['name'] }] } });
+    const reply = await postJson(`${url}/presentation-requests`, { query: { credentials: [{ type: BENCH_TYPE, claims: ['name'] }] } }, { 'x-api-key': apiKey });
     if (reply.status !== 201) throw new Error(`presentation request failed: ${reply.status} ${reply.body}`);
     const request = JSON.parse(reply.body) as { challenge: string; domain: string };
     const h = i % holders.length;
@@ -117,6 +129,7 @@ export async function startVerifierProcess(rpcUrl: string, deployment: RegistryD
       STATUS_REGISTRY: deployment.statusRegistry,
       DEPLOY_BLOCK: String(deployment.deployBlock),
       VERIFIER_DOMAIN: DOMAIN,
+      VERIFIER_ADMIN_TOKEN: ADMIN_TOKEN,
       ...options.verifierEnv,
     },
   });
@@ -163,15 +176,16 @@ export async function runVerificationBench(
   const verifier = await startVerifierProcess(counter.url, deployment, options, 'bench-verifier');
   log(`verification: verifier pid ${verifier.process.pid} at ${verifier.url}; ${holders.length} holders, ${options.concurrency} clients`);
   const idle = await treeMemoryMb(verifier.process.pid!);
+  const apiKey = await createBenchVerifierAccount(verifier.url);
   const runs: RunFigures[] = [];
   const baselineRuns: RunFigures[] = [];
   const rpcCalls: Record<string, number> = {};
   let verified = 0;
   try {
     for (let r = 0; r < options.runs; r++) {
-      const warm = await prepare(verifier.url, options.warmup, holders, credentials);
+      const warm = await prepare(verifier.url, apiKey, options.warmup, holders, credentials);
       for (const p of warm) await postJson(`${verifier.url}/presentations/verify`, p.body);
-      const work = await prepare(verifier.url, options.presentations, holders, credentials);
+      const work = await prepare(verifier.url, apiKey, options.presentations, holders, credentials);
       counter.reset();
       const verifierCpuBefore = await processCpuMs(verifier.process.pid!);
       const clientCpuBefore = process.cpuUsage();

@@ -127,6 +127,7 @@ async function prepare(
     governance: { address: governanceAddress },
     services: {},
     agencies: sameDeployment ? previous.agencies : [],
+    verifiers: sameDeployment ? (previous.verifiers ?? []) : [],
   };
   writeManifest(manifestFile, manifest);
   log(`manifest: ${manifestFile}`);

@@ -10,6 +10,13 @@ export interface ManifestAgency {
   credentialTypes: string[];
 }
 
+/** A verifier account the devnet created on the verifier service, with the API key that acts for it. */
+export interface ManifestVerifier {
+  id: string;
+  name: string;
+  apiKey: string;
+}
+
 /** `.govcred/devnet.json`: where everything of the running local system is. */
 export interface DevnetManifest {
   chain: { rpcUrl: string; chainId: number };
@@ -17,6 +24,7 @@ export interface DevnetManifest {
   governance: { address: string };
   services: Record<string, string>;
   agencies: ManifestAgency[];
+  verifiers: ManifestVerifier[];
 }
 
 /** Reads a manifest; undefined when there is none or it cannot be parsed. */

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startDevnet, type Devnet, type DevnetOptions } from './devnet.js';
-import { writeManifest, type ManifestAgency } from './manifest.js';
+import { writeManifest, type ManifestAgency, type ManifestVerifier } from './manifest.js';
 import { startService, type ServiceProcess } from './service.js';
 
 /** Settings of the whole local system. */
@@ -31,12 +31,28 @@ export const DEMO_AGENCIES = [
   { nameZh: '南京市不动产登记中心', nameEn: 'Nanjing Real Estate Registration Center', credentialTypes: ['PropertyCredential'] },
 ];
 
-/** Devnet secrets, made once per home folder and kept there (mode 0600), never in the manifest or a log. */
-function devnetSecrets(home: string): { kmsSecret: string; adminToken: string } {
+/** The demo verifier account of `npm start`: the employer of the demo story. */
+export const DEMO_VERIFIER = { name: { 'zh-CN': '示例用人单位', en: 'Example Employer' } };
+
+interface DevnetSecrets {
+  kmsSecret: string;
+  adminToken: string;
+  verifierAdminToken: string;
+}
+
+/**
+ * Devnet secrets, made once per home folder and kept there (mode 0600), never in the manifest or a log. A home
+ * from before a secret existed gets it added.
+ */
+function devnetSecrets(home: string): DevnetSecrets {
   const file = path.join(home, 'secrets.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
-  const secrets = { kmsSecret: randomBytes(32).toString('hex'), adminToken: randomBytes(24).toString('base64url') };
-  writeFileSync(file, JSON.stringify(secrets, null, 2) + '\n', { mode: 0o600 });
+  const existing: Partial<DevnetSecrets> = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  const secrets: DevnetSecrets = {
+    kmsSecret: existing.kmsSecret ?? randomBytes(32).toString('hex'),
+    adminToken: existing.adminToken ?? randomBytes(24).toString('base64url'),
+    verifierAdminToken: existing.verifierAdminToken ?? randomBytes(24).toString('base64url'),
+  };
+  if (Object.keys(existing).length !== Object.keys(secrets).length) writeFileSync(file, JSON.stringify(secrets, null, 2) + '\n', { mode: 0o600 });
   return secrets;
 }
 
@@ -68,10 +84,21 @@ async function createDemoAgencies(issuerUrl: string, adminToken: string): Promis
   return agencies;
 }
 
+async function createDemoVerifier(verifierUrl: string, adminToken: string): Promise<ManifestVerifier> {
+  const response = await fetch(`${verifierUrl}/admin/verifiers`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+    body: JSON.stringify(DEMO_VERIFIER),
+  });
+  const body = (await response.json()) as { id: string; apiKey: string };
+  if (response.status !== 201) throw new Error(`creating the demo verifier failed: ${response.status} ${JSON.stringify(body)}`);
+  return { id: body.id, name: `${DEMO_VERIFIER.name['zh-CN']} (${DEMO_VERIFIER.name.en})`, apiKey: body.apiKey };
+}
+
 /**
  * `npm start`: chain and registries (startDevnet), then the verifier and the issuer as child processes, each with
  * its SQLite file and log under `home`; the three demo agencies are created once (accredited on chain by the
- * devnet governance key); the manifest records URLs and agencies.
+ * devnet governance key), and the demo verifier account once; the manifest records URLs, agencies and verifiers.
  */
 export async function startSystem(options: SystemOptions): Promise<LocalSystem> {
   const { log, home } = options;
@@ -85,6 +112,7 @@ export async function startSystem(options: SystemOptions): Promise<LocalSystem> 
       for (const suffix of ['', '-wal', '-shm']) rmSync(path.join(home, db + suffix), { force: true });
     }
     manifest.agencies = [];
+    manifest.verifiers = [];
   }
   const definitions: Record<ServiceName, Parameters<typeof startService>[0]> = {
     verifier: {
@@ -97,6 +125,7 @@ export async function startSystem(options: SystemOptions): Promise<LocalSystem> 
         VERIFIER_HOST: host,
         VERIFIER_PORT: String(options.verifierPort),
         VERIFIER_SQLITE_PATH: path.join(home, 'verifier.sqlite'),
+        VERIFIER_ADMIN_TOKEN: secrets.verifierAdminToken,
       },
     },
     issuer: {
@@ -144,6 +173,11 @@ export async function startSystem(options: SystemOptions): Promise<LocalSystem> 
       manifest.agencies = await createDemoAgencies(manifest.services.issuer, secrets.adminToken);
     }
     for (const agency of manifest.agencies) log(`  ${agency.name}: ${agency.did} → ${agency.credentialTypes.join(', ')}`);
+    if (manifest.verifiers.length === 0) {
+      log('verifiers: creating the demo verifier account …');
+      manifest.verifiers = [await createDemoVerifier(manifest.services.verifier, secrets.verifierAdminToken)];
+    }
+    for (const verifier of manifest.verifiers) log(`  ${verifier.name}: verifier account ${verifier.id}`);
     writeManifest(devnet.manifestFile, manifest);
     return system;
   } catch (error) {

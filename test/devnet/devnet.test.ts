@@ -21,6 +21,7 @@ test('npm start brings up a chain, deploys the registries, writes the manifest, 
       governance: { address: expect.stringMatching(/^0x[0-9a-fA-F]{40}$/) },
       services: {},
       agencies: [],
+      verifiers: [],
     });
     for (const name of ['didRegistry', 'trustRegistry', 'statusRegistry'] as const) {
       expect(await first.provider.getCode(manifest.contracts[name])).not.toBe('0x');
