@@ -20,7 +20,9 @@ const children: ChildProcess[] = [];
 
 beforeAll(async () => {
   fixture = await deployFixture();
-  env = await issuerEnv(fixture, path.join(temp.dir, 'issuer.sqlite'));
+  // A killed process keeps its worker lease until it expires: short leases (longer than a chain transaction
+  // may take, as the config requires) let the next process take over within seconds.
+  env = await issuerEnv(fixture, path.join(temp.dir, 'issuer.sqlite'), { CHAIN_TX_TIMEOUT_MS: '4000', WORKER_LEASE_MS: '4500', WORKER_LEASE_RENEW_MS: '100' });
 });
 
 afterAll(() => {

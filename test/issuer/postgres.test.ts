@@ -3,13 +3,13 @@ import { createDidResolver } from '../../libs/credentials/src/index.js';
 import { holderDid, issueRequest } from './claims.js';
 import { startHarness, waitFor } from './issuer-harness.js';
 import { decodeJwt } from './jwt.js';
+import { freshDatabase, postgresUrl } from '../support/postgres.js';
 
-// Runs only when GOVCRED_TEST_DATABASE_URL names an empty PostgreSQL database (no PostgreSQL in the default run):
-// the same entities and migrations as on SQLite, end to end.
-const url = process.env.GOVCRED_TEST_DATABASE_URL;
-
-(url ? test : test.skip)('the issuer runs on PostgreSQL: issue, anchor a revocation, bulk, audit check', async () => {
-  const h = await startHarness({ env: { DATABASE_URL: url! } });
+// Runs only when GOVCRED_TEST_DATABASE_URL names a PostgreSQL cluster (no PostgreSQL in the default run): the
+// same entities and migrations as on SQLite, end to end, on a fresh database of its own.
+(postgresUrl() ? test : test.skip)('the issuer runs on PostgreSQL: issue, anchor a revocation, bulk, audit check', async () => {
+  const database = await freshDatabase();
+  const h = await startHarness({ env: { DATABASE_URL: database.url } });
   try {
     const a = await h.createAgency(['EducationCredential']);
     const res = await a.client.post('/credentials/issue', issueRequest('EducationCredential', holderDid(1)));
@@ -23,5 +23,6 @@ const url = process.env.GOVCRED_TEST_DATABASE_URL;
     expect((await h.admin.get('/admin/audit/check')).body).toMatchObject({ valid: true });
   } finally {
     await h.close();
+    await database.drop();
   }
 });

@@ -55,8 +55,12 @@ test('a revocation is accepted pending, then anchored, and shows on chain', asyn
   expect(receipt?.status).toBe(1);
   expect(receipt?.blockNumber).toBe(done.blockNumber);
   expect(await onChain(c.index)).toBe('revoked');
+  // Repeating the revocation is answered with the change that did it (a retry after a lost answer), once.
+  const repeat = await change(c.id, 'revoke');
+  expect(repeat.status).toBe(200);
+  expect(repeat.body).toMatchObject({ id: res.body.id, state: 'anchored', txHash: done.txHash });
   // Revocation is final, with clear codes.
-  for (const [action, code] of [['revoke', 'already_revoked'], ['reinstate', 'revocation_is_final'], ['suspend', 'credential_revoked']]) {
+  for (const [action, code] of [['reinstate', 'revocation_is_final'], ['suspend', 'credential_revoked']]) {
     const again = await change(c.id, action);
     expect(again.status).toBe(409);
     expect(again.body.code).toBe(code);
@@ -73,11 +77,18 @@ test('suspend, reinstate and suspend again reach the chain in order', async () =
   expect(a.blockNumber).toBeLessThan(b.blockNumber);
   expect(b.blockNumber).toBeLessThan(d.blockNumber);
   expect(await onChain(c.index)).toBe('suspended');
-  expect((await change(c.id, 'suspend')).body.code).toBe('already_suspended');
+  // An identical repeat is answered 200 with the change that produced the state, not recorded again.
+  const s3 = await change(c.id, 'suspend');
+  expect([s3.status, s3.body.id]).toEqual([200, s2.body.id]);
   const r2 = await change(c.id, 'reinstate');
   await anchored(r2.body.id);
   expect(await onChain(c.index)).toBe('valid');
-  expect((await change(c.id, 'reinstate')).body.code).toBe('not_suspended');
+  const r3 = await change(c.id, 'reinstate');
+  expect([r3.status, r3.body.id]).toEqual([200, r2.body.id]);
+  // Reinstating a credential that was never suspended is still refused.
+  const fresh = await issue(4);
+  const never = await change(fresh.id, 'reinstate');
+  expect([never.status, never.body.code]).toEqual([409, 'not_suspended']);
   const record = await agency.client.get(`/credentials/${encodeURIComponent(c.id)}`);
   expect(record.body.state).toBe('active');
   expect(record.body.statusChanges.map((x: { action: string }) => x.action)).toEqual(['suspend', 'reinstate', 'suspend', 'reinstate']);

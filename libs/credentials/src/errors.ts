@@ -49,6 +49,10 @@ export const ERROR_CODES = {
   status_change_not_found: 404,
   bulk_job_not_found: 404,
   too_many_items: 400,
+  /** The Idempotency-Key was used before with a different request (draft-ietf-httpapi-idempotency-key-header §2.7). */
+  idempotency_key_reused: 422,
+  /** A request with this Idempotency-Key is still being processed: retry later for its answer. */
+  idempotency_key_in_progress: 409,
 } as const;
 
 /** One of the stable error codes. */

@@ -4,6 +4,7 @@ import canonicalizeModule from 'canonicalize';
 import type { EntityManager } from 'typeorm';
 import { DataSource } from 'typeorm';
 import { AuditEntry } from './entities/audit-entry.entity.js';
+import { AuditHead } from './entities/audit-head.entity.js';
 
 // canonicalize is CommonJS (module.exports = function) while its typings declare an ES default export.
 const canonicalize = canonicalizeModule as unknown as (input: unknown) => string | undefined;
@@ -54,21 +55,30 @@ export function entryHash(entry: Omit<AuditEntry, 'hash'>): string {
 export class AuditService {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Appends an entry inside the caller's transaction (so the audited change and its entry commit together). */
+  /**
+   * Appends an entry inside the caller's transaction (so the audited change and its entry commit together).
+   *
+   * The head row is updated FIRST: that UPDATE takes PostgreSQL's row lock (held until the caller commits) and
+   * SQLite's write lock, so appenders of every replica queue here and each reads the head its predecessor
+   * committed. `max(seq)+1` instead let two replicas pick the same number (one failed with a key violation).
+   * Callers append last in their transactions, after their other row locks, so the head is held briefly.
+   */
   async append(manager: EntityManager, record: AuditRecord): Promise<AuditEntry> {
-    const repo = manager.getRepository(AuditEntry);
-    const [last] = await repo.find({ order: { seq: 'DESC' }, take: 1 });
+    const heads = manager.getRepository(AuditHead);
+    await heads.createQueryBuilder().update().set({ seq: () => '"seq" + 1' }).where('"id" = 1').execute();
+    const head = await heads.findOneByOrFail({ id: 1 });
     const entry: Omit<AuditEntry, 'hash'> = {
-      seq: (last?.seq ?? 0) + 1,
+      seq: Number(head.seq),
       at: new Date().toISOString(),
       actor: record.actor,
       agencyId: record.agencyId ?? null,
       action: record.action,
       data: canonicalize(record.data)!,
-      prevHash: last?.hash ?? GENESIS_HASH,
+      prevHash: head.hash,
     };
     const full = { ...entry, hash: entryHash(entry) };
-    await repo.insert(full);
+    await manager.getRepository(AuditEntry).insert(full);
+    await heads.update({ id: 1 }, { hash: full.hash });
     return full;
   }
 

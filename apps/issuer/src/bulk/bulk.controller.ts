@@ -1,10 +1,12 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { GovcredError } from '../../../../libs/credentials/src/index.js';
 import type { Agency } from '../agencies/entities/agency.entity.js';
 import { ApiKeyGuard, CurrentAgency } from '../auth/api-key.guard.js';
 import type { CredentialRequest } from '../credentials/dto/issue-credential.dto.js';
 import { bodyValidator } from '../../../common/src/http/validate-body.js';
+import { IDEMPOTENCY_KEY_HEADER, IdempotencyService } from '../idempotency/idempotency.service.js';
 import { BulkService, type BulkJobView, type BulkResult } from './bulk.service.js';
 import { BULK_ISSUE_SCHEMA, BulkIssueDto, MAX_BULK_ITEMS } from './dto/bulk-issue.dto.js';
 
@@ -16,17 +18,33 @@ const validateBulk = bodyValidator(BULK_ISSUE_SCHEMA);
 @UseGuards(ApiKeyGuard)
 @Controller('credentials/issue/bulk')
 export class BulkController {
-  constructor(private readonly bulk: BulkService) {}
+  constructor(
+    private readonly bulk: BulkService,
+    private readonly idempotency: IdempotencyService,
+  ) {}
 
   @Post()
   @HttpCode(202)
-  @ApiOperation({ summary: `Queue up to ${MAX_BULK_ITEMS} issue requests; answers 202 with the job (poll GET …/bulk/{id})` })
-  create(@CurrentAgency() agency: Agency, @Body() body: BulkIssueDto): Promise<BulkJobView> {
+  @ApiOperation({
+    summary: `Queue up to ${MAX_BULK_ITEMS} issue requests; answers 202 with the job (poll GET …/bulk/{id})`,
+    description: `With an \`${IDEMPOTENCY_KEY_HEADER}\` header a retry gets the first answer (the same job) instead of a second job.`,
+  })
+  @ApiHeader({ name: IDEMPOTENCY_KEY_HEADER, required: false, description: '1–255 characters of A-Z a-z 0-9 . _ ~ : -, unique per request of this agency' })
+  async create(
+    @CurrentAgency() agency: Agency,
+    @Body() body: BulkIssueDto,
+    @Headers(IDEMPOTENCY_KEY_HEADER) key: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<BulkJobView> {
     if (Array.isArray((body as { items?: unknown } | undefined)?.items) && body.items.length > MAX_BULK_ITEMS) {
       throw new GovcredError('too_many_items', `a bulk job holds at most ${MAX_BULK_ITEMS} items`);
     }
     const { items } = validateBulk(body);
-    return this.bulk.create(agency, items as Array<{ credential: CredentialRequest }>);
+    const answer = await this.idempotency.run<BulkJobView>(agency.id, key, { route: 'POST /credentials/issue/bulk', body }, 202, (store) =>
+      this.bulk.create(agency, items as Array<{ credential: CredentialRequest }>, store),
+    );
+    res.status(answer.status);
+    return answer.body;
   }
 
   @Get(':id')

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DataSource, IsNull, LessThan, Not } from 'typeorm';
+import { DataSource, IsNull, LessThan, Not, type EntityManager } from 'typeorm';
 import { GovcredError } from '../../../../libs/credentials/src/index.js';
 import type { Agency } from '../agencies/entities/agency.entity.js';
 import { DbWriter } from '../database/db-writer.service.js';
@@ -55,8 +55,11 @@ export class BulkService {
     private readonly db: DbWriter,
   ) {}
 
-  /** Stores the job and its items durably; the bulk worker processes them in the background. */
-  async create(agency: Agency, items: Array<{ credential: CredentialRequest }>): Promise<BulkJobView> {
+  /**
+   * Stores the job and its items durably; the bulk worker processes them in the background. `alongside` runs
+   * in the same transaction (the idempotency record stores this answer with the job).
+   */
+  async create(agency: Agency, items: Array<{ credential: CredentialRequest }>, alongside?: (m: EntityManager, answer: BulkJobView) => Promise<void>): Promise<BulkJobView> {
     if (items.length > MAX_BULK_ITEMS) throw new GovcredError('too_many_items', `a bulk job holds at most ${MAX_BULK_ITEMS} items`);
     const job: BulkJob = {
       id: randomUUID(),
@@ -82,6 +85,7 @@ export class BulkService {
         errorDetails: null,
       }));
       for (let i = 0; i < rows.length; i += 100) await m.getRepository(BulkItem).insert(rows.slice(i, i + 100));
+      await alongside?.(m, view(job, []));
     });
     return view(job, []);
   }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
 import { GovcredError } from '../../../../libs/credentials/src/index.js';
 import { AgenciesService } from '../agencies/agencies.service.js';
@@ -10,7 +10,9 @@ import { bodyValidator } from '../../../common/src/http/validate-body.js';
 import { CREDENTIAL_REQUEST_SCHEMA } from './dto/bulk-issue.dto.js';
 import { BulkItem } from './entities/bulk-item.entity.js';
 import { BulkJob } from './entities/bulk-job.entity.js';
+import { WorkerLease } from '../workers/worker-lease.js';
 import { WorkerLoop } from '../workers/worker-loop.js';
+import { StatusIndexAllocator } from '../credentials/status-index-allocator.js';
 import { BulkService } from './bulk.service.js';
 
 /** Items signed per transaction: short enough not to hold up single issuance for long. */
@@ -20,12 +22,19 @@ const validateRequest = bodyValidator(CREDENTIAL_REQUEST_SCHEMA);
 /**
  * Processes bulk jobs in the background, oldest first, CHUNK items per transaction (items, records, audit
  * entries and job counters commit together, so a restart resumes exactly where it stopped).
+ *
+ * Every replica with ISSUER_WORKERS may run it; a lease in the database lets one process jobs at a time (one
+ * lease for the whole worker: items need no claims of their own). Each chunk's transaction checks the lease
+ * first (fencing), so a replica that lost it commits nothing. A chunk's status indexes are reserved before
+ * its transaction opens, so no index reservation waits inside it.
  */
 @Injectable()
-export class BulkWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+export class BulkWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('BulkWorker');
+  readonly lease: WorkerLease;
   private readonly loop = new WorkerLoop(async () => {
     try {
+      if (!(await this.lease.acquire())) return this.config.WORKER_LEASE_RENEW_MS;
       return (await this.step()) ? 0 : 250;
     } catch (error) {
       this.logger.error(error instanceof Error ? error.message : String(error));
@@ -38,19 +47,24 @@ export class BulkWorker implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly dataSource: DataSource,
     private readonly db: DbWriter,
     private readonly issuance: IssuanceService,
+    private readonly indexes: StatusIndexAllocator,
     private readonly agencies: AgenciesService,
     private readonly bulk: BulkService,
-  ) {}
+  ) {
+    this.lease = new WorkerLease('bulk', db, { durationMs: config.WORKER_LEASE_MS, renewMs: config.WORKER_LEASE_RENEW_MS });
+  }
 
   onApplicationBootstrap(): void {
     if (this.config.ISSUER_WORKERS) this.loop.start();
   }
 
-  onApplicationShutdown(): Promise<void> {
-    return this.loop.stop();
+  /** Before the database closes: finish the running chunk, then hand the lease over. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.loop.stop();
+    await this.lease.release().catch(() => undefined);
   }
 
-  /** Processes one chunk; true when there may be more work right away. */
+  /** Processes one chunk; true when there may be more work right away. Call with the lease held. */
   async step(): Promise<boolean> {
     const job = await this.dataSource.getRepository(BulkJob).findOne({ where: { state: In(['queued', 'running']) }, order: { createdAt: 'ASC' } });
     if (!job) {
@@ -58,18 +72,23 @@ export class BulkWorker implements OnApplicationBootstrap, OnApplicationShutdown
       return false;
     }
     const agency = await this.agencies.signingKey(job.agencyId);
+    const items = await this.dataSource.getRepository(BulkItem).find({ where: { jobId: job.id, state: 'queued' }, order: { position: 'ASC' }, take: CHUNK });
+    const reserved = await this.indexes.reserveMany(agency.id, items.length);
+    const unused: number[] = [];
     await this.db.write(async (m) => {
-      const items = await m.getRepository(BulkItem).find({ where: { jobId: job.id, state: 'queued' }, order: { position: 'ASC' }, take: CHUNK });
+      await this.lease.fence(m);
+      unused.length = 0;
       let succeeded = 0;
       let failed = 0;
-      for (const item of items) {
+      for (const [i, item] of items.entries()) {
         try {
           const request = validateRequest(JSON.parse(item.request ?? 'null')) as CredentialRequest;
-          const { jwt, credentialId } = await this.issuance.issuePrepared(m, agency, this.issuance.prepare(agency, request));
+          const { jwt, credentialId } = await this.issuance.issuePrepared(m, agency, this.issuance.prepare(agency, request), reserved[i]);
           await m.getRepository(BulkItem).update({ jobId: job.id, position: item.position }, { state: 'issued', jwt, credentialId, request: null });
           succeeded++;
         } catch (error) {
           if (!(error instanceof GovcredError)) throw error;
+          unused.push(reserved[i]);
           await m.getRepository(BulkItem).update(
             { jobId: job.id, position: item.position },
             { state: 'failed', request: null, errorCode: error.code, errorDetails: JSON.stringify({ message: error.message, ...(error.details ?? {}) }) },
@@ -83,6 +102,9 @@ export class BulkWorker implements OnApplicationBootstrap, OnApplicationShutdown
         { succeeded: job.succeeded + succeeded, failed: job.failed + failed, state: done ? 'done' : 'running', ...(done ? { finishedAt: new Date().toISOString() } : {}) },
       );
     });
+    // Items refused before signing leave their index unused: give it back. (A failed transaction keeps them
+    // all reserved: merely unused.)
+    await this.indexes.release(agency.id, unused);
     return true;
   }
 }

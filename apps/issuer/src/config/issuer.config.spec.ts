@@ -12,7 +12,7 @@ const BASE = {
 
 test('defaults are filled in and numbers converted', () => {
   const config = loadIssuerConfig(BASE);
-  expect(config).toMatchObject({ ISSUER_PORT: 3100, CHAIN_ID: 31337, ANCHOR_INTERVAL_MS: 2000, ISSUER_WORKERS: true });
+  expect(config).toMatchObject({ ISSUER_PORT: 3100, CHAIN_ID: 31337, ANCHOR_INTERVAL_MS: 2000, ISSUER_WORKERS: true, WORKER_LEASE_MS: 90_000, IDEMPOTENCY_TTL_MS: 86_400_000 });
   expect(config.GOVERNANCE_PRIVATE_KEY).toBeUndefined();
 });
 
@@ -22,6 +22,8 @@ test.each([
   ['no admin token', { ISSUER_ADMIN_TOKEN: undefined }, 'ISSUER_ADMIN_TOKEN'],
   ['a bad registry address', { STATUS_REGISTRY: '0x12' }, 'STATUS_REGISTRY'],
   ['a non-postgres DATABASE_URL', { DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+  ['a worker lease shorter than a chain transaction', { WORKER_LEASE_MS: '5000', CHAIN_TX_TIMEOUT_MS: '10000' }, 'WORKER_LEASE_MS'],
+  ['a lease renewed less than twice per lease', { WORKER_LEASE_MS: '90000', WORKER_LEASE_RENEW_MS: '60000' }, 'WORKER_LEASE_RENEW_MS'],
 ])('boot stops on %s', (_name, change, setting) => {
   expect(() => loadIssuerConfig({ ...BASE, ...change })).toThrow(setting);
 });

@@ -27,8 +27,21 @@ export interface IssuerConfig {
   ANCHOR_INTERVAL_MS: number;
   /** Longest backoff of the anchoring worker while the chain is unreachable. */
   ANCHOR_MAX_BACKOFF_MS: number;
-  /** Whether this replica runs the anchoring and bulk workers (exactly one replica per database should). */
+  /**
+   * Whether this replica may run the anchoring and bulk workers. Safe on every replica: each worker runs under
+   * a lease in the database, so exactly one replica runs it at a time.
+   */
   ISSUER_WORKERS: boolean;
+  /**
+   * How long a worker lease lasts without renewal: a replica takes over the work of a holder that died after
+   * this long. Longer than CHAIN_TX_TIMEOUT_MS, so a holder's last chain transaction is settled before anyone
+   * else may anchor (checked at boot).
+   */
+  WORKER_LEASE_MS: number;
+  /** How often a lease holder renews while idle, and how often a replica without the lease tries to take it. */
+  WORKER_LEASE_RENEW_MS: number;
+  /** How long the first answer to an `Idempotency-Key` (the signed credential: holder data) is kept. */
+  IDEMPOTENCY_TTL_MS: number;
   /** Give up waiting for one chain transaction after this long (it is retried; re-applying is harmless). */
   CHAIN_TX_TIMEOUT_MS: number;
   /** Largest JSON body (bulk issuance requests are large). */
@@ -60,7 +73,10 @@ export const ISSUER_CONFIG_SCHEMA: JSONSchemaType<IssuerConfig> = {
     FUNDER_PRIVATE_KEY: { type: 'string', nullable: true, pattern: HEX_KEY, description: 'gas funder key' },
     ANCHOR_INTERVAL_MS: { type: 'integer', minimum: 10, default: 2000, description: 'anchoring interval' },
     ANCHOR_MAX_BACKOFF_MS: { type: 'integer', minimum: 10, default: 60000, description: 'longest retry backoff' },
-    ISSUER_WORKERS: { type: 'boolean', default: true, description: 'run the background workers here' },
+    ISSUER_WORKERS: { type: 'boolean', default: true, description: 'may run the background workers (each under a database lease)' },
+    WORKER_LEASE_MS: { type: 'integer', minimum: 100, default: 90_000, description: 'worker lease duration (> CHAIN_TX_TIMEOUT_MS)' },
+    WORKER_LEASE_RENEW_MS: { type: 'integer', minimum: 10, default: 5000, description: 'worker lease renewal / take-over poll interval' },
+    IDEMPOTENCY_TTL_MS: { type: 'integer', minimum: 0, default: 86_400_000, description: 'retention of answers stored per Idempotency-Key' },
     CHAIN_TX_TIMEOUT_MS: { type: 'integer', minimum: 100, default: 60000, description: 'transaction wait limit' },
     ISSUER_BODY_LIMIT: { type: 'string', default: '16mb', description: 'largest JSON body' },
     BULK_RESULT_TTL_MS: { type: 'integer', minimum: 0, default: 86_400_000, description: 'bulk result retention' },
@@ -79,6 +95,9 @@ export const ISSUER_CONFIG_SCHEMA: JSONSchemaType<IssuerConfig> = {
     'ANCHOR_INTERVAL_MS',
     'ANCHOR_MAX_BACKOFF_MS',
     'ISSUER_WORKERS',
+    'WORKER_LEASE_MS',
+    'WORKER_LEASE_RENEW_MS',
+    'IDEMPOTENCY_TTL_MS',
     'CHAIN_TX_TIMEOUT_MS',
     'ISSUER_BODY_LIMIT',
     'BULK_RESULT_TTL_MS',
@@ -88,7 +107,15 @@ export const ISSUER_CONFIG_SCHEMA: JSONSchemaType<IssuerConfig> = {
 
 /** Reads and validates the issuer's settings; throws naming every missing or malformed one. */
 export function loadIssuerConfig(env: Record<string, string | undefined> = process.env): IssuerConfig {
-  return loadConfig(ISSUER_CONFIG_SCHEMA, env);
+  const config = loadConfig(ISSUER_CONFIG_SCHEMA, env);
+  // A shorter lease would let a second replica anchor while the holder's last transaction may still be mined.
+  if (config.WORKER_LEASE_MS <= config.CHAIN_TX_TIMEOUT_MS) {
+    throw new Error('invalid configuration: WORKER_LEASE_MS must be longer than CHAIN_TX_TIMEOUT_MS');
+  }
+  if (config.WORKER_LEASE_RENEW_MS * 2 > config.WORKER_LEASE_MS) {
+    throw new Error('invalid configuration: WORKER_LEASE_RENEW_MS must be at most half of WORKER_LEASE_MS');
+  }
+  return config;
 }
 
 /** Nest injection token of the {@link IssuerConfig}. */

@@ -1,10 +1,12 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
+import { ApiHeader, ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { GovcredError } from '../../../../libs/credentials/src/index.js';
 import type { Agency } from '../agencies/entities/agency.entity.js';
 import { ApiKeyGuard, CurrentAgency } from '../auth/api-key.guard.js';
 import { bodyValidator } from '../../../common/src/http/validate-body.js';
+import { IDEMPOTENCY_KEY_HEADER, IdempotencyService } from '../idempotency/idempotency.service.js';
 import { StatusChange } from '../status/entities/status-change.entity.js';
 import { ISSUE_CREDENTIAL_SCHEMA, IssueCredentialDto } from './dto/issue-credential.dto.js';
 import { IssuedCredential } from './entities/issued-credential.entity.js';
@@ -20,6 +22,7 @@ const validateIssue = bodyValidator(ISSUE_CREDENTIAL_SCHEMA);
 export class CredentialsController {
   constructor(
     private readonly issuance: IssuanceService,
+    private readonly idempotency: IdempotencyService,
     private readonly dataSource: DataSource,
   ) {}
 
@@ -27,11 +30,25 @@ export class CredentialsController {
   @HttpCode(201)
   @ApiOperation({
     summary: 'Issue a credential (W3C VC-API): {credential, options} → {verifiableCredential} (a JWT VC signed with the agency key)',
+    description:
+      `With an \`${IDEMPOTENCY_KEY_HEADER}\` header a retry (after a lost answer or on another replica) gets the first answer: the same ` +
+      'credential. The same key with another body is 422 `idempotency_key_reused`; while the first request is still being ' +
+      'processed, 409 `idempotency_key_in_progress`. Answers are kept for IDEMPOTENCY_TTL_MS.',
   })
-  async issue(@CurrentAgency() agency: Agency, @Body() body: IssueCredentialDto): Promise<{ verifiableCredential: string }> {
+  @ApiHeader({ name: IDEMPOTENCY_KEY_HEADER, required: false, description: '1–255 characters of A-Z a-z 0-9 . _ ~ : -, unique per request of this agency' })
+  async issue(
+    @CurrentAgency() agency: Agency,
+    @Body() body: IssueCredentialDto,
+    @Headers(IDEMPOTENCY_KEY_HEADER) key: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<{ verifiableCredential: string }> {
     const { credential } = validateIssue(body);
-    const { jwt } = await this.issuance.issue(agency, credential);
-    return { verifiableCredential: jwt };
+    const answer = await this.idempotency.run<{ verifiableCredential: string }>(agency.id, key, { route: 'POST /credentials/issue', body }, 201, async (store) => {
+      const { jwt } = await this.issuance.issue(agency, credential, (m, issued) => store(m, { verifiableCredential: issued.jwt }));
+      return { verifiableCredential: jwt };
+    });
+    res.status(answer.status);
+    return answer.body;
   }
 
   @Get()

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { QueryFailedError } from 'typeorm';
 import { GovcredError, buildCredential, statusEntries } from '../../../../libs/credentials/src/index.js';
 import { AgenciesService } from '../agencies/agencies.service.js';
 import type { Agency } from '../agencies/entities/agency.entity.js';
@@ -20,6 +19,12 @@ export interface PreparedCredential {
   subjectDid: string;
   claims: Record<string, unknown>;
   expirationDate?: Date;
+}
+
+/** An issued credential: the signed JWT and its id. */
+export interface Issued {
+  jwt: string;
+  credentialId: string;
 }
 
 /** A signed credential not yet recorded. */
@@ -80,42 +85,38 @@ export class IssuanceService {
   }
 
   /**
-   * Issues one credential: checks, a reserved random status index, signing (outside any transaction), then the
-   * record and its audit entry committed in a group commit shared with concurrent issuances. Returns the JWT
-   * only after that commit.
+   * Issues one credential: checks, a random status index reserved in the database (so no replica signs with
+   * it: never a second signature), signing (outside any transaction), then the record and its audit entry
+   * committed in a group commit shared with concurrent issuances. Returns the JWT only after that commit.
+   * `alongside` runs in the same transaction (the idempotency record stores the answer with the credential:
+   * both commit, or neither).
    */
-  async issue(agency: Agency, request: CredentialRequest): Promise<{ jwt: string; credentialId: string }> {
+  async issue(agency: Agency, request: CredentialRequest, alongside?: (m: EntityManager, issued: Issued) => Promise<void>): Promise<Issued> {
     const prepared = this.prepare(agency, request);
     const signer = await this.agencies.signingKey(agency.id);
-    for (let attempt = 0; ; attempt++) {
-      const index = await this.indexes.reserve(signer.id);
-      let signed: Signed;
-      try {
-        signed = await this.sign(signer, prepared, index);
-      } catch (error) {
-        this.indexes.release(signer.id, index);
-        throw error;
-      }
-      try {
-        await this.db.writeGrouped((m) => this.record(m, signer, prepared, signed));
-        return { jwt: signed.jwt, credentialId: signed.credentialId };
-      } catch (error) {
-        if (error instanceof QueryFailedError && attempt < 4) {
-          // Another replica took the same index between our draw and insert: draw (and sign) again.
-          this.indexes.markTaken(signer.id, index);
-          continue;
-        }
-        this.indexes.release(signer.id, index);
-        throw error;
-      }
+    const index = await this.indexes.reserve(signer.id);
+    let signed: Signed;
+    try {
+      signed = await this.sign(signer, prepared, index);
+    } catch (error) {
+      await this.indexes.release(signer.id, [index]);
+      throw error;
     }
+    const issued = { jwt: signed.jwt, credentialId: signed.credentialId };
+    // A failed commit keeps the index reserved: its outcome may be unknown (merely unused, never reused).
+    await this.db.writeGrouped(async (m) => {
+      await this.record(m, signer, prepared, signed);
+      await alongside?.(m, issued);
+    });
+    return issued;
   }
 
-  /** Signs and records one prepared credential inside the caller's write transaction (bulk issuance). */
-  async issuePrepared(m: EntityManager, agency: Agency, prepared: PreparedCredential): Promise<{ jwt: string; credentialId: string }> {
-    const index = await this.indexes.reserve(agency.id);
+  /**
+   * Signs and records one prepared credential with a reserved `index`, inside the caller's write transaction
+   * (bulk issuance reserves a chunk's indexes before opening it).
+   */
+  async issuePrepared(m: EntityManager, agency: Agency, prepared: PreparedCredential, index: number): Promise<Issued> {
     const signed = await this.sign(agency, prepared, index);
-    // If the caller's transaction rolls back, the index stays reserved in memory: never reused, merely unused.
     await this.record(m, agency, prepared, signed);
     return { jwt: signed.jwt, credentialId: signed.credentialId };
   }

@@ -4,14 +4,19 @@ import { Entities as VeramoEntities, migrations as veramoMigrations } from '@ver
 import { dataSourceOptions } from '../../../common/src/database/data-source-options.js';
 import { Agency } from '../agencies/entities/agency.entity.js';
 import { AuditEntry } from '../audit/entities/audit-entry.entity.js';
+import { AuditHead } from '../audit/entities/audit-head.entity.js';
 import { BulkItem } from '../bulk/entities/bulk-item.entity.js';
 import { BulkJob } from '../bulk/entities/bulk-job.entity.js';
 import { ISSUER_CONFIG, type IssuerConfig } from '../config/issuer.config.js';
 import { IssuedCredential } from '../credentials/entities/issued-credential.entity.js';
+import { StatusIndexReservation } from '../credentials/entities/status-index-reservation.entity.js';
+import { IdempotencyRecord } from '../idempotency/entities/idempotency-record.entity.js';
 import { StatusChange } from '../status/entities/status-change.entity.js';
+import { WorkerLease } from '../workers/entities/worker-lease.entity.js';
 import { DbWriter } from './db-writer.service.js';
 import { IssuerInitial1763700000000 } from './migrations/1763700000000-issuer-initial.js';
 import { Oid4vci1763800000000 } from './migrations/1763800000000-oid4vci.js';
+import { Replicas1764000000000 } from './migrations/1764000000000-replicas.js';
 import { Oid4vciAccessTokenRow, Oid4vciNonceRow, Oid4vciOfferRow } from '../oid4vci/entities/oid4vci.entities.js';
 
 /** The issuer's entities; Veramo's (keys, identifiers) live in the same database. */
@@ -25,8 +30,12 @@ export const ISSUER_ENTITIES = [
   Oid4vciOfferRow,
   Oid4vciNonceRow,
   Oid4vciAccessTokenRow,
+  AuditHead,
+  StatusIndexReservation,
+  WorkerLease,
+  IdempotencyRecord,
 ];
-export const ISSUER_MIGRATIONS = [IssuerInitial1763700000000, Oid4vci1763800000000];
+export const ISSUER_MIGRATIONS = [IssuerInitial1763700000000, Oid4vci1763800000000, Replicas1764000000000];
 
 /** TypeORM (SQLite file by default, PostgreSQL with DATABASE_URL), migrations run at start. */
 @Global()

@@ -8,8 +8,8 @@ import { GroupCommit } from './group-commit.js';
  *
  * Why: TypeORM's better-sqlite3 driver shares ONE connection, so two overlapping `transaction()` calls would
  * nest as savepoints of each other and one's rollback could undo the other's writes. Serializing the (short,
- * network-free) write transactions keeps them independent; the audit chain's `seq` primary key additionally
- * stops two PostgreSQL replicas from forking the log.
+ * network-free) write transactions keeps them independent. Between replicas on PostgreSQL the database itself
+ * arbitrates: conditional UPDATEs (status transitions, worker leases), the audit head row, unique reservations.
  */
 @Injectable()
 export class DbWriter {

@@ -1,10 +1,11 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { In, DataSource } from 'typeorm';
 import { AgenciesService } from '../agencies/agencies.service.js';
 import { AuditService } from '../audit/audit.service.js';
 import { ChainService } from '../chain/chain.service.js';
 import { ISSUER_CONFIG, type IssuerConfig } from '../config/issuer.config.js';
 import { DbWriter } from '../database/db-writer.service.js';
+import { LeaseLostError, WorkerLease } from '../workers/worker-lease.js';
 import { WorkerLoop } from '../workers/worker-loop.js';
 import { nextRound } from './anchor-rounds.js';
 import { StatusChange } from './entities/status-change.entity.js';
@@ -25,14 +26,18 @@ const MAX_PER_BATCH = 5_000;
  * was mined, so a crash in between makes the next run send the batch again, and re-applying a Set or a Clear
  * to an entry leaves it as it was. Order per entry is kept because a later change of the same entry is only
  * sent after the earlier one is marked anchored, and one agency's transactions are nonce-ordered.
- * Exactly one replica per database runs this worker (ISSUER_WORKERS).
+ * Every replica with ISSUER_WORKERS may run this worker; a lease in the database lets exactly one anchor at a
+ * time. It renews the lease (fencing, see {@link WorkerLease}) right before each batch goes to the chain and
+ * inside the transaction that marks the batch anchored, so a replica that lost the lease stops before writing.
  */
 @Injectable()
-export class AnchorWorker implements OnApplicationBootstrap, OnApplicationShutdown {
+export class AnchorWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('AnchorWorker');
   private failures = 0;
+  readonly lease: WorkerLease;
   private readonly loop = new WorkerLoop(async () => {
     try {
+      if (!(await this.lease.acquire())) return this.config.WORKER_LEASE_RENEW_MS;
       await this.pass();
       this.failures = 0;
       return this.config.ANCHOR_INTERVAL_MS;
@@ -50,14 +55,18 @@ export class AnchorWorker implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly chain: ChainService,
     private readonly agencies: AgenciesService,
     private readonly audit: AuditService,
-  ) {}
+  ) {
+    this.lease = new WorkerLease('status-anchor', db, { durationMs: config.WORKER_LEASE_MS, renewMs: config.WORKER_LEASE_RENEW_MS });
+  }
 
   onApplicationBootstrap(): void {
     if (this.config.ISSUER_WORKERS) this.loop.start();
   }
 
-  onApplicationShutdown(): Promise<void> {
-    return this.loop.stop();
+  /** Before the database closes: finish the running step, then hand the lease over. */
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.loop.stop();
+    await this.lease.release().catch(() => undefined);
   }
 
   /** One pass over every agency with pending changes. Throws if any agency could not be anchored. */
@@ -90,6 +99,8 @@ export class AnchorWorker implements OnApplicationBootstrap, OnApplicationShutdo
         if (pending.length === 0) return;
         for (const batch of nextRound(pending, Math.min(writer.chunkSize, MAX_PER_BATCH))) {
           const ids = batch.changes.map((c) => c.id);
+          // Still the holder right before sending: a replica that lost the lease sends nothing more.
+          await this.db.write((m) => this.lease.fence(m));
           try {
             await this.chain.ensureGas(agency.keyAddress);
             const result = await this.chain.bounded(
@@ -98,6 +109,7 @@ export class AnchorWorker implements OnApplicationBootstrap, OnApplicationShutdo
             );
             const receipt = result.receipts[result.receipts.length - 1];
             await this.db.write(async (m) => {
+              await this.lease.fence(m);
               await m.getRepository(StatusChange).update(
                 { id: In(ids) },
                 { state: 'anchored', txHash: receipt.hash, blockNumber: receipt.blockNumber, anchoredAt: new Date().toISOString(), lastError: null },
@@ -110,8 +122,10 @@ export class AnchorWorker implements OnApplicationBootstrap, OnApplicationShutdo
               });
             });
           } catch (error) {
+            if (error instanceof LeaseLostError) throw error;
             const message = (error instanceof Error ? error.message : String(error)).slice(0, 500);
             await this.db.write(async (m) => {
+              await this.lease.fence(m);
               await m.getRepository(StatusChange).increment({ id: In(ids) }, 'attempts', 1);
               await m.getRepository(StatusChange).update({ id: In(ids) }, { lastError: message });
             });

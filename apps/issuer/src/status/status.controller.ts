@@ -1,5 +1,6 @@
-import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
-import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Post, Res, UseGuards } from '@nestjs/common';
+import { ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import type { Agency } from '../agencies/entities/agency.entity.js';
 import { ApiKeyGuard, CurrentAgency } from '../auth/api-key.guard.js';
 import { bodyValidator } from '../../../common/src/http/validate-body.js';
@@ -23,11 +24,17 @@ export class StatusController {
     summary: 'Revoke (final), suspend or reinstate a credential',
     description:
       'The change is stored durably first and answered 202 with state `pending`; a worker anchors pending changes on chain in ' +
-      'batches and marks them `anchored` with the transaction hash and block (GET /credentials/status/{id}).',
+      'batches and marks them `anchored` with the transaction hash and block (GET /credentials/status/{id}). ' +
+      'Repeating the request that produced the current state (e.g. a retry after a lost answer) is answered 200 with the ' +
+      'change that did it (same id); other illegal transitions are 409 with a stable code.',
   })
-  change(@CurrentAgency() agency: Agency, @Body() body: ChangeStatusDto): Promise<StatusChange> {
+  @ApiResponse({ status: 202, description: 'a new change, pending' })
+  @ApiResponse({ status: 200, description: 'a repeat: the earlier change that produced the current state' })
+  async change(@CurrentAgency() agency: Agency, @Body() body: ChangeStatusDto, @Res({ passthrough: true }) res: Response): Promise<StatusChange> {
     const { credentialId, action } = validateChange(body);
-    return this.status.request(agency, credentialId, action);
+    const { change, created } = await this.status.request(agency, credentialId, action);
+    if (!created) res.status(200);
+    return change;
   }
 
   @Get(':id')

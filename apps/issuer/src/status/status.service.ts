@@ -1,31 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { GovcredError, StatusOperation } from '../../../../libs/credentials/src/index.js';
+import { DataSource, type EntityManager } from 'typeorm';
+import { GovcredError } from '../../../../libs/credentials/src/index.js';
 import type { Agency } from '../agencies/entities/agency.entity.js';
 import { AuditService } from '../audit/audit.service.js';
 import { DbWriter } from '../database/db-writer.service.js';
-import { IssuedCredential, type CredentialState } from '../credentials/entities/issued-credential.entity.js';
+import { IssuedCredential } from '../credentials/entities/issued-credential.entity.js';
 import { StatusChange, type StatusAction } from './entities/status-change.entity.js';
+import { TRANSITIONS, decide } from './status-transitions.js';
 
-/** How each action moves a credential, and which list operation carries it. */
-const TRANSITIONS: Record<StatusAction, { from: Partial<Record<CredentialState, true>>; to: CredentialState; list: 'revocation' | 'suspension'; operation: StatusOperation }> = {
-  revoke: { from: { active: true, suspended: true }, to: 'revoked', list: 'revocation', operation: StatusOperation.Set },
-  suspend: { from: { active: true }, to: 'suspended', list: 'suspension', operation: StatusOperation.Set },
-  reinstate: { from: { suspended: true }, to: 'active', list: 'suspension', operation: StatusOperation.Clear },
-};
-
-/** Why an action is refused in a state: one stable code per case. */
-function refusal(action: StatusAction, state: CredentialState): GovcredError {
-  if (state === 'revoked') {
-    return action === 'revoke'
-      ? new GovcredError('already_revoked', 'the credential is already revoked')
-      : action === 'reinstate'
-        ? new GovcredError('revocation_is_final', 'a revoked credential cannot be reinstated')
-        : new GovcredError('credential_revoked', 'a revoked credential cannot be suspended');
-  }
-  if (action === 'suspend') return new GovcredError('already_suspended', 'the credential is already suspended');
-  return new GovcredError('not_suspended', 'only a suspended credential can be reinstated');
+/** What {@link StatusService.request} did: a new change, or the earlier one an identical repeat refers to. */
+export interface StatusRequestResult {
+  change: StatusChange;
+  /** false when the request repeated the one that produced the current state (nothing new was recorded). */
+  created: boolean;
 }
 
 /** Accepts status changes into the outbox; the anchoring worker takes them to the chain. */
@@ -38,17 +26,35 @@ export class StatusService {
   ) {}
 
   /**
-   * Records a status change durably (outbox row + audit entry + the credential's new state, one transaction)
+   * Records a status change durably (the credential's new state + outbox row + audit entry, one transaction)
    * and returns it pending. Nothing reaches the chain here.
+   *
+   * The state moves by ONE conditional UPDATE (`… WHERE state IN (allowed from)`), not read-then-write: with
+   * replicas on one PostgreSQL database a read-then-write let a suspension overwrite a concurrent revocation.
+   * The UPDATE holds the credential's row lock until commit and PostgreSQL re-checks the condition after a
+   * concurrent change commits, so of two racing requests the second sees the first's state. The outbox row is
+   * inserted after that lock, so its `seq` (the order the anchoring worker keeps per entry) is the order the
+   * states were taken. Revoked is in no `from` set: revocation stays final in the database as on chain.
+   *
+   * Repeating the request that produced the current state is answered with the change that did it.
    */
-  request(agency: Agency, credentialId: string, action: StatusAction): Promise<StatusChange> {
+  request(agency: Agency, credentialId: string, action: StatusAction): Promise<StatusRequestResult> {
     return this.db.write(async (m) => {
-      const credentials = m.getRepository(IssuedCredential);
-      const credential = await credentials.findOneBy({ id: credentialId, agencyId: agency.id });
-      if (!credential) throw new GovcredError('credential_not_found', 'no such credential of this agency');
       const t = TRANSITIONS[action];
-      if (!t.from[credential.state]) throw refusal(action, credential.state);
       const now = new Date().toISOString();
+      const moved = await m
+        .getRepository(IssuedCredential)
+        .createQueryBuilder()
+        .update()
+        .set({ state: t.to, updatedAt: now })
+        .where('"id" = :credentialId AND "agencyId" = :agencyId AND "state" IN (:...from)', {
+          credentialId,
+          agencyId: agency.id,
+          from: t.from,
+        })
+        .execute();
+      if (!moved.affected) return { change: await this.refused(m, agency, credentialId, action), created: false };
+      const credential = await m.getRepository(IssuedCredential).findOneByOrFail({ id: credentialId });
       const change: Omit<StatusChange, 'seq'> = {
         id: randomUUID(),
         agencyId: agency.id,
@@ -66,15 +72,28 @@ export class StatusService {
         anchoredAt: null,
       };
       await m.getRepository(StatusChange).insert(change);
-      await credentials.update({ id: credentialId }, { state: t.to, updatedAt: now });
       await this.audit.append(m, {
         actor: `agency:${agency.id}`,
         agencyId: agency.id,
         action: `status.${action}.requested`,
         data: { changeId: change.id, credentialId, listId: change.listId, statusIndex: change.statusIndex },
       });
-      return (await m.getRepository(StatusChange).findOneByOrFail({ id: change.id }));
+      return { change: await m.getRepository(StatusChange).findOneByOrFail({ id: change.id }), created: true };
     });
+  }
+
+  /**
+   * The action did not apply: the earlier change if this repeats the one that produced the current state,
+   * else the refusal's stable code.
+   */
+  private async refused(m: EntityManager, agency: Agency, credentialId: string, action: StatusAction): Promise<StatusChange> {
+    const credential = await m.getRepository(IssuedCredential).findOneBy({ id: credentialId, agencyId: agency.id });
+    if (!credential) throw new GovcredError('credential_not_found', 'no such credential of this agency');
+    const [last] = await m.getRepository(StatusChange).find({ where: { credentialId, agencyId: agency.id }, order: { seq: 'DESC' }, take: 1 });
+    const decision = decide(credential.state, action, last?.action);
+    if (decision.kind === 'repeat') return last!;
+    // 'apply' cannot happen here (the conditional UPDATE would have applied it): the state changed again since.
+    throw decision.kind === 'refuse' ? decision.error : new GovcredError('conflict', 'the credential changed meanwhile: retry');
   }
 
   /** One status change of this agency. */
