@@ -29,7 +29,7 @@ signed credential until the agency deletes the results or BULK_RESULT_TTL_MS pas
  */
 export async function startIssuer(config: IssuerConfig, port = config.ISSUER_PORT, host = config.ISSUER_HOST): Promise<RunningIssuer> {
   const app = await NestFactory.create(IssuerModule.forConfig(config), { bodyParser: false, logger: ['error', 'warn'] });
-  configureApp(app, { title: 'govcred issuer', description: DESCRIPTION, version: '0.1.0', bodyLimit: config.ISSUER_BODY_LIMIT, apiKeyHeader: API_KEY_HEADER, formBodies: true });
+  configureApp(app, { title: 'govcred issuer', description: DESCRIPTION, version: '0.1.0', bodyLimit: config.ISSUER_BODY_LIMIT, apiKeyHeader: API_KEY_HEADER });
   await app.listen(port, host);
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://${host}:${address.port}`;

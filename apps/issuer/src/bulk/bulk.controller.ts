@@ -4,6 +4,7 @@ import { GovcredError } from '../../../../libs/credentials/src/index.js';
 import type { Agency } from '../agencies/entities/agency.entity.js';
 import { ApiKeyGuard, CurrentAgency } from '../auth/api-key.guard.js';
 import type { CredentialRequest } from '../credentials/dto/issue-credential.dto.js';
+import { BodyLimit, SERVICE_BODY_LIMIT } from '../../../common/src/http/body-limit.js';
 import { bodyValidator } from '../../../common/src/http/validate-body.js';
 import { BulkService, type BulkJobView, type BulkResult } from './bulk.service.js';
 import { BULK_ISSUE_SCHEMA, BulkIssueDto, MAX_BULK_ITEMS } from './dto/bulk-issue.dto.js';
@@ -20,6 +21,8 @@ export class BulkController {
 
   @Post()
   @HttpCode(202)
+  // The one large body of the issuer (up to 10,000 requests), read only once the API key was accepted.
+  @BodyLimit(SERVICE_BODY_LIMIT)
   @ApiOperation({ summary: `Queue up to ${MAX_BULK_ITEMS} issue requests; answers 202 with the job (poll GET …/bulk/{id})` })
   create(@CurrentAgency() agency: Agency, @Body() body: BulkIssueDto): Promise<BulkJobView> {
     if (Array.isArray((body as { items?: unknown } | undefined)?.items) && body.items.length > MAX_BULK_ITEMS) {

@@ -31,7 +31,7 @@ export interface IssuerConfig {
   ISSUER_WORKERS: boolean;
   /** Give up waiting for one chain transaction after this long (it is retried; re-applying is harmless). */
   CHAIN_TX_TIMEOUT_MS: number;
-  /** Largest JSON body (bulk issuance requests are large). */
+  /** Largest body of bulk issuance, the one route with large bodies (read only after the API key was accepted). */
   ISSUER_BODY_LIMIT: string;
   /** Signed bulk results are deleted this long after the job finished. */
   BULK_RESULT_TTL_MS: number;
@@ -62,7 +62,7 @@ export const ISSUER_CONFIG_SCHEMA: JSONSchemaType<IssuerConfig> = {
     ANCHOR_MAX_BACKOFF_MS: { type: 'integer', minimum: 10, default: 60000, description: 'longest retry backoff' },
     ISSUER_WORKERS: { type: 'boolean', default: true, description: 'run the background workers here' },
     CHAIN_TX_TIMEOUT_MS: { type: 'integer', minimum: 100, default: 60000, description: 'transaction wait limit' },
-    ISSUER_BODY_LIMIT: { type: 'string', default: '16mb', description: 'largest JSON body' },
+    ISSUER_BODY_LIMIT: { type: 'string', pattern: '^[0-9]+(b|kb|mb)$', default: '16mb', description: 'largest JSON body' },
     BULK_RESULT_TTL_MS: { type: 'integer', minimum: 0, default: 86_400_000, description: 'bulk result retention' },
   },
   required: [

@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs
 import { ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Agency } from '../agencies/entities/agency.entity.js';
 import { ApiKeyGuard, CurrentAgency } from '../auth/api-key.guard.js';
+import { BodyLimit } from '../../../common/src/http/body-limit.js';
 import { bodyValidator } from '../../../common/src/http/validate-body.js';
 import { CHANGE_STATUS_SCHEMA, ChangeStatusDto } from './dto/status-change.dto.js';
 import type { StatusChange } from './entities/status-change.entity.js';
@@ -19,6 +20,7 @@ export class StatusController {
 
   @Post()
   @HttpCode(202)
+  @BodyLimit('4kb')
   @ApiOperation({
     summary: 'Revoke (final), suspend or reinstate a credential',
     description:

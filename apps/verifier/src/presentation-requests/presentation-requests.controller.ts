@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { GovcredError } from '../../../../libs/credentials/src/index.js';
+import { BodyLimit } from '../../../common/src/http/body-limit.js';
 import { bodyValidator } from '../../../common/src/http/validate-body.js';
 import {
   CREATE_PRESENTATION_REQUEST_SCHEMA,
@@ -19,6 +20,7 @@ export class PresentationRequestsController {
 
   @Post()
   @HttpCode(201)
+  @BodyLimit('16kb')
   @ApiOperation({
     summary: 'Ask a holder for credentials',
     description: 'Stores the query and returns a single-use challenge (VP `nonce`) and the domain (VP `aud`); the challenge expires.',

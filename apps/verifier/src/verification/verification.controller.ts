@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiOkResponse, ApiOperation, ApiPayloadTooLargeResponse, ApiTags } from '@nestjs/swagger';
 import type { VerificationResult } from '../../../../libs/credentials/src/index.js';
+import { BodyLimit, SERVICE_BODY_LIMIT } from '../../../common/src/http/body-limit.js';
 import { bodyValidator } from '../../../common/src/http/validate-body.js';
 import {
   VERIFICATION_RESULT_SCHEMA,
@@ -25,6 +26,7 @@ export class VerificationController {
 
   @Post('presentations/verify')
   @HttpCode(200)
+  @BodyLimit(SERVICE_BODY_LIMIT)
   @ApiOperation({ summary: 'Verify a presentation answering a presentation request', description: FAILURES_ARE_RESULTS })
   @ApiBody({ schema: VERIFY_PRESENTATION_SCHEMA as never })
   @ApiOkResponse({ schema: VERIFICATION_RESULT_SCHEMA as never })
@@ -36,6 +38,7 @@ export class VerificationController {
 
   @Post('credentials/verify')
   @HttpCode(200)
+  @BodyLimit(SERVICE_BODY_LIMIT)
   @ApiOperation({ summary: 'Verify one credential (no holder binding)', description: FAILURES_ARE_RESULTS })
   @ApiBody({ schema: VERIFY_CREDENTIAL_SCHEMA as never })
   @ApiOkResponse({ schema: VERIFICATION_RESULT_SCHEMA as never })
