@@ -6,6 +6,7 @@
  * account #0 when unset: local chain only).
  */
 import path from 'node:path';
+import { restrictUmask } from '../apps/common/src/runtime/private-files.js';
 import { startSystem } from './lib/system.js';
 
 function port(value: string | undefined, fallback: number): number {
@@ -17,6 +18,8 @@ function port(value: string | undefined, fallback: number): number {
 const log = (line: string) => console.log(`[govcred] ${line}`);
 
 async function main(): Promise<void> {
+  // Everything under GOVCRED_HOME and whatever else this run writes: owner-only.
+  restrictUmask();
   const system = await startSystem({
     home: path.resolve(process.env.GOVCRED_HOME ?? '.govcred'),
     chainHost: process.env.GOVCRED_CHAIN_HOST ?? '127.0.0.1',
