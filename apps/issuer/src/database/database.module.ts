@@ -12,6 +12,7 @@ import { StatusChange } from '../status/entities/status-change.entity.js';
 import { DbWriter } from './db-writer.service.js';
 import { IssuerInitial1763700000000 } from './migrations/1763700000000-issuer-initial.js';
 import { Oid4vci1763800000000 } from './migrations/1763800000000-oid4vci.js';
+import { IssuerSetting1764400000000 } from './migrations/1764400000000-issuer-setting.js';
 import { Oid4vciAccessTokenRow, Oid4vciNonceRow, Oid4vciOfferRow } from '../oid4vci/entities/oid4vci.entities.js';
 
 /** The issuer's entities; Veramo's (keys, identifiers) live in the same database. */
@@ -26,7 +27,7 @@ export const ISSUER_ENTITIES = [
   Oid4vciNonceRow,
   Oid4vciAccessTokenRow,
 ];
-export const ISSUER_MIGRATIONS = [IssuerInitial1763700000000, Oid4vci1763800000000];
+export const ISSUER_MIGRATIONS = [IssuerInitial1763700000000, Oid4vci1763800000000, IssuerSetting1764400000000];
 
 /** TypeORM (SQLite file by default, PostgreSQL with DATABASE_URL), migrations run at start. */
 @Global()
