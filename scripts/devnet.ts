@@ -1,18 +1,25 @@
 /**
- * `npm start`: the whole local system on embedded defaults. Ctrl-C stops everything it started.
+ * `npm start`: the whole local system on embedded defaults; `GOVCRED_PROFILE=postgres npm start` on a local
+ * PostgreSQL cluster with two replicas of each service. Ctrl-C stops everything it started.
  *
- * Settings (environment): GOVCRED_HOME (.govcred), GOVCRED_CHAIN_HOST (127.0.0.1), GOVCRED_CHAIN_PORT (8545),
- * GOVCRED_ISSUER_PORT (3001), GOVCRED_VERIFIER_PORT (3002), GOVCRED_GOVERNANCE_KEY (Hardhat's development
- * account #0 when unset: local chain only).
+ * Settings (environment): GOVCRED_HOME (.govcred), GOVCRED_PROFILE (embedded), GOVCRED_CHAIN_HOST (127.0.0.1),
+ * GOVCRED_CHAIN_PORT (8545), GOVCRED_ISSUER_PORT (3001), GOVCRED_VERIFIER_PORT (3002), GOVCRED_PG_PORT (a free
+ * port), GOVCRED_GOVERNANCE_KEY (Hardhat's development account #0 when unset: local chain only).
  */
 import path from 'node:path';
 import { restrictUmask } from '../apps/common/src/runtime/private-files.js';
-import { startSystem } from './lib/system.js';
+import { startSystem, type SystemProfile } from './lib/system.js';
 
 function port(value: string | undefined, fallback: number): number {
   const n = Number(value ?? fallback);
   if (!Number.isInteger(n) || n < 1 || n > 65535) throw new Error(`invalid port: ${value}`);
   return n;
+}
+
+function profile(value: string | undefined): SystemProfile {
+  if (value === undefined || value === '' || value === 'embedded') return 'embedded';
+  if (value === 'postgres') return 'postgres';
+  throw new Error(`GOVCRED_PROFILE must be embedded or postgres, not ${JSON.stringify(value)}`);
 }
 
 const log = (line: string) => console.log(`[govcred] ${line}`);
@@ -26,6 +33,8 @@ async function main(): Promise<void> {
     chainPort: port(process.env.GOVCRED_CHAIN_PORT, 8545),
     issuerPort: port(process.env.GOVCRED_ISSUER_PORT, 3001),
     verifierPort: port(process.env.GOVCRED_VERIFIER_PORT, 3002),
+    profile: profile(process.env.GOVCRED_PROFILE),
+    postgresPort: process.env.GOVCRED_PG_PORT ? port(process.env.GOVCRED_PG_PORT, 0) : undefined,
     governanceKey: process.env.GOVCRED_GOVERNANCE_KEY,
     log,
   });

@@ -38,6 +38,16 @@ function postgresAccount(): { uid: number; gid: number } | undefined {
   return { uid: Number(uid), gid: Number(gid) };
 }
 
+/** The first folder from `dir` up to / that `account` may not search (by owner, group and other bits), if any. */
+function closedAncestor(dir: string, account: { uid: number; gid: number }): string | undefined {
+  for (let current = dir; ; current = path.dirname(current)) {
+    const { uid, gid, mode } = statSync(current);
+    const searchable = uid === account.uid ? mode & 0o100 : gid === account.gid ? mode & 0o010 : mode & 0o001;
+    if (!searchable) return current;
+    if (path.dirname(current) === current) return undefined;
+  }
+}
+
 /** A PostgreSQL cluster this process started (or found running in its folder). */
 export interface PostgresCluster {
   port: number;
@@ -86,6 +96,13 @@ export async function startPostgresCluster(options: PostgresClusterOptions): Pro
     if (parentStat.uid === 0 && (parentStat.mode & 0o077) === 0) {
       chownSync(parent, 0, account.gid);
       chmodSync(parent, 0o710);
+    }
+    const closed = closedAncestor(parent, account);
+    if (closed) {
+      throw new Error(
+        `the PostgreSQL server runs as the postgres account, which cannot pass through ${closed} to reach ${dir}: ` +
+          'choose a home folder it can reach (e.g. under /var/tmp or /srv), or run as an ordinary user',
+      );
     }
   }
   const as = { ...(account ?? {}), cwd: dir, env: { ...process.env, LC_ALL: 'C' } };
