@@ -104,6 +104,7 @@ async function replicaPorts(first: number, count: number): Promise<number[]> {
 }
 
 const replicaName = (service: 'issuer' | 'verifier', i: number) => (i === 0 ? service : `${service}-${i + 1}`);
+const isReplicaOf = (service: 'issuer' | 'verifier', name: string) => name === service || name.startsWith(`${service}-`);
 
 /**
  * `npm start`: chain and registries (startDevnet), then the verifiers and the issuers as child processes with their
@@ -210,11 +211,11 @@ export async function startSystem(options: SystemOptions): Promise<LocalSystem> 
 
     // The first replica of each service runs its migrations; the others start once it answers.
     for (const service of ['verifier', 'issuer'] as const) {
-      const names = [...definitions.keys()].filter((n) => n === service || n.startsWith(`${service}-`));
+      const names = [...definitions.keys()].filter((n) => isReplicaOf(service, n));
       await system.startService(names[0]);
       await Promise.all(names.slice(1).map((n) => system.startService(n)));
     }
-    const urls = (service: string) => [...services.values()].filter((s) => s.name === service || s.name.startsWith(`${service}-`)).map((s) => s.url);
+    const urls = (service: 'issuer' | 'verifier') => [...services.values()].filter((s) => isReplicaOf(service, s.name)).map((s) => s.url);
     manifest.services = { issuer: urls('issuer')[0], verifier: urls('verifier')[0], issuerReplicas: urls('issuer'), verifierReplicas: urls('verifier') };
     if (manifest.agencies.length === 0) {
       log('agencies: creating the demo agencies (keys, DIDs, status lists and accreditation on chain) …');

@@ -39,3 +39,19 @@ postgresTest('a replica whose shared settings differ from those recorded by the 
     temp.remove();
   }
 });
+
+postgresTest('without ISSUER_PUBLIC_URL a replica starts (with a warning) until one records a public URL', async (url) => {
+  const fixture = await deployFixture();
+  const temp = tempDir();
+  const env = { ...(await issuerEnv(fixture, `${temp.dir}/unused.sqlite`)), DATABASE_URL: url, ISSUER_PORT: '0' };
+  try {
+    const lone = await startIssuer(loadIssuerConfig(env));
+    await lone.close();
+    const named = await startIssuer(loadIssuerConfig({ ...env, ISSUER_PUBLIC_URL: 'https://issuer.example.gov.cn' }));
+    await named.close();
+    await expect(startIssuer(loadIssuerConfig(env))).rejects.toThrow(/ISSUER_PUBLIC_URL is unset here, but the other replicas of this database use "https:\/\/issuer\.example\.gov\.cn"/);
+  } finally {
+    fixture.provider.destroy();
+    temp.remove();
+  }
+});

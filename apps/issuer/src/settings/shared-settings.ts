@@ -5,13 +5,6 @@ import type { IssuerConfig } from '../config/issuer.config.js';
 /** Table written by migration IssuerSetting1764400000000. */
 const TABLE = 'issuer_setting';
 
-/** What the settings check has to say besides refusing. */
-export interface SharedSettingsReport {
-  /** Settings this replica recorded (the first replica on a database records them all). */
-  recorded: string[];
-  warnings: string[];
-}
-
 /**
  * The values that must be equal on every replica of one database, by setting name. Addresses are compared
  * case-insensitively; the KMS secret only by a fingerprint (the secret itself is never stored).
@@ -42,17 +35,14 @@ const SECRET = new Set(['ISSUER_KMS_SECRET']);
  * ISSUER_PUBLIC_URL unset on a shared database is a warning, not a refusal: one replica alone derives a correct
  * URL from its host and port; but once any replica has recorded one, a replica without it refuses.
  */
-export async function checkSharedSettings(dataSource: DataSource, config: IssuerConfig, now = new Date()): Promise<SharedSettingsReport> {
-  const report: SharedSettingsReport = { recorded: [], warnings: [] };
-  if (!config.DATABASE_URL) return report;
+export async function checkSharedSettings(dataSource: DataSource, config: IssuerConfig, now = new Date()): Promise<{ warnings: string[] }> {
+  if (!config.DATABASE_URL) return { warnings: [] };
   const mine = sharedValues(config);
   const rows = Object.entries(mine)
     .filter((entry): entry is [string, string] => entry[1] !== undefined)
     .map(([name, value]) => ({ name, value, recorded_at: now.toISOString() }));
-  const before = await readRecorded(dataSource);
   await dataSource.createQueryBuilder().insert().into(TABLE, ['name', 'value', 'recorded_at']).values(rows).orIgnore().execute();
   const recorded = await readRecorded(dataSource);
-  report.recorded = rows.filter((r) => !before.has(r.name) && recorded.get(r.name) === r.value).map((r) => r.name);
 
   const problems: string[] = [];
   for (const [name, value] of Object.entries(mine)) {
@@ -68,13 +58,13 @@ export async function checkSharedSettings(dataSource: DataSource, config: Issuer
         `to change one for all of them, stop every replica, change it, and delete its row from the ${TABLE} table.`,
     );
   }
-  if (mine.ISSUER_PUBLIC_URL === undefined) {
-    report.warnings.push(
+  if (mine.ISSUER_PUBLIC_URL !== undefined) return { warnings: [] };
+  return {
+    warnings: [
       'ISSUER_PUBLIC_URL is unset on a shared database (DATABASE_URL): this replica names itself by its own host and port, so credential ' +
         'offers it makes are unknown at other replicas. Set ISSUER_PUBLIC_URL to the one URL wallets reach every replica at.',
-    );
-  }
-  return report;
+    ],
+  };
 }
 
 async function readRecorded(dataSource: DataSource): Promise<Map<string, string>> {
