@@ -9,7 +9,7 @@
  * scripts/test-postgres.ts in a child process.
  */
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -48,6 +48,7 @@ async function startPostgres(root: string): Promise<void> {
     process.env.GOVCRED_TEST_DATABASE_URL = (JSON.parse(stdout) as { url: string }).url;
     (globalThis as { __govcredPostgresDir?: string }).__govcredPostgresDir = dir;
   } catch (error) {
+    rmSync(path.dirname(dir), { recursive: true, force: true });
     const stderr = (error as { stderr?: string }).stderr?.trim();
     process.env.GOVCRED_TEST_POSTGRES_UNAVAILABLE = stderr || String(error);
   }
