@@ -1,12 +1,14 @@
 /**
- * `npm start`: the whole local system on embedded defaults. Ctrl-C stops everything it started.
+ * `npm start`: the whole local system on embedded defaults; `GOVCRED_PROFILE=postgres npm start` on a local
+ * PostgreSQL cluster with two replicas of each service. Ctrl-C stops everything it started.
  *
- * Settings (environment): GOVCRED_HOME (.govcred), GOVCRED_CHAIN_HOST (127.0.0.1), GOVCRED_CHAIN_PORT (8545),
- * GOVCRED_ISSUER_PORT (3001), GOVCRED_VERIFIER_PORT (3002), GOVCRED_GOVERNANCE_KEY (Hardhat's development
- * account #0 when unset: local chain only).
+ * Settings (environment): GOVCRED_HOME (.govcred), GOVCRED_PROFILE (embedded), GOVCRED_CHAIN_HOST (127.0.0.1),
+ * GOVCRED_CHAIN_PORT (8545), GOVCRED_ISSUER_PORT (3001), GOVCRED_VERIFIER_PORT (3002), GOVCRED_PG_PORT (a free
+ * port), GOVCRED_GOVERNANCE_KEY (Hardhat's development account #0 when unset: local chain only).
  */
 import path from 'node:path';
-import { startSystem } from './lib/system.js';
+import { restrictUmask } from '../apps/common/src/runtime/private-files.js';
+import { startSystem, type SystemProfile } from './lib/system.js';
 
 function port(value: string | undefined, fallback: number): number {
   const n = Number(value ?? fallback);
@@ -14,15 +16,25 @@ function port(value: string | undefined, fallback: number): number {
   return n;
 }
 
+function profile(value: string | undefined): SystemProfile {
+  if (value === undefined || value === '' || value === 'embedded') return 'embedded';
+  if (value === 'postgres') return 'postgres';
+  throw new Error(`GOVCRED_PROFILE must be embedded or postgres, not ${JSON.stringify(value)}`);
+}
+
 const log = (line: string) => console.log(`[govcred] ${line}`);
 
 async function main(): Promise<void> {
+  // Everything under GOVCRED_HOME and whatever else this run writes: owner-only.
+  restrictUmask();
   const system = await startSystem({
     home: path.resolve(process.env.GOVCRED_HOME ?? '.govcred'),
     chainHost: process.env.GOVCRED_CHAIN_HOST ?? '127.0.0.1',
     chainPort: port(process.env.GOVCRED_CHAIN_PORT, 8545),
     issuerPort: port(process.env.GOVCRED_ISSUER_PORT, 3001),
     verifierPort: port(process.env.GOVCRED_VERIFIER_PORT, 3002),
+    profile: profile(process.env.GOVCRED_PROFILE),
+    postgresPort: process.env.GOVCRED_PG_PORT ? port(process.env.GOVCRED_PG_PORT, 0) : undefined,
     governanceKey: process.env.GOVCRED_GOVERNANCE_KEY,
     log,
   });

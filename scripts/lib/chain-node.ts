@@ -49,7 +49,7 @@ export async function startChainNode(options: {
     stdio: ['ignore', options.logFile ? 'pipe' : 'ignore', options.logFile ? 'pipe' : 'ignore'],
   });
   if (options.logFile) {
-    const log = createWriteStream(options.logFile, { flags: 'a' });
+    const log = createWriteStream(options.logFile, { flags: 'a', mode: 0o600 });
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
   }

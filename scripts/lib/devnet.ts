@@ -1,6 +1,6 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { HDNodeWallet, Wallet, type JsonRpcProvider } from 'ethers';
+import { ensurePrivateDir, restrictFolderContents } from '../../apps/common/src/runtime/private-files.js';
 import { createProvider } from '../../libs/credentials/src/index.js';
 import { probeChainId, startChainNode, type ChainNode } from './chain-node.js';
 import { deployRegistries } from './deploy.js';
@@ -57,7 +57,10 @@ async function hasCode(provider: JsonRpcProvider, addresses: string[]): Promise<
  */
 export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
   const { log } = options;
-  mkdirSync(options.home, { recursive: true });
+  // The home holds secrets, keys (in the issuer's database), personal data and logs: owner-only, including
+  // what an older version left readable.
+  ensurePrivateDir(options.home);
+  restrictFolderContents(options.home);
   const manifestFile = path.join(options.home, 'devnet.json');
   const rpcUrl = `http://${options.chainHost}:${options.chainPort}`;
 

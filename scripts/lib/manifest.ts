@@ -22,7 +22,10 @@ export interface DevnetManifest {
   chain: { rpcUrl: string; chainId: number };
   contracts: { didRegistry: string; trustRegistry: string; statusRegistry: string; deployBlock: number };
   governance: { address: string };
-  services: Record<string, string>;
+  /** Where the services keep their data (`GOVCRED_PROFILE`). @default 'embedded' */
+  profile?: 'embedded' | 'postgres';
+  /** Base URLs: `issuer` and `verifier` are the first replicas; the arrays list every replica. */
+  services: { issuer?: string; verifier?: string; issuerReplicas?: string[]; verifierReplicas?: string[] };
   agencies: ManifestAgency[];
   verifiers: ManifestVerifier[];
 }

@@ -28,7 +28,8 @@ export async function startService(options: {
   /** Node options before the entry point (e.g. `--cpu-prof`). */
   nodeArgs?: string[];
 }): Promise<ServiceProcess> {
-  const log = createWriteStream(options.logFile, { flags: 'a' });
+  // Logs may name people and credentials: owner-only (an existing log keeps its mode; the devnet narrows it).
+  const log = createWriteStream(options.logFile, { flags: 'a', mode: 0o600 });
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), path.join(repoRoot(), options.entry)], {
     cwd: repoRoot(),
     env: { ...process.env, ...options.env },

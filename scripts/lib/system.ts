@@ -2,21 +2,39 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startDevnet, type Devnet, type DevnetOptions } from './devnet.js';
-import { writeManifest, type ManifestAgency, type ManifestVerifier } from './manifest.js';
+import { readManifest, writeManifest, type ManifestAgency, type ManifestVerifier } from './manifest.js';
+import { newClusterPassword, startPostgresCluster, type PostgresCluster } from './postgres-cluster.js';
+import { freePort } from './processes.js';
 import { startService, type ServiceProcess } from './service.js';
+
+/**
+ * Where the services keep their data: `embedded` (one issuer and one verifier, each on its SQLite file) or
+ * `postgres` (a local PostgreSQL cluster under the home folder, two replicas of each service).
+ */
+export type SystemProfile = 'embedded' | 'postgres';
 
 /** Settings of the whole local system. */
 export interface SystemOptions extends DevnetOptions {
+  /** Port of the (first) issuer; further replicas take free ports. */
   issuerPort: number;
+  /** Port of the (first) verifier; further replicas take free ports. */
   verifierPort: number;
+  /** @default 'embedded' */
+  profile?: SystemProfile;
+  /** Port of the PostgreSQL cluster (postgres profile). @default a free port */
+  postgresPort?: number;
 }
 
-type ServiceName = 'issuer' | 'verifier';
+/** `issuer`, `verifier` (the first replicas), `issuer-2`, `verifier-2`, … */
+type ServiceName = string;
 
 /** The running local system. */
 export interface LocalSystem {
   devnet: Devnet;
+  /** Every service replica by name; `issuer` and `verifier` are the first. */
   services: Map<ServiceName, ServiceProcess>;
+  /** The PostgreSQL cluster of the postgres profile. */
+  postgres?: PostgresCluster;
   /** Stops one service (the rest keeps running). */
   stopService(name: ServiceName): Promise<void>;
   /** Starts a stopped service again, on the same port and database. */
@@ -38,20 +56,24 @@ interface DevnetSecrets {
   kmsSecret: string;
   adminToken: string;
   verifierAdminToken: string;
+  /** Password of the local PostgreSQL cluster's superuser (postgres profile). */
+  postgresPassword?: string;
 }
 
 /**
  * Devnet secrets, made once per home folder and kept there (mode 0600), never in the manifest or a log. A home
  * from before a secret existed gets it added.
  */
-function devnetSecrets(home: string): DevnetSecrets {
+function devnetSecrets(home: string, needPostgres: boolean): DevnetSecrets {
   const file = path.join(home, 'secrets.json');
   const existing: Partial<DevnetSecrets> = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
   const secrets: DevnetSecrets = {
+    ...existing,
     kmsSecret: existing.kmsSecret ?? randomBytes(32).toString('hex'),
     adminToken: existing.adminToken ?? randomBytes(24).toString('base64url'),
     verifierAdminToken: existing.verifierAdminToken ?? randomBytes(24).toString('base64url'),
   };
+  if (needPostgres) secrets.postgresPassword ??= newClusterPassword();
   if (Object.keys(existing).length !== Object.keys(secrets).length) writeFileSync(file, JSON.stringify(secrets, null, 2) + '\n', { mode: 0o600 });
   return secrets;
 }
@@ -95,64 +117,56 @@ async function createDemoVerifier(verifierUrl: string, adminToken: string): Prom
   return { id: body.id, name: `${DEMO_VERIFIER.name['zh-CN']} (${DEMO_VERIFIER.name.en})`, apiKey: body.apiKey };
 }
 
+/** Ports of `count` replicas: the configured one first, free ones after it. */
+async function replicaPorts(first: number, count: number): Promise<number[]> {
+  const ports = [first];
+  while (ports.length < count) ports.push(await freePort());
+  return ports;
+}
+
+const replicaName = (service: 'issuer' | 'verifier', i: number) => (i === 0 ? service : `${service}-${i + 1}`);
+const isReplicaOf = (service: 'issuer' | 'verifier', name: string) => name === service || name.startsWith(`${service}-`);
+
 /**
- * `npm start`: chain and registries (startDevnet), then the verifier and the issuer as child processes, each with
- * its SQLite file and log under `home`; the three demo agencies are created once (accredited on chain by the
- * devnet governance key), and the demo verifier account once; the manifest records URLs, agencies and verifiers.
+ * `npm start`: chain and registries (startDevnet), then the verifiers and the issuers as child processes with their
+ * logs under `home`: on their SQLite files (embedded profile) or on a local PostgreSQL cluster with two replicas
+ * each (postgres profile; one replica of each service runs the migrations before the others start). The three
+ * demo agencies are created once (accredited on chain by the devnet governance key), and the demo verifier account
+ * once; the manifest records URLs, agencies and verifiers.
  */
 export async function startSystem(options: SystemOptions): Promise<LocalSystem> {
   const { log, home } = options;
+  const profile = options.profile ?? 'embedded';
+  const previousProfile = readManifest(path.join(home, 'devnet.json'))?.profile ?? 'embedded';
   const devnet = await startDevnet(options);
   const { manifest } = devnet;
   const host = options.chainHost;
-  const secrets = devnetSecrets(home);
-  if (devnet.freshDeployment) {
-    // The services' databases describe another deployment (a restarted chain): start them afresh.
+  const secrets = devnetSecrets(home, profile === 'postgres');
+  // Databases of another deployment (a restarted chain) or of the other profile do not hold the manifest's agencies.
+  const freshData = devnet.freshDeployment || previousProfile !== profile;
+  if (freshData) {
     for (const db of ['issuer.sqlite', 'verifier.sqlite']) {
       for (const suffix of ['', '-wal', '-shm']) rmSync(path.join(home, db + suffix), { force: true });
     }
     manifest.agencies = [];
     manifest.verifiers = [];
   }
-  const definitions: Record<ServiceName, Parameters<typeof startService>[0]> = {
-    verifier: {
-      name: 'verifier',
-      entry: 'dist/apps/verifier/src/main.js',
-      url: `http://${host}:${options.verifierPort}`,
-      logFile: path.join(home, 'verifier.log'),
-      env: {
-        ...chainEnv(devnet),
-        VERIFIER_HOST: host,
-        VERIFIER_PORT: String(options.verifierPort),
-        VERIFIER_SQLITE_PATH: path.join(home, 'verifier.sqlite'),
-        VERIFIER_ADMIN_TOKEN: secrets.verifierAdminToken,
-      },
-    },
-    issuer: {
-      name: 'issuer',
-      entry: 'dist/apps/issuer/src/main.js',
-      url: `http://${host}:${options.issuerPort}`,
-      logFile: path.join(home, 'issuer.log'),
-      env: {
-        ...chainEnv(devnet),
-        ISSUER_HOST: host,
-        ISSUER_PORT: String(options.issuerPort),
-        ISSUER_SQLITE_PATH: path.join(home, 'issuer.sqlite'),
-        ISSUER_KMS_SECRET: secrets.kmsSecret,
-        ISSUER_ADMIN_TOKEN: secrets.adminToken,
-        GOVERNANCE_PRIVATE_KEY: devnet.governance.privateKey,
-        FUNDER_PRIVATE_KEY: devnet.funder.privateKey,
-        ANCHOR_INTERVAL_MS: '500',
-      },
-    },
-  };
+  manifest.profile = profile;
+
   const services = new Map<ServiceName, ServiceProcess>();
+  const definitions = new Map<ServiceName, Parameters<typeof startService>[0]>();
+  let postgres: PostgresCluster | undefined;
   const system: LocalSystem = {
     devnet,
     services,
+    get postgres() {
+      return postgres;
+    },
     async startService(name) {
-      log(`${name}: starting on ${definitions[name].url} …`);
-      const service = await startService(definitions[name]);
+      const definition = definitions.get(name);
+      if (!definition) throw new Error(`no service ${name}`);
+      log(`${name}: starting on ${definition.url} …`);
+      const service = await startService(definition);
       services.set(name, service);
       return service;
     },
@@ -162,20 +176,83 @@ export async function startSystem(options: SystemOptions): Promise<LocalSystem> 
     },
     async stop() {
       for (const name of [...services.keys()].reverse()) await system.stopService(name);
+      await postgres?.stop();
       await devnet.stop();
     },
   };
   try {
-    manifest.services.verifier = (await system.startService('verifier')).url;
-    manifest.services.issuer = (await system.startService('issuer')).url;
+    const replicas = profile === 'postgres' ? 2 : 1;
+    const database: { issuer: Record<string, string>; verifier: Record<string, string> } = {
+      issuer: { ISSUER_SQLITE_PATH: path.join(home, 'issuer.sqlite') },
+      verifier: { VERIFIER_SQLITE_PATH: path.join(home, 'verifier.sqlite') },
+    };
+    if (profile === 'postgres') {
+      log('postgres: starting the local cluster …');
+      postgres = await startPostgresCluster({ dir: path.join(home, 'postgres'), password: secrets.postgresPassword!, port: options.postgresPort });
+      for (const name of ['govcred_issuer', 'govcred_verifier']) await postgres.createDatabase(name, { replace: freshData });
+      log(`postgres: 127.0.0.1:${postgres.port}, data in ${postgres.dataDir} (databases govcred_issuer, govcred_verifier)`);
+      database.issuer = { DATABASE_URL: postgres.url('govcred_issuer') };
+      database.verifier = { DATABASE_URL: postgres.url('govcred_verifier') };
+    }
+
+    const verifierPorts = await replicaPorts(options.verifierPort, replicas);
+    const issuerPorts = await replicaPorts(options.issuerPort, replicas);
+    // Every issuer replica names itself by the first one's URL: offers made at one are redeemed at any other.
+    const issuerPublicUrl = `http://${host}:${issuerPorts[0]}`;
+    verifierPorts.forEach((port, i) => {
+      const name = replicaName('verifier', i);
+      definitions.set(name, {
+        name,
+        entry: 'dist/apps/verifier/src/main.js',
+        url: `http://${host}:${port}`,
+        logFile: path.join(home, `${name}.log`),
+        env: {
+          ...chainEnv(devnet),
+          ...database.verifier,
+          VERIFIER_HOST: host,
+          VERIFIER_PORT: String(port),
+          VERIFIER_ADMIN_TOKEN: secrets.verifierAdminToken,
+        },
+      });
+    });
+    issuerPorts.forEach((port, i) => {
+      const name = replicaName('issuer', i);
+      definitions.set(name, {
+        name,
+        entry: 'dist/apps/issuer/src/main.js',
+        url: `http://${host}:${port}`,
+        logFile: path.join(home, `${name}.log`),
+        env: {
+          ...chainEnv(devnet),
+          ...database.issuer,
+          ISSUER_HOST: host,
+          ISSUER_PORT: String(port),
+          ...(replicas > 1 ? { ISSUER_PUBLIC_URL: issuerPublicUrl, ISSUER_WORKERS: 'true' } : {}),
+          ISSUER_KMS_SECRET: secrets.kmsSecret,
+          ISSUER_ADMIN_TOKEN: secrets.adminToken,
+          GOVERNANCE_PRIVATE_KEY: devnet.governance.privateKey,
+          FUNDER_PRIVATE_KEY: devnet.funder.privateKey,
+          ANCHOR_INTERVAL_MS: '500',
+        },
+      });
+    });
+
+    // The first replica of each service runs its migrations; the others start once it answers.
+    for (const service of ['verifier', 'issuer'] as const) {
+      const names = [...definitions.keys()].filter((n) => isReplicaOf(service, n));
+      await system.startService(names[0]);
+      await Promise.all(names.slice(1).map((n) => system.startService(n)));
+    }
+    const urls = (service: 'issuer' | 'verifier') => [...services.values()].filter((s) => isReplicaOf(service, s.name)).map((s) => s.url);
+    manifest.services = { issuer: urls('issuer')[0], verifier: urls('verifier')[0], issuerReplicas: urls('issuer'), verifierReplicas: urls('verifier') };
     if (manifest.agencies.length === 0) {
       log('agencies: creating the demo agencies (keys, DIDs, status lists and accreditation on chain) …');
-      manifest.agencies = await createDemoAgencies(manifest.services.issuer, secrets.adminToken);
+      manifest.agencies = await createDemoAgencies(manifest.services.issuer!, secrets.adminToken);
     }
     for (const agency of manifest.agencies) log(`  ${agency.name}: ${agency.did} → ${agency.credentialTypes.join(', ')}`);
     if (manifest.verifiers.length === 0) {
       log('verifiers: creating the demo verifier account …');
-      manifest.verifiers = [await createDemoVerifier(manifest.services.verifier, secrets.verifierAdminToken)];
+      manifest.verifiers = [await createDemoVerifier(manifest.services.verifier!, secrets.verifierAdminToken)];
     }
     for (const verifier of manifest.verifiers) log(`  ${verifier.name}: verifier account ${verifier.id}`);
     writeManifest(devnet.manifestFile, manifest);

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startDevnet, type Devnet } from '../../scripts/lib/devnet.js';
@@ -8,6 +8,9 @@ const quiet = () => undefined;
 
 test('npm start brings up a chain, deploys the registries, writes the manifest, and reuses them on a re-run', async () => {
   const home = mkdtempSync(path.join(tmpdir(), 'govcred-devnet-'));
+  // A home an older version left readable to all, with a readable log in it.
+  chmodSync(home, 0o755);
+  writeFileSync(path.join(home, 'issuer.log'), 'old lines\n', { mode: 0o644 });
   const chainPort = await freePort();
   const lines: string[] = [];
   let first: Devnet | undefined;
@@ -27,6 +30,9 @@ test('npm start brings up a chain, deploys the registries, writes the manifest, 
       expect(await first.provider.getCode(manifest.contracts[name])).not.toBe('0x');
     }
     expect(lines.some((l) => l.includes('deploying'))).toBe(true);
+    // Owner-only: the home, the manifest, the logs (the old one narrowed).
+    const mode = (name: string) => statSync(path.join(home, name)).mode & 0o777;
+    expect([mode('.'), mode('devnet.json'), mode('chain.log'), mode('issuer.log')]).toEqual([0o700, 0o600, 0o600, 0o600]);
 
     // Against the chain already up: no new chain, no new deployment.
     const before = await first.provider.getBlockNumber();

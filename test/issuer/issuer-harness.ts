@@ -95,7 +95,7 @@ export async function startHarness(options: { fixture?: Fixture; sqlitePath?: st
   const temp = options.sqlitePath ? undefined : tempDir();
   const sqlitePath = options.sqlitePath ?? path.join(temp!.dir, 'issuer.sqlite');
   const config = loadIssuerConfig(await issuerEnv(fixture, sqlitePath, options.env));
-  const issuer = await startIssuer(config, 0);
+  const issuer = await startIssuer(config); // ISSUER_PORT: 0 unless `env` names a port
   const anonymous = new Client(issuer.url);
   const admin = anonymous.withHeaders({ authorization: `Bearer ${ADMIN_TOKEN}` });
   return {

@@ -5,14 +5,14 @@ import { StatusIndexAllocator } from '../../apps/issuer/src/credentials/status-i
 import { AnchorWorker } from '../../apps/issuer/src/status/anchor.worker.js';
 import { BulkWorker } from '../../apps/issuer/src/bulk/bulk.worker.js';
 import { deployFixture, type Fixture } from '../support/chain.js';
-import { freshDatabase, postgresUrl, type FreshDatabase } from '../support/postgres.js';
+import { describePostgres, freshDatabase, type FreshDatabase } from '../support/postgres.js';
 import { holderDid, issueRequest } from './claims.js';
 import { startHarness, waitFor, type Client, type CreatedAgency, type IssuerHarness } from './issuer-harness.js';
 import { decodeJwt } from './jwt.js';
 
 // Two issuer replicas on ONE PostgreSQL database, both running the workers (ISSUER_WORKERS=true everywhere),
 // raced against each other: status transitions, audit appends, issuance, worker leases, Idempotency-Key.
-const describePg = postgresUrl() ? describe : describe.skip;
+const describePg = describePostgres;
 
 describePg('two issuer replicas on one PostgreSQL database', () => {
   let database: FreshDatabase;

@@ -1,13 +1,19 @@
 /**
  * One real Hardhat chain for the whole run. Test files never share accounts or deployments on it: each
  * deploys its own registries from fresh funded wallets (see chain.ts), so workers can run side by side.
+ * And, unless GOVCRED_TEST_DATABASE_URL names one already, a throwaway PostgreSQL cluster, so `npm test` alone
+ * runs the PostgreSQL tests too (they fail, saying how to install the server, when there is none).
  *
  * Jest loads this file as CommonJS, outside its module mapper, so it cannot import the project's ESM
- * sources (scripts/lib/chain-node.ts); it starts the node with Node built-ins only.
+ * sources (scripts/lib/chain-node.ts); it starts the node with Node built-ins only, and the cluster through
+ * scripts/test-postgres.ts in a child process.
  */
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -33,9 +39,25 @@ async function answers(url: string): Promise<boolean> {
   }
 }
 
+/** Starts the throwaway cluster; on failure records why in GOVCRED_TEST_POSTGRES_UNAVAILABLE for the tests to report. */
+async function startPostgres(root: string): Promise<void> {
+  if (process.env.GOVCRED_TEST_DATABASE_URL || process.env.GOVCRED_SKIP_POSTGRES === '1') return;
+  const dir = path.join(mkdtempSync(path.join(tmpdir(), 'govcred-test-pg-')), 'cluster');
+  try {
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', './test/support/ts-register.mjs', 'scripts/test-postgres.ts', 'start', dir], { cwd: root });
+    process.env.GOVCRED_TEST_DATABASE_URL = (JSON.parse(stdout) as { url: string }).url;
+    (globalThis as { __govcredPostgresDir?: string }).__govcredPostgresDir = dir;
+  } catch (error) {
+    rmSync(path.dirname(dir), { recursive: true, force: true });
+    const stderr = (error as { stderr?: string }).stderr?.trim();
+    process.env.GOVCRED_TEST_POSTGRES_UNAVAILABLE = stderr || String(error);
+  }
+}
+
 export default async function globalSetup(): Promise<void> {
   const port = await freePort();
   const root = path.resolve(__dirname, '../..');
+  const postgres = startPostgres(root);
   const child = spawn(
     process.execPath,
     [path.join(root, 'node_modules/hardhat/internal/cli/bootstrap.js'), 'node', '--hostname', '127.0.0.1', '--port', String(port)],
@@ -52,4 +74,5 @@ export default async function globalSetup(): Promise<void> {
   }
   process.env.GOVCRED_TEST_RPC_URL = url;
   (globalThis as { __govcredChain?: typeof child }).__govcredChain = child;
+  await postgres;
 }

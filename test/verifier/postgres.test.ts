@@ -3,21 +3,21 @@ import pg from 'pg';
 import { schemaReference } from '../../libs/credentials/src/index.js';
 import { RetentionService } from '../../apps/verifier/src/presentation-requests/retention.service.js';
 import { deployFixture } from '../support/chain.js';
+import { postgresTest } from '../support/postgres.js';
 import { TestAgency, TestHolder, nowSeconds } from '../support/credentials.js';
 import { SAMPLE_CLAIMS } from '../support/sample-claims.js';
 import { chainClockOffsetMs, createRequest, createVerifierAccount, get, post, startTestVerifier, waitForMirrors, withKey } from '../support/verifier.js';
 
-// Runs only when GOVCRED_TEST_DATABASE_URL names a PostgreSQL database (no PostgreSQL in the default run): the
-// verifier's migrations (accounts, ownership, retention columns) and its conditional statements on PostgreSQL.
-const url = process.env.GOVCRED_TEST_DATABASE_URL;
+// The verifier's migrations (accounts, ownership, retention columns) and its conditional statements on a fresh
+// PostgreSQL database (see test/support/postgres.ts).
 const ID = 'NationalIdCredential';
 
-(url ? test : test.skip)('the verifier runs on PostgreSQL: accounts, a private result, single use, purge', async () => {
+postgresTest('the verifier runs on PostgreSQL: accounts, a private result, single use, purge', async (url) => {
   const f = await deployFixture();
   const offset = await chainClockOffsetMs(f.provider);
   const clock = { shift: 0 };
   const agency = await TestAgency.create(f, [{ type: ID, validFrom: nowSeconds() - 86_400 }]);
-  const verifier = await startTestVerifier(f, { DATABASE_URL: url!, VERIFIER_PURGE_INTERVAL_MS: '86400000' }, { now: () => new Date(Date.now() + offset + clock.shift) });
+  const verifier = await startTestVerifier(f, { DATABASE_URL: url, VERIFIER_PURGE_INTERVAL_MS: '86400000' }, { now: () => new Date(Date.now() + offset + clock.shift) });
   const db = new pg.Client({ connectionString: url });
   await db.connect();
   try {

@@ -1,10 +1,12 @@
-import type { INestApplication } from '@nestjs/common';
+import { Logger, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { DataSource } from 'typeorm';
 import { configureApp } from '../../common/src/http/configure-app.js';
 import { API_KEY_HEADER } from './auth/api-key.guard.js';
 import type { IssuerConfig } from './config/issuer.config.js';
 import { IssuerModule } from './app.module.js';
 import { Oid4vciService } from './oid4vci/oid4vci.service.js';
+import { checkSharedSettings } from './settings/shared-settings.js';
 
 /** A running issuer. */
 export interface RunningIssuer {
@@ -29,7 +31,16 @@ signed credential until the agency deletes the results or BULK_RESULT_TTL_MS pas
  */
 export async function startIssuer(config: IssuerConfig, port = config.ISSUER_PORT, host = config.ISSUER_HOST): Promise<RunningIssuer> {
   const app = await NestFactory.create(IssuerModule.forConfig(config), { bodyParser: false, logger: ['error', 'warn'] });
-  configureApp(app, { title: 'govcred issuer', description: DESCRIPTION, version: '0.1.0', bodyLimit: config.ISSUER_BODY_LIMIT, apiKeyHeader: API_KEY_HEADER, formBodies: true });
+  try {
+    // The database is migrated by now; nothing listens and no worker runs yet: a replica that disagrees with the
+    // others on what must be shared stops here.
+    const settings = await checkSharedSettings(app.get(DataSource), config);
+    for (const warning of settings.warnings) new Logger('Settings').warn(warning);
+  } catch (error) {
+    await app.close();
+    throw error;
+  }
+  configureApp(app, { title: 'govcred issuer', description: DESCRIPTION, version: '0.1.0', bodyLimit: config.ISSUER_BODY_LIMIT, apiKeyHeader: API_KEY_HEADER });
   await app.listen(port, host);
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://${host}:${address.port}`;

@@ -3,10 +3,13 @@
  * `node dist/apps/issuer/src/main.js`
  */
 import 'reflect-metadata';
+import { restrictUmask } from '../../common/src/runtime/private-files.js';
 import { loadIssuerConfig } from './config/issuer.config.js';
 import { startIssuer } from './issuer-app.js';
 
 async function main(): Promise<void> {
+  // Databases, logs and anything else this process writes hold keys or personal data: owner-only.
+  restrictUmask();
   const config = loadIssuerConfig(process.env);
   const issuer = await startIssuer(config);
   console.log(`[issuer] listening on ${issuer.url} (docs at ${issuer.url}/docs)`);

@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import type { DataSourceOptions, MixedList, EntitySchema } from 'typeorm';
+import { preparePrivateSqliteFile } from '../runtime/private-files.js';
 
 /** Where a service keeps its data. */
 export interface DatabaseSettings {
@@ -40,7 +39,8 @@ export function dataSourceOptions(settings: DatabaseSettings): DataSourceOptions
     if (!/^postgres(ql)?:\/\//.test(settings.url)) throw new Error('DATABASE_URL must be a postgres:// URL');
     return { type: 'postgres', url: settings.url, ...common };
   }
-  mkdirSync(path.dirname(path.resolve(settings.sqlitePath)), { recursive: true });
+  // Keys (issuer) and personal data (both) live in this file: owner-only, whatever the process umask.
+  preparePrivateSqliteFile(settings.sqlitePath);
   return {
     type: 'better-sqlite3',
     database: settings.sqlitePath,

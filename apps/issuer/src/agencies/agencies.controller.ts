@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, UseGuards } from '@nestjs
 import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { AdminGuard } from '../auth/admin.guard.js';
 import { ApiKeyGuard, CurrentAgency } from '../auth/api-key.guard.js';
+import { BodyLimit } from '../../../common/src/http/body-limit.js';
 import { bodyValidator } from '../../../common/src/http/validate-body.js';
 import { AgenciesService, agencyView, type CreatedAgency, type RotatedKey } from './agencies.service.js';
 import { CREATE_AGENCY_SCHEMA, CreateAgencyDto, type AgencyView } from './dto/create-agency.dto.js';
@@ -18,6 +19,7 @@ export class AgenciesAdminController {
   constructor(private readonly agencies: AgenciesService) {}
 
   @Post()
+  @BodyLimit('16kb')
   @ApiOperation({
     summary: 'Create an agency',
     description:

@@ -5,6 +5,7 @@ import { GovcredError } from '../../../../libs/credentials/src/index.js';
 import type { Agency } from '../agencies/entities/agency.entity.js';
 import { ApiKeyGuard, CurrentAgency } from '../auth/api-key.guard.js';
 import type { CredentialRequest } from '../credentials/dto/issue-credential.dto.js';
+import { BodyLimit, SERVICE_BODY_LIMIT } from '../../../common/src/http/body-limit.js';
 import { bodyValidator } from '../../../common/src/http/validate-body.js';
 import { IDEMPOTENCY_KEY_HEADER, IdempotencyService } from '../idempotency/idempotency.service.js';
 import { BulkService, type BulkJobView, type BulkResult } from './bulk.service.js';
@@ -25,6 +26,8 @@ export class BulkController {
 
   @Post()
   @HttpCode(202)
+  // The one large body of the issuer (up to 10,000 requests), read only once the API key was accepted.
+  @BodyLimit(SERVICE_BODY_LIMIT)
   @ApiOperation({
     summary: `Queue up to ${MAX_BULK_ITEMS} issue requests; answers 202 with the job (poll GET …/bulk/{id})`,
     description: `With an \`${IDEMPOTENCY_KEY_HEADER}\` header a retry gets the first answer (the same job) instead of a second job.`,

@@ -44,7 +44,7 @@ export interface IssuerConfig {
   IDEMPOTENCY_TTL_MS: number;
   /** Give up waiting for one chain transaction after this long (it is retried; re-applying is harmless). */
   CHAIN_TX_TIMEOUT_MS: number;
-  /** Largest JSON body (bulk issuance requests are large). */
+  /** Largest body of bulk issuance, the one route with large bodies (read only after the API key was accepted). */
   ISSUER_BODY_LIMIT: string;
   /** Signed bulk results are deleted this long after the job finished. */
   BULK_RESULT_TTL_MS: number;
@@ -57,29 +57,47 @@ const HEX_KEY = '^(0x)?[0-9a-fA-F]{64}$';
 export const ISSUER_CONFIG_SCHEMA: JSONSchemaType<IssuerConfig> = {
   type: 'object',
   properties: {
-    ISSUER_PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 3100, description: 'HTTP port' },
-    ISSUER_HOST: { type: 'string', default: '127.0.0.1', description: 'HTTP bind address' },
-    ISSUER_PUBLIC_URL: { type: 'string', nullable: true, pattern: '^https?://[^/]+(/.*)?$', description: 'public base URL for wallets' },
-    DATABASE_URL: { type: 'string', nullable: true, pattern: '^postgres(ql)?://', description: 'PostgreSQL URL' },
-    ISSUER_SQLITE_PATH: { type: 'string', default: '.govcred/issuer.sqlite', description: 'SQLite file' },
-    ISSUER_KMS_SECRET: { type: 'string', pattern: '^[0-9a-fA-F]{64}$', description: '32-byte hex key-encryption secret' },
-    ISSUER_ADMIN_TOKEN: { type: 'string', minLength: 16, description: 'admin API token' },
-    CHAIN_RPC_URL: { type: 'string', pattern: '^(https?|wss?)://', description: 'JSON-RPC endpoint' },
-    CHAIN_ID: { type: 'integer', minimum: 1, description: 'EIP-155 chain id' },
-    DID_REGISTRY: { type: 'string', pattern: HEX_ADDRESS, description: 'ERC-1056 registry' },
-    TRUST_REGISTRY: { type: 'string', pattern: HEX_ADDRESS, description: 'TrustRegistry' },
-    STATUS_REGISTRY: { type: 'string', pattern: HEX_ADDRESS, description: 'StatusRegistry' },
-    GOVERNANCE_PRIVATE_KEY: { type: 'string', nullable: true, pattern: HEX_KEY, description: 'devnet governance key' },
-    FUNDER_PRIVATE_KEY: { type: 'string', nullable: true, pattern: HEX_KEY, description: 'gas funder key' },
-    ANCHOR_INTERVAL_MS: { type: 'integer', minimum: 10, default: 2000, description: 'anchoring interval' },
-    ANCHOR_MAX_BACKOFF_MS: { type: 'integer', minimum: 10, default: 60000, description: 'longest retry backoff' },
-    ISSUER_WORKERS: { type: 'boolean', default: true, description: 'may run the background workers (each under a database lease)' },
-    WORKER_LEASE_MS: { type: 'integer', minimum: 100, default: 90_000, description: 'worker lease duration (> CHAIN_TX_TIMEOUT_MS)' },
-    WORKER_LEASE_RENEW_MS: { type: 'integer', minimum: 10, default: 5000, description: 'worker lease renewal / take-over poll interval' },
-    IDEMPOTENCY_TTL_MS: { type: 'integer', minimum: 0, default: 86_400_000, description: 'retention of answers stored per Idempotency-Key' },
-    CHAIN_TX_TIMEOUT_MS: { type: 'integer', minimum: 100, default: 60000, description: 'transaction wait limit' },
-    ISSUER_BODY_LIMIT: { type: 'string', default: '16mb', description: 'largest JSON body' },
-    BULK_RESULT_TTL_MS: { type: 'integer', minimum: 0, default: 86_400_000, description: 'bulk result retention' },
+    ISSUER_PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 3100, description: 'HTTP port (0: any free port).' },
+    ISSUER_HOST: { type: 'string', default: '127.0.0.1', description: 'Interface to listen on.' },
+    ISSUER_PUBLIC_URL: {
+      type: 'string',
+      nullable: true,
+      pattern: '^https?://[^/]+(/.*)?$',
+      description:
+        'Base URL wallets reach the issuer at: each agency is the OID4VCI Credential Issuer `<this URL>/oid4vci/<agency id>`. ' +
+        'http://ISSUER_HOST:ISSUER_PORT when unset. Must be the same on every replica (offers made at one are unknown at another ' +
+        'otherwise): with DATABASE_URL, the first replica records it and a replica with another value refuses to start.',
+    },
+    DATABASE_URL: {
+      type: 'string',
+      nullable: true,
+      pattern: '^postgres(ql)?://',
+      description: 'PostgreSQL URL (postgres://…) shared by every replica; the SQLite file is used when unset.',
+    },
+    ISSUER_SQLITE_PATH: { type: 'string', default: '.govcred/issuer.sqlite', description: 'SQLite file (created 0600) when DATABASE_URL is unset.' },
+    ISSUER_KMS_SECRET: { type: 'string', pattern: '^[0-9a-fA-F]{64}$', description: '32-byte hex secret that encrypts agency keys at rest (`openssl rand -hex 32`); the same on every replica.' },
+    ISSUER_ADMIN_TOKEN: { type: 'string', minLength: 16, description: 'Token of the admin API (`Authorization: Bearer …`), at least 16 characters.' },
+    CHAIN_RPC_URL: { type: 'string', pattern: '^(https?|wss?)://', description: 'JSON-RPC endpoint of the chain.' },
+    CHAIN_ID: { type: 'integer', minimum: 1, description: 'EIP-155 chain id (the DIDs name it); the same on every replica.' },
+    DID_REGISTRY: { type: 'string', pattern: HEX_ADDRESS, description: 'ERC-1056 EthereumDIDRegistry address; the same on every replica.' },
+    TRUST_REGISTRY: { type: 'string', pattern: HEX_ADDRESS, description: 'TrustRegistry address; the same on every replica.' },
+    STATUS_REGISTRY: { type: 'string', pattern: HEX_ADDRESS, description: 'StatusRegistry address; the same on every replica.' },
+    GOVERNANCE_PRIVATE_KEY: { type: 'string', nullable: true, pattern: HEX_KEY, description: 'Devnet only: governance key that accredits new agencies directly (unset: the unsigned transactions are returned).' },
+    FUNDER_PRIVATE_KEY: { type: 'string', nullable: true, pattern: HEX_KEY, description: 'Key that tops up agency accounts with gas; leave unset on gas-free chains.' },
+    ANCHOR_INTERVAL_MS: { type: 'integer', minimum: 10, default: 2000, description: 'How often the anchoring worker sends pending status changes to the chain.' },
+    ANCHOR_MAX_BACKOFF_MS: { type: 'integer', minimum: 10, default: 60000, description: 'Longest backoff of the anchoring worker while the chain is unreachable.' },
+    ISSUER_WORKERS: { type: 'boolean', default: true, description: 'Whether this replica may run the anchoring and bulk workers (each runs under a lease in the database: one holder at a time, so every replica may say true).' },
+    WORKER_LEASE_MS: { type: 'integer', minimum: 100, default: 90_000, description: 'How long a worker lease lasts without renewal; must exceed CHAIN_TX_TIMEOUT_MS. After a crash, another replica takes the work over once it expired.' },
+    WORKER_LEASE_RENEW_MS: { type: 'integer', minimum: 10, default: 5000, description: 'How often a lease holder renews its lease and other replicas try to take an expired one; at most half of WORKER_LEASE_MS.' },
+    IDEMPOTENCY_TTL_MS: { type: 'integer', minimum: 0, default: 86_400_000, description: 'How long the answer stored per Idempotency-Key (it holds the signed credential) is kept for retries.' },
+    CHAIN_TX_TIMEOUT_MS: { type: 'integer', minimum: 100, default: 60000, description: 'Give up waiting for one chain transaction after this long (it is retried).' },
+    ISSUER_BODY_LIMIT: {
+      type: 'string',
+      pattern: '^[0-9]+(b|kb|mb)$',
+      default: '16mb',
+      description: 'Largest body of bulk issuance, read only after the API key was accepted; every other route has a small limit of its own.',
+    },
+    BULK_RESULT_TTL_MS: { type: 'integer', minimum: 0, default: 86_400_000, description: 'Signed bulk results are deleted this long after the job finished.' },
   },
   required: [
     'ISSUER_PORT',

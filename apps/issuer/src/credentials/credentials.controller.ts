@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { GovcredError } from '../../../../libs/credentials/src/index.js';
 import type { Agency } from '../agencies/entities/agency.entity.js';
 import { ApiKeyGuard, CurrentAgency } from '../auth/api-key.guard.js';
+import { BodyLimit } from '../../../common/src/http/body-limit.js';
 import { bodyValidator } from '../../../common/src/http/validate-body.js';
 import { IDEMPOTENCY_KEY_HEADER, IdempotencyService } from '../idempotency/idempotency.service.js';
 import { StatusChange } from '../status/entities/status-change.entity.js';
@@ -28,6 +29,7 @@ export class CredentialsController {
 
   @Post('issue')
   @HttpCode(201)
+  @BodyLimit('64kb')
   @ApiOperation({
     summary: 'Issue a credential (W3C VC-API): {credential, options} → {verifiableCredential} (a JWT VC signed with the agency key)',
     description:

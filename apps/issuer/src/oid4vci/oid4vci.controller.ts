@@ -4,6 +4,7 @@ import type { Response } from 'express';
 import type { Oid4vciResponse } from '../../../../libs/credentials/src/index.js';
 import type { Agency } from '../agencies/entities/agency.entity.js';
 import { ApiKeyGuard, CurrentAgency } from '../auth/api-key.guard.js';
+import { BodyLimit } from '../../../common/src/http/body-limit.js';
 import { bodyValidator } from '../../../common/src/http/validate-body.js';
 import { CREATE_OFFER_SCHEMA, CreateOfferDto, type CreatedOffer } from './dto/create-offer.dto.js';
 import { Oid4vciService } from './oid4vci.service.js';
@@ -23,6 +24,7 @@ export class Oid4vciOffersController {
   constructor(private readonly oid4vci: Oid4vciService) {}
 
   @Post()
+  @BodyLimit('64kb')
   @ApiOperation({
     summary: 'Create a credential offer (OID4VCI 1.0 pre-authorized code flow)',
     description:
@@ -56,6 +58,8 @@ export class Oid4vciProtocolController {
   }
 
   @Post('oid4vci/:agencyId/token')
+  // Unauthenticated: small. OAuth 2.0 token requests are form-encoded (RFC 6749 § 4.1.3).
+  @BodyLimit('8kb', { form: true })
   @ApiOperation({ summary: 'Token endpoint (application/x-www-form-urlencoded, pre-authorized code grant)' })
   async token(@Param('agencyId') agencyId: string, @Headers() headers: Record<string, string>, @Body() body: unknown, @Res() res: Response): Promise<void> {
     const { service } = await this.oid4vci.issuerFor(agencyId);
@@ -70,6 +74,8 @@ export class Oid4vciProtocolController {
   }
 
   @Post('oid4vci/:agencyId/credential')
+  // A credential request is a key proof (a JWT) and a few names.
+  @BodyLimit('32kb')
   @ApiOperation({ summary: 'Credential endpoint (Bearer access token, jwt key proof)' })
   @ApiBody({ schema: { type: 'object' } })
   async credential(@Param('agencyId') agencyId: string, @Headers() headers: Record<string, string>, @Body() body: unknown, @Res() res: Response): Promise<void> {

@@ -3,6 +3,7 @@ import { ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger
 import type { Response } from 'express';
 import type { Agency } from '../agencies/entities/agency.entity.js';
 import { ApiKeyGuard, CurrentAgency } from '../auth/api-key.guard.js';
+import { BodyLimit } from '../../../common/src/http/body-limit.js';
 import { bodyValidator } from '../../../common/src/http/validate-body.js';
 import { CHANGE_STATUS_SCHEMA, ChangeStatusDto } from './dto/status-change.dto.js';
 import type { StatusChange } from './entities/status-change.entity.js';
@@ -20,6 +21,7 @@ export class StatusController {
 
   @Post()
   @HttpCode(202)
+  @BodyLimit('4kb')
   @ApiOperation({
     summary: 'Revoke (final), suspend or reinstate a credential',
     description:

@@ -39,7 +39,7 @@ export const VERIFIER_CONFIG_SCHEMA: JSONSchemaType<VerifierConfig> = {
     VERIFIER_HOST: { type: 'string', default: '127.0.0.1', description: 'Interface to listen on.' },
     VERIFIER_PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 3002, description: 'HTTP port (0: any free port).' },
     DATABASE_URL: { type: 'string', nullable: true, pattern: '^postgres(ql)?://', description: 'PostgreSQL URL; the SQLite file is used when unset.' },
-    VERIFIER_SQLITE_PATH: { type: 'string', default: '.govcred/verifier.sqlite', description: 'SQLite file of presentation requests.' },
+    VERIFIER_SQLITE_PATH: { type: 'string', default: '.govcred/verifier.sqlite', description: 'SQLite file (created 0600) of presentation requests, when DATABASE_URL is unset.' },
     VERIFIER_SQLITE_SYNCHRONOUS: {
       type: 'string',
       enum: ['FULL', 'NORMAL'],
@@ -64,7 +64,12 @@ export const VERIFIER_CONFIG_SCHEMA: JSONSchemaType<VerifierConfig> = {
     VERIFIER_DOMAIN: { type: 'string', minLength: 1, maxLength: 255, default: 'verifier.govcred.localhost', description: 'Domain presentations must be addressed to (VP `aud`).' },
     CHALLENGE_TTL_SECONDS: { type: 'integer', minimum: 10, maximum: 86400, default: 300, description: 'Lifetime of a presentation request challenge.' },
     CLOCK_SKEW_SECONDS: { type: 'integer', minimum: 0, maximum: 3600, default: 60, description: 'Tolerated clock difference for validity periods.' },
-    VERIFIER_BODY_LIMIT: { type: 'string', pattern: '^[0-9]+(b|kb|mb)$', default: '256kb', description: 'Largest request body accepted.' },
+    VERIFIER_BODY_LIMIT: {
+      type: 'string',
+      pattern: '^[0-9]+(b|kb|mb)$',
+      default: '256kb',
+      description: 'Largest body of the verify routes (a presentation with its credentials); every other route has a small limit of its own.',
+    },
     VERIFIER_ADMIN_TOKEN: {
       type: 'string',
       minLength: 16,

@@ -11,6 +11,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { GovcredError } from '../../../../libs/credentials/src/index.js';
+import { BodyLimit } from '../../../common/src/http/body-limit.js';
 import { bodyValidator } from '../../../common/src/http/validate-body.js';
 import type { VerifierAccountEntity } from '../accounts/entities/verifier-account.entity.js';
 import { CurrentVerifier, OptionalVerifierKeyGuard, VerifierKeyGuard } from '../auth/api-key.guard.js';
@@ -34,6 +35,7 @@ export class PresentationRequestsController {
   @Post()
   @HttpCode(201)
   @UseGuards(VerifierKeyGuard)
+  @BodyLimit('16kb')
   @ApiOperation({
     summary: 'Ask a holder for credentials (verifier account: x-api-key)',
     description:

@@ -10,6 +10,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { VerificationResult } from '../../../../libs/credentials/src/index.js';
+import { BodyLimit, SERVICE_BODY_LIMIT } from '../../../common/src/http/body-limit.js';
 import { bodyValidator } from '../../../common/src/http/validate-body.js';
 import type { VerifierAccountEntity } from '../accounts/entities/verifier-account.entity.js';
 import { CurrentVerifier, OptionalVerifierKeyGuard } from '../auth/api-key.guard.js';
@@ -39,6 +40,7 @@ export class VerificationController {
 
   @Post('presentations/verify')
   @HttpCode(200)
+  @BodyLimit(SERVICE_BODY_LIMIT)
   @UseGuards(OptionalVerifierKeyGuard)
   @ApiSecurity('apiKey')
   @ApiOperation({
@@ -62,6 +64,7 @@ export class VerificationController {
   // Open: it answers only about the credential the caller sent, and stores nothing.
   @Post('credentials/verify')
   @HttpCode(200)
+  @BodyLimit(SERVICE_BODY_LIMIT)
   @ApiOperation({ summary: 'Verify one credential (no holder binding)', description: FAILURES_ARE_RESULTS })
   @ApiBody({ schema: VERIFY_CREDENTIAL_SCHEMA as never })
   @ApiOkResponse({ schema: VERIFICATION_RESULT_SCHEMA as never })

@@ -45,7 +45,8 @@ async function readStore(file: string) {
 }
 
 async function writeAtomically(file: string, content: string): Promise<void> {
-  await mkdir(path.dirname(file), { recursive: true });
+  // A folder the wallet makes (e.g. .govcred) is owner-only, like the wallet file itself.
+  await mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
   const tmp = `${file}.${process.pid}.tmp`;
   await writeFile(tmp, content, { mode: 0o600 });
   await rename(tmp, file);
