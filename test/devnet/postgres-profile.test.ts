@@ -114,11 +114,19 @@ postgresServerTest(
       const revoke = await json(`${issuerReplicas[1]}/credentials/status`, { method: 'POST', headers: agencyHeaders, body: JSON.stringify({ credentialId: jti, action: 'revoke' }) });
       expect(revoke.status).toBe(202);
       expect((await json(`${issuerReplicas[0]}/credentials/status/${revoke.body.id}`, { headers: agencyHeaders })).body.credentialId).toBe(jti);
+      // Both replicas run the workers under one lease: the revocation is anchored exactly once.
+      let state = '';
+      for (let i = 0; i < 120 && state !== 'anchored'; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 250));
+        state = (await json(`${issuerReplicas[i % 2]}/credentials/status/${revoke.body.id}`, { headers: agencyHeaders })).body.state;
+      }
+      expect(state).toBe('anchored');
 
       // A presentation request made at one verifier is known at the other.
+      const employer = manifest.verifiers[0];
       const request = await json(`${verifierReplicas[0]}/presentation-requests`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', 'x-api-key': employer.apiKey },
         body: JSON.stringify({ query: { credentials: [{ type: 'EducationCredential' }] } }),
       });
       expect(request.status).toBe(201);

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { RunningVerifier } from '../../apps/verifier/src/start-verifier.js';
 import { holderDid, issueRequest } from '../issuer/claims.js';
 import { startHarness, type Client, type CreatedAgency, type IssuerHarness } from '../issuer/issuer-harness.js';
-import { startTestVerifier } from '../support/verifier.js';
+import { createVerifierAccount, startTestVerifier } from '../support/verifier.js';
 
 // Bodies are read after the guards, with a limit per route (apps/common/src/http/body-limit.ts).
 let h: IssuerHarness;
@@ -105,7 +105,12 @@ test('broken bodies keep their codes: malformed JSON 400, an unknown content enc
 });
 
 test('the verifier: small presentation requests, presentations up to VERIFIER_BODY_LIMIT', async () => {
-  const request = await send(`${verifier.url}/presentation-requests`, JSON.stringify({ query: { credentials: [{ type: 'EducationCredential' }] }, padding: 'x'.repeat(20 * 1024) }));
+  const oversized = JSON.stringify({ query: { credentials: [{ type: 'EducationCredential' }] }, padding: 'x'.repeat(20 * 1024) });
+  // Without a verifier API key the body is never read: 401, not 413.
+  const anonymous = await send(`${verifier.url}/presentation-requests`, oversized);
+  expect([anonymous.status, anonymous.body.code]).toEqual([401, 'unauthorized']);
+  const { apiKey } = await createVerifierAccount(verifier.url);
+  const request = await send(`${verifier.url}/presentation-requests`, oversized, { 'x-api-key': apiKey });
   expect([request.status, request.body.code]).toEqual([413, 'payload_too_large']);
   // 200 kB is under the verify routes' 256 kB: read, then judged by the schema (not a 413).
   const verify = await send(`${verifier.url}/credentials/verify`, JSON.stringify({ verifiableCredential: 42, padding: 'x'.repeat(200 * 1024) }));

@@ -272,7 +272,7 @@ test('expired challenge → challenge_expired', async () => {
 describe('malformed requests are 4xx with a stable code, never 5xx', () => {
   test('malformed JSON → 400 malformed_json', async () => {
     for (const path of ['/presentations/verify', '/credentials/verify', '/presentation-requests']) {
-      const { status, body } = await post(`${verifier.url}${path}`, '{"verifiablePresentation": ');
+      const { status, body } = await post(`${verifier.url}${path}`, '{"verifiablePresentation": ', withKey(apiKey));
       expect([path, status, body.code]).toEqual([path, 400, 'malformed_json']);
     }
     // A JSON body that is not an object or array is refused by the parser too.
