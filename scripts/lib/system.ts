@@ -65,6 +65,7 @@ function chainEnv(devnet: Devnet): Record<string, string> {
     DID_REGISTRY: contracts.didRegistry,
     TRUST_REGISTRY: contracts.trustRegistry,
     STATUS_REGISTRY: contracts.statusRegistry,
+    VERIFIER_REGISTRY: contracts.verifierRegistry,
     DEPLOY_BLOCK: String(contracts.deployBlock),
   };
 }

@@ -49,6 +49,11 @@ export const ERROR_CODES = {
   status_change_not_found: 404,
   bulk_job_not_found: 404,
   too_many_items: 400,
+  // Verifier: accounts tied to a DID registered on the VerifierRegistry
+  /** The DID given for a verifier account has no registration in force on chain. */
+  verifier_not_registered: 400,
+  /** A presentation request asks for a type or claims beyond the account's registration on chain. */
+  request_not_registered: 403,
 } as const;
 
 /** One of the stable error codes. */
