@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { Wallet } from 'ethers';
+import { createDemoVerifier, registerDemoVerifier } from './demo-verifier.js';
 import { startDevnet, type Devnet, type DevnetOptions } from './devnet.js';
-import { writeManifest, type ManifestAgency, type ManifestVerifier } from './manifest.js';
+import { writeManifest, type ManifestAgency } from './manifest.js';
 import { startService, type ServiceProcess } from './service.js';
 
 /** Settings of the whole local system. */
@@ -31,13 +33,12 @@ export const DEMO_AGENCIES = [
   { nameZh: '南京市不动产登记中心', nameEn: 'Nanjing Real Estate Registration Center', credentialTypes: ['PropertyCredential'] },
 ];
 
-/** The demo verifier account of `npm start`: the employer of the demo story. */
-export const DEMO_VERIFIER = { name: { 'zh-CN': '示例用人单位', en: 'Example Employer' } };
-
 interface DevnetSecrets {
   kmsSecret: string;
   adminToken: string;
   verifierAdminToken: string;
+  /** Private key of the demo verifier's did:ethr (registered on the VerifierRegistry). */
+  demoVerifierKey: string;
 }
 
 /**
@@ -51,6 +52,7 @@ function devnetSecrets(home: string): DevnetSecrets {
     kmsSecret: existing.kmsSecret ?? randomBytes(32).toString('hex'),
     adminToken: existing.adminToken ?? randomBytes(24).toString('base64url'),
     verifierAdminToken: existing.verifierAdminToken ?? randomBytes(24).toString('base64url'),
+    demoVerifierKey: existing.demoVerifierKey ?? Wallet.createRandom().privateKey,
   };
   if (Object.keys(existing).length !== Object.keys(secrets).length) writeFileSync(file, JSON.stringify(secrets, null, 2) + '\n', { mode: 0o600 });
   return secrets;
@@ -85,21 +87,11 @@ async function createDemoAgencies(issuerUrl: string, adminToken: string): Promis
   return agencies;
 }
 
-async function createDemoVerifier(verifierUrl: string, adminToken: string): Promise<ManifestVerifier> {
-  const response = await fetch(`${verifierUrl}/admin/verifiers`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
-    body: JSON.stringify(DEMO_VERIFIER),
-  });
-  const body = (await response.json()) as { id: string; apiKey: string };
-  if (response.status !== 201) throw new Error(`creating the demo verifier failed: ${response.status} ${JSON.stringify(body)}`);
-  return { id: body.id, name: `${DEMO_VERIFIER.name['zh-CN']} (${DEMO_VERIFIER.name.en})`, apiKey: body.apiKey };
-}
-
 /**
  * `npm start`: chain and registries (startDevnet), then the verifier and the issuer as child processes, each with
  * its SQLite file and log under `home`; the three demo agencies are created once (accredited on chain by the
- * devnet governance key), and the demo verifier account once; the manifest records URLs, agencies and verifiers.
+ * devnet governance key), and the demo verifier once (its DID registered on the VerifierRegistry, its account tied
+ * to that DID); the manifest records URLs, agencies and verifiers.
  */
 export async function startSystem(options: SystemOptions): Promise<LocalSystem> {
   const { log, home } = options;
@@ -167,6 +159,7 @@ export async function startSystem(options: SystemOptions): Promise<LocalSystem> 
     },
   };
   try {
+    const demoVerifierDid = await registerDemoVerifier(devnet, secrets.demoVerifierKey, log);
     manifest.services.verifier = (await system.startService('verifier')).url;
     manifest.services.issuer = (await system.startService('issuer')).url;
     if (manifest.agencies.length === 0) {
@@ -174,11 +167,12 @@ export async function startSystem(options: SystemOptions): Promise<LocalSystem> 
       manifest.agencies = await createDemoAgencies(manifest.services.issuer, secrets.adminToken);
     }
     for (const agency of manifest.agencies) log(`  ${agency.name}: ${agency.did} → ${agency.credentialTypes.join(', ')}`);
-    if (manifest.verifiers.length === 0) {
+    // A manifest from before registrations holds an account without a DID: replaced by one tied to the DID.
+    if (!manifest.verifiers.some((v) => v.did === demoVerifierDid)) {
       log('verifiers: creating the demo verifier account …');
-      manifest.verifiers = [await createDemoVerifier(manifest.services.verifier, secrets.verifierAdminToken)];
+      manifest.verifiers = [await createDemoVerifier(manifest.services.verifier, secrets.verifierAdminToken, demoVerifierDid)];
     }
-    for (const verifier of manifest.verifiers) log(`  ${verifier.name}: verifier account ${verifier.id}`);
+    for (const verifier of manifest.verifiers) log(`  ${verifier.name}: verifier account ${verifier.id} (${verifier.did ?? 'legacy, no DID'})`);
     writeManifest(devnet.manifestFile, manifest);
     return system;
   } catch (error) {
