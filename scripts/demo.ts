@@ -91,12 +91,25 @@ async function story(system: LocalSystem): Promise<void> {
   say('His wallet, in Chinese', 'Labels from the catalog, status read from the chain (whole lists: the node cannot tell which).');
   await wallet('--lang', 'zh-CN', 'list');
 
-  say(`${employer.name} asks for proof`, 'With its verifier account it asks for the ID card (name) and a diploma (degree), with a one-time challenge.');
+  say(
+    `${employer.name} may ask only what it is registered for`,
+    `Governance registered its DID on chain for education and age questions; asking for the ID card number is refused.`,
+  );
+  const overAsking = await fetch(`${verifier}/presentation-requests`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': employer.apiKey },
+    body: JSON.stringify({ query: { credentials: [{ type: 'NationalIdCredential', claims: ['citizenIdNumber'] }] } }),
+  });
+  const overAskingBody = (await overAsking.json()) as { code?: string; details?: unknown };
+  check(overAsking.status === 403 && overAskingBody.code === 'request_not_registered', 'asking beyond the registration was not refused');
+  console.log(`   ${overAsking.status} ${overAskingBody.code}: ${JSON.stringify(overAskingBody.details)}`);
+
+  say(`${employer.name} asks for proof`, 'With its verifier account it asks for the diploma (degree and name), within its registration, with a one-time challenge.');
   const ask = () =>
     http<{ id: string }>(
       'POST',
       `${verifier}/presentation-requests`,
-      { query: { credentials: [{ type: 'NationalIdCredential', claims: ['nameZh'] }, { type: 'EducationCredential', claims: ['degree'] }] } },
+      { query: { credentials: [{ type: 'EducationCredential', claims: ['degree', 'holderNameZh'] }] } },
       { 'x-api-key': employer.apiKey },
     );
   const first = await ask();

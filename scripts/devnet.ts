@@ -54,7 +54,7 @@ Try:
        -d '{"type":"EducationCredential","claims":{…}}'         a credential offer for the wallet: npm run wallet -- receive '<offerUri>'
   curl -s -X POST ${verifier}/presentation-requests -H 'content-type: application/json' \\
        -H 'x-api-key: ${employer?.apiKey ?? '<verifier API key>'}' \\
-       -d '{"query":{"credentials":[{"type":"EducationCredential"}]}}'   then: npm run wallet -- present ${verifier}/presentation-requests/<id>
+       -d '{"query":{"credentials":[{"type":"EducationCredential","claims":["degree"]}]}}'   then: npm run wallet -- present ${verifier}/presentation-requests/<id>
   curl -s ${verifier}/presentation-requests/<id> -H 'x-api-key: …'      the result, for that verifier account only
 API docs: ${issuer}/docs  ${verifier}/docs
 `);

@@ -127,6 +127,7 @@ export async function startVerifierProcess(rpcUrl: string, deployment: RegistryD
       DID_REGISTRY: deployment.didRegistry,
       TRUST_REGISTRY: deployment.trustRegistry,
       STATUS_REGISTRY: deployment.statusRegistry,
+      VERIFIER_REGISTRY: deployment.verifierRegistry,
       DEPLOY_BLOCK: String(deployment.deployBlock),
       VERIFIER_DOMAIN: DOMAIN,
       VERIFIER_ADMIN_TOKEN: ADMIN_TOKEN,

@@ -52,7 +52,7 @@ async function hasCode(provider: JsonRpcProvider, addresses: string[]): Promise<
 }
 
 /**
- * Brings up the chain side of the local system: a Hardhat chain (or the one already listening), the three
+ * Brings up the chain side of the local system: a Hardhat chain (or the one already listening), the four
  * registries (reused when the manifest's addresses hold code on that chain), and `<home>/devnet.json`.
  */
 export async function startDevnet(options: DevnetOptions): Promise<Devnet> {
@@ -108,12 +108,14 @@ async function prepare(
   if (
     previous?.chain.chainId === chainId &&
     previous.chain.rpcUrl === rpcUrl &&
-    (await hasCode(provider, [previous.contracts.didRegistry, previous.contracts.trustRegistry, previous.contracts.statusRegistry]))
+    // A manifest from before the VerifierRegistry existed has no address for it: deploy everything afresh.
+    previous.contracts.verifierRegistry !== undefined &&
+    (await hasCode(provider, [previous.contracts.didRegistry, previous.contracts.trustRegistry, previous.contracts.statusRegistry, previous.contracts.verifierRegistry]))
   ) {
     contracts = previous.contracts;
     log(`registries: reusing the deployment in ${manifestFile}`);
   } else {
-    log('registries: deploying EthereumDIDRegistry (ERC-1056), TrustRegistry, StatusRegistry …');
+    log('registries: deploying EthereumDIDRegistry (ERC-1056), TrustRegistry, StatusRegistry, VerifierRegistry …');
     contracts = await deployRegistries(governance, governanceAddress);
     freshDeployment = true;
     log(`registries: deployed at block ${contracts.deployBlock}`);
@@ -121,6 +123,7 @@ async function prepare(
   log(`  did registry     ${contracts.didRegistry}`);
   log(`  trust registry   ${contracts.trustRegistry}`);
   log(`  status registry  ${contracts.statusRegistry}`);
+  log(`  verifier registry ${contracts.verifierRegistry}`);
   log(`  governance       ${governanceAddress}`);
 
   const sameDeployment = previous && previous.contracts.statusRegistry === contracts.statusRegistry;

@@ -14,13 +14,15 @@ export interface ManifestAgency {
 export interface ManifestVerifier {
   id: string;
   name: string;
+  /** Its did:ethr, registered on the VerifierRegistry (its key is in secrets.json); absent in the legacy mode. */
+  did?: string;
   apiKey: string;
 }
 
 /** `.govcred/devnet.json`: where everything of the running local system is. */
 export interface DevnetManifest {
   chain: { rpcUrl: string; chainId: number };
-  contracts: { didRegistry: string; trustRegistry: string; statusRegistry: string; deployBlock: number };
+  contracts: { didRegistry: string; trustRegistry: string; statusRegistry: string; verifierRegistry: string; deployBlock: number };
   governance: { address: string };
   /** Where the services keep their data (`GOVCRED_PROFILE`). @default 'embedded' */
   profile?: 'embedded' | 'postgres';

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { Wallet } from 'ethers';
+import { createDemoVerifier, registerDemoVerifier } from './demo-verifier.js';
 import { startDevnet, type Devnet, type DevnetOptions } from './devnet.js';
-import { readManifest, writeManifest, type ManifestAgency, type ManifestVerifier } from './manifest.js';
+import { readManifest, writeManifest, type ManifestAgency } from './manifest.js';
 import { newClusterPassword, startPostgresCluster, type PostgresCluster } from './postgres-cluster.js';
 import { freePort } from './processes.js';
 import { startService, type ServiceProcess } from './service.js';
@@ -49,15 +51,14 @@ export const DEMO_AGENCIES = [
   { nameZh: '南京市不动产登记中心', nameEn: 'Nanjing Real Estate Registration Center', credentialTypes: ['PropertyCredential'] },
 ];
 
-/** The demo verifier account of `npm start`: the employer of the demo story. */
-export const DEMO_VERIFIER = { name: { 'zh-CN': '示例用人单位', en: 'Example Employer' } };
-
 interface DevnetSecrets {
   kmsSecret: string;
   adminToken: string;
   verifierAdminToken: string;
   /** Password of the local PostgreSQL cluster's superuser (postgres profile). */
   postgresPassword?: string;
+  /** Private key of the demo verifier's did:ethr (registered on the VerifierRegistry). */
+  demoVerifierKey: string;
 }
 
 /**
@@ -72,6 +73,7 @@ function devnetSecrets(home: string, needPostgres: boolean): DevnetSecrets {
     kmsSecret: existing.kmsSecret ?? randomBytes(32).toString('hex'),
     adminToken: existing.adminToken ?? randomBytes(24).toString('base64url'),
     verifierAdminToken: existing.verifierAdminToken ?? randomBytes(24).toString('base64url'),
+    demoVerifierKey: existing.demoVerifierKey ?? Wallet.createRandom().privateKey,
   };
   if (needPostgres) secrets.postgresPassword ??= newClusterPassword();
   if (Object.keys(existing).length !== Object.keys(secrets).length) writeFileSync(file, JSON.stringify(secrets, null, 2) + '\n', { mode: 0o600 });
@@ -87,6 +89,7 @@ function chainEnv(devnet: Devnet): Record<string, string> {
     DID_REGISTRY: contracts.didRegistry,
     TRUST_REGISTRY: contracts.trustRegistry,
     STATUS_REGISTRY: contracts.statusRegistry,
+    VERIFIER_REGISTRY: contracts.verifierRegistry,
     DEPLOY_BLOCK: String(contracts.deployBlock),
   };
 }
@@ -106,17 +109,6 @@ async function createDemoAgencies(issuerUrl: string, adminToken: string): Promis
   return agencies;
 }
 
-async function createDemoVerifier(verifierUrl: string, adminToken: string): Promise<ManifestVerifier> {
-  const response = await fetch(`${verifierUrl}/admin/verifiers`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
-    body: JSON.stringify(DEMO_VERIFIER),
-  });
-  const body = (await response.json()) as { id: string; apiKey: string };
-  if (response.status !== 201) throw new Error(`creating the demo verifier failed: ${response.status} ${JSON.stringify(body)}`);
-  return { id: body.id, name: `${DEMO_VERIFIER.name['zh-CN']} (${DEMO_VERIFIER.name.en})`, apiKey: body.apiKey };
-}
-
 /** Ports of `count` replicas: the configured one first, free ones after it. */
 async function replicaPorts(first: number, count: number): Promise<number[]> {
   const ports = [first];
@@ -131,8 +123,9 @@ const isReplicaOf = (service: 'issuer' | 'verifier', name: string) => name === s
  * `npm start`: chain and registries (startDevnet), then the verifiers and the issuers as child processes with their
  * logs under `home`: on their SQLite files (embedded profile) or on a local PostgreSQL cluster with two replicas
  * each (postgres profile; one replica of each service runs the migrations before the others start). The three
- * demo agencies are created once (accredited on chain by the devnet governance key), and the demo verifier account
- * once; the manifest records URLs, agencies and verifiers.
+ * demo agencies are created once (accredited on chain by the devnet governance key), and the demo verifier once (its
+ * DID registered on the VerifierRegistry, its account tied to that DID); the manifest records URLs, agencies and
+ * verifiers.
  */
 export async function startSystem(options: SystemOptions): Promise<LocalSystem> {
   const { log, home } = options;
@@ -181,6 +174,7 @@ export async function startSystem(options: SystemOptions): Promise<LocalSystem> 
     },
   };
   try {
+    const demoVerifierDid = await registerDemoVerifier(devnet, secrets.demoVerifierKey, log);
     const replicas = profile === 'postgres' ? 2 : 1;
     const database: { issuer: Record<string, string>; verifier: Record<string, string> } = {
       issuer: { ISSUER_SQLITE_PATH: path.join(home, 'issuer.sqlite') },
@@ -250,11 +244,12 @@ export async function startSystem(options: SystemOptions): Promise<LocalSystem> 
       manifest.agencies = await createDemoAgencies(manifest.services.issuer!, secrets.adminToken);
     }
     for (const agency of manifest.agencies) log(`  ${agency.name}: ${agency.did} → ${agency.credentialTypes.join(', ')}`);
-    if (manifest.verifiers.length === 0) {
+    // A manifest from before registrations holds an account without a DID: replaced by one tied to the DID.
+    if (!manifest.verifiers.some((v) => v.did === demoVerifierDid)) {
       log('verifiers: creating the demo verifier account …');
-      manifest.verifiers = [await createDemoVerifier(manifest.services.verifier!, secrets.verifierAdminToken)];
+      manifest.verifiers = [await createDemoVerifier(manifest.services.verifier!, secrets.verifierAdminToken, demoVerifierDid)];
     }
-    for (const verifier of manifest.verifiers) log(`  ${verifier.name}: verifier account ${verifier.id}`);
+    for (const verifier of manifest.verifiers) log(`  ${verifier.name}: verifier account ${verifier.id} (${verifier.did ?? 'legacy, no DID'})`);
     writeManifest(devnet.manifestFile, manifest);
     return system;
   } catch (error) {

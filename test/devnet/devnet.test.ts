@@ -26,7 +26,7 @@ test('npm start brings up a chain, deploys the registries, writes the manifest, 
       agencies: [],
       verifiers: [],
     });
-    for (const name of ['didRegistry', 'trustRegistry', 'statusRegistry'] as const) {
+    for (const name of ['didRegistry', 'trustRegistry', 'statusRegistry', 'verifierRegistry'] as const) {
       expect(await first.provider.getCode(manifest.contracts[name])).not.toBe('0x');
     }
     expect(lines.some((l) => l.includes('deploying'))).toBe(true);

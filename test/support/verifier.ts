@@ -20,6 +20,7 @@ export function verifierConfigFor(fixture: Fixture, env: Record<string, string> 
     DID_REGISTRY: fixture.didRegistry,
     TRUST_REGISTRY: fixture.trustRegistry,
     STATUS_REGISTRY: fixture.statusRegistry,
+    VERIFIER_REGISTRY: fixture.verifierRegistry,
     DEPLOY_BLOCK: String(fixture.deployBlock),
     CHAIN_POLL_INTERVAL_MS: '100',
     VERIFIER_DOMAIN: 'bank.example',
@@ -63,14 +64,12 @@ export async function createVerifierAccount(verifierUrl: string, name: unknown =
   return reply.body;
 }
 
-/** Waits until the chain mirrors (status, trust, DID) of the verifier have synced `block` (they follow the chain on their own). */
+/** Waits until the chain mirrors (status, trust, DID, verifier registrations) of the verifier have synced `block` (they follow the chain on their own). */
 export async function waitForMirrors(verifier: RunningVerifier, block: number, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const { body } = await get<{ statusMirror: { syncedBlock: number }; trustMirror: { syncedBlock: number }; didMirror: { syncedBlock: number } }>(
-      `${verifier.url}/health`,
-    );
-    if (body.statusMirror.syncedBlock >= block && body.trustMirror.syncedBlock >= block && body.didMirror.syncedBlock >= block) return;
+    const { body } = await get<Record<'statusMirror' | 'trustMirror' | 'didMirror' | 'verifierMirror', { syncedBlock: number }>>(`${verifier.url}/health`);
+    if (Object.values(body).every((mirror) => typeof mirror !== 'object' || mirror.syncedBlock >= block)) return;
     if (Date.now() > deadline) throw new Error(`mirrors did not reach block ${block}: ${JSON.stringify(body)}`);
     await new Promise((r) => setTimeout(r, 50));
   }

@@ -7,15 +7,17 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { schemaReference } from '../../libs/credentials/src/index.js';
+import { VerifierRegistryClient, schemaReference } from '../../libs/credentials/src/index.js';
 import type { RunningVerifier } from '../../apps/verifier/src/start-verifier.js';
 import { deployFixture, type Fixture } from '../support/chain.js';
 import { TestAgency, TestHolder, nowSeconds } from '../support/credentials.js';
 import { SAMPLE_CLAIMS } from '../support/sample-claims.js';
+import { EMPLOYER_SCOPE } from '../support/verifier-registrations.js';
 import {
   VERIFIER_ADMIN_TOKEN,
   createRequest,
   createVerifierAccount,
+  chainClockOffsetMs,
   get,
   post,
   startTestVerifier,
@@ -34,6 +36,8 @@ let verifier: RunningVerifier;
 let agency: TestAgency;
 let bank: { id: string; apiKey: string };
 let employer: { id: string; apiKey: string };
+/** How far the verifier's clock runs ahead of this machine's: set to the chain's where a test needs chain time. */
+let clockOffsetMs = 0;
 const holder = new TestHolder();
 const attacker = new TestHolder();
 
@@ -54,7 +58,7 @@ const CLAIM_VALUES = Object.values(SAMPLE_CLAIMS[ID]).filter((v): v is string =>
 beforeAll(async () => {
   f = await deployFixture();
   agency = await TestAgency.create(f, [{ type: ID, validFrom: nowSeconds() - 86_400 }]);
-  verifier = await startTestVerifier(f, { VERIFIER_SQLITE_PATH: sqlitePath });
+  verifier = await startTestVerifier(f, { VERIFIER_SQLITE_PATH: sqlitePath }, { now: () => new Date(Date.now() + clockOffsetMs) });
   bank = await createVerifierAccount(verifier.url, { 'zh-CN': '示例银行', en: 'Example Bank' });
   employer = await createVerifierAccount(verifier.url, 'Example Employer');
   await waitForMirrors(verifier, await f.provider.getBlockNumber());
@@ -87,6 +91,9 @@ describe('admin API', () => {
   });
 
   test('creates an account with both names and a DID, shows its key once, lists accounts without keys', async () => {
+    // A DID must be registered on chain (see verifier-registration.test.ts).
+    await new VerifierRegistryClient(f.verifierRegistry, f.governance).register(holder.wallet.address, { ...EMPLOYER_SCOPE, validFrom: 0 });
+    clockOffsetMs = await chainClockOffsetMs(f.provider); // the registration starts at block time
     const did = `did:ethr:0x7a69:${holder.wallet.address}`;
     const created = await post<{ id: string; name: unknown; did: string; apiKey: string }>(
       `${verifier.url}/admin/verifiers`,
@@ -217,7 +224,7 @@ describe('lock-out: only a completely verified presentation uses the challenge u
   });
 
   test('two replicas on one database: of concurrent verified presentations exactly one wins', async () => {
-    const replica = await startTestVerifier(f, { VERIFIER_SQLITE_PATH: sqlitePath });
+    const replica = await startTestVerifier(f, { VERIFIER_SQLITE_PATH: sqlitePath }, { now: () => new Date(Date.now() + clockOffsetMs) });
     try {
       await waitForMirrors(replica, await f.provider.getBlockNumber());
       const request = await createRequest(replica.url, bank.apiKey, [{ type: ID }]);

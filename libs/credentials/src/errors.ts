@@ -53,6 +53,11 @@ export const ERROR_CODES = {
   idempotency_key_reused: 422,
   /** A request with this Idempotency-Key is still being processed: retry later for its answer. */
   idempotency_key_in_progress: 409,
+  // Verifier: accounts tied to a DID registered on the VerifierRegistry
+  /** The DID given for a verifier account has no registration in force on chain. */
+  verifier_not_registered: 400,
+  /** A presentation request asks for a type or claims beyond the account's registration on chain. */
+  request_not_registered: 403,
 } as const;
 
 /** One of the stable error codes. */

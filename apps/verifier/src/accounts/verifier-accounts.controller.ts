@@ -1,5 +1,14 @@
 import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiBody,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import { bodyValidator } from '../../../common/src/http/validate-body.js';
 import { AdminGuard } from '../auth/admin.guard.js';
 import {
@@ -27,8 +36,12 @@ export class VerifierAccountsController {
   @HttpCode(201)
   @ApiOperation({
     summary: 'Create a verifier account',
-    description: 'A relying party that creates presentation requests and alone reads their results. The `apiKey` is shown only here.',
+    description:
+      'A relying party that creates presentation requests and alone reads their results. The `apiKey` is shown only here. ' +
+      'With a `did`, the DID must have a registration in force on the VerifierRegistry, and the account may then ask only ' +
+      'for what that registration allows. Without a `did` (legacy mode) nothing on chain limits what it asks.',
   })
+  @ApiBadRequestResponse({ description: '`invalid_request`; `verifier_not_registered` (the DID has no registration in force on chain)' })
   @ApiBody({ schema: CREATE_VERIFIER_SCHEMA as never })
   @ApiCreatedResponse({ schema: CREATED_VERIFIER_ACCOUNT_SCHEMA as never })
   create(@Body() body: unknown): Promise<CreatedVerifierAccount> {

@@ -6,6 +6,7 @@ import { GovcredError, ethrDidAddress } from '../../../../libs/credentials/src/i
 import { hashSecret, newApiKey } from '../../../common/src/auth/secrets.js';
 import { VERIFIER_CONFIG, type VerifierConfig } from '../config/verifier.config.js';
 import { VERIFIER_CLOCK } from '../presentation-requests/presentation-requests.service.js';
+import { VerifierRegistrationService } from '../registration/verifier-registration.service.js';
 import type { CreateVerifierBody, CreatedVerifierAccount, VerifierAccountView } from './dto/create-verifier.dto.js';
 import { VerifierAccountEntity } from './entities/verifier-account.entity.js';
 
@@ -28,13 +29,20 @@ export class VerifierAccountsService {
     @InjectRepository(VerifierAccountEntity) private readonly repository: Repository<VerifierAccountEntity>,
     @Inject(VERIFIER_CONFIG) private readonly config: VerifierConfig,
     @Inject(VERIFIER_CLOCK) private readonly now: () => Date,
+    private readonly registrations: VerifierRegistrationService,
   ) {}
 
-  /** @throws GovcredError invalid_request when the DID is not a did:ethr of the configured chain */
+  /**
+   * An account with a `did` asks only within that DID's registration on the VerifierRegistry, which must be in force
+   * now; an account without one is the legacy mode (no check on what it asks).
+   * @throws GovcredError invalid_request when the DID is not a did:ethr of the configured chain,
+   *   verifier_not_registered when it has no registration in force
+   */
   async create(input: CreateVerifierBody): Promise<CreatedVerifierAccount> {
     if (input.did !== undefined && !ethrDidAddress(input.did, this.config.CHAIN_ID)) {
       throw new GovcredError('invalid_request', `did must be a did:ethr on chain ${this.config.CHAIN_ID}`);
     }
+    if (input.did !== undefined) await this.registrations.assertRegistered(input.did);
     const name = typeof input.name === 'string' ? { 'zh-CN': input.name, en: input.name } : input.name;
     const apiKey = newApiKey(API_KEY_PREFIX);
     const account: VerifierAccountEntity = {

@@ -5,7 +5,9 @@ import {
   NativeSignatureVerifier,
   StatusMirror,
   TrustMirror,
+  VerifierMirror,
   createDidResolver,
+  listCredentialTypes,
   createProvider,
   type CredentialCatalogView,
   type VerificationContext,
@@ -13,16 +15,17 @@ import {
 import type { VerifierConfig } from '../config/verifier.config.js';
 
 /**
- * Everything the verifier knows of the chain: a status mirror, a trust mirror and a DID mirror following new
- * blocks (verifications ask the chain nothing about status, accreditation or the keys of identities the DID
- * mirror has seen), native signature checks, and a block clock for issuer keys at issuance. Started before
- * the HTTP server listens.
+ * Everything the verifier knows of the chain: a status mirror, a trust mirror, a DID mirror and a verifier
+ * registration mirror following new blocks (verifications ask the chain nothing about status, accreditation, the
+ * keys of identities the DID mirror has seen, or what a verifier account may ask), native signature checks, and a
+ * block clock for issuer keys at issuance. Started before the HTTP server listens.
  */
 export class ChainState {
   readonly provider: JsonRpcProvider;
   readonly statusMirror: StatusMirror;
   readonly trustMirror: TrustMirror;
   readonly didMirror: DidMirror;
+  readonly verifierMirror: VerifierMirror;
   private readonly context: VerificationContext;
   private stopped = false;
 
@@ -41,6 +44,12 @@ export class ChainState {
     };
     this.statusMirror = new StatusMirror({ ...follow, registry: config.STATUS_REGISTRY, chainId: config.CHAIN_ID });
     this.trustMirror = new TrustMirror({ ...follow, registry: config.TRUST_REGISTRY });
+    this.verifierMirror = new VerifierMirror({
+      ...follow,
+      registry: config.VERIFIER_REGISTRY,
+      chainId: config.CHAIN_ID,
+      typeNames: listCredentialTypes().map((t) => t.type),
+    });
     const chain = { chainId: config.CHAIN_ID, rpcUrl: config.CHAIN_RPC_URL, didRegistry: config.DID_REGISTRY };
     // DID documents from memory; ethr-did-resolver reads the chain only for what the mirror cannot answer.
     this.didMirror = new DidMirror({ ...follow, registry: config.DID_REGISTRY, chainId: config.CHAIN_ID, fallback: createDidResolver(chain, this.provider) });
@@ -64,7 +73,7 @@ export class ChainState {
   }
 
   /**
-   * Checks the configuration against the chain (chain id, code at each registry address), then syncs both
+   * Checks the configuration against the chain (chain id, code at each registry address), then syncs the
    * mirrors and keeps them following. Throws with a clear message when the chain is not the configured one.
    */
   async start(): Promise<void> {
@@ -74,10 +83,10 @@ export class ChainState {
     if (BigInt(network as string) !== BigInt(this.config.CHAIN_ID)) {
       throw new Error(`CHAIN_ID is ${this.config.CHAIN_ID} but the chain at CHAIN_RPC_URL has id ${BigInt(network as string)}`);
     }
-    for (const key of ['DID_REGISTRY', 'TRUST_REGISTRY', 'STATUS_REGISTRY'] as const) {
+    for (const key of ['DID_REGISTRY', 'TRUST_REGISTRY', 'STATUS_REGISTRY', 'VERIFIER_REGISTRY'] as const) {
       if ((await this.provider.getCode(this.config[key])) === '0x') throw new Error(`${key} ${this.config[key]} holds no contract on this chain`);
     }
-    await Promise.all([this.statusMirror.start(), this.trustMirror.start(), this.didMirror.start()]);
+    await Promise.all([this.statusMirror.start(), this.trustMirror.start(), this.didMirror.start(), this.verifierMirror.start()]);
   }
 
   /** Nest calls this on shutdown (signals included: configureApp enables shutdown hooks). */
@@ -92,6 +101,7 @@ export class ChainState {
     this.statusMirror.stop();
     this.trustMirror.stop();
     this.didMirror.stop();
+    this.verifierMirror.stop();
     this.provider.destroy();
   }
 }

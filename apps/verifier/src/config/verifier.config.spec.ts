@@ -7,6 +7,7 @@ const BASE = {
   DID_REGISTRY: '0x' + '11'.repeat(20),
   TRUST_REGISTRY: '0x' + '22'.repeat(20),
   STATUS_REGISTRY: '0x' + '33'.repeat(20),
+  VERIFIER_REGISTRY: '0x' + '44'.repeat(20),
 };
 
 test('results are kept one day by default, purged every minute', () => {
@@ -15,6 +16,7 @@ test('results are kept one day by default, purged every minute', () => {
 
 test.each([
   ['no admin token (there is no default)', { VERIFIER_ADMIN_TOKEN: undefined }, 'VERIFIER_ADMIN_TOKEN'],
+  ['no VerifierRegistry address (accounts with a DID could not be checked)', { VERIFIER_REGISTRY: undefined }, 'VERIFIER_REGISTRY'],
   ['a short admin token', { VERIFIER_ADMIN_TOKEN: 'short' }, 'VERIFIER_ADMIN_TOKEN'],
   ['a retention that is no number', { VERIFIER_RESULT_RETENTION_SECONDS: 'forever' }, 'VERIFIER_RESULT_RETENTION_SECONDS'],
   ['a retention under a minute', { VERIFIER_RESULT_RETENTION_SECONDS: '5' }, 'VERIFIER_RESULT_RETENTION_SECONDS'],

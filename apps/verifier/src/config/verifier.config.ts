@@ -16,6 +16,7 @@ export interface VerifierConfig {
   DID_REGISTRY: string;
   TRUST_REGISTRY: string;
   STATUS_REGISTRY: string;
+  VERIFIER_REGISTRY: string;
   DEPLOY_BLOCK: number;
   CHAIN_CONFIRMATIONS: number;
   CHAIN_POLL_INTERVAL_MS: number;
@@ -34,7 +35,7 @@ const address = { type: 'string', pattern: '^0x[0-9a-fA-F]{40}$' } as const;
 /** JSON Schema of {@link VerifierConfig}: each setting with its description and default. */
 export const VERIFIER_CONFIG_SCHEMA: JSONSchemaType<VerifierConfig> = {
   type: 'object',
-  required: ['CHAIN_RPC_URL', 'CHAIN_ID', 'DID_REGISTRY', 'TRUST_REGISTRY', 'STATUS_REGISTRY', 'VERIFIER_ADMIN_TOKEN'],
+  required: ['CHAIN_RPC_URL', 'CHAIN_ID', 'DID_REGISTRY', 'TRUST_REGISTRY', 'STATUS_REGISTRY', 'VERIFIER_REGISTRY', 'VERIFIER_ADMIN_TOKEN'],
   properties: {
     VERIFIER_HOST: { type: 'string', default: '127.0.0.1', description: 'Interface to listen on.' },
     VERIFIER_PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 3002, description: 'HTTP port (0: any free port).' },
@@ -51,6 +52,12 @@ export const VERIFIER_CONFIG_SCHEMA: JSONSchemaType<VerifierConfig> = {
     DID_REGISTRY: { ...address, description: 'ERC-1056 EthereumDIDRegistry address.' },
     TRUST_REGISTRY: { ...address, description: 'TrustRegistry address.' },
     STATUS_REGISTRY: { ...address, description: 'StatusRegistry address.' },
+    VERIFIER_REGISTRY: {
+      ...address,
+      description:
+        'VerifierRegistry address: which verifier DID may ask for which claims. Accounts with a `did` must be registered there ' +
+        'and may ask only within their registration.',
+    },
     DEPLOY_BLOCK: { type: 'integer', minimum: 0, default: 0, description: 'Block the registries were deployed in: the mirrors scan logs from here.' },
     CHAIN_CONFIRMATIONS: { type: 'integer', minimum: 0, maximum: 1000, default: 0, description: 'Blocks to wait before trusting a log.' },
     CHAIN_POLL_INTERVAL_MS: { type: 'integer', minimum: 50, maximum: 600000, default: 1000, description: 'How often the mirrors follow new blocks.' },

@@ -10,7 +10,7 @@ export class HealthController {
 
   @Get()
   @ApiOperation({ summary: 'Liveness, and the last block each chain mirror has synced' })
-  @ApiOkResponse({ description: '`{status, chainId, statusMirror: {syncedBlock, lists}, trustMirror: {syncedBlock}, didMirror: {syncedBlock, identities}}`' })
+  @ApiOkResponse({ description: '`{status, chainId, statusMirror: {syncedBlock, lists}, trustMirror: {syncedBlock}, didMirror: {syncedBlock, identities}, verifierMirror: {syncedBlock, verifiers}}`' })
   health() {
     return {
       status: 'ok',
@@ -18,6 +18,7 @@ export class HealthController {
       statusMirror: { syncedBlock: this.chain.statusMirror.syncedBlock, lists: this.chain.statusMirror.listCount },
       trustMirror: { syncedBlock: this.chain.trustMirror.syncedBlock },
       didMirror: { syncedBlock: this.chain.didMirror.syncedBlock, identities: this.chain.didMirror.identityCount },
+      verifierMirror: { syncedBlock: this.chain.verifierMirror.syncedBlock, verifiers: this.chain.verifierMirror.verifierCount },
     };
   }
 }

@@ -3,6 +3,7 @@ import {
   ApiBadRequestResponse,
   ApiBody,
   ApiCreatedResponse,
+  ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
@@ -14,6 +15,7 @@ import { GovcredError } from '../../../../libs/credentials/src/index.js';
 import { BodyLimit } from '../../../common/src/http/body-limit.js';
 import { bodyValidator } from '../../../common/src/http/validate-body.js';
 import type { VerifierAccountEntity } from '../accounts/entities/verifier-account.entity.js';
+import { VerifierRegistrationService } from '../registration/verifier-registration.service.js';
 import { CurrentVerifier, OptionalVerifierKeyGuard, VerifierKeyGuard } from '../auth/api-key.guard.js';
 import {
   CREATE_PRESENTATION_REQUEST_SCHEMA,
@@ -30,7 +32,10 @@ const validateCreate = bodyValidator<CreatePresentationRequestBody>(CREATE_PRESE
 @ApiUnauthorizedResponse({ description: '`unauthorized`: no API key where one is required, or one that is not valid' })
 @Controller('presentation-requests')
 export class PresentationRequestsController {
-  constructor(private readonly requests: PresentationRequestsService) {}
+  constructor(
+    private readonly requests: PresentationRequestsService,
+    private readonly registrations: VerifierRegistrationService,
+  ) {}
 
   @Post()
   @HttpCode(201)
@@ -40,13 +45,21 @@ export class PresentationRequestsController {
     summary: 'Ask a holder for credentials (verifier account: x-api-key)',
     description:
       'Stores the query for the calling account and returns a single-use challenge (VP `nonce`) and the domain (VP `aud`); ' +
-      'the challenge expires. Give the holder the URL `/presentation-requests/{id}`.',
+      'the challenge expires. Give the holder the URL `/presentation-requests/{id}`. An account tied to a DID asks only within ' +
+      "that DID's registration on the VerifierRegistry: each claim path must equal or lie under a registered one, and a " +
+      'credential without `claims` asks for the whole credential. Accounts without a DID (legacy mode) are not limited.',
   })
   @ApiBody({ schema: CREATE_PRESENTATION_REQUEST_SCHEMA as never })
   @ApiCreatedResponse({ schema: PRESENTATION_REQUEST_RESPONSE_SCHEMA as never })
   @ApiBadRequestResponse({ description: '`invalid_request`, `malformed_json`' })
+  @ApiForbiddenResponse({
+    description:
+      '`request_not_registered`: beyond the registration on chain; `details.refused` lists `{type, reason, claims?}` ' +
+      '(reason: `type_not_allowed`, `claim_not_allowed`, `withdrawn`, `expired`, `not_yet_valid`, `not_registered`)',
+  })
   create(@Body() body: unknown, @CurrentVerifier() verifier: VerifierAccountEntity): Promise<PresentationRequestView> {
     const { query } = validateCreate(body);
+    if (verifier.did) this.registrations.assertQueryAllowed(verifier.did, query);
     return this.requests.create(query, verifier.id);
   }
 

@@ -26,7 +26,9 @@ export const CREATE_VERIFIER_SCHEMA = {
       type: 'string',
       maxLength: 120,
       pattern: '^did:ethr:0x[0-9a-fA-F]+:0x[0-9a-fA-F]{40}$',
-      description: "The verifier's did:ethr on this chain, for its registration on the TrustRegistry.",
+      description:
+        "The verifier's did:ethr on this chain. It must be registered on the VerifierRegistry, and the account then asks " +
+        'only within that registration. Omit it for the legacy mode (no registration, no limit).',
     },
   },
   example: { name: { 'zh-CN': '示例用人单位', en: 'Example Employer' } },

@@ -16,7 +16,7 @@ export class VerifierAccountEntity {
   @Column({ name: 'name_en', type: 'varchar', length: 200 })
   nameEn!: string;
 
-  /** Its did:ethr on the configured chain, for a registration on the TrustRegistry; optional. */
+  /** Its did:ethr on the configured chain, registered on the VerifierRegistry; null in the legacy mode (no limit on what it asks). */
   @Column({ type: 'varchar', length: 120, nullable: true })
   did!: string | null;
 

@@ -1,0 +1,9 @@
+/**
+ * Trust on chain beyond issuers: verifiers registered by governance for the claims they may ask for, why, and
+ * when (contracts/VerifierRegistry.sol), with a writer and a mirror that answers without an RPC per question.
+ */
+export * from './claim-path.js';
+export * from './verifier-abi.js';
+export * from './verifier-registry.js';
+export * from './verifier-scope.js';
+export * from './verifier-mirror.js';

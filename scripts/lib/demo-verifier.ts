@@ -1,0 +1,52 @@
+import { Wallet } from 'ethers';
+import { VerifierRegistryClient, ethrDid, type VerifierRegistrationInput } from '../../libs/credentials/src/index.js';
+import type { Devnet } from './devnet.js';
+import type { ManifestVerifier } from './manifest.js';
+
+/**
+ * The demo verifier of `npm start`, an employer, as governance registers it on the VerifierRegistry: education
+ * questions (degree level, institution, graduation date, name on the diploma) and whether the holder is over 18.
+ */
+export const DEMO_VERIFIER_REGISTRATION: Pick<VerifierRegistrationInput, 'name' | 'purpose' | 'credentials'> = {
+  name: { 'zh-CN': '示例用人单位', en: 'Example Employer' },
+  purpose: {
+    'zh-CN': '招聘：核验应聘者的学历学位及是否年满18周岁',
+    en: "Hiring: checks an applicant's degree and that they are over 18",
+  },
+  credentials: [
+    { type: 'EducationCredential', claims: [['degree'], ['institution'], ['institutionZh'], ['graduationDate'], ['holderName'], ['holderNameZh']] },
+    { type: 'NationalIdCredential', claims: [['age_over_18']] },
+  ],
+};
+
+/**
+ * Registers the demo verifier's DID on chain unless a registration is in force (a reused deployment keeps it).
+ * @param key The demo verifier's private key (kept in secrets.json): its address is the DID's identity.
+ * @returns the DID
+ */
+export async function registerDemoVerifier(devnet: Devnet, key: string, log: (line: string) => void): Promise<string> {
+  const address = new Wallet(key).address;
+  const did = ethrDid(devnet.manifest.chain.chainId, address);
+  const registry = new VerifierRegistryClient(devnet.manifest.contracts.verifierRegistry, devnet.governance);
+  const now = (await devnet.provider.getBlock('latest'))!.timestamp;
+  if (await registry.isRegistered(address, now)) {
+    log(`verifiers: ${did} is registered on the VerifierRegistry`);
+  } else {
+    log(`verifiers: registering ${did} on the VerifierRegistry (education and age questions) …`);
+    await registry.register(address, DEMO_VERIFIER_REGISTRATION);
+  }
+  return did;
+}
+
+/** Creates the demo verifier's account on the verifier service, tied to its registered DID. */
+export async function createDemoVerifier(verifierUrl: string, adminToken: string, did: string): Promise<ManifestVerifier> {
+  const { name } = DEMO_VERIFIER_REGISTRATION;
+  const response = await fetch(`${verifierUrl}/admin/verifiers`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+    body: JSON.stringify({ name, did }),
+  });
+  const body = (await response.json()) as { id: string; apiKey: string };
+  if (response.status !== 201) throw new Error(`creating the demo verifier failed: ${response.status} ${JSON.stringify(body)}`);
+  return { id: body.id, name: `${name['zh-CN']} (${name.en})`, did, apiKey: body.apiKey };
+}

@@ -1,0 +1,62 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Wallet } from 'ethers';
+import { VerifierRegistryClient, createProvider, ethrDid } from '../../libs/credentials/src/index.js';
+import { startChainNode } from '../../scripts/lib/chain-node.js';
+import type { DevnetManifest } from '../../scripts/lib/manifest.js';
+import { startSystem, type LocalSystem } from '../../scripts/lib/system.js';
+import { freePort } from '../support/free-port.js';
+
+/**
+ * `npm start` (from the build, as the demo test): the demo verifier's DID is registered on chain, its key kept in
+ * secrets.json, its account tied to the DID; a restart reuses all of it, and a manifest from before registrations
+ * (an account without a DID) is brought up to date.
+ */
+test('npm start registers the demo verifier on chain and ties its account to the DID, once', async () => {
+  const home = mkdtempSync(path.join(tmpdir(), 'govcred-system-'));
+  const chainPort = await freePort();
+  const chain = await startChainNode({ hostname: '127.0.0.1', port: chainPort });
+  const provider = createProvider(`http://127.0.0.1:${chainPort}`, 31337);
+  const lines: string[] = [];
+  const start = async () =>
+    startSystem({ home, chainHost: '127.0.0.1', chainPort, issuerPort: await freePort(), verifierPort: await freePort(), log: (l) => lines.push(l) });
+  const manifest = () => JSON.parse(readFileSync(path.join(home, 'devnet.json'), 'utf8')) as DevnetManifest;
+  let system: LocalSystem | undefined;
+  try {
+    system = await start();
+    const key = (JSON.parse(readFileSync(path.join(home, 'secrets.json'), 'utf8')) as { demoVerifierKey: string }).demoVerifierKey;
+    const address = new Wallet(key).address;
+    const first = manifest();
+    expect(first.verifiers).toEqual([{ id: expect.any(String), name: '示例用人单位 (Example Employer)', did: ethrDid(31337, address), apiKey: expect.any(String) }]);
+    expect(first.contracts.verifierRegistry).toMatch(/^0x[0-9a-fA-F]{40}$/);
+    const registry = new VerifierRegistryClient(first.contracts.verifierRegistry, provider);
+    expect(await registry.registrations(address)).toHaveLength(1);
+    const asks = (apiKey: string, claims: string[]) =>
+      fetch(`${first.services.verifier}/presentation-requests`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': apiKey },
+        body: JSON.stringify({ query: { credentials: [{ type: 'NationalIdCredential', claims }] } }),
+      }).then((r) => r.status);
+    expect([await asks(first.verifiers[0].apiKey, ['age_over_18']), await asks(first.verifiers[0].apiKey, ['nameZh'])]).toEqual([201, 403]);
+    await system.stop();
+
+    // A home from before registrations: its verifier entry has no DID.
+    writeFileSync(path.join(home, 'devnet.json'), JSON.stringify({ ...first, verifiers: [{ id: 'legacy', name: 'Example Employer', apiKey: 'gvk_legacy' }] }));
+    system = await start();
+    const second = manifest();
+    expect(second.verifiers).toEqual([expect.objectContaining({ did: first.verifiers[0].did })]);
+    expect(second.verifiers[0].id).not.toBe(first.verifiers[0].id);
+    await system.stop();
+
+    // A plain restart reuses the registration and the account.
+    system = await start();
+    expect(manifest().verifiers).toEqual(second.verifiers);
+    expect(await registry.registrations(address)).toHaveLength(1); // never registered twice
+    expect(lines.filter((l) => l.includes('registering did:ethr'))).toHaveLength(1);
+  } finally {
+    await system?.stop();
+    provider.destroy();
+    await chain.stop();
+  }
+}, 180_000);
