@@ -143,7 +143,7 @@ describe('SD-JWT VC round trip', () => {
 describe('independent check with @sd-jwt/sd-jwt-vc’s own verifier', () => {
   /** A verifier knowing only the issuer's public key: node:crypto ES256K over the JWK. */
   const issuerVerifier = async (data: string, signature: string) =>
-    verify('sha256', Buffer.from(data), { key: createPublicKey({ key: issuerKey.jwk, format: 'jwk' }), dsaEncoding: 'ieee-p1363' }, Buffer.from(signature, 'base64url'));
+    verify('sha256', Buffer.from(data), { key: createPublicKey({ key: { ...issuerKey.jwk }, format: 'jwk' }), dsaEncoding: 'ieee-p1363' }, Buffer.from(signature, 'base64url'));
 
   it.each(['NationalIdCredential', 'EducationCredential', 'PropertyCredential'] as const)('accepts our %s presentation', async (type) => {
     const credential = await issue(type, SAMPLE_CLAIMS[type], p256);
