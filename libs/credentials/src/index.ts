@@ -23,3 +23,4 @@ export * from './catalog/index.js';
 export * from './oid4vci/index.js';
 export * from './chain/chain-follower.js';
 export * from './trust/index.js';
+export * from './formats/sd-jwt-vc/index.js';

@@ -44,4 +44,31 @@ export interface CredentialTypeDefinition {
   expirationDate?(claims: Record<string, unknown>): Date | undefined;
   /** Checks JSON Schema cannot express (ID check digit, birth date/gender agree with the ID number). */
   semanticCheck?(claims: Record<string, unknown>): ClaimError[];
+  /**
+   * Claims computed at issuance from the validated claims (`age_over_18`, `region`, …), issued beside them in
+   * formats with selective disclosure, so a verifier can ask "over 18?" without seeing the birth date.
+   */
+  derivations?: readonly ClaimDerivation[];
+}
+
+/** What a derivation may use besides the claims. */
+export interface DerivationContext {
+  /** The issuance time (injected: derived claims such as ages depend on it). */
+  now: Date;
+}
+
+/**
+ * One rule producing derived claims. Derived claim names are snake_case (as in SD-JWT VC / OpenID4VP
+ * examples) and never clash with the type's own camelCase claims.
+ */
+export interface ClaimDerivation {
+  /** Top-level claim names this rule may produce. */
+  claims: readonly string[];
+  /** Labels per language, keyed like {@link CredentialTypeLabels.fields} (dots for nested parts, e.g. `region.city`). */
+  labels: Record<'zh-CN' | 'en', Record<string, string>>;
+  /**
+   * The derived claims; a claim is left out when the input does not allow deriving it (never guessed).
+   * Receives claims already validated against the type's schema.
+   */
+  derive(claims: Record<string, unknown>, context: DerivationContext): Record<string, unknown>;
 }

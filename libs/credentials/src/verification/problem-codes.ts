@@ -42,6 +42,33 @@ export const PROBLEM_CODES = [
   'requested_credential_missing',
   'requested_claim_missing',
   'issuer_not_trusted',
+  // SD-JWT VC (RFC 9901, draft-ietf-oauth-sd-jwt-vc): the compact form and its issuer-signed JWT
+  'sd_jwt_malformed',
+  'sd_jwt_too_large',
+  'sd_jwt_too_deep',
+  'sd_jwt_typ_invalid',
+  'sd_jwt_crit_unsupported',
+  'sd_jwt_signature_invalid',
+  'sd_jwt_hash_alg_unsupported',
+  'vct_unknown',
+  // SD-JWT disclosures (RFC 9901 §7.1)
+  'disclosure_malformed',
+  'disclosure_digest_missing',
+  'disclosure_duplicated',
+  'sd_digest_duplicated',
+  'disclosure_reserved_name',
+  'disclosure_claim_collision',
+  'disclosure_wrong_kind',
+  // Holder binding and the Key Binding JWT (RFC 9901 §4.3, §7.3)
+  'cnf_missing',
+  'cnf_invalid',
+  'kb_jwt_missing',
+  'kb_jwt_malformed',
+  'kb_jwt_signature_invalid',
+  'kb_jwt_sd_hash_mismatch',
+  'kb_jwt_nonce_mismatch',
+  'kb_jwt_audience_mismatch',
+  'kb_jwt_iat_invalid',
 ] as const;
 
 /** One stable verification problem code. */

@@ -1,4 +1,5 @@
 import type { ClaimError, CredentialTypeDefinition } from '../definition.js';
+import { lookup, slice, yearOf } from '../derived/rules.js';
 import { CHINESE_NAME, DATE, ROMANIZED_NAME, schemaHeader, text } from '../fields.js';
 
 const TYPE = 'EducationCredential';
@@ -11,6 +12,9 @@ const LEVEL_CODES: Record<string, readonly string[]> = {
   bachelor: ['05', '04'], // 本科; 04 = 第二学士学位
   associate: ['06'], // 专科（含高职）
 };
+
+/** ISCED 2011 level of each degree (5 short-cycle tertiary, 6 bachelor's, 7 master's, 8 doctoral): comparable abroad. */
+const ISCED_LEVELS: Record<string, number> = { associate: 5, bachelor: 6, master: 7, doctor: 8 };
 
 /**
  * 学历证书电子注册号 of a certificate issued by an institution (Ministry of Education electronic registration,
@@ -75,6 +79,13 @@ export const educationCredential: CredentialTypeDefinition = {
       },
     },
   },
+
+  /** Derived at issuance: what an employer checks (level, institution, year) without the graduate's identity. */
+  derivations: [
+    lookup('degree', 'degree_level', ISCED_LEVELS, { 'zh-CN': '教育层次（ISCED 2011 等级）', en: 'Education level (ISCED 2011)' }),
+    slice('certificateNumber', 0, 5, 'institution_code', { 'zh-CN': '学校代码', en: 'Institution code' }),
+    yearOf('graduationDate', 'graduation_year', { 'zh-CN': '毕业年份', en: 'Graduation year' }),
+  ],
 
   /** The certificate number repeats the year of issue and the level; both must agree with the claims. */
   semanticCheck(claims) {

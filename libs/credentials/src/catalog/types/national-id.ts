@@ -1,5 +1,6 @@
 import { parseCitizenId } from '../citizen-id.js';
 import type { ClaimError, CredentialTypeDefinition } from '../definition.js';
+import { ageOver, regionFromAddress } from '../derived/rules.js';
 import { CHINESE_NAME, CITIZEN_ID_SHAPE, DATE, ROMANIZED_NAME, endOfChinaDay, schemaHeader, text } from '../fields.js';
 
 const TYPE = 'NationalIdCredential';
@@ -68,6 +69,12 @@ export const nationalIdCredential: CredentialTypeDefinition = {
       },
     },
   },
+
+  /**
+   * Derived at issuance: age thresholds from the birth date, and the region of residence from 住址. Not from
+   * the ID number's region code: that is where the number was first registered, not where the holder lives.
+   */
+  derivations: [ageOver([14, 16, 18, 60, 65], 'birthDate'), regionFromAddress({ address: 'address', parts: ['province', 'city'] })],
 
   /** The card's 有效期限 end date, inclusive, in China Standard Time; none for 长期 (long-term) cards. */
   expirationDate(claims) {

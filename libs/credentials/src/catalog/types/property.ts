@@ -1,5 +1,6 @@
 import { parseCitizenId } from '../citizen-id.js';
 import type { ClaimError, CredentialTypeDefinition } from '../definition.js';
+import { regionFromAddress } from '../derived/rules.js';
 import { CITIZEN_ID_SHAPE, DATE, schemaHeader, text } from '../fields.js';
 
 const TYPE = 'PropertyCredential';
@@ -112,6 +113,18 @@ export const propertyCredential: CredentialTypeDefinition = {
       },
     },
   },
+
+  /**
+   * Derived at issuance: where the property lies, without its address or owners. The province comes from the
+   * parcel number's GB/T 2260 county code (reliable), city and district from 坐落.
+   */
+  derivations: [
+    regionFromAddress({
+      address: 'address',
+      divisionCode: (claims) => (typeof claims.parcelNumber === 'string' ? claims.parcelNumber.slice(0, 6) : undefined),
+      parts: ['province', 'city', 'district'],
+    }),
+  ],
 
   semanticCheck(claims) {
     const errors: ClaimError[] = [];
