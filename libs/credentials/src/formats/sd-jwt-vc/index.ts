@@ -4,7 +4,7 @@
  * verify without ever throwing. Framework-free; keys, clocks and key resolution are passed in.
  */
 export { issueSdJwtVc, type IssueSdJwtVcInput, type JwsSigner } from './issue.js';
-export { presentSdJwtVc, type PresentSdJwtVcOptions, type ClaimPath } from './present.js';
+export { presentSdJwtVc, type PresentSdJwtVcOptions, type DcqlClaimPath } from './present.js';
 export { verifySdJwtVc, type VerifySdJwtVcOptions, type SdJwtVcVerification, type SdJwtVcView } from './verify.js';
 export { holderJwk, type EcPublicJwk, type IssuerKey } from './keys.js';
 export {

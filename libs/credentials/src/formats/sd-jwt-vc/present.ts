@@ -8,11 +8,11 @@ import type { JwsSigner } from './issue.js';
 import { holderJwk } from './keys.js';
 
 /** A claim path as in DCQL (OpenID4VP 1.0 §7): member names, array indexes, `null` for every element. */
-export type ClaimPath = ReadonlyArray<string | number | null>;
+export type DcqlClaimPath = ReadonlyArray<string | number | null>;
 
 export interface PresentSdJwtVcOptions {
   /** The claims to disclose; their parents are disclosed with them, and a path ending at an object or array discloses all of it. */
-  claimPaths: readonly ClaimPath[];
+  claimPaths: readonly DcqlClaimPath[];
   /** The verifier's nonce (OpenID4VP `nonce`). */
   nonce: string;
   /** The verifier (OpenID4VP `client_id`), the KB-JWT's `aud`. */
@@ -56,7 +56,7 @@ export async function presentSdJwtVc(sdJwt: string, options: PresentSdJwtVcOptio
 }
 
 /** Adds `path` to the presentation frame, following the holder's full claims to expand `null` and whole subtrees. */
-function addPath(frame: Record<string, unknown>, claims: unknown, path: ClaimPath): void {
+function addPath(frame: Record<string, unknown>, claims: unknown, path: DcqlClaimPath): void {
   if (path.length === 0) return;
   const [head, ...rest] = path;
   const keys: string[] =

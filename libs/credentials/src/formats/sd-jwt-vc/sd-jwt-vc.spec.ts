@@ -19,12 +19,12 @@ import {
   type TestKey,
 } from '../../../../../test/support/sd-jwt-fixtures.js';
 import { schemaReference } from '../../catalog/index.js';
-import { presentSdJwtVc, verifySdJwtVc, type ClaimPath } from './index.js';
+import { presentSdJwtVc, verifySdJwtVc, type DcqlClaimPath } from './index.js';
 
 const p256 = ecKey('P-256');
 const k1 = ecKey('secp256k1');
 
-const present = (sdJwt: string, holder: TestKey, claimPaths: ClaimPath[]) =>
+const present = (sdJwt: string, holder: TestKey, claimPaths: DcqlClaimPath[]) =>
   presentSdJwtVc(sdJwt, { claimPaths, nonce: NONCE, audience: AUDIENCE, holderSigner: holder.sign, holderAlg: holder.alg, now: NOW });
 const check = (presentation: string) =>
   verifySdJwtVc(presentation, { resolveIssuerKey, expectedNonce: NONCE, expectedAudience: AUDIENCE, now: new Date(NOW.getTime() + 5000), maxKbAgeSeconds: 300 });
@@ -37,7 +37,7 @@ function readable(presentation: string): string {
 }
 
 describe('SD-JWT VC round trip', () => {
-  it.each<[string, string, TestKey, ClaimPath[], Record<string, unknown>, string[]]>([
+  it.each<[string, string, TestKey, DcqlClaimPath[], Record<string, unknown>, string[]]>([
     [
       'an ID card: over 18 and province only',
       'NationalIdCredential',
