@@ -10,7 +10,7 @@ interface Artifact {
 }
 
 /** Reads a compiled contract: one of ours from artifacts/, or the ERC-1056 registry from its package. */
-export function loadArtifact(name: 'StatusRegistry' | 'TrustRegistry' | 'NaiveStatusRegistry' | 'EthereumDIDRegistry'): Artifact {
+export function loadArtifact(name: 'StatusRegistry' | 'TrustRegistry' | 'AuditAnchor' | 'NaiveStatusRegistry' | 'EthereumDIDRegistry'): Artifact {
   if (name === 'EthereumDIDRegistry') {
     // The package's main export is the compiled artifact (abi + bytecode) of the ERC-1056 reference registry.
     const require = createRequire(import.meta.url);
@@ -39,12 +39,14 @@ export interface RegistryDeployment {
   didRegistry: string;
   trustRegistry: string;
   statusRegistry: string;
+  auditAnchor: string;
   /** Block of the first deployment transaction. */
   deployBlock: number;
 }
 
 /**
- * Deploys the ERC-1056 DID registry, the TrustRegistry (with `governance` in charge) and the StatusRegistry.
+ * Deploys the ERC-1056 DID registry, the TrustRegistry (with `governance` in charge), the StatusRegistry and the
+ * AuditAnchor.
  * @param governance TrustRegistry governance. @default the deployer
  */
 export async function deployRegistries(deployer: Signer, governance?: string): Promise<RegistryDeployment> {
@@ -53,5 +55,6 @@ export async function deployRegistries(deployer: Signer, governance?: string): P
   const didRegistry = await deployContract('EthereumDIDRegistry', deployer);
   const trustRegistry = await deployContract('TrustRegistry', deployer, governance ?? (await deployer.getAddress()));
   const statusRegistry = await deployContract('StatusRegistry', deployer, didRegistry);
-  return { didRegistry, trustRegistry, statusRegistry, deployBlock };
+  const auditAnchor = await deployContract('AuditAnchor', deployer, didRegistry);
+  return { didRegistry, trustRegistry, statusRegistry, auditAnchor, deployBlock };
 }

@@ -105,12 +105,13 @@ async function prepare(
   if (
     previous?.chain.chainId === chainId &&
     previous.chain.rpcUrl === rpcUrl &&
-    (await hasCode(provider, [previous.contracts.didRegistry, previous.contracts.trustRegistry, previous.contracts.statusRegistry]))
+    previous.contracts.auditAnchor !== undefined &&
+    (await hasCode(provider, [previous.contracts.didRegistry, previous.contracts.trustRegistry, previous.contracts.statusRegistry, previous.contracts.auditAnchor]))
   ) {
     contracts = previous.contracts;
     log(`registries: reusing the deployment in ${manifestFile}`);
   } else {
-    log('registries: deploying EthereumDIDRegistry (ERC-1056), TrustRegistry, StatusRegistry …');
+    log('registries: deploying EthereumDIDRegistry (ERC-1056), TrustRegistry, StatusRegistry, AuditAnchor …');
     contracts = await deployRegistries(governance, governanceAddress);
     freshDeployment = true;
     log(`registries: deployed at block ${contracts.deployBlock}`);
@@ -118,6 +119,7 @@ async function prepare(
   log(`  did registry     ${contracts.didRegistry}`);
   log(`  trust registry   ${contracts.trustRegistry}`);
   log(`  status registry  ${contracts.statusRegistry}`);
+  log(`  audit anchor     ${contracts.auditAnchor}`);
   log(`  governance       ${governanceAddress}`);
 
   const sameDeployment = previous && previous.contracts.statusRegistry === contracts.statusRegistry;

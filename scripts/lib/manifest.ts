@@ -20,7 +20,7 @@ export interface ManifestVerifier {
 /** `.govcred/devnet.json`: where everything of the running local system is. */
 export interface DevnetManifest {
   chain: { rpcUrl: string; chainId: number };
-  contracts: { didRegistry: string; trustRegistry: string; statusRegistry: string; deployBlock: number };
+  contracts: { didRegistry: string; trustRegistry: string; statusRegistry: string; deployBlock: number; auditAnchor?: string };
   governance: { address: string };
   services: Record<string, string>;
   agencies: ManifestAgency[];

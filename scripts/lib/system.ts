@@ -69,6 +69,12 @@ function chainEnv(devnet: Devnet): Record<string, string> {
   };
 }
 
+/** The issuer's chain settings: the verifier's, plus the audit anchor (the issuer alone writes it). */
+function issuerChainEnv(devnet: Devnet): Record<string, string> {
+  const { auditAnchor } = devnet.manifest.contracts;
+  return { ...chainEnv(devnet), ...(auditAnchor ? { AUDIT_ANCHOR: auditAnchor } : {}) };
+}
+
 async function createDemoAgencies(issuerUrl: string, adminToken: string): Promise<ManifestAgency[]> {
   const agencies: ManifestAgency[] = [];
   for (const agency of DEMO_AGENCIES) {
@@ -134,7 +140,7 @@ export async function startSystem(options: SystemOptions): Promise<LocalSystem> 
       url: `http://${host}:${options.issuerPort}`,
       logFile: path.join(home, 'issuer.log'),
       env: {
-        ...chainEnv(devnet),
+        ...issuerChainEnv(devnet),
         ISSUER_HOST: host,
         ISSUER_PORT: String(options.issuerPort),
         ISSUER_SQLITE_PATH: path.join(home, 'issuer.sqlite'),

@@ -53,6 +53,10 @@ export const ERROR_CODES = {
   idempotency_key_reused: 422,
   /** A request with this Idempotency-Key is still being processed: retry later for its answer. */
   idempotency_key_in_progress: 409,
+  // Issuer: audit log anchoring
+  audit_entry_not_found: 404,
+  /** The audit entry exists but its anchor is not on chain yet: retry after the next anchoring interval. */
+  not_anchored_yet: 409,
 } as const;
 
 /** One of the stable error codes. */

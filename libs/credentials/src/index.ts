@@ -22,3 +22,4 @@ export * from './verification/index.js';
 export * from './catalog/index.js';
 export * from './oid4vci/index.js';
 export * from './chain/chain-follower.js';
+export * from './audit/index.js';
