@@ -19,6 +19,12 @@ export interface IssuerConfig {
   DID_REGISTRY: string;
   TRUST_REGISTRY: string;
   STATUS_REGISTRY: string;
+  /** AuditAnchor contract: when set, the audit log is anchored on chain (see AUDIT_ANCHOR_INTERVAL_MS). */
+  AUDIT_ANCHOR?: string;
+  /** An audit entry waits at most this long before it is anchored. */
+  AUDIT_ANCHOR_INTERVAL_MS: number;
+  /** Entries per anchor; this many unanchored entries are anchored at once, without waiting for the interval. */
+  AUDIT_ANCHOR_MAX_ENTRIES: number;
   /** Governance key: when set (devnet), new agencies are accredited on the TrustRegistry directly. */
   GOVERNANCE_PRIVATE_KEY?: string;
   /** Funder key: when set, agency accounts are topped up with gas; unset on gas-free chains. */
@@ -69,6 +75,9 @@ export const ISSUER_CONFIG_SCHEMA: JSONSchemaType<IssuerConfig> = {
     DID_REGISTRY: { type: 'string', pattern: HEX_ADDRESS, description: 'ERC-1056 registry' },
     TRUST_REGISTRY: { type: 'string', pattern: HEX_ADDRESS, description: 'TrustRegistry' },
     STATUS_REGISTRY: { type: 'string', pattern: HEX_ADDRESS, description: 'StatusRegistry' },
+    AUDIT_ANCHOR: { type: 'string', nullable: true, pattern: HEX_ADDRESS, description: 'AuditAnchor contract (unset: the audit log is not anchored)' },
+    AUDIT_ANCHOR_INTERVAL_MS: { type: 'integer', minimum: 10, default: 60_000, description: 'longest wait of an audit entry for its anchor' },
+    AUDIT_ANCHOR_MAX_ENTRIES: { type: 'integer', minimum: 1, maximum: 100_000, default: 1000, description: 'audit entries per anchor (anchored at once when reached)' },
     GOVERNANCE_PRIVATE_KEY: { type: 'string', nullable: true, pattern: HEX_KEY, description: 'devnet governance key' },
     FUNDER_PRIVATE_KEY: { type: 'string', nullable: true, pattern: HEX_KEY, description: 'gas funder key' },
     ANCHOR_INTERVAL_MS: { type: 'integer', minimum: 10, default: 2000, description: 'anchoring interval' },
@@ -92,6 +101,8 @@ export const ISSUER_CONFIG_SCHEMA: JSONSchemaType<IssuerConfig> = {
     'DID_REGISTRY',
     'TRUST_REGISTRY',
     'STATUS_REGISTRY',
+    'AUDIT_ANCHOR_INTERVAL_MS',
+    'AUDIT_ANCHOR_MAX_ENTRIES',
     'ANCHOR_INTERVAL_MS',
     'ANCHOR_MAX_BACKOFF_MS',
     'ISSUER_WORKERS',
