@@ -136,7 +136,9 @@ export class AuditAnchorWorker implements OnApplicationBootstrap, BeforeApplicat
     if (rows.length !== count || rows.some((r, i) => Number(r.seq) !== through + 1 + i)) {
       throw new Error(`the audit log has a gap after entry ${through}: run GET /admin/audit/check`);
     }
-    const fromBlock = await this.chain.bounded('getBlockNumber', this.chain.provider.getBlockNumber());
+    // The next anchor's log comes after the previous one's block; so planning needs the chain only once, and
+    // during an outage the pending row is there to show attempts and the last error.
+    const fromBlock = last?.blockNumber ?? (await this.chain.bounded('getBlockNumber', this.chain.provider.getBlockNumber()));
     const row: AuditAnchor = {
       index: (last?.index ?? -1) + 1,
       firstSeq: through + 1,
