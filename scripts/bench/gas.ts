@@ -1,6 +1,13 @@
-import { randomInt } from 'node:crypto';
-import { Contract, type Signer } from 'ethers';
-import { StatusListWriter, StatusOperation, StatusPurpose, TRANSACTION_GAS_CAP } from '../../libs/credentials/src/index.js';
+import { createHash, randomInt } from 'node:crypto';
+import { Contract, Wallet, type Signer } from 'ethers';
+import {
+  AUDIT_ANCHOR_ABI,
+  StatusListWriter,
+  StatusOperation,
+  StatusPurpose,
+  TRANSACTION_GAS_CAP,
+  merkleRoot,
+} from '../../libs/credentials/src/index.js';
 import { deployContract, deployRegistries, loadArtifact } from '../lib/deploy.js';
 
 /** One row of the gas benchmark. */
@@ -16,6 +23,8 @@ export interface GasRow {
 export interface GasResult {
   listSize: number;
   rows: GasRow[];
+  /** Audit anchoring, e.g. `{"auditBatch": 1000, "gasPerEntry": 42.4, …}`. */
+  audit?: AuditGasRow[];
 }
 
 const LIST_SIZE_LOG2 = 17;
@@ -84,4 +93,45 @@ export function formatGasTable(result: GasResult): string {
     );
   }
   return lines.join('\n');
+}
+
+/** One audit anchoring row of bench-results/gas.json. */
+export interface AuditGasRow {
+  auditBatch: number;
+  /** Gas of one steady-state anchor (the stream exists) divided by the entries it covers. */
+  gasPerEntry: number;
+  /** The same for a stream's very first anchor, which also creates its storage. */
+  firstAnchorGasPerEntry: number;
+  anchorGas: number;
+}
+
+/**
+ * Anchors audit batches with the AuditAnchor contract: per batch size a fresh stream, its first anchor and a
+ * second one (the steady state), each a full transaction (21,000 base, calldata, the ERC-1056 owner lookup).
+ * The Merkle root is computed over real sha256 entry hashes, as the issuer does.
+ */
+export async function runAuditGasBench(signer: Signer, batches: number[], log: (line: string) => void): Promise<AuditGasRow[]> {
+  const { auditAnchor } = await deployRegistries(signer);
+  const contract = new Contract(auditAnchor, AUDIT_ANCHOR_ABI, signer);
+  const rows: AuditGasRow[] = [];
+  for (const batch of batches) {
+    // A fresh stream per batch: a new random identity (its own ERC-1056 owner) funded by the bench signer.
+    const identity = Wallet.createRandom().connect(signer.provider);
+    await (await signer.sendTransaction({ to: identity.address, value: 10n ** 18n })).wait();
+    const gas: bigint[] = [];
+    for (let i = 0; i < 2; i++) {
+      const hashes = Array.from({ length: batch }, (_, j) => createHash('sha256').update(`entry ${i * batch + j}`).digest('hex'));
+      const tx = await (contract.connect(identity) as Contract).getFunction('anchor')(identity.address, i * batch + 1, batch, merkleRoot(hashes));
+      gas.push((await tx.wait())!.gasUsed);
+    }
+    const row = {
+      auditBatch: batch,
+      gasPerEntry: Math.round((Number(gas[1]) / batch) * 10) / 10,
+      firstAnchorGasPerEntry: Math.round((Number(gas[0]) / batch) * 10) / 10,
+      anchorGas: Number(gas[1]),
+    };
+    rows.push(row);
+    log(`gas: audit anchor of ${batch} entries: ${row.anchorGas} gas, ${row.gasPerEntry} per entry (first anchor ${row.firstAnchorGasPerEntry})`);
+  }
+  return rows;
 }

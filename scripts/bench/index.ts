@@ -8,7 +8,7 @@ import { createProvider } from '../../libs/credentials/src/index.js';
 import { startChainNode } from '../lib/chain-node.js';
 import { repoRoot } from '../lib/paths.js';
 import { freePort } from '../lib/processes.js';
-import { formatGasTable, runGasBench } from './gas.js';
+import { formatGasTable, runAuditGasBench, runGasBench, type GasResult } from './gas.js';
 import { runIssuanceBench, type IssuanceResultFigures } from './issuance.js';
 import { runMirrorBench, type MirrorResult } from './mirror.js';
 import { formatThroughputTable } from './table.js';
@@ -33,11 +33,17 @@ async function main(): Promise<void> {
   const provider = createProvider(chain.rpcUrl, chain.chainId, 50);
   try {
     const signer = await provider.getSigner(0);
-    if (only('gas')) {
-      const gas = await runGasBench(signer, [1, 100, 1_000, 10_000], log);
-      writeFileSync(path.join(outDir, 'gas.json'), JSON.stringify(gas, null, 2) + '\n');
-      console.log('\n' + formatGasTable(gas) + '\n');
-      log(`wrote ${path.join(outDir, 'gas.json')}`);
+    if (only('gas') || only('audit-gas')) {
+      // `BENCH_ONLY=audit-gas` measures the audit anchor alone and keeps the status rows of the previous file.
+      const file = path.join(outDir, 'gas.json');
+      const previous = (existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined) as GasResult | undefined;
+      const status = only('gas') ? await runGasBench(signer, [1, 100, 1_000, 10_000], log) : previous;
+      const audit = await runAuditGasBench(signer, [100, 1_000, 10_000], log);
+      const gas = { listSize: status?.listSize ?? 0, rows: status?.rows ?? [], audit };
+      writeFileSync(file, JSON.stringify(gas, null, 2) + '\n');
+      if (gas.rows.length) console.log('\n' + formatGasTable(gas) + '\n');
+      for (const r of audit) console.log(`Audit anchor of ${r.auditBatch.toLocaleString('en')} entries: ${r.gasPerEntry} gas per entry (a stream's first anchor: ${r.firstAnchorGasPerEntry})`);
+      log(`wrote ${file}`);
     }
     if (only('mirror')) {
       mirror = await runMirrorBench(signer, chain.rpcUrl, { credentials: 10_000_000, changeRatio: 0.05 }, log);

@@ -10,7 +10,7 @@ interface Artifact {
 }
 
 /** Reads a compiled contract: one of ours from artifacts/, or the ERC-1056 registry from its package. */
-export function loadArtifact(name: 'StatusRegistry' | 'TrustRegistry' | 'VerifierRegistry' | 'NaiveStatusRegistry' | 'EthereumDIDRegistry'): Artifact {
+export function loadArtifact(name: 'StatusRegistry' | 'TrustRegistry' | 'VerifierRegistry' | 'AuditAnchor' | 'NaiveStatusRegistry' | 'EthereumDIDRegistry'): Artifact {
   if (name === 'EthereumDIDRegistry') {
     // The package's main export is the compiled artifact (abi + bytecode) of the ERC-1056 reference registry.
     const require = createRequire(import.meta.url);
@@ -41,13 +41,15 @@ export interface RegistryDeployment {
   statusRegistry: string;
   /** VerifierRegistry: verifiers and what they may ask, under the TrustRegistry's governance. */
   verifierRegistry: string;
+  /** AuditAnchor: Merkle roots of the issuers' audit logs. */
+  auditAnchor: string;
   /** Block of the first deployment transaction. */
   deployBlock: number;
 }
 
 /**
  * Deploys the ERC-1056 DID registry, the TrustRegistry (with `governance` in charge), the StatusRegistry and the
- * VerifierRegistry (governed by the TrustRegistry's governance).
+ * VerifierRegistry (governed by the TrustRegistry's governance) and the AuditAnchor.
  * @param governance TrustRegistry governance. @default the deployer
  */
 export async function deployRegistries(deployer: Signer, governance?: string): Promise<RegistryDeployment> {
@@ -57,5 +59,6 @@ export async function deployRegistries(deployer: Signer, governance?: string): P
   const trustRegistry = await deployContract('TrustRegistry', deployer, governance ?? (await deployer.getAddress()));
   const statusRegistry = await deployContract('StatusRegistry', deployer, didRegistry);
   const verifierRegistry = await deployContract('VerifierRegistry', deployer, trustRegistry);
-  return { didRegistry, trustRegistry, statusRegistry, verifierRegistry, deployBlock };
+  const auditAnchor = await deployContract('AuditAnchor', deployer, didRegistry);
+  return { didRegistry, trustRegistry, statusRegistry, verifierRegistry, auditAnchor, deployBlock };
 }

@@ -108,14 +108,15 @@ async function prepare(
   if (
     previous?.chain.chainId === chainId &&
     previous.chain.rpcUrl === rpcUrl &&
-    // A manifest from before the VerifierRegistry existed has no address for it: deploy everything afresh.
+    // A manifest from before the VerifierRegistry or the AuditAnchor existed lacks their address: deploy everything afresh.
     previous.contracts.verifierRegistry !== undefined &&
-    (await hasCode(provider, [previous.contracts.didRegistry, previous.contracts.trustRegistry, previous.contracts.statusRegistry, previous.contracts.verifierRegistry]))
+    previous.contracts.auditAnchor !== undefined &&
+    (await hasCode(provider, [previous.contracts.didRegistry, previous.contracts.trustRegistry, previous.contracts.statusRegistry, previous.contracts.verifierRegistry, previous.contracts.auditAnchor]))
   ) {
     contracts = previous.contracts;
     log(`registries: reusing the deployment in ${manifestFile}`);
   } else {
-    log('registries: deploying EthereumDIDRegistry (ERC-1056), TrustRegistry, StatusRegistry, VerifierRegistry …');
+    log('registries: deploying EthereumDIDRegistry (ERC-1056), TrustRegistry, StatusRegistry, VerifierRegistry, AuditAnchor …');
     contracts = await deployRegistries(governance, governanceAddress);
     freshDeployment = true;
     log(`registries: deployed at block ${contracts.deployBlock}`);
@@ -124,6 +125,7 @@ async function prepare(
   log(`  trust registry   ${contracts.trustRegistry}`);
   log(`  status registry  ${contracts.statusRegistry}`);
   log(`  verifier registry ${contracts.verifierRegistry}`);
+  log(`  audit anchor     ${contracts.auditAnchor}`);
   log(`  governance       ${governanceAddress}`);
 
   const sameDeployment = previous && previous.contracts.statusRegistry === contracts.statusRegistry;

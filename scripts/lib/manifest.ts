@@ -22,7 +22,7 @@ export interface ManifestVerifier {
 /** `.govcred/devnet.json`: where everything of the running local system is. */
 export interface DevnetManifest {
   chain: { rpcUrl: string; chainId: number };
-  contracts: { didRegistry: string; trustRegistry: string; statusRegistry: string; verifierRegistry: string; deployBlock: number };
+  contracts: { didRegistry: string; trustRegistry: string; statusRegistry: string; verifierRegistry: string; auditAnchor: string; deployBlock: number };
   governance: { address: string };
   /** Where the services keep their data (`GOVCRED_PROFILE`). @default 'embedded' */
   profile?: 'embedded' | 'postgres';

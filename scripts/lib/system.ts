@@ -94,6 +94,11 @@ function chainEnv(devnet: Devnet): Record<string, string> {
   };
 }
 
+/** The issuer's chain settings: the verifier's, plus the audit anchor (the issuer alone writes it). */
+function issuerChainEnv(devnet: Devnet): Record<string, string> {
+  return { ...chainEnv(devnet), AUDIT_ANCHOR: devnet.manifest.contracts.auditAnchor };
+}
+
 async function createDemoAgencies(issuerUrl: string, adminToken: string): Promise<ManifestAgency[]> {
   const agencies: ManifestAgency[] = [];
   for (const agency of DEMO_AGENCIES) {
@@ -217,7 +222,7 @@ export async function startSystem(options: SystemOptions): Promise<LocalSystem> 
         url: `http://${host}:${port}`,
         logFile: path.join(home, `${name}.log`),
         env: {
-          ...chainEnv(devnet),
+          ...issuerChainEnv(devnet),
           ...database.issuer,
           ISSUER_HOST: host,
           ISSUER_PORT: String(port),

@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { StatusMirror } from '../../libs/credentials/src/index.js';
+import { DataSource } from 'typeorm';
+import { StatusMirror, readAuditAnchors } from '../../libs/credentials/src/index.js';
 import { deployFixture } from '../support/chain.js';
 import { TcpProxy } from '../support/tcp-proxy.js';
 import { holderDid, issueRequest } from './claims.js';
@@ -19,7 +20,7 @@ beforeAll(async () => {
   h = await startHarness({
     fixture: await deployFixture(),
     sqlitePath: path.join(temp.dir, 'issuer.sqlite'),
-    env: { CHAIN_RPC_URL: proxy.url, CHAIN_TX_TIMEOUT_MS: '2000', ANCHOR_MAX_BACKOFF_MS: '800' },
+    env: { CHAIN_RPC_URL: proxy.url, CHAIN_TX_TIMEOUT_MS: '2000', ANCHOR_MAX_BACKOFF_MS: '800', AUDIT_ANCHOR_INTERVAL_MS: '200' },
   });
 });
 
@@ -76,4 +77,33 @@ test('with the chain stopped a revocation is accepted, stays pending, and is anc
   const mirror = new StatusMirror({ provider: h.fixture.provider, registry: h.fixture.statusRegistry, chainId: 31337, fromBlock: h.fixture.deployBlock });
   await mirror.sync();
   for (const c of issued) expect(mirror.lookup(agency.identityAddress, 1, c.index)).toBe('revoked');
+});
+
+test('with the chain stopped audit entries wait for their anchor, retried, and are anchored once it returns', async () => {
+  const sql = (query: string) => h.issuer.app.get(DataSource).query(query) as Promise<any[]>;
+  const anchoredThrough = async () => Number((await sql("SELECT MAX(\"lastSeq\") AS n FROM audit_anchor WHERE state = 'anchored'"))[0].n ?? 0);
+  const head = async () => Number((await sql('SELECT seq FROM audit_head'))[0].seq);
+  // Settle what the previous test left, then stop the chain.
+  await waitFor(async () => (await anchoredThrough()) === (await head()), 30_000);
+  const agency = await h.createAgency(['PropertyCredential']);
+  await proxy.close();
+  for (let i = 0; i < 3; i++) expect((await agency.client.post('/credentials/issue', issueRequest('PropertyCredential', holderDid(20 + i)))).status).toBe(201);
+  const target = await head();
+  const failing = await waitFor(async () => {
+    const [row] = await sql("SELECT * FROM audit_anchor WHERE state = 'pending'");
+    return row?.attempts >= 2 ? row : undefined;
+  }, 30_000);
+  expect(failing.lastError).toBeTruthy();
+  expect(await anchoredThrough()).toBeLessThan(target);
+  expect((await h.admin.get(`/admin/audit/${target}/receipt`)).body.code).toBe('not_anchored_yet');
+
+  await proxy.open();
+  await waitFor(async () => (await anchoredThrough()) >= target, 30_000);
+  const receipt = (await h.admin.get(`/admin/audit/${target}/receipt`)).body;
+  const chain = await readAuditAnchors(h.fixture.provider, h.fixture.auditAnchor, receipt.anchor.stream, h.fixture.deployBlock);
+  // Every database anchor is on chain exactly once, with the same range and root.
+  const rows = await sql('SELECT * FROM audit_anchor WHERE state = \'anchored\' ORDER BY "index"');
+  expect(chain.anchors.slice(0, rows.length).map((a) => [a.index, a.firstSeq, a.count, a.root, a.txHash])).toEqual(
+    rows.map((r) => [Number(r.index), Number(r.firstSeq), Number(r.count), r.root, r.txHash]),
+  );
 });

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { StatusMirror } from '../../libs/credentials/src/index.js';
+import { DataSource } from 'typeorm';
+import { StatusMirror, checkAuditAnchors, readAuditAnchors } from '../../libs/credentials/src/index.js';
 import { loadIssuerConfig } from '../../apps/issuer/src/config/issuer.config.js';
 import { startIssuer } from '../../apps/issuer/src/issuer-app.js';
 import { repoRoot } from '../../scripts/lib/paths.js';
@@ -56,7 +57,7 @@ function kill(child: ChildProcess): Promise<void> {
 
 test('killing the issuer between accepting and anchoring loses no status change', async () => {
   // Phase 1: the worker waits an hour, so every accepted change is still pending when the process dies.
-  const first = await spawnIssuer({ ANCHOR_INTERVAL_MS: '3600000' });
+  const first = await spawnIssuer({ ANCHOR_INTERVAL_MS: '3600000', AUDIT_ANCHOR_INTERVAL_MS: '3600000' });
   const admin = new Client(first.url, { authorization: `Bearer ${ADMIN_TOKEN}` });
   const created = await admin.post('/admin/agencies', { nameZh: '南京大学', nameEn: 'Nanjing University', credentialTypes: ['EducationCredential'] });
   expect(created.status).toBe(201);
@@ -82,13 +83,14 @@ test('killing the issuer between accepting and anchoring loses no status change'
   await issueAndRevoke(first.url, 0, 10);
   await kill(first.child);
 
-  // Phase 2: anchoring every 20 ms, killed right after the last change was accepted, likely mid-batch.
-  const second = await spawnIssuer({ ANCHOR_INTERVAL_MS: '20' });
+  // Phase 2: anchoring every 20 ms (audit anchors of at most 5 entries), killed right after the last change was
+  // accepted, likely mid-batch.
+  const second = await spawnIssuer({ ANCHOR_INTERVAL_MS: '20', AUDIT_ANCHOR_INTERVAL_MS: '20', AUDIT_ANCHOR_MAX_ENTRIES: '5' });
   await issueAndRevoke(second.url, 10, 30);
   await kill(second.child);
 
   // A fresh issuer on the same database and key secret anchors everything that was accepted.
-  const third = await startIssuer(loadIssuerConfig({ ...env, ANCHOR_INTERVAL_MS: '50' }), 0);
+  const third = await startIssuer(loadIssuerConfig({ ...env, ANCHOR_INTERVAL_MS: '50', AUDIT_ANCHOR_INTERVAL_MS: '50', AUDIT_ANCHOR_MAX_ENTRIES: '5' }), 0);
   try {
     const client = new Client(third.url, { 'x-api-key': apiKey });
     const states = await waitFor(async () => {
@@ -105,6 +107,21 @@ test('killing the issuer between accepting and anchoring loses no status change'
     }
     const audit = await new Client(third.url, { authorization: `Bearer ${ADMIN_TOKEN}` }).get('/admin/audit/check');
     expect(audit.body.valid).toBe(true);
+
+    // The audit log too is anchored through its last entry, each anchor on chain exactly once.
+    const sql = (query: string) => third.app.get(DataSource).query(query) as Promise<any[]>;
+    const head = Number((await sql('SELECT seq FROM audit_head'))[0].seq);
+    const rows = await waitFor(async () => {
+      const all = await sql('SELECT * FROM audit_anchor ORDER BY "index"');
+      return all.length && all.every((r) => r.state === 'anchored') && Number(all[all.length - 1].lastSeq) === head ? all : undefined;
+    }, 60_000, 200);
+    const [stream] = await sql('SELECT "identityAddress" FROM audit_stream');
+    const chain = await readAuditAnchors(fixture.provider, fixture.auditAnchor, stream.identityAddress, fixture.deployBlock);
+    expect(checkAuditAnchors(31337, fixture.auditAnchor, stream.identityAddress, chain.state, chain.anchors)).toEqual([]);
+    expect(chain.anchors.map((a) => [a.index, a.firstSeq, a.count, a.root, a.txHash])).toEqual(
+      rows.map((r) => [Number(r.index), Number(r.firstSeq), Number(r.count), r.root, r.txHash]),
+    );
+    console.log(`crash test: ${rows.length} audit anchors over ${head} entries, ${rows.filter((r) => r.attempts > 0).length} retried`);
   } finally {
     await third.close();
   }

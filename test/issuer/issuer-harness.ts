@@ -28,6 +28,7 @@ export async function issuerEnv(fixture: Fixture, sqlitePath: string, extra: Rec
     DID_REGISTRY: fixture.didRegistry,
     TRUST_REGISTRY: fixture.trustRegistry,
     STATUS_REGISTRY: fixture.statusRegistry,
+    AUDIT_ANCHOR: fixture.auditAnchor,
     GOVERNANCE_PRIVATE_KEY: fixture.governance.privateKey,
     FUNDER_PRIVATE_KEY: funder.privateKey,
     ANCHOR_INTERVAL_MS: '100',

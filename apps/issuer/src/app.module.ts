@@ -1,6 +1,7 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { AgenciesModule } from './agencies/agencies.module.js';
 import { AuditModule } from './audit/audit.module.js';
+import { AuditAnchorModule } from './audit-anchor/audit-anchor.module.js';
 import { BulkModule } from './bulk/bulk.module.js';
 import { CatalogController } from './catalog/catalog.controller.js';
 import { ISSUER_CONFIG, type IssuerConfig } from './config/issuer.config.js';
@@ -28,6 +29,7 @@ export class IssuerModule {
         ConfigModule.forConfig(config),
         DatabaseModule.forConfig(),
         AuditModule,
+        AuditAnchorModule,
         AgenciesModule,
         // Status before credentials: `credentials/status/:id` must be routed before `credentials/:id`.
         StatusModule,

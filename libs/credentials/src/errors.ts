@@ -58,6 +58,10 @@ export const ERROR_CODES = {
   verifier_not_registered: 400,
   /** A presentation request asks for a type or claims beyond the account's registration on chain. */
   request_not_registered: 403,
+  // Issuer: audit log anchoring
+  audit_entry_not_found: 404,
+  /** The audit entry exists but its anchor is not on chain yet: retry after the next anchoring interval. */
+  not_anchored_yet: 409,
 } as const;
 
 /** One of the stable error codes. */

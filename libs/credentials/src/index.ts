@@ -24,3 +24,4 @@ export * from './oid4vci/index.js';
 export * from './chain/chain-follower.js';
 export * from './trust/index.js';
 export * from './formats/sd-jwt-vc/index.js';
+export * from './audit/index.js';

@@ -1,16 +1,12 @@
-import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import canonicalizeModule from 'canonicalize';
 import type { EntityManager } from 'typeorm';
 import { DataSource } from 'typeorm';
+import { AUDIT_GENESIS_HASH, auditEntryHash, canonicalAuditData } from '../../../../libs/credentials/src/index.js';
 import { AuditEntry } from './entities/audit-entry.entity.js';
 import { AuditHead } from './entities/audit-head.entity.js';
 
-// canonicalize is CommonJS (module.exports = function) while its typings declare an ES default export.
-const canonicalize = canonicalizeModule as unknown as (input: unknown) => string | undefined;
-
 /** Hash that the first entry links to. */
-export const GENESIS_HASH = '0'.repeat(64);
+export const GENESIS_HASH = AUDIT_GENESIS_HASH;
 
 /** What a caller records; sequence, time and hashes are added here. */
 export interface AuditRecord {
@@ -36,18 +32,9 @@ export interface AuditCheck {
   problems: AuditProblem[];
 }
 
-/** sha256 over the canonical JSON (RFC 8785, via `canonicalize`) of everything in an entry but its own hash. */
+/** An entry's hash as a third party recomputes it (libs/credentials audit/entry.ts), `data` parsed from storage. */
 export function entryHash(entry: Omit<AuditEntry, 'hash'>): string {
-  const body = canonicalize({
-    seq: entry.seq,
-    at: entry.at,
-    actor: entry.actor,
-    agencyId: entry.agencyId,
-    action: entry.action,
-    data: JSON.parse(entry.data) as unknown,
-    prevHash: entry.prevHash,
-  });
-  return createHash('sha256').update(body!).digest('hex');
+  return auditEntryHash({ ...entry, data: JSON.parse(entry.data) as unknown });
 }
 
 /** The append-only, hash-chained audit log. */
@@ -73,7 +60,7 @@ export class AuditService {
       actor: record.actor,
       agencyId: record.agencyId ?? null,
       action: record.action,
-      data: canonicalize(record.data)!,
+      data: canonicalAuditData(record.data),
       prevHash: head.hash,
     };
     const full = { ...entry, hash: entryHash(entry) };

@@ -19,6 +19,12 @@ export interface IssuerConfig {
   DID_REGISTRY: string;
   TRUST_REGISTRY: string;
   STATUS_REGISTRY: string;
+  /** AuditAnchor contract: when set, the audit log is anchored on chain (see AUDIT_ANCHOR_INTERVAL_MS). */
+  AUDIT_ANCHOR?: string;
+  /** An audit entry waits at most this long before it is anchored. */
+  AUDIT_ANCHOR_INTERVAL_MS: number;
+  /** Entries per anchor; this many unanchored entries are anchored at once, without waiting for the interval. */
+  AUDIT_ANCHOR_MAX_ENTRIES: number;
   /** Governance key: when set (devnet), new agencies are accredited on the TrustRegistry directly. */
   GOVERNANCE_PRIVATE_KEY?: string;
   /** Funder key: when set, agency accounts are topped up with gas; unset on gas-free chains. */
@@ -82,6 +88,9 @@ export const ISSUER_CONFIG_SCHEMA: JSONSchemaType<IssuerConfig> = {
     DID_REGISTRY: { type: 'string', pattern: HEX_ADDRESS, description: 'ERC-1056 EthereumDIDRegistry address; the same on every replica.' },
     TRUST_REGISTRY: { type: 'string', pattern: HEX_ADDRESS, description: 'TrustRegistry address; the same on every replica.' },
     STATUS_REGISTRY: { type: 'string', pattern: HEX_ADDRESS, description: 'StatusRegistry address; the same on every replica.' },
+    AUDIT_ANCHOR: { type: 'string', nullable: true, pattern: HEX_ADDRESS, description: 'AuditAnchor contract address; the audit log is anchored on chain through it (unset: not anchored, receipts answer 409).' },
+    AUDIT_ANCHOR_INTERVAL_MS: { type: 'integer', minimum: 10, default: 60_000, description: 'Longest time an audit entry waits for its anchor on chain.' },
+    AUDIT_ANCHOR_MAX_ENTRIES: { type: 'integer', minimum: 1, maximum: 100_000, default: 1000, description: 'Audit entries per anchor: an anchor is sent at once when this many are waiting.' },
     GOVERNANCE_PRIVATE_KEY: { type: 'string', nullable: true, pattern: HEX_KEY, description: 'Devnet only: governance key that accredits new agencies directly (unset: the unsigned transactions are returned).' },
     FUNDER_PRIVATE_KEY: { type: 'string', nullable: true, pattern: HEX_KEY, description: 'Key that tops up agency accounts with gas; leave unset on gas-free chains.' },
     ANCHOR_INTERVAL_MS: { type: 'integer', minimum: 10, default: 2000, description: 'How often the anchoring worker sends pending status changes to the chain.' },
@@ -110,6 +119,8 @@ export const ISSUER_CONFIG_SCHEMA: JSONSchemaType<IssuerConfig> = {
     'DID_REGISTRY',
     'TRUST_REGISTRY',
     'STATUS_REGISTRY',
+    'AUDIT_ANCHOR_INTERVAL_MS',
+    'AUDIT_ANCHOR_MAX_ENTRIES',
     'ANCHOR_INTERVAL_MS',
     'ANCHOR_MAX_BACKOFF_MS',
     'ISSUER_WORKERS',

@@ -5,6 +5,8 @@ import { dataSourceOptions } from '../../../common/src/database/data-source-opti
 import { Agency } from '../agencies/entities/agency.entity.js';
 import { AuditEntry } from '../audit/entities/audit-entry.entity.js';
 import { AuditHead } from '../audit/entities/audit-head.entity.js';
+import { AuditAnchor } from '../audit-anchor/entities/audit-anchor.entity.js';
+import { AuditStream } from '../audit-anchor/entities/audit-stream.entity.js';
 import { BulkItem } from '../bulk/entities/bulk-item.entity.js';
 import { BulkJob } from '../bulk/entities/bulk-job.entity.js';
 import { ISSUER_CONFIG, type IssuerConfig } from '../config/issuer.config.js';
@@ -18,6 +20,7 @@ import { IssuerInitial1763700000000 } from './migrations/1763700000000-issuer-in
 import { Oid4vci1763800000000 } from './migrations/1763800000000-oid4vci.js';
 import { Replicas1764000000000 } from './migrations/1764000000000-replicas.js';
 import { IssuerSetting1764400000000 } from './migrations/1764400000000-issuer-setting.js';
+import { AuditAnchor1764600000000 } from './migrations/1764600000000-audit-anchor.js';
 import { Oid4vciAccessTokenRow, Oid4vciNonceRow, Oid4vciOfferRow } from '../oid4vci/entities/oid4vci.entities.js';
 
 /** The issuer's entities; Veramo's (keys, identifiers) live in the same database. */
@@ -35,8 +38,10 @@ export const ISSUER_ENTITIES = [
   StatusIndexReservation,
   WorkerLease,
   IdempotencyRecord,
+  AuditAnchor,
+  AuditStream,
 ];
-export const ISSUER_MIGRATIONS = [IssuerInitial1763700000000, Oid4vci1763800000000, Replicas1764000000000, IssuerSetting1764400000000];
+export const ISSUER_MIGRATIONS = [IssuerInitial1763700000000, Oid4vci1763800000000, Replicas1764000000000, IssuerSetting1764400000000, AuditAnchor1764600000000];
 
 /** TypeORM (SQLite file by default, PostgreSQL with DATABASE_URL), migrations run at start. */
 @Global()
