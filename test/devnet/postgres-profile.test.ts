@@ -127,7 +127,7 @@ postgresServerTest(
       const request = await json(`${verifierReplicas[0]}/presentation-requests`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-api-key': employer.apiKey },
-        body: JSON.stringify({ query: { credentials: [{ type: 'EducationCredential' }] } }),
+        body: JSON.stringify({ query: { credentials: [{ type: 'EducationCredential', claims: ['degree'] }] } }),
       });
       expect(request.status).toBe(201);
       expect((await json(`${verifierReplicas[1]}/presentation-requests/${request.body.id}`)).body.challenge).toBe(request.body.challenge);
