@@ -24,3 +24,5 @@ export * from './oid4vci/index.js';
 export * from './chain/chain-follower.js';
 export * from './trust/index.js';
 export * from './formats/sd-jwt-vc/index.js';
+export * from './status/index.js';
+export * from './certificates/index.js';
