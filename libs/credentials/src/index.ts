@@ -26,3 +26,5 @@ export * from './trust/index.js';
 export * from './formats/sd-jwt-vc/index.js';
 export * from './status/index.js';
 export * from './certificates/index.js';
+// Both trust/ and formats/sd-jwt-vc/ name a `ClaimPath`: the root keeps trust's (registered claim paths).
+export type { ClaimPath } from './trust/index.js';

@@ -18,6 +18,7 @@ import { IssuerInitial1763700000000 } from './migrations/1763700000000-issuer-in
 import { Oid4vci1763800000000 } from './migrations/1763800000000-oid4vci.js';
 import { Replicas1764000000000 } from './migrations/1764000000000-replicas.js';
 import { IssuerSetting1764400000000 } from './migrations/1764400000000-issuer-setting.js';
+import { TitleChain1764600000000 } from './migrations/1764600000000-title-chain.js';
 import { Oid4vciAccessTokenRow, Oid4vciNonceRow, Oid4vciOfferRow } from '../oid4vci/entities/oid4vci.entities.js';
 
 /** The issuer's entities; Veramo's (keys, identifiers) live in the same database. */
@@ -36,7 +37,7 @@ export const ISSUER_ENTITIES = [
   WorkerLease,
   IdempotencyRecord,
 ];
-export const ISSUER_MIGRATIONS = [IssuerInitial1763700000000, Oid4vci1763800000000, Replicas1764000000000, IssuerSetting1764400000000];
+export const ISSUER_MIGRATIONS = [IssuerInitial1763700000000, Oid4vci1763800000000, Replicas1764000000000, IssuerSetting1764400000000, TitleChain1764600000000];
 
 /** TypeORM (SQLite file by default, PostgreSQL with DATABASE_URL), migrations run at start. */
 @Global()
