@@ -6,7 +6,9 @@ import {IDIDOwnership} from "./IDIDOwnership.sol";
 /// @title Event-sourced credential status lists
 /// @notice Each issuer identity (an ERC-1056 did:ethr address) owns status lists of 2^k entries
 ///         (k from 17 to 24, so at least 131,072 entries for herd privacy). A list has one purpose:
-///         revocation (entries can only be set: final) or suspension (entries can be set and cleared).
+///         revocation or superseded (entries can only be set: final), suspension or encumbered (entries can be
+///         set and cleared). Property registries also record title transfers (`supersede`): the superseded bit
+///         of the old certificate and, in the same transaction, a `TitleTransferred` link of hashes and indexes.
 ///         The bits themselves are not stored: every update carries its changed indexes in calldata and in
 ///         a `StatusUpdated` log, and the contract keeps only a per-list version and a running head hash
 ///         `head' = keccak256(head ‖ uint8(operation) ‖ indexes)`. A reader rebuilds the list from logs and
@@ -18,7 +20,23 @@ contract StatusRegistry {
     /// @notice What the entries of a list mean.
     enum Purpose {
         Revocation,
-        Suspension
+        Suspension,
+        Superseded,
+        Encumbered
+    }
+
+    /// @notice One title transfer: the old certificate's entry is superseded by the new one's.
+    /// @param titleId Random id of the title (never derived from the parcel number: see `TitleTransferred`).
+    /// @param predecessor keccak256 of the superseded credential (its compact JWT).
+    /// @param successor keccak256 of the new credential.
+    /// @param predecessorIndex The superseded credential's index in the issuer's lists.
+    /// @param successorIndex The new credential's index in the issuer's lists.
+    struct TitleTransfer {
+        bytes32 titleId;
+        bytes32 predecessor;
+        bytes32 successor;
+        uint32 predecessorIndex;
+        uint32 successorIndex;
     }
 
     /// @notice What an update does to the entries it names.
@@ -48,10 +66,13 @@ contract StatusRegistry {
 
     mapping(address identity => mapping(uint64 listId => StatusList)) private _lists;
 
+    /// @notice Title transfers recorded per issuer identity: a reader proves its copy of the links complete with it.
+    mapping(address identity => uint64) public titleTransferCount;
+
     /// @notice A list was created.
     /// @param identity The issuer identity that owns the list.
     /// @param listId The list's number, chosen by the issuer.
-    /// @param purpose Revocation or suspension.
+    /// @param purpose Revocation, suspension, superseded or encumbered.
     /// @param sizeLog2 The list has 2^sizeLog2 entries.
     /// @param head The genesis head (version 0).
     event StatusListCreated(
@@ -69,6 +90,31 @@ contract StatusRegistry {
         address indexed identity, uint64 indexed listId, Operation operation, uint64 version, bytes32 head, bytes indexes
     );
 
+    /// @notice A title changed hands: `predecessor` is superseded by `successor`. Hashes and list positions only:
+    ///         the title id is random per title (a parcel number is low-entropy, so any hash of it could be
+    ///         reversed by trying every parcel of a district); who holds the credential learns it from the
+    ///         credential, whoever holds a certificate number finds it through `successorIndex`.
+    /// @param identity The issuer identity (the registry that transferred the title).
+    /// @param titleId The title's random id.
+    /// @param seq 1 for the identity's first transfer, then +1 each (equals `titleTransferCount` after it).
+    /// @param listId The superseded list the predecessor's bit was set in.
+    /// @param predecessor keccak256 of the superseded credential.
+    /// @param successor keccak256 of the new credential.
+    /// @param predecessorIndex The superseded credential's index.
+    /// @param successorIndex The new credential's index.
+    /// @param time Block time of the transfer.
+    event TitleTransferred(
+        address indexed identity,
+        bytes32 indexed titleId,
+        uint64 seq,
+        uint64 listId,
+        bytes32 predecessor,
+        bytes32 successor,
+        uint32 predecessorIndex,
+        uint32 successorIndex,
+        uint64 time
+    );
+
     /// @notice The caller does not control `identity` in the ERC-1056 registry.
     error NotIdentityOwner(address identity, address caller);
     /// @notice The list already exists.
@@ -83,6 +129,12 @@ contract StatusRegistry {
     error IndexOutOfRange(uint8 sizeLog2);
     /// @notice Revocation is final: a revocation list's entries cannot be cleared.
     error RevocationIsFinal(address identity, uint64 listId);
+    /// @notice Supersession is final: a superseded list's entries cannot be cleared.
+    error SupersededIsFinal(address identity, uint64 listId);
+    /// @notice `supersede` was called on a list whose purpose is not Superseded.
+    error NotASupersededList(address identity, uint64 listId);
+    /// @notice `supersede` needs one transfer per index, in the same order.
+    error TransfersMismatch(uint256 indexes, uint256 transfers);
 
     modifier onlyIdentityOwner(address identity) {
         if (didRegistry.identityOwner(identity) != msg.sender) revert NotIdentityOwner(identity, msg.sender);
@@ -97,7 +149,7 @@ contract StatusRegistry {
     /// @notice Creates a status list owned by `identity`.
     /// @param identity The issuer identity; the caller must be its current ERC-1056 owner.
     /// @param listId The list's number, unique for the identity.
-    /// @param purpose Revocation (final) or suspension (reversible).
+    /// @param purpose Revocation or superseded (final), suspension or encumbered (reversible).
     /// @param sizeLog2 The list gets 2^sizeLog2 entries.
     function createList(address identity, uint64 listId, Purpose purpose, uint8 sizeLog2)
         external
@@ -118,16 +170,55 @@ contract StatusRegistry {
     /// @notice Sets or clears entries of a list.
     /// @param identity The issuer identity; the caller must be its current ERC-1056 owner.
     /// @param listId The list's number.
-    /// @param operation Set, or clear (suspension lists only).
+    /// @param operation Set, or clear (suspension and encumbered lists only).
     /// @param indexes The indexes to change, each 3 bytes big-endian, concatenated.
     function update(address identity, uint64 listId, Operation operation, bytes calldata indexes)
         external
         onlyIdentityOwner(identity)
     {
+        _update(identity, listId, operation, indexes);
+    }
+
+    /// @notice Records title transfers: sets the predecessors' entries of a superseded list (one `StatusUpdated`,
+    ///         exactly as `update` with Set) and emits one `TitleTransferred` per transfer, in one transaction, so
+    ///         the superseded bit never lands without its link nor the link without the bit.
+    /// @param identity The issuer identity; the caller must be its current ERC-1056 owner.
+    /// @param listId A list of purpose Superseded.
+    /// @param indexes The predecessors' indexes, each 3 bytes big-endian, concatenated.
+    /// @param transfers One per index, in the same order.
+    function supersede(address identity, uint64 listId, bytes calldata indexes, TitleTransfer[] calldata transfers)
+        external
+        onlyIdentityOwner(identity)
+    {
+        if (_lists[identity][listId].exists && _lists[identity][listId].purpose != Purpose.Superseded) {
+            revert NotASupersededList(identity, listId);
+        }
+        if (indexes.length != transfers.length * INDEX_BYTES) revert TransfersMismatch(indexes.length, transfers.length);
+        _update(identity, listId, Operation.Set, indexes);
+        uint64 seq = titleTransferCount[identity];
+        for (uint256 i = 0; i < transfers.length; ++i) {
+            TitleTransfer calldata t = transfers[i];
+            emit TitleTransferred(
+                identity,
+                t.titleId,
+                ++seq,
+                listId,
+                t.predecessor,
+                t.successor,
+                t.predecessorIndex,
+                t.successorIndex,
+                uint64(block.timestamp)
+            );
+        }
+        titleTransferCount[identity] = seq;
+    }
+
+    function _update(address identity, uint64 listId, Operation operation, bytes calldata indexes) private {
         StatusList storage list = _lists[identity][listId];
         if (!list.exists) revert UnknownList(identity, listId);
-        if (operation == Operation.Clear && list.purpose == Purpose.Revocation) {
-            revert RevocationIsFinal(identity, listId);
+        if (operation == Operation.Clear) {
+            if (list.purpose == Purpose.Revocation) revert RevocationIsFinal(identity, listId);
+            if (list.purpose == Purpose.Superseded) revert SupersededIsFinal(identity, listId);
         }
         uint256 length = indexes.length;
         if (length == 0 || length % INDEX_BYTES != 0) revert MalformedIndexes(length);
@@ -145,7 +236,7 @@ contract StatusRegistry {
     /// @param identity The owning issuer identity.
     /// @param listId The list's number.
     /// @return exists Whether the list exists.
-    /// @return purpose Revocation or suspension.
+    /// @return purpose Revocation, suspension, superseded or encumbered.
     /// @return sizeLog2 The list has 2^sizeLog2 entries.
     /// @return version Number of updates applied.
     /// @return head The running head hash after `version` updates.

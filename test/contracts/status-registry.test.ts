@@ -129,3 +129,53 @@ describe('StatusRegistry semantics', () => {
     expect(await f.provider.getTransactionCount(agency.address)).toBe(0);
   });
 });
+
+describe('StatusRegistry property lists', () => {
+  const transfer = (i: number) => ({
+    titleId: `0x${'ab'.repeat(32)}`,
+    predecessor: `0x${String(i).padStart(64, '1')}`,
+    successor: `0x${String(i).padStart(64, '2')}`,
+    predecessorIndex: i,
+    successorIndex: 1000 + i,
+  });
+  const supersede = (listId: number, transfers: ReturnType<typeof transfer>[], indexes = transfers.map((t) => t.predecessorIndex)) =>
+    registry.getFunction('supersede')(agency.address, listId, hexlify(packIndexes(indexes)), transfers).then((tx) => tx.wait());
+
+  test('superseded is final and encumbered is reversible', async () => {
+    await create(agency, agency.address, 3, StatusPurpose.Superseded);
+    await create(agency, agency.address, 4, StatusPurpose.Encumbered);
+    await update(agency, agency.address, 3, StatusOperation.Set, [7]);
+    await expectRevert(update(agency, agency.address, 3, StatusOperation.Clear, [7]), 'SupersededIsFinal');
+    await update(agency, agency.address, 4, StatusOperation.Set, [7]);
+    await update(agency, agency.address, 4, StatusOperation.Clear, [7]);
+    const [, purpose, , version] = await registry.getFunction('getList')(agency.address, 4);
+    expect([purpose, version]).toEqual([3n, 2n]);
+  });
+
+  test('supersede sets the bits and records one numbered link per transfer, in one transaction', async () => {
+    await create(agency, agency.address, 3, StatusPurpose.Superseded);
+    const receipt = await supersede(3, [transfer(5), transfer(9)]);
+    const events = receipt.logs.map((l: never) => registry.interface.parseLog(l)!);
+    expect(events.map((e: { name: string }) => e.name)).toEqual(['StatusUpdated', 'TitleTransferred', 'TitleTransferred']);
+    expect(events[2].args.seq).toBe(2n);
+    expect(events[2].args.successorIndex).toBe(1009n);
+    const block = await f.provider.getBlock(receipt.blockNumber);
+    expect(events[1].args.time).toBe(BigInt(block!.timestamp));
+    expect(await registry.getFunction('titleTransferCount')(agency.address)).toBe(2n);
+    let head = genesisHead(f.chainId, f.statusRegistry, agency.address, 3, StatusPurpose.Superseded, 17);
+    head = nextHead(head, StatusOperation.Set, packIndexes([5, 9]));
+    expect((await registry.getFunction('getList')(agency.address, 3))[4]).toBe(head);
+  });
+
+  test('supersede is checked: its list, one transfer per index, the owner', async () => {
+    await create(agency, agency.address, 3, StatusPurpose.Superseded);
+    await create(agency, agency.address, 4, StatusPurpose.Encumbered);
+    await expectRevert(supersede(4, [transfer(1)]), 'NotASupersededList');
+    await expectRevert(supersede(3, [transfer(1)], [1, 2]), 'TransfersMismatch');
+    await expectRevert(supersede(8, [transfer(1)]), 'UnknownList');
+    const stranger = await fundedWallet(f.provider);
+    const asStranger = registry.connect(stranger) as Contract;
+    await expectRevert(asStranger.getFunction('supersede')(agency.address, 3, hexlify(packIndexes([1])), [transfer(1)]), 'NotIdentityOwner');
+    expect(await registry.getFunction('titleTransferCount')(agency.address)).toBe(0n);
+  });
+});

@@ -9,6 +9,7 @@ import { CredentialsModule } from './credentials/credentials.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { Oid4vciModule } from './oid4vci/oid4vci.module.js';
 import { StatusModule } from './status/status.module.js';
+import { TitlesModule } from './titles/titles.module.js';
 
 /** Makes the validated settings injectable everywhere. */
 @Global()
@@ -36,6 +37,7 @@ export class IssuerModule {
         BulkModule,
         CredentialsModule,
         Oid4vciModule,
+        TitlesModule,
       ],
       controllers: [CatalogController],
     };

@@ -4,6 +4,7 @@ import { dataSourceOptions } from '../../common/src/database/data-source-options
 import { VerifierAccountEntity } from './accounts/entities/verifier-account.entity.js';
 import { VerifierAccounts1764500000000 } from './accounts/migrations/1764500000000-verifier-accounts.js';
 import { VerifierAccountsModule } from './accounts/verifier-accounts.module.js';
+import { CertificatesModule } from './certificates/certificates.module.js';
 import { ChainState } from './chain/chain-state.js';
 import { VERIFIER_CONFIG, type VerifierConfig } from './config/verifier.config.js';
 import { HealthController } from './health/health.controller.js';
@@ -48,6 +49,7 @@ export class VerifierAppModule {
         VerifierAccountsModule,
         PresentationRequestsModule,
         VerificationModule,
+        CertificatesModule,
       ],
       controllers: [HealthController],
       providers: [

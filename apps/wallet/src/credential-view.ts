@@ -49,9 +49,10 @@ function statusOf(credential: Record<string, unknown>, issuer: string, chain: Ch
   let result: EntryStatus = 'valid';
   for (const entry of parsed.entries) {
     const status = mirror.lookup(owner, entry.listId, entry.index);
-    if (status === 'revoked') return 'revoked';
+    if (status === 'revoked' || status === 'superseded') return status;
     if (status === 'unknown') result = 'unknown';
-    else if (status === 'suspended' && result === 'valid') result = 'suspended';
+    else if (status === 'suspended' && (result === 'valid' || result === 'encumbered')) result = 'suspended';
+    else if (status === 'encumbered' && result === 'valid') result = 'encumbered';
   }
   return result;
 }

@@ -25,7 +25,7 @@ type Messages = Record<WalletErrorCode, string> & {
   noExpiry: string;
   status: string;
   received: string;
-  statuses: Record<'valid' | 'revoked' | 'suspended' | 'unknown' | 'expired' | 'not_yet_valid', string>;
+  statuses: Record<'valid' | 'revoked' | 'suspended' | 'superseded' | 'encumbered' | 'unknown' | 'expired' | 'not_yet_valid', string>;
   claims: string;
   requestFrom: string;
   requestWants: string;
@@ -78,6 +78,8 @@ const en: Messages = {
     valid: 'valid',
     revoked: 'REVOKED',
     suspended: 'SUSPENDED',
+    superseded: 'SUPERSEDED (the title was transferred)',
+    encumbered: 'valid, encumbered (mortgage registered)',
     unknown: 'unknown (chain not reachable or not in sync)',
     expired: 'EXPIRED',
     not_yet_valid: 'not yet valid',
@@ -134,6 +136,8 @@ const zh: Messages = {
     valid: '有效',
     revoked: '已撤销',
     suspended: '已暂停',
+    superseded: '已注销（产权已转移）',
+    encumbered: '有效，已抵押',
     unknown: '未知（无法连接区块链或尚未同步）',
     expired: '已过期',
     not_yet_valid: '尚未生效',

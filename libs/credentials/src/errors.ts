@@ -46,6 +46,17 @@ export const ERROR_CODES = {
   already_suspended: 409,
   not_suspended: 409,
   credential_revoked: 409,
+  /** Property titles (issue 13): a transferred title's old certificate is superseded, for good. */
+  credential_superseded: 409,
+  supersession_is_final: 409,
+  already_encumbered: 409,
+  not_encumbered: 409,
+  /** A mortgaged title must be released before it is transferred. */
+  credential_encumbered: 409,
+  /** The action needs an active credential (e.g. suspending or encumbering an encumbered or suspended one). */
+  credential_not_active: 409,
+  /** Transfer, encumbrance and release apply to property titles only. */
+  not_a_title: 409,
   status_change_not_found: 404,
   bulk_job_not_found: 404,
   too_many_items: 400,
@@ -62,6 +73,8 @@ export const ERROR_CODES = {
   audit_entry_not_found: 404,
   /** The audit entry exists but its anchor is not on chain yet: retry after the next anchoring interval. */
   not_anchored_yet: 409,
+  /** A certificate number that is malformed or fails its check characters (a typo). */
+  certificate_number_invalid: 400,
 } as const;
 
 /** One of the stable error codes. */

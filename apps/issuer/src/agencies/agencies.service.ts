@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { getAddress } from 'ethers';
 import { DataSource } from 'typeorm';
-import { GovcredError, ethrDid } from '../../../../libs/credentials/src/index.js';
+import { GovcredError, StatusPurpose, ethrDid } from '../../../../libs/credentials/src/index.js';
 import { AuditService } from '../audit/audit.service.js';
 import { hashSecret, newApiKey } from '../auth/secrets.js';
 import { getCredentialType } from '../catalog/catalog.js';
@@ -15,6 +15,18 @@ import { Agency } from './entities/agency.entity.js';
 /** List ids every agency uses in the StatusRegistry. */
 export const REVOCATION_LIST_ID = 1;
 export const SUSPENSION_LIST_ID = 2;
+/** Property registries: the superseded (title transferred, final) and encumbered (mortgage) lists. */
+export const SUPERSEDED_LIST_ID = 3;
+export const ENCUMBERED_LIST_ID = 4;
+const TITLE_LISTS: Array<[number, StatusPurpose]> = [
+  [SUPERSEDED_LIST_ID, StatusPurpose.Superseded],
+  [ENCUMBERED_LIST_ID, StatusPurpose.Encumbered],
+];
+
+/** Whether an agency issues a type that changes hands by transfer (a property registry). */
+export function issuesTitles(credentialTypes: readonly string[]): boolean {
+  return credentialTypes.some((type) => getCredentialType(type)?.titleChain === true);
+}
 
 /** What `POST /admin/agencies` answers: the agency, its API key (shown this once) and the accreditation. */
 export interface CreatedAgency extends AgencyView {
@@ -31,7 +43,11 @@ export function agencyView(a: Agency): AgencyView {
     credentialTypes: a.credentialTypes,
     identityAddress: a.identityAddress,
     keyAddress: a.keyAddress,
-    statusLists: { revocation: a.revocationListId, suspension: a.suspensionListId },
+    statusLists: {
+      revocation: a.revocationListId,
+      suspension: a.suspensionListId,
+      ...(a.supersededListId !== null && a.encumberedListId !== null ? { superseded: a.supersededListId, encumbered: a.encumberedListId } : {}),
+    },
     createdAt: a.createdAt,
   };
 }
@@ -62,7 +78,8 @@ export class AgenciesService {
 
   /**
    * Creates an agency: a new key in the KMS, its did:ethr identity, its two status lists on chain (signed by
-   * that key) and its accreditation for `credentialTypes`. The row is written once the chain steps worked.
+   * that key; four for a property registry) and its accreditation for `credentialTypes`. The row is written
+   * once the chain steps worked.
    */
   async create(input: CreateAgencyDto): Promise<CreatedAgency> {
     for (const type of input.credentialTypes) {
@@ -72,10 +89,12 @@ export class AgenciesService {
     const did = ethrDid(this.chain.chain.chainId, address);
     await this.db.exclusive(() => this.veramo.registerIdentifier(did, key));
     let accreditation: CreatedAgency['accreditation'];
+    const titles = issuesTitles(input.credentialTypes);
     try {
-      await this.chain.withAccount(address, () =>
-        this.chain.createStatusLists(address, key.kid, address, REVOCATION_LIST_ID, SUSPENSION_LIST_ID),
-      );
+      await this.chain.withAccount(address, async () => {
+        await this.chain.createStatusLists(address, key.kid, address, REVOCATION_LIST_ID, SUSPENSION_LIST_ID);
+        if (titles) await this.chain.ensureStatusLists(address, key.kid, address, TITLE_LISTS);
+      });
       accreditation = await this.chain.accredit(address, input.credentialTypes);
     } catch (error) {
       throw this.chain.toError(error, 'agency set-up on chain');
@@ -97,6 +116,8 @@ export class AgenciesService {
       apiKeyHash: hashSecret(apiKey),
       revocationListId: REVOCATION_LIST_ID,
       suspensionListId: SUSPENSION_LIST_ID,
+      supersededListId: titles ? SUPERSEDED_LIST_ID : null,
+      encumberedListId: titles ? ENCUMBERED_LIST_ID : null,
       createdAt: new Date().toISOString(),
     };
     await this.db.write(async (m) => {
@@ -129,11 +150,33 @@ export class AgenciesService {
   async signingKey(agencyId: string): Promise<Agency> {
     const rotation = this.rotations.get(agencyId);
     if (rotation) await rotation.catch(() => undefined);
-    const agency = await this.get(agencyId);
+    let agency = await this.get(agencyId);
+    if (issuesTitles(agency.credentialTypes) && agency.supersededListId === null) agency = await this.ensureTitleLists(agency);
     if (agency.previousKeyId && agency.keyActiveFrom && Date.now() < Date.parse(agency.keyActiveFrom)) {
       return { ...agency, keyId: agency.previousKeyId };
     }
     return agency;
+  }
+
+  /**
+   * Gives a property registry created before title chains its superseded and encumbered lists (on chain, then
+   * recorded), at its first need: every property credential it issues from then on carries all four entries.
+   */
+  async ensureTitleLists(agency: Agency): Promise<Agency> {
+    return this.chain.withAccount(agency.identityAddress, async () => {
+      const current = await this.reconcile(await this.get(agency.id));
+      if (current.supersededListId !== null && current.encumberedListId !== null) return current;
+      try {
+        await this.chain.ensureStatusLists(current.identityAddress, current.keyId, current.keyAddress, TITLE_LISTS);
+      } catch (error) {
+        throw this.chain.toError(error, 'title lists on chain');
+      }
+      await this.db.write(async (m) => {
+        await m.getRepository(Agency).update({ id: current.id }, { supersededListId: SUPERSEDED_LIST_ID, encumberedListId: ENCUMBERED_LIST_ID });
+        await this.audit.append(m, { actor: 'worker', agencyId: current.id, action: 'agency.title_lists_created', data: { superseded: SUPERSEDED_LIST_ID, encumbered: ENCUMBERED_LIST_ID } });
+      });
+      return this.get(current.id);
+    });
   }
 
   /** Replaces the API key; the old one stops working at once. */

@@ -112,6 +112,19 @@ export class ChainService implements OnModuleDestroy {
     await this.bounded('createList', writer.createList(identity, suspensionListId, StatusPurpose.Suspension, DEFAULT_SIZE_LOG2));
   }
 
+  /**
+   * Creates the lists of `lists` that do not exist on chain yet (a crash after creating one and before recording
+   * it must not make the next attempt fail with ListExists). Call inside {@link withAccount} of the identity.
+   */
+  async ensureStatusLists(identity: string, keyId: string, keyAddress: string, lists: Array<[number, StatusPurpose]>): Promise<void> {
+    await this.ensureGas(keyAddress);
+    const writer = this.statusWriter(await this.signerFor(keyId));
+    for (const [listId, purpose] of lists) {
+      if ((await this.getList(identity, listId)).exists) continue;
+      await this.bounded('createList', writer.createList(identity, listId, purpose, DEFAULT_SIZE_LOG2));
+    }
+  }
+
   /** A StatusListWriter signing with `signer`. */
   statusWriter(signer: Signer): StatusListWriter {
     return new StatusListWriter({ registry: this.chain.statusRegistry, signer });

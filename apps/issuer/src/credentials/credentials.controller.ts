@@ -11,9 +11,19 @@ import { IDEMPOTENCY_KEY_HEADER, IdempotencyService } from '../idempotency/idemp
 import { StatusChange } from '../status/entities/status-change.entity.js';
 import { ISSUE_CREDENTIAL_SCHEMA, IssueCredentialDto } from './dto/issue-credential.dto.js';
 import { IssuedCredential } from './entities/issued-credential.entity.js';
-import { IssuanceService } from './issuance.service.js';
+import { IssuanceService, type Issued } from './issuance.service.js';
 
 const validateIssue = bodyValidator(ISSUE_CREDENTIAL_SCHEMA);
+
+/** What issuance answers: the JWT VC and, for the paper copy, its printable certificate number. */
+export interface IssueAnswer {
+  verifiableCredential: string;
+  certificateNumber?: string;
+}
+
+export function issueAnswer(issued: Issued): IssueAnswer {
+  return { verifiableCredential: issued.jwt, ...(issued.certificateNumber ? { certificateNumber: issued.certificateNumber } : {}) };
+}
 
 /** Issuance (VC-API) and the agency's records of issued credentials. */
 @ApiTags('credentials')
@@ -31,7 +41,9 @@ export class CredentialsController {
   @HttpCode(201)
   @BodyLimit('64kb')
   @ApiOperation({
-    summary: 'Issue a credential (W3C VC-API): {credential, options} → {verifiableCredential} (a JWT VC signed with the agency key)',
+    summary:
+      'Issue a credential (W3C VC-API): {credential, options} → {verifiableCredential, certificateNumber} (a JWT VC signed with the agency ' +
+      'key, and the printable number a verifier checks on GET /certificates/{number})',
     description:
       `With an \`${IDEMPOTENCY_KEY_HEADER}\` header a retry (after a lost answer or on another replica) gets the first answer: the same ` +
       'credential. The same key with another body is 422 `idempotency_key_reused`; while the first request is still being ' +
@@ -43,11 +55,11 @@ export class CredentialsController {
     @Body() body: IssueCredentialDto,
     @Headers(IDEMPOTENCY_KEY_HEADER) key: string | undefined,
     @Res({ passthrough: true }) res: Response,
-  ): Promise<{ verifiableCredential: string }> {
+  ): Promise<IssueAnswer> {
     const { credential } = validateIssue(body);
-    const answer = await this.idempotency.run<{ verifiableCredential: string }>(agency.id, key, { route: 'POST /credentials/issue', body }, 201, async (store) => {
-      const { jwt } = await this.issuance.issue(agency, credential, (m, issued) => store(m, { verifiableCredential: issued.jwt }));
-      return { verifiableCredential: jwt };
+    const answer = await this.idempotency.run<IssueAnswer>(agency.id, key, { route: 'POST /credentials/issue', body }, 201, async (store) => {
+      const issued = await this.issuance.issue(agency, credential, (m, done) => store(m, issueAnswer(done)));
+      return issueAnswer(issued);
     });
     res.status(answer.status);
     return answer.body;

@@ -1,7 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { keccak256, toUtf8Bytes } from 'ethers';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { GovcredError, buildCredential, statusEntries } from '../../../../libs/credentials/src/index.js';
+import { GovcredError, buildCredential, certificateNumber, statusEntries } from '../../../../libs/credentials/src/index.js';
 import { AgenciesService } from '../agencies/agencies.service.js';
 import type { Agency } from '../agencies/entities/agency.entity.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -21,19 +22,32 @@ export interface PreparedCredential {
   expirationDate?: Date;
 }
 
-/** An issued credential: the signed JWT and its id. */
+/** An issued credential: the signed JWT, its id and its printable certificate number. */
 export interface Issued {
   jwt: string;
   credentialId: string;
+  certificateNumber: string | null;
+}
+
+/** Where a transferred title's new certificate continues the chain. */
+export interface TitleContinuation {
+  titleId: string;
+  /** The superseded credential: its id and the keccak256 of its JWT. */
+  predecessorId: string;
+  predecessorHash: string;
 }
 
 /** A signed credential not yet recorded. */
-interface Signed {
+export interface Signed {
   jwt: string;
   credentialId: string;
   index: number;
   issuedAt: string;
   expiresAt: string | null;
+  certificateNumber: string | null;
+  titleId: string | null;
+  credentialHash: string | null;
+  predecessorId: string | null;
 }
 const DID_PATTERN = /^did:[a-z0-9]+:[A-Za-z0-9._:%-]+$/;
 
@@ -102,7 +116,7 @@ export class IssuanceService {
       await this.indexes.release(signer.id, [index]);
       throw error;
     }
-    const issued = { jwt: signed.jwt, credentialId: signed.credentialId };
+    const issued = { jwt: signed.jwt, credentialId: signed.credentialId, certificateNumber: signed.certificateNumber };
     // A failed commit keeps the index reserved: its outcome may be unknown (merely unused, never reused).
     await this.db.writeGrouped(async (m) => {
       await this.record(m, signer, prepared, signed);
@@ -118,12 +132,22 @@ export class IssuanceService {
   async issuePrepared(m: EntityManager, agency: Agency, prepared: PreparedCredential, index: number): Promise<Issued> {
     const signed = await this.sign(agency, prepared, index);
     await this.record(m, agency, prepared, signed);
-    return { jwt: signed.jwt, credentialId: signed.credentialId };
+    return { jwt: signed.jwt, credentialId: signed.credentialId, certificateNumber: signed.certificateNumber };
   }
 
-  /** Builds the credential in govcred's format with status `index` and signs it with the agency key. */
-  private async sign(agency: Agency, prepared: PreparedCredential, index: number): Promise<Signed> {
+  /**
+   * Builds the credential in govcred's format with status `index` and signs it with the agency key. A property
+   * title carries its superseded and encumbered entries and its title record (a new random title id, or the
+   * chain it continues after a transfer).
+   */
+  async sign(agency: Agency, prepared: PreparedCredential, index: number, continues?: TitleContinuation): Promise<Signed> {
+    const definition = getCredentialType(prepared.type);
+    const titled = definition?.titleChain === true;
+    if (titled && (agency.supersededListId === null || agency.encumberedListId === null)) {
+      throw new GovcredError('conflict', 'the agency title lists are not set up yet: retry');
+    }
     const credentialId = `urn:uuid:${randomUUID()}`;
+    const titleId = titled ? (continues?.titleId ?? `0x${randomBytes(32).toString('hex')}`) : null;
     const unsigned = buildCredential({
       type: prepared.type,
       id: credentialId,
@@ -137,17 +161,30 @@ export class IssuanceService {
         owner: agency.identityAddress,
         revocationListId: agency.revocationListId,
         suspensionListId: agency.suspensionListId,
+        ...(titled ? { supersededListId: agency.supersededListId!, encumberedListId: agency.encumberedListId! } : {}),
         index,
       }),
       issuanceDate: new Date(),
       expirationDate: prepared.expirationDate,
+      ...(titleId ? { titleRecord: { titleId, ...(continues ? { predecessor: continues.predecessorHash } : {}) } } : {}),
     });
     const jwt = await this.veramo.signCredential(unsigned, agency.keyId);
-    return { jwt, credentialId, index, issuedAt: unsigned.issuanceDate, expiresAt: unsigned.expirationDate ?? null };
+    const code = definition?.certificateCode;
+    return {
+      jwt,
+      credentialId,
+      index,
+      issuedAt: unsigned.issuanceDate,
+      expiresAt: unsigned.expirationDate ?? null,
+      certificateNumber: code ? certificateNumber({ identity: agency.identityAddress, typeCode: code, listGroup: agency.revocationListId, index }) : null,
+      titleId,
+      credentialHash: titled ? keccak256(toUtf8Bytes(jwt)) : null,
+      predecessorId: continues?.predecessorId ?? null,
+    };
   }
 
   /** The credential's record (no claims) and its audit entry, in the caller's transaction. */
-  private async record(m: EntityManager, agency: Agency, prepared: PreparedCredential, signed: Signed): Promise<void> {
+  async record(m: EntityManager, agency: Agency, prepared: PreparedCredential, signed: Signed): Promise<void> {
     await m.getRepository(IssuedCredential).insert({
       id: signed.credentialId,
       agencyId: agency.id,
@@ -158,6 +195,11 @@ export class IssuanceService {
       issuedAt: signed.issuedAt,
       expiresAt: signed.expiresAt,
       updatedAt: new Date().toISOString(),
+      certificateNumber: signed.certificateNumber,
+      titleId: signed.titleId,
+      credentialHash: signed.credentialHash,
+      predecessorId: signed.predecessorId,
+      successorId: null,
     });
     await this.audit.append(m, {
       actor: `agency:${agency.id}`,

@@ -7,7 +7,10 @@ import { ISSUER_CONFIG, type IssuerConfig } from '../config/issuer.config.js';
 import { DbWriter } from '../database/db-writer.service.js';
 import { LeaseLostError, WorkerLease } from '../workers/worker-lease.js';
 import { WorkerLoop } from '../workers/worker-loop.js';
-import { nextRound } from './anchor-rounds.js';
+import { StatusOperation, type StatusListWriter, type StatusUpdateResult, type TitleTransferInput } from '../../../../libs/credentials/src/index.js';
+import type { Agency } from '../agencies/entities/agency.entity.js';
+import { IssuedCredential } from '../credentials/entities/issued-credential.entity.js';
+import { nextRound, type AnchorBatch } from './anchor-rounds.js';
 import { StatusChange } from './entities/status-change.entity.js';
 
 /** Pending rows read per agency per pass. */
@@ -103,10 +106,7 @@ export class AnchorWorker implements OnApplicationBootstrap, BeforeApplicationSh
           await this.db.write((m) => this.lease.fence(m));
           try {
             await this.chain.ensureGas(agency.keyAddress);
-            const result = await this.chain.bounded(
-              'status update',
-              writer.update(agency.identityAddress, batch.listId, batch.operation, batch.changes.map((c) => c.statusIndex)),
-            );
+            const result = await this.chain.bounded('status update', this.send(writer, agency, batch));
             const receipt = result.receipts[result.receipts.length - 1];
             await this.db.write(async (m) => {
               await this.lease.fence(m);
@@ -134,5 +134,27 @@ export class AnchorWorker implements OnApplicationBootstrap, BeforeApplicationSh
         }
       }
     });
+  }
+
+  /**
+   * One batch to the chain: a plain list update, or, for title transfers (Set on the superseded list), the bits
+   * together with their links (StatusRegistry.supersede), built from the records the transfer wrote.
+   */
+  private async send(writer: StatusListWriter, agency: Agency, batch: AnchorBatch<StatusChange>): Promise<StatusUpdateResult> {
+    if (batch.listId !== agency.supersededListId || batch.operation !== StatusOperation.Set) {
+      return writer.update(agency.identityAddress, batch.listId, batch.operation, batch.changes.map((c) => c.statusIndex));
+    }
+    const repo = this.dataSource.getRepository(IssuedCredential);
+    const olds = await repo.findBy({ id: In(batch.changes.map((c) => c.credentialId)), agencyId: agency.id });
+    const news = await repo.findBy({ id: In(olds.map((o) => o.successorId ?? '')), agencyId: agency.id });
+    const byId = new Map([...olds, ...news].map((r) => [r.id, r]));
+    const transfers: TitleTransferInput[] = batch.changes.map((change) => {
+      const old = byId.get(change.credentialId);
+      const successor = old?.successorId ? byId.get(old.successorId) : undefined;
+      // The transfer wrote both records with the outbox row, in one transaction: a gap here is a broken database.
+      if (!old?.titleId || !old.credentialHash || !successor?.credentialHash) throw new Error(`title transfer of ${change.credentialId} has no complete records`);
+      return { titleId: old.titleId, predecessor: old.credentialHash, successor: successor.credentialHash, predecessorIndex: change.statusIndex, successorIndex: successor.statusIndex };
+    });
+    return writer.supersede(agency.identityAddress, batch.listId, transfers);
   }
 }

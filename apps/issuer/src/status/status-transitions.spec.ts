@@ -18,17 +18,37 @@ test.each([
   // Defensive: a state whose last change is not the repeated action is refused, never replayed.
   ['revoked', 'revoke', undefined, 'already_revoked'],
   ['suspended', 'suspend', undefined, 'already_suspended'],
+  // Property titles: encumbrance (reversible) and supersession by transfer (final).
+  ['active', 'encumber', undefined, 'apply:encumbered'],
+  ['encumbered', 'encumber', 'encumber', 'repeat'],
+  ['encumbered', 'release', 'encumber', 'apply:active'],
+  ['active', 'release', 'release', 'repeat'],
+  ['active', 'release', undefined, 'not_encumbered'],
+  ['suspended', 'encumber', 'suspend', 'credential_not_active'],
+  ['encumbered', 'suspend', 'encumber', 'credential_not_active'],
+  ['encumbered', 'revoke', 'encumber', 'apply:revoked'],
+  ['active', 'supersede', undefined, 'apply:superseded'],
+  ['encumbered', 'supersede', 'encumber', 'credential_encumbered'],
+  ['suspended', 'supersede', 'suspend', 'credential_not_active'],
+  ['revoked', 'supersede', 'revoke', 'credential_revoked'],
+  ['superseded', 'reinstate', 'supersede', 'supersession_is_final'],
+  ['superseded', 'release', 'supersede', 'supersession_is_final'],
+  ['superseded', 'suspend', 'supersede', 'credential_superseded'],
+  ['superseded', 'encumber', 'supersede', 'credential_superseded'],
+  ['superseded', 'revoke', 'supersede', 'credential_superseded'],
 ] as const)('%s + %s (last %s) → %s', (state, action, last, expected) => {
   const decision = decide(state, action, last);
   const got = decision.kind === 'apply' ? `apply:${decision.to}` : decision.kind === 'repeat' ? 'repeat' : decision.error.code;
   expect(got).toBe(expected);
 });
 
-test('revoked is final: no action leads out of it', () => {
-  for (const action of ['revoke', 'suspend', 'reinstate'] as const) {
-    for (const last of ['revoke', 'suspend', 'reinstate', undefined] as const) {
-      const decision = decide('revoked', action, last);
-      expect(decision.kind === 'apply' && decision.to !== 'revoked').toBe(false);
+const ACTIONS = ['revoke', 'suspend', 'reinstate', 'encumber', 'release', 'supersede'] as const;
+
+test.each(['revoked', 'superseded'] as const)('%s is final: no action leads out of it', (state) => {
+  for (const action of ACTIONS) {
+    for (const last of [...ACTIONS, undefined]) {
+      const decision = decide(state, action, last);
+      expect(decision.kind === 'apply').toBe(false);
     }
   }
 });

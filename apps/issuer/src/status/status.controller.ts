@@ -11,7 +11,7 @@ import { StatusService } from './status.service.js';
 
 const validateChange = bodyValidator(CHANGE_STATUS_SCHEMA);
 
-/** Revocation, suspension and reinstatement. */
+/** Revocation, suspension and reinstatement; encumbrance and its release on property titles. */
 @ApiTags('status')
 @ApiSecurity('apiKey')
 @UseGuards(ApiKeyGuard)
@@ -23,9 +23,11 @@ export class StatusController {
   @HttpCode(202)
   @BodyLimit('4kb')
   @ApiOperation({
-    summary: 'Revoke (final), suspend or reinstate a credential',
+    summary: 'Revoke (final), suspend or reinstate a credential; encumber or release a property title',
     description:
-      'The change is stored durably first and answered 202 with state `pending`; a worker anchors pending changes on chain in ' +
+      '`encumber` (抵押登记) and `release` apply to property title certificates in state active / encumbered (else 409 ' +
+      '`not_a_title`, `already_encumbered`, `not_encumbered`, `credential_not_active`); a superseded certificate (its title was ' +
+      'transferred) refuses every action (`credential_superseded`, `supersession_is_final`). The change is stored durably first and answered 202 with state `pending`; a worker anchors pending changes on chain in ' +
       'batches and marks them `anchored` with the transaction hash and block (GET /credentials/status/{id}). ' +
       'Repeating the request that produced the current state (e.g. a retry after a lost answer) is answered 200 with the ' +
       'change that did it (same id); other illegal transitions are 409 with a stable code.',

@@ -11,6 +11,6 @@ import { StatusService } from './status.service.js';
   imports: [AgenciesModule, AuditModule, ChainModule],
   controllers: [StatusController],
   providers: [StatusService, AnchorWorker],
-  exports: [AnchorWorker],
+  exports: [AnchorWorker, StatusService],
 })
 export class StatusModule {}

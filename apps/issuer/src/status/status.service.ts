@@ -7,7 +7,14 @@ import { AuditService } from '../audit/audit.service.js';
 import { DbWriter } from '../database/db-writer.service.js';
 import { IssuedCredential } from '../credentials/entities/issued-credential.entity.js';
 import { StatusChange, type StatusAction } from './entities/status-change.entity.js';
-import { TRANSITIONS, decide } from './status-transitions.js';
+import { TRANSITIONS, decide, type Transition } from './status-transitions.js';
+
+/** The agency's list that carries a transition (title lists exist for property registries only). */
+export function listIdOf(agency: Agency, list: Transition['list']): number {
+  const id = { revocation: agency.revocationListId, suspension: agency.suspensionListId, superseded: agency.supersededListId, encumbered: agency.encumberedListId }[list];
+  if (id === null) throw new GovcredError('not_a_title', 'this agency has no title lists: transfer and encumbrance apply to property titles only');
+  return id;
+}
 
 /** What {@link StatusService.request} did: a new change, or the earlier one an identical repeat refers to. */
 export interface StatusRequestResult {
@@ -39,47 +46,55 @@ export class StatusService {
    * Repeating the request that produced the current state is answered with the change that did it.
    */
   request(agency: Agency, credentialId: string, action: StatusAction): Promise<StatusRequestResult> {
-    return this.db.write(async (m) => {
-      const t = TRANSITIONS[action];
-      const now = new Date().toISOString();
-      const moved = await m
-        .getRepository(IssuedCredential)
-        .createQueryBuilder()
-        .update()
-        .set({ state: t.to, updatedAt: now })
-        .where('"id" = :credentialId AND "agencyId" = :agencyId AND "state" IN (:...from)', {
-          credentialId,
-          agencyId: agency.id,
-          from: t.from,
-        })
-        .execute();
-      if (!moved.affected) return { change: await this.refused(m, agency, credentialId, action), created: false };
-      const credential = await m.getRepository(IssuedCredential).findOneByOrFail({ id: credentialId });
-      const change: Omit<StatusChange, 'seq'> = {
-        id: randomUUID(),
-        agencyId: agency.id,
+    return this.db.write((m) => this.apply(m, agency, credentialId, action));
+  }
+
+  /**
+   * {@link request} inside the caller's write transaction (a title transfer supersedes the old certificate in
+   * the transaction that records the new one). `extra` sets more columns of the credential in the same UPDATE.
+   */
+  async apply(m: EntityManager, agency: Agency, credentialId: string, action: StatusAction, extra: Partial<IssuedCredential> = {}): Promise<StatusRequestResult> {
+    const t = TRANSITIONS[action];
+    const listId = listIdOf(agency, t.list);
+    const now = new Date().toISOString();
+    const moved = await m
+      .getRepository(IssuedCredential)
+      .createQueryBuilder()
+      .update()
+      .set({ ...extra, state: t.to, updatedAt: now })
+      // Title actions need a title certificate (one issued with all four status entries: it has a title id).
+      .where(`"id" = :credentialId AND "agencyId" = :agencyId AND "state" IN (:...from)${t.titlesOnly ? ' AND "titleId" IS NOT NULL' : ''}`, {
         credentialId,
-        action,
-        listId: t.list === 'revocation' ? agency.revocationListId : agency.suspensionListId,
-        operation: t.operation,
-        statusIndex: credential.statusIndex,
-        state: 'pending',
-        attempts: 0,
-        lastError: null,
-        txHash: null,
-        blockNumber: null,
-        createdAt: now,
-        anchoredAt: null,
-      };
-      await m.getRepository(StatusChange).insert(change);
-      await this.audit.append(m, {
-        actor: `agency:${agency.id}`,
         agencyId: agency.id,
-        action: `status.${action}.requested`,
-        data: { changeId: change.id, credentialId, listId: change.listId, statusIndex: change.statusIndex },
-      });
-      return { change: await m.getRepository(StatusChange).findOneByOrFail({ id: change.id }), created: true };
+        from: t.from,
+      })
+      .execute();
+    if (!moved.affected) return { change: await this.refused(m, agency, credentialId, action), created: false };
+    const credential = await m.getRepository(IssuedCredential).findOneByOrFail({ id: credentialId });
+    const change: Omit<StatusChange, 'seq'> = {
+      id: randomUUID(),
+      agencyId: agency.id,
+      credentialId,
+      action,
+      listId,
+      operation: t.operation,
+      statusIndex: credential.statusIndex,
+      state: 'pending',
+      attempts: 0,
+      lastError: null,
+      txHash: null,
+      blockNumber: null,
+      createdAt: now,
+      anchoredAt: null,
+    };
+    await m.getRepository(StatusChange).insert(change);
+    await this.audit.append(m, {
+      actor: `agency:${agency.id}`,
+      agencyId: agency.id,
+      action: `status.${action}.requested`,
+      data: { changeId: change.id, credentialId, listId: change.listId, statusIndex: change.statusIndex },
     });
+    return { change: await m.getRepository(StatusChange).findOneByOrFail({ id: change.id }), created: true };
   }
 
   /**
@@ -89,6 +104,9 @@ export class StatusService {
   private async refused(m: EntityManager, agency: Agency, credentialId: string, action: StatusAction): Promise<StatusChange> {
     const credential = await m.getRepository(IssuedCredential).findOneBy({ id: credentialId, agencyId: agency.id });
     if (!credential) throw new GovcredError('credential_not_found', 'no such credential of this agency');
+    if (TRANSITIONS[action].titlesOnly && credential.titleId === null) {
+      throw new GovcredError('not_a_title', 'transfer, encumbrance and release apply to property title certificates only');
+    }
     const [last] = await m.getRepository(StatusChange).find({ where: { credentialId, agencyId: agency.id }, order: { seq: 'DESC' }, take: 1 });
     const decision = decide(credential.state, action, last?.action);
     if (decision.kind === 'repeat') return last!;

@@ -100,7 +100,10 @@ export class VeramoService {
     await this.checkKey(did, keyId);
     const signer = (data: string | Uint8Array) =>
       this.kms.sign({ keyRef: { kid: keyId }, algorithm: 'ES256K', data: typeof data === 'string' ? Buffer.from(data, 'utf8') : data });
-    return createVerifiableCredentialJwt(credential as never, { did, signer, alg: 'ES256K' }, { removeOriginalFields: true });
+    // did-jwt-vc moves only the VCDM properties it knows into `vc`; a title record would stay a top-level JWT claim.
+    const { titleRecord, ...rest } = credential;
+    const input = titleRecord ? { ...rest, vc: { titleRecord } } : rest;
+    return createVerifiableCredentialJwt(input as never, { did, signer, alg: 'ES256K' }, { removeOriginalFields: true });
   }
 
   /** Signs with Veramo's agent end to end (the reference {@link signCredential} must match). */

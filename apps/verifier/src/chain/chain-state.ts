@@ -4,6 +4,7 @@ import {
   DidMirror,
   NativeSignatureVerifier,
   StatusMirror,
+  TitleMirror,
   TrustMirror,
   VerifierMirror,
   createDidResolver,
@@ -23,6 +24,8 @@ import type { VerifierConfig } from '../config/verifier.config.js';
 export class ChainState {
   readonly provider: JsonRpcProvider;
   readonly statusMirror: StatusMirror;
+  /** Title transfers recorded on the StatusRegistry (property titles' history, from chain data alone). */
+  readonly titleMirror: TitleMirror;
   readonly trustMirror: TrustMirror;
   readonly didMirror: DidMirror;
   readonly verifierMirror: VerifierMirror;
@@ -43,6 +46,7 @@ export class ChainState {
       maxStalenessMs: config.MIRROR_MAX_STALENESS_SECONDS * 1000,
     };
     this.statusMirror = new StatusMirror({ ...follow, registry: config.STATUS_REGISTRY, chainId: config.CHAIN_ID });
+    this.titleMirror = new TitleMirror({ ...follow, registry: config.STATUS_REGISTRY });
     this.trustMirror = new TrustMirror({ ...follow, registry: config.TRUST_REGISTRY });
     this.verifierMirror = new VerifierMirror({
       ...follow,
@@ -86,7 +90,7 @@ export class ChainState {
     for (const key of ['DID_REGISTRY', 'TRUST_REGISTRY', 'STATUS_REGISTRY', 'VERIFIER_REGISTRY'] as const) {
       if ((await this.provider.getCode(this.config[key])) === '0x') throw new Error(`${key} ${this.config[key]} holds no contract on this chain`);
     }
-    await Promise.all([this.statusMirror.start(), this.trustMirror.start(), this.didMirror.start(), this.verifierMirror.start()]);
+    await Promise.all([this.statusMirror.start(), this.titleMirror.start(), this.trustMirror.start(), this.didMirror.start(), this.verifierMirror.start()]);
   }
 
   /** Nest calls this on shutdown (signals included: configureApp enables shutdown hooks). */
@@ -99,6 +103,7 @@ export class ChainState {
     if (this.stopped) return;
     this.stopped = true;
     this.statusMirror.stop();
+    this.titleMirror.stop();
     this.trustMirror.stop();
     this.didMirror.stop();
     this.verifierMirror.stop();

@@ -10,12 +10,13 @@ export class HealthController {
 
   @Get()
   @ApiOperation({ summary: 'Liveness, and the last block each chain mirror has synced' })
-  @ApiOkResponse({ description: '`{status, chainId, statusMirror: {syncedBlock, lists}, trustMirror: {syncedBlock}, didMirror: {syncedBlock, identities}, verifierMirror: {syncedBlock, verifiers}}`' })
+  @ApiOkResponse({ description: '`{status, chainId, statusMirror: {syncedBlock, lists}, titleMirror: {syncedBlock, transfers}, trustMirror: {syncedBlock}, didMirror: {syncedBlock, identities}, verifierMirror: {syncedBlock, verifiers}}`' })
   health() {
     return {
       status: 'ok',
       chainId: this.chain.config.CHAIN_ID,
       statusMirror: { syncedBlock: this.chain.statusMirror.syncedBlock, lists: this.chain.statusMirror.listCount },
+      titleMirror: { syncedBlock: this.chain.titleMirror.syncedBlock, transfers: this.chain.titleMirror.transferCount },
       trustMirror: { syncedBlock: this.chain.trustMirror.syncedBlock },
       didMirror: { syncedBlock: this.chain.didMirror.syncedBlock, identities: this.chain.didMirror.identityCount },
       verifierMirror: { syncedBlock: this.chain.verifierMirror.syncedBlock, verifiers: this.chain.verifierMirror.verifierCount },

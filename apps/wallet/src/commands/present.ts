@@ -65,7 +65,7 @@ function select(request: PresentationRequest, stored: StoredCredential[], views:
       .filter(({ v }) => v.type === wanted.type)
       .filter(({ v }) => !wanted.issuers || wanted.issuers.some((d) => d.toLowerCase() === v.issuer.toLowerCase()))
       .filter(({ v }) => (wanted.claims ?? []).every((c) => hasClaim(v, c)))
-      .filter(({ v }) => anyStatus || v.status === 'valid' || v.status === 'unknown')
+      .filter(({ v }) => anyStatus || v.status === 'valid' || v.status === 'encumbered' || v.status === 'unknown')
       .sort((a, b) => stored[b.i].receivedAt.localeCompare(stored[a.i].receivedAt))[0]?.i;
     if (index === undefined) missing.push(wanted.type);
     else if (!chosen.includes(stored[index])) chosen.push(stored[index]);

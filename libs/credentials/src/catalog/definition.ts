@@ -35,6 +35,16 @@ export interface CredentialTypeLabels {
 export interface CredentialTypeDefinition {
   /** VC type name, e.g. `NationalIdCredential` (also the TrustRegistry accreditation name). */
   type: string;
+  /**
+   * Code of the type in printable certificate numbers (1–31; see certificates/). Never reused nor changed: printed
+   * certificates keep it.
+   */
+  certificateCode?: number;
+  /**
+   * A real-estate title: its credentials carry superseded and encumbered status entries besides revocation and
+   * suspension, and change hands by transfer (the old one superseded, linked on chain to the new one).
+   */
+  titleChain?: boolean;
   /** Schema version; change it whenever `schema` changes (the schema digest in issued credentials pins it). */
   version: string;
   /** JSON Schema (draft 2020-12) of `credentialSubject` without `id`. */

@@ -6,10 +6,13 @@
 export const STATUS_REGISTRY_ABI = [
   'function createList(address identity, uint64 listId, uint8 purpose, uint8 sizeLog2)',
   'function update(address identity, uint64 listId, uint8 operation, bytes indexes)',
+  'function supersede(address identity, uint64 listId, bytes indexes, tuple(bytes32 titleId, bytes32 predecessor, bytes32 successor, uint32 predecessorIndex, uint32 successorIndex)[] transfers)',
+  'function titleTransferCount(address identity) view returns (uint64)',
   'function getList(address identity, uint64 listId) view returns (bool exists, uint8 purpose, uint8 sizeLog2, uint64 version, bytes32 head)',
   'function didRegistry() view returns (address)',
   'event StatusListCreated(address indexed identity, uint64 indexed listId, uint8 purpose, uint8 sizeLog2, bytes32 head)',
   'event StatusUpdated(address indexed identity, uint64 indexed listId, uint8 operation, uint64 version, bytes32 head, bytes indexes)',
+  'event TitleTransferred(address indexed identity, bytes32 indexed titleId, uint64 seq, uint64 listId, bytes32 predecessor, bytes32 successor, uint32 predecessorIndex, uint32 successorIndex, uint64 time)',
   'error NotIdentityOwner(address identity, address caller)',
   'error ListExists(address identity, uint64 listId)',
   'error UnknownList(address identity, uint64 listId)',
@@ -17,6 +20,9 @@ export const STATUS_REGISTRY_ABI = [
   'error MalformedIndexes(uint256 length)',
   'error IndexOutOfRange(uint8 sizeLog2)',
   'error RevocationIsFinal(address identity, uint64 listId)',
+  'error SupersededIsFinal(address identity, uint64 listId)',
+  'error NotASupersededList(address identity, uint64 listId)',
+  'error TransfersMismatch(uint256 indexes, uint256 transfers)',
 ] as const;
 
 export const TRUST_REGISTRY_ABI = [

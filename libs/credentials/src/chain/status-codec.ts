@@ -11,7 +11,14 @@ export enum StatusPurpose {
   Revocation = 0,
   /** Set entries are suspended until cleared. */
   Suspension = 1,
+  /** Set entries were superseded by a title transfer, for good (property lists). */
+  Superseded = 2,
+  /** Set entries are encumbered (mortgaged) until cleared (property lists). */
+  Encumbered = 3,
 }
+
+/** Purposes whose entries can never be cleared. */
+export const FINAL_PURPOSES: ReadonlySet<StatusPurpose> = new Set([StatusPurpose.Revocation, StatusPurpose.Superseded]);
 
 /** What an update does; values match `StatusRegistry.Operation`. */
 export enum StatusOperation {
@@ -28,10 +35,15 @@ export const MAX_SIZE_LOG2 = 24;
 /** The default list size used by govcred: 2^17 = 131,072 entries. @default 17 */
 export const DEFAULT_SIZE_LOG2 = MIN_SIZE_LOG2;
 
-/** W3C purpose names, as used in `credentialStatus.statusPurpose`. */
-export const PURPOSE_NAMES: Record<StatusPurpose, 'revocation' | 'suspension'> = {
+/** Purpose names, as used in `credentialStatus.statusPurpose` (W3C's two, and govcred's property purposes). */
+export type StatusPurposeName = 'revocation' | 'suspension' | 'superseded' | 'encumbered';
+
+/** Name of each purpose. */
+export const PURPOSE_NAMES: Record<StatusPurpose, StatusPurposeName> = {
   [StatusPurpose.Revocation]: 'revocation',
   [StatusPurpose.Suspension]: 'suspension',
+  [StatusPurpose.Superseded]: 'superseded',
+  [StatusPurpose.Encumbered]: 'encumbered',
 };
 
 /**

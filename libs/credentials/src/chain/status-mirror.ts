@@ -2,10 +2,18 @@ import { Contract, Interface, getAddress, getBytes, zeroPadValue, toBeHex, type 
 import { STATUS_REGISTRY_ABI } from './abi.js';
 import { ChainFollower, type FollowOptions } from './chain-follower.js';
 import { scanLogs } from './log-scanner.js';
-import { StatusOperation, StatusPurpose, genesisHead, nextHead, unpackIndexes } from './status-codec.js';
+import { FINAL_PURPOSES, StatusOperation, StatusPurpose, genesisHead, nextHead, unpackIndexes } from './status-codec.js';
 
 /** What the mirror can say about one status entry. */
-export type EntryStatus = 'valid' | 'revoked' | 'suspended' | 'unknown';
+export type EntryStatus = 'valid' | 'revoked' | 'suspended' | 'superseded' | 'encumbered' | 'unknown';
+
+/** What a set entry means, per list purpose. */
+const SET_STATUS: Record<StatusPurpose, EntryStatus> = {
+  [StatusPurpose.Revocation]: 'revoked',
+  [StatusPurpose.Suspension]: 'suspended',
+  [StatusPurpose.Superseded]: 'superseded',
+  [StatusPurpose.Encumbered]: 'encumbered',
+};
 
 /** Options of {@link StatusMirror}. */
 export interface StatusMirrorOptions extends FollowOptions {
@@ -91,7 +99,12 @@ export class StatusMirror extends ChainFollower<SyncReport> {
     if (!Number.isInteger(index) || index < 0 || index >= 2 ** list.sizeLog2) return 'unknown';
     const set = (list.bits[index >>> 3] & (1 << (index & 7))) !== 0;
     if (!set) return 'valid';
-    return list.purpose === StatusPurpose.Revocation ? 'revoked' : 'suspended';
+    return SET_STATUS[list.purpose] ?? 'unknown';
+  }
+
+  /** Identities owning at least one list (the issuers a certificate number may name). */
+  identities(): string[] {
+    return [...new Set([...this.lists.values()].map((l) => l.identity))];
   }
 
   /** Purpose of a list, if the mirror knows it. */
@@ -180,7 +193,7 @@ export class StatusMirror extends ChainFollower<SyncReport> {
     for (const index of unpackIndexes(packed)) {
       if (index >= size) continue; // the contract rejects these; never trust a log blindly
       if (operation === StatusOperation.Set) list.bits[index >>> 3] |= 1 << (index & 7);
-      else if (list.purpose === StatusPurpose.Suspension) list.bits[index >>> 3] &= ~(1 << (index & 7));
+      else if (!FINAL_PURPOSES.has(list.purpose)) list.bits[index >>> 3] &= ~(1 << (index & 7));
     }
     return list;
   }

@@ -42,6 +42,21 @@ export interface StatusListWriterOptions {
   maxIndexesPerTransaction?: number;
 }
 
+/** One title transfer as `StatusRegistry.supersede` takes it (hashes and list positions only). */
+export interface TitleTransferInput {
+  /** Random 32-byte id of the title (0x hex). */
+  titleId: string;
+  /** keccak256 of the superseded credential's compact JWT. */
+  predecessor: string;
+  /** keccak256 of the new credential's compact JWT. */
+  successor: string;
+  predecessorIndex: number;
+  successorIndex: number;
+}
+
+/** Transfers per `supersede` transaction: each costs ~5,000 gas (an event of ~200 bytes), far below the cap. */
+export const MAX_TRANSFERS_PER_TRANSACTION = 500;
+
 /** Result of one logical update, possibly spread over several transactions. */
 export interface StatusUpdateResult {
   /** Receipts in the order the transactions were mined. */
@@ -99,5 +114,26 @@ export class StatusListWriter {
       gasUsed += receipt.gasUsed;
     }
     return { receipts, indexCount: sorted.length, gasUsed };
+  }
+
+  /**
+   * Records title transfers: sets each predecessor's entry of superseded list `listId` and links it to its
+   * successor on chain, in transactions of at most {@link MAX_TRANSFERS_PER_TRANSACTION}. Repeating a transfer
+   * (after a crash between sending and recording) sets nothing new and repeats a link readers de-duplicate.
+   */
+  async supersede(identity: string, listId: bigint | number, transfers: readonly TitleTransferInput[]): Promise<StatusUpdateResult> {
+    const receipts: TransactionReceipt[] = [];
+    let gasUsed = 0n;
+    const size = Math.min(this.chunkSize, MAX_TRANSFERS_PER_TRANSACTION);
+    for (let start = 0; start < transfers.length; start += size) {
+      const chunk = transfers.slice(start, start + size);
+      // Not sorted or de-duplicated: transfer i belongs to index i.
+      const packed = packIndexes(chunk.map((t) => normalizeIndexes([t.predecessorIndex])[0]));
+      const tx = await this.contract.getFunction('supersede')(identity, listId, hexlify(packed), chunk.map((t) => ({ ...t })));
+      const receipt: TransactionReceipt = (await tx.wait())!;
+      receipts.push(receipt);
+      gasUsed += receipt.gasUsed;
+    }
+    return { receipts, indexCount: transfers.length, gasUsed };
   }
 }

@@ -14,6 +14,16 @@ export interface CredentialSchemaRef {
   digestSRI: string;
 }
 
+/**
+ * A property title's place in its chain of title (govcred extension, outside `credentialSubject` so the claims'
+ * schema is untouched): the random id shared by every certificate of the title, and the keccak256 of the
+ * compact JWT this certificate superseded by transfer. The chain records the same link (hashes only).
+ */
+export interface TitleRecord {
+  titleId: string;
+  predecessor?: string;
+}
+
 /** Everything an issuer decides before signing. */
 export interface CredentialInput {
   /** Credential type name from the catalog, e.g. `NationalIdCredential`. */
@@ -28,6 +38,8 @@ export interface CredentialInput {
   status: StatusListEntry[];
   issuanceDate: Date;
   expirationDate?: Date;
+  /** Property titles only: other credentials stay exactly as they were. */
+  titleRecord?: TitleRecord;
 }
 
 /** An unsigned VCDM 1.1 credential, ready for Veramo's `createVerifiableCredential` with proofFormat `jwt`. */
@@ -41,6 +53,7 @@ export interface UnsignedCredential {
   credentialSubject: Record<string, unknown> & { id: string };
   credentialSchema: CredentialSchemaRef;
   credentialStatus: StatusListEntry[];
+  titleRecord?: TitleRecord;
 }
 
 /** Builds the unsigned credential in govcred's one format. Times are truncated to whole seconds (JWT nbf/exp). */
@@ -56,5 +69,6 @@ export function buildCredential(input: CredentialInput): UnsignedCredential {
     credentialSubject: { ...input.claims, id: input.subjectDid },
     credentialSchema: input.schema,
     credentialStatus: input.status,
+    ...(input.titleRecord ? { titleRecord: input.titleRecord } : {}),
   };
 }

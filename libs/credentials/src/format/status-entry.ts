@@ -1,12 +1,13 @@
 import { checksummedAddress } from '../chain/address.js';
-import { PURPOSE_NAMES, StatusPurpose } from '../chain/status-codec.js';
+import { PURPOSE_NAMES, StatusPurpose, type StatusPurposeName } from '../chain/status-codec.js';
 
 /**
  * govcred's `credentialStatus` entry: a position in a StatusRegistry list on an EVM chain.
  * Shaped like W3C Bitstring Status List's `BitstringStatusListEntry` (statusPurpose, statusListIndex,
  * statusListCredential → here the on-chain list), https://www.w3.org/TR/vc-bitstring-status-list/#bitstringstatuslistentry.
  * A credential carries two entries with the same index: one in the issuer's revocation list, one in its
- * suspension list. The list owner is always the credential's issuer.
+ * suspension list; a property title carries two more, in the issuer's superseded and encumbered lists. The list
+ * owner is always the credential's issuer.
  */
 export const STATUS_ENTRY_TYPE = 'GovcredStatusListEntry';
 
@@ -14,7 +15,7 @@ export interface StatusListEntry {
   /** `eip155:<chainId>:<registry>/<owner>/<listId>#<index>`. */
   id: string;
   type: typeof STATUS_ENTRY_TYPE;
-  statusPurpose: 'revocation' | 'suspension';
+  statusPurpose: StatusPurposeName;
   /** EIP-155 chain id. */
   chainId: number;
   /** StatusRegistry address. */
@@ -29,10 +30,14 @@ export interface StatusListEntry {
 export interface StatusAllocation {
   chainId: number;
   statusRegistry: string;
-  /** Issuer identity address: owner of both lists. */
+  /** Issuer identity address: owner of the lists. */
   owner: string;
   revocationListId: bigint | number;
   suspensionListId: bigint | number;
+  /** Property titles only (with {@link encumberedListId}): the list a transfer sets. */
+  supersededListId?: bigint | number;
+  /** Property titles only: the list a mortgage registration sets. */
+  encumberedListId?: bigint | number;
   index: number;
 }
 
@@ -40,14 +45,19 @@ function entryId(chainId: number, registry: string, owner: string, listId: bigin
   return `eip155:${chainId}:${checksummedAddress(registry)}/${checksummedAddress(owner)}/${listId}#${index}`;
 }
 
-/** The two `credentialStatus` entries of an allocation: revocation first, then suspension. */
+/**
+ * The `credentialStatus` entries of an allocation: revocation, suspension, then (property titles) superseded
+ * and encumbered.
+ */
 export function statusEntries(a: StatusAllocation): StatusListEntry[] {
-  return (
-    [
-      [StatusPurpose.Revocation, a.revocationListId],
-      [StatusPurpose.Suspension, a.suspensionListId],
-    ] as const
-  ).map(([purpose, listId]) => ({
+  const lists: Array<[StatusPurpose, bigint | number]> = [
+    [StatusPurpose.Revocation, a.revocationListId],
+    [StatusPurpose.Suspension, a.suspensionListId],
+  ];
+  if (a.supersededListId !== undefined && a.encumberedListId !== undefined) {
+    lists.push([StatusPurpose.Superseded, a.supersededListId], [StatusPurpose.Encumbered, a.encumberedListId]);
+  }
+  return lists.map(([purpose, listId]) => ({
     id: entryId(a.chainId, a.statusRegistry, a.owner, listId, a.index),
     type: STATUS_ENTRY_TYPE,
     statusPurpose: PURPOSE_NAMES[purpose],
@@ -60,7 +70,7 @@ export function statusEntries(a: StatusAllocation): StatusListEntry[] {
 
 /** A parsed, checked status entry. */
 export interface ParsedStatusEntry {
-  purpose: 'revocation' | 'suspension';
+  purpose: StatusPurposeName;
   chainId: number;
   statusRegistry: string;
   listId: bigint;
@@ -80,7 +90,7 @@ export function parseStatusEntries(credentialStatus: unknown): { entries: Parsed
     if (typeof raw !== 'object' || raw === null) return { error: 'credentialStatus entry is not an object' };
     const e = raw as Record<string, unknown>;
     if (e.type !== STATUS_ENTRY_TYPE) return { error: `unsupported credentialStatus type ${JSON.stringify(e.type)}` };
-    if (e.statusPurpose !== 'revocation' && e.statusPurpose !== 'suspension') return { error: 'unknown statusPurpose' };
+    if (!(Object.values(PURPOSE_NAMES) as unknown[]).includes(e.statusPurpose)) return { error: 'unknown statusPurpose' };
     if (!Number.isSafeInteger(e.chainId)) return { error: 'chainId is not an integer' };
     if (typeof e.statusRegistry !== 'string' || !/^0x[0-9a-fA-F]{40}$/.test(e.statusRegistry)) {
       return { error: 'statusRegistry is not an address' };
@@ -92,7 +102,7 @@ export function parseStatusEntries(credentialStatus: unknown): { entries: Parsed
       return { error: 'statusListIndex is not an index' };
     }
     entries.push({
-      purpose: e.statusPurpose,
+      purpose: e.statusPurpose as StatusPurposeName,
       chainId: e.chainId as number,
       statusRegistry: checksummedAddress(e.statusRegistry),
       listId: BigInt(e.statusListId),

@@ -32,6 +32,8 @@ export const PROBLEM_CODES = [
   'status_invalid',
   'credential_revoked',
   'credential_suspended',
+  /** A property title that was transferred: the registry issued a newer certificate (final). */
+  'credential_superseded',
   'status_unknown',
   // Accreditation (the trust mirror)
   'issuer_not_accredited',

@@ -46,6 +46,11 @@ export interface VerifiedCredentialSummary {
   issuanceDate: string;
   expirationDate?: string;
   claims: Record<string, unknown>;
+  /**
+   * Present on a property title the registry marked encumbered (抵押登记): still valid, but a bank's check must
+   * see the mortgage. A status, not a problem: `verified` is unaffected.
+   */
+  encumbered?: true;
 }
 
 /** The answer of every verification: never thrown, always returned. */

@@ -1,7 +1,7 @@
 import { getAddress } from 'ethers';
 import { ethrDidAddress } from '../did/resolver.js';
 import { parseStatusEntries } from '../format/status-entry.js';
-import { StatusPurpose } from '../chain/status-codec.js';
+import { PURPOSE_NAMES } from '../chain/status-codec.js';
 import { jwtOf, readCredentialPayload, type CredentialPayloadView } from './credential-payload.js';
 import { decodeJwt, pinnedResolver, verifyJwtSignature, type DecodedJwt } from './jwt.js';
 import type { ProblemCode } from './problem-codes.js';
@@ -78,7 +78,8 @@ export async function checkCredential(
   }
   recorder.outcome('validity_period', path, validityProblems(view, ctx));
   recorder.outcome('schema', path, schemaProblems(view, ctx, path));
-  recorder.outcome('status', path, statusProblems(view, issuerAddress, ctx));
+  const flags: StatusFlags = {};
+  recorder.outcome('status', path, statusProblems(view, issuerAddress, ctx, flags));
   recorder.outcome('accreditation', path, accreditationProblems(view, issuerAddress, ctx));
 
   return {
@@ -90,6 +91,7 @@ export async function checkCredential(
     issuanceDate: new Date(view.notBefore * 1000).toISOString(),
     ...(view.expires !== undefined ? { expirationDate: new Date(view.expires * 1000).toISOString() } : {}),
     claims: view.claims,
+    ...(flags.encumbered ? { encumbered: true as const } : {}),
   };
 }
 
@@ -170,13 +172,20 @@ function schemaProblems(view: CredentialPayloadView, ctx: VerificationContext, p
   }));
 }
 
-function statusProblems(view: CredentialPayloadView, issuer: string, ctx: VerificationContext): ProblemList {
+/** What the status check found that is not a problem but the relying party must see (a mortgage). */
+interface StatusFlags {
+  encumbered?: boolean;
+}
+
+/** The purpose sets a credential may carry: every credential, and property titles (issued since title chains). */
+const PURPOSE_SETS = ['revocation,suspension', 'encumbered,revocation,superseded,suspension'];
+
+function statusProblems(view: CredentialPayloadView, issuer: string, ctx: VerificationContext, flags: StatusFlags): ProblemList {
   const parsed = parseStatusEntries(view.credentialStatus);
   if ('error' in parsed) return [{ code: 'status_invalid', message: parsed.error }];
   const { entries } = parsed;
-  const purposes = entries.map((e) => e.purpose).sort();
-  if (purposes.length !== 2 || purposes[0] !== 'revocation' || purposes[1] !== 'suspension') {
-    return [{ code: 'status_invalid', message: 'a credential carries one revocation and one suspension entry' }];
+  if (!PURPOSE_SETS.includes(entries.map((e) => e.purpose).sort().join(','))) {
+    return [{ code: 'status_invalid', message: 'a credential carries one revocation and one suspension entry (a property title also one superseded and one encumbered entry)' }];
   }
   const raw = (Array.isArray(view.credentialStatus) ? view.credentialStatus : []) as Array<{ id?: unknown }>;
   const problems: ProblemList = [];
@@ -195,12 +204,14 @@ function statusProblems(view: CredentialPayloadView, issuer: string, ctx: Verifi
       problems.push({ code: 'status_unknown', message: `the ${entry.purpose} list is not known to the status mirror` });
       continue;
     }
-    if ((purpose === StatusPurpose.Revocation ? 'revocation' : 'suspension') !== entry.purpose) {
+    if (PURPOSE_NAMES[purpose] !== entry.purpose) {
       return [{ code: 'status_invalid', message: `the ${entry.purpose} entry points to a list of another purpose` }];
     }
     const status = ctx.status.lookup(issuer, entry.listId, entry.index);
     if (status === 'revoked') problems.push({ code: 'credential_revoked', message: 'the issuer revoked the credential' });
     else if (status === 'suspended') problems.push({ code: 'credential_suspended', message: 'the issuer suspended the credential' });
+    else if (status === 'superseded') problems.push({ code: 'credential_superseded', message: 'the title was transferred: a newer certificate supersedes this one' });
+    else if (status === 'encumbered') flags.encumbered = true;
     else if (status === 'unknown') problems.push({ code: 'status_unknown', message: 'the status mirror cannot vouch for this list right now' });
   }
   return problems;

@@ -33,6 +33,6 @@ export interface AgencyView {
   credentialTypes: string[];
   identityAddress: string;
   keyAddress: string;
-  statusLists: { revocation: number; suspension: number };
+  statusLists: { revocation: number; suspension: number; superseded?: number; encumbered?: number };
   createdAt: string;
 }

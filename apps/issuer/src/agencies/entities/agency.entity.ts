@@ -64,6 +64,14 @@ export class Agency {
   @Column('integer')
   suspensionListId!: number;
 
+  /** Property registries only: the list a title transfer sets (final); null until created on chain. */
+  @Column('integer', { nullable: true })
+  supersededListId!: number | null;
+
+  /** Property registries only: the list a mortgage registration sets and its release clears. */
+  @Column('integer', { nullable: true })
+  encumberedListId!: number | null;
+
   @Column('varchar', { length: 30 })
   createdAt!: string;
 }

@@ -1,7 +1,11 @@
 import { Column, Entity, Index, PrimaryColumn, Unique } from 'typeorm';
 
-/** Requested status of an issued credential (what the agency asked for; anchoring may still be pending). */
-export type CredentialState = 'active' | 'suspended' | 'revoked';
+/**
+ * Requested status of an issued credential (what the agency asked for; anchoring may still be pending).
+ * `superseded` (a property title transferred to a new certificate) is final like `revoked`; `encumbered` (a
+ * mortgage registered on a property title) is lifted by a release.
+ */
+export type CredentialState = 'active' | 'suspended' | 'revoked' | 'superseded' | 'encumbered';
 
 /**
  * What the issuer keeps about a credential after issuing it: no claims. Enough to change its status, to
@@ -40,4 +44,24 @@ export class IssuedCredential {
 
   @Column('varchar', { length: 30 })
   updatedAt!: string;
+
+  /** Printable certificate number (see libs/credentials certificates/): where the status lives, with check characters. */
+  @Column('varchar', { length: 32, nullable: true })
+  certificateNumber!: string | null;
+
+  /** Property titles: random id of the title, shared by every certificate of its chain. */
+  @Column('varchar', { length: 66, nullable: true })
+  titleId!: string | null;
+
+  /** Property titles: keccak256 of the signed JWT, the hash the chain links by (the JWT itself is not kept). */
+  @Column('varchar', { length: 66, nullable: true })
+  credentialHash!: string | null;
+
+  /** Property titles: the certificate this one superseded by transfer. */
+  @Column('varchar', { length: 45, nullable: true })
+  predecessorId!: string | null;
+
+  /** Property titles: the certificate that superseded this one (set in the transfer's transaction). */
+  @Column('varchar', { length: 45, nullable: true })
+  successorId!: string | null;
 }

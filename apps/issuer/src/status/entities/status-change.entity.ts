@@ -1,6 +1,7 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-export type StatusAction = 'revoke' | 'suspend' | 'reinstate';
+/** What an agency asks of a credential's status; `supersede` only comes from a title transfer. */
+export type StatusAction = 'revoke' | 'suspend' | 'reinstate' | 'encumber' | 'release' | 'supersede';
 export type AnchorState = 'pending' | 'anchored';
 
 /**

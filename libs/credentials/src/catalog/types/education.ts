@@ -28,6 +28,7 @@ const CERTIFICATE_NUMBER = { type: 'string', pattern: '^[0-9]{5}[157][0-9]{4}(?:
 /** 学历/学位证书: a higher-education graduation (and degree) certificate. */
 export const educationCredential: CredentialTypeDefinition = {
   type: TYPE,
+  certificateCode: 2,
   version: VERSION,
   schema: {
     ...schemaHeader(TYPE, VERSION),

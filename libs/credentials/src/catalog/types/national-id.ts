@@ -15,6 +15,7 @@ const LONG_TERM = 'long-term';
  */
 export const nationalIdCredential: CredentialTypeDefinition = {
   type: TYPE,
+  certificateCode: 1,
   version: VERSION,
   schema: {
     ...schemaHeader(TYPE, VERSION),

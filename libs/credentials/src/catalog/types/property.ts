@@ -33,6 +33,8 @@ const PARCEL_NUMBER = {
 /** 不动产权证书: real-estate title certificate of the holder, with any co-owners (共有人). */
 export const propertyCredential: CredentialTypeDefinition = {
   type: TYPE,
+  certificateCode: 3,
+  titleChain: true,
   version: VERSION,
   schema: {
     ...schemaHeader(TYPE, VERSION),

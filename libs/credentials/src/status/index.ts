@@ -1,0 +1,2 @@
+/** Title chains on the StatusRegistry: transfers recorded with the superseded bit, and their mirror. */
+export * from './title-mirror.js';
