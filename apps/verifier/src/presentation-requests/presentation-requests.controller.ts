@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { GovcredError } from '../../../../libs/credentials/src/index.js';
+import { GovcredError, presentationQueryErrors } from '../../../../libs/credentials/src/index.js';
 import { bodyValidator } from '../../../common/src/http/validate-body.js';
 import {
   CREATE_PRESENTATION_REQUEST_SCHEMA,
@@ -28,6 +28,8 @@ export class PresentationRequestsController {
   @ApiBadRequestResponse({ description: '`invalid_request`, `malformed_json`' })
   create(@Body() body: unknown): Promise<PresentationRequestView> {
     const { query } = validateCreate(body);
+    const errors = presentationQueryErrors(query);
+    if (errors.length > 0) throw new GovcredError('invalid_request', 'the request body does not match the expected shape', { errors });
     return this.requests.create(query);
   }
 
