@@ -51,3 +51,16 @@ export function nearJwts(size: number): Array<[string, string]> {
     ['one long part', `${run(size)}`],
   ];
 }
+
+/** `did` (or an address) with the case of the first letter of its address flipped: a wrong EIP-55 checksum. */
+export function badChecksum(did: string): string {
+  const start = did.lastIndexOf('0x') + 2;
+  for (let i = start; i < did.length; i++) {
+    const c = did[i];
+    if (/[a-fA-F]/.test(c)) return did.slice(0, i) + (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase()) + did.slice(i + 1);
+  }
+  throw new Error(`no letter to flip in ${did}`);
+}
+
+/** 64 bytes whose r (5) is no x coordinate of a secp256k1 point: 5³ + 7 is not a square modulo p. */
+export const NOT_A_CURVE_POINT = Buffer.concat([Buffer.alloc(31), Buffer.from([5]), Buffer.alloc(31), Buffer.from([1])]);
