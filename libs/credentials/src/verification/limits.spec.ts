@@ -2,7 +2,7 @@ import { parse as parseDidUrl } from 'did-resolver';
 import { validateClaims } from '../catalog/validate.js';
 import { parseEthrDid } from '../did/ethr-did.js';
 import { decodeJwt } from './jwt.js';
-import { JWT_LIMITS, checkJsonShape, quoted } from './limits.js';
+import { JWT_LIMITS, checkJsonShape, nestedDeeperThan, quoted } from './limits.js';
 import { PRESENTATION_QUERY_SCHEMA } from './query.js';
 
 describe('checkJsonShape', () => {
@@ -19,6 +19,13 @@ describe('checkJsonShape', () => {
     const result = checkJsonShape(text);
     expect(result.ok ? 'ok' : result.reason).toBe(expected);
   });
+});
+
+test('nestedDeeperThan walks parsed values without recursion, even 100,000 levels deep', () => {
+  expect(nestedDeeperThan(JSON.parse(`${'['.repeat(100_000)}${']'.repeat(100_000)}`), 64)).toBe(true);
+  expect(nestedDeeperThan({ a: [{ b: 1 }], c: 'x' }, 3)).toBe(false);
+  expect(nestedDeeperThan({ a: [{ b: {} }] }, 3)).toBe(true);
+  expect(nestedDeeperThan('just a string', 0)).toBe(false);
 });
 
 test('quoted cuts long strings and names structures', () => {

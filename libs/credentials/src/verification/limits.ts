@@ -59,6 +59,25 @@ export function checkJsonShape(text: string, maxDepth: number = JWT_LIMITS.jsonD
   return { ok: true };
 }
 
+/**
+ * Whether a parsed JSON value (e.g. a request body) nests objects and arrays deeper than `maxDepth` (the value
+ * itself is level 1). Walks with an explicit stack, never recursion, and stops at the first level too deep:
+ * whatever later walks the value recursively (JSON.stringify, structuredClone, a validator) overflows its
+ * stack at a few thousand levels, which a 256 KB body easily reaches.
+ */
+export function nestedDeeperThan(value: unknown, maxDepth: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop()!;
+    if (typeof item !== 'object' || item === null) continue;
+    if (depth > maxDepth) return true;
+    for (const child of Array.isArray(item) ? item : Object.values(item)) {
+      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+    }
+  }
+  return false;
+}
+
 /** `value` as JSON for a problem message, cut to `max` characters: messages never echo large input. */
 export function quoted(value: unknown, max = 60): string {
   let text: string;
