@@ -161,3 +161,10 @@ test.each<[string, () => string]>([
   });
   expect([reply.status, reply.body.code, reply.body.details.errors.map((e) => e.path)]).toEqual([400, 'invalid_request', ['/query/credentials/0/issuers/1']]);
 });
+
+test('a claim named with 10 KB is reported by a cut path and message, not echoed whole', async () => {
+  const jwt = await reissued((p) => (p.vc.credentialSubject[`k${'x'.repeat(10_000)}`] = 1));
+  const { status, body } = await timedPost('/credentials/verify', { verifiableCredential: jwt });
+  expect([status, codes(body)]).toEqual([200, ['claims_invalid']]);
+  expect(Math.max(...body.problems.map((p) => p.path.length + p.message.length))).toBeLessThan(700);
+});

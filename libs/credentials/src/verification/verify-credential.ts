@@ -156,10 +156,12 @@ function schemaProblems(view: CredentialPayloadView, ctx: VerificationContext, p
   }
   const outcome = ctx.catalog.validateClaims(type, view.claims);
   if (outcome.ok) return [];
+  // Claim names come from the credential: a path or message naming a 10 KB key is cut, not echoed whole.
+  const cut = (text: string) => (text.length > 300 ? `${text.slice(0, 300)}…` : text);
   return outcome.errors.slice(0, 20).map((e) => ({
     code: 'claims_invalid' as const,
-    message: e.message,
-    path: `${path}.credentialSubject${e.path.startsWith('/') ? e.path.replaceAll('/', '.') : e.path ? `.${e.path}` : ''}`,
+    message: cut(e.message),
+    path: cut(`${path}.credentialSubject${e.path.startsWith('/') ? e.path.replaceAll('/', '.') : e.path ? `.${e.path}` : ''}`),
   }));
 }
 
