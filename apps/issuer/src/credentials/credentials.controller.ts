@@ -27,6 +27,9 @@ export class CredentialsController {
   @HttpCode(201)
   @ApiOperation({
     summary: 'Issue a credential (W3C VC-API): {credential, options} → {verifiableCredential} (a JWT VC signed with the agency key)',
+    description:
+      '400 codes: `invalid_request`, `invalid_subject` (no holder DID), `subject_did_invalid` (a DID no verifier could accept: ' +
+      'wrong EIP-55 checksum, another chain, a public-key form, another method), `unknown_credential_type`, `invalid_claims`.',
   })
   async issue(@CurrentAgency() agency: Agency, @Body() body: IssueCredentialDto): Promise<{ verifiableCredential: string }> {
     const { credential } = validateIssue(body);
