@@ -302,10 +302,23 @@ describe('malformed requests are 4xx with a stable code, never 5xx', () => {
     expect([reply.status, reply.body.code]).toEqual([400, 'invalid_request']);
   });
 
-  test('deeply nested garbage inside a well-formed body is a verification failure, not an error', async () => {
-    let nested: unknown = 'x';
-    for (let i = 0; i < 2000; i++) nested = { proof: { jwt: 1 }, a: nested };
-    const reply = await post<ResultBody>(`${verifier.url}/credentials/verify`, { verifiableCredential: { proof: { jwt: `${'a'.repeat(100)}.${'b'.repeat(100)}.c` }, nested } });
+  test('deeply nested garbage inside a well-formed body is refused as a request, before anything walks it', async () => {
+    // Bodies deeper than MAX_BODY_DEPTH (64) are a 400: JSON.stringify of one a few thousand levels deep
+    // overflows the stack (a 500 before the limit, e.g. when a bulk job stored its items).
+    // Arrays (2 bytes a level) so that every depth fits the route's body limit and reaches the depth check.
+    for (const depth of [100, 2000, 7000, 20_000]) {
+      const nested = `${'['.repeat(depth)}"x"${']'.repeat(depth)}`;
+      const body = `{"verifiableCredential":{"proof":{"jwt":"${'a'.repeat(100)}.${'b'.repeat(100)}.c"},"nested":${nested}}}`;
+      const paths = depth <= 7000 ? ['/credentials/verify', '/presentations/verify', '/presentation-requests'] : ['/credentials/verify', '/presentations/verify'];
+      for (const path of paths) {
+        const reply = await post(`${verifier.url}${path}`, body, withKey(apiKey));
+        expect([depth, path, reply.status, reply.body.code]).toEqual([depth, path, 400, 'invalid_request']);
+      }
+    }
+    // Nesting within the limit is judged as before: by the JWT only.
+    let shallow: unknown = 'x';
+    for (let i = 0; i < 20; i++) shallow = { proof: { jwt: 1 }, a: shallow };
+    const reply = await post<ResultBody>(`${verifier.url}/credentials/verify`, { verifiableCredential: { proof: { jwt: `${'a'.repeat(100)}.${'b'.repeat(100)}.c` }, nested: shallow } });
     expect(reply.status).toBe(200);
     expect(codes(reply.body)).toEqual(['jwt_malformed']);
   });

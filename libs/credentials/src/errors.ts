@@ -40,6 +40,11 @@ export const ERROR_CODES = {
   credential_type_not_allowed: 403,
   invalid_claims: 400,
   invalid_subject: 400,
+  /**
+   * The subject is a DID no govcred verifier could ever accept as holder: not an address-form did:ethr on the
+   * issuer's chain (another chain, a public-key form), or a broken one (a wrong EIP-55 checksum).
+   */
+  subject_did_invalid: 400,
   issuer_mismatch: 403,
   credential_not_found: 404,
   already_revoked: 409,

@@ -12,6 +12,7 @@ export * from './chain/status-writer.js';
 export * from './chain/status-mirror.js';
 export * from './chain/trust-registry.js';
 export * from './did/resolver.js';
+export * from './did/ethr-did.js';
 export * from './did/did-mirror.js';
 export * from './format/status-entry.js';
 export * from './format/credential.js';

@@ -47,7 +47,9 @@ export class CredentialsController {
     description:
       `With an \`${IDEMPOTENCY_KEY_HEADER}\` header a retry (after a lost answer or on another replica) gets the first answer: the same ` +
       'credential. The same key with another body is 422 `idempotency_key_reused`; while the first request is still being ' +
-      'processed, 409 `idempotency_key_in_progress`. Answers are kept for IDEMPOTENCY_TTL_MS.',
+      'processed, 409 `idempotency_key_in_progress`. Answers are kept for IDEMPOTENCY_TTL_MS. 400 codes: `invalid_request`, ' +
+      '`invalid_subject` (no holder DID), `subject_did_invalid` (a DID no verifier could accept: wrong EIP-55 checksum, another ' +
+      'chain, a public-key form, another method), `unknown_credential_type`, `invalid_claims`.',
   })
   @ApiHeader({ name: IDEMPOTENCY_KEY_HEADER, required: false, description: '1–255 characters of A-Z a-z 0-9 . _ ~ : -, unique per request of this agency' })
   async issue(

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { keccak256, toUtf8Bytes } from 'ethers';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { GovcredError, buildCredential, certificateNumber, statusEntries } from '../../../../libs/credentials/src/index.js';
+import { GovcredError, buildCredential, certificateNumber, statusEntries, subjectDidProblem } from '../../../../libs/credentials/src/index.js';
 import { AgenciesService } from '../agencies/agencies.service.js';
 import type { Agency } from '../agencies/entities/agency.entity.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -65,9 +65,12 @@ export class IssuanceService {
 
   /**
    * Checks a request for `agency`, without side effects.
-   * @throws GovcredError unknown_credential_type, credential_type_not_allowed, issuer_mismatch, invalid_subject, invalid_claims
+   * @param options.subjectPending The subject is a stand-in until a wallet proves its DID (an OID4VCI offer):
+   *   only its shape is checked.
+   * @throws GovcredError unknown_credential_type, credential_type_not_allowed, issuer_mismatch, invalid_subject,
+   *   subject_did_invalid, invalid_claims
    */
-  prepare(agency: Agency, request: CredentialRequest): PreparedCredential {
+  prepare(agency: Agency, request: CredentialRequest, options: { subjectPending?: boolean } = {}): PreparedCredential {
     const types = (Array.isArray(request.type) ? request.type : [request.type]).filter((t) => t !== 'VerifiableCredential');
     if (types.length !== 1) throw new GovcredError('unknown_credential_type', 'type must name exactly one credential type besides VerifiableCredential');
     const type = types[0];
@@ -84,6 +87,10 @@ export class IssuanceService {
     if (typeof subjectDid !== 'string' || subjectDid.length > 500 || !DID_PATTERN.test(subjectDid)) {
       throw new GovcredError('invalid_subject', 'credentialSubject.id must be the holder DID');
     }
+    // A credential to a DID that can never sign a presentation a verifier accepts is useless to its holder
+    // and would be refused by every verifier: refuse it here, where the mistake can still be corrected.
+    const subjectProblem = options.subjectPending ? undefined : subjectDidProblem(subjectDid, this.chain.chain.chainId);
+    if (subjectProblem) throw new GovcredError('subject_did_invalid', `credentialSubject.id: ${subjectProblem}`);
     const result = validateClaims(type, claims);
     if (!result.ok) throw new GovcredError('invalid_claims', `the claims do not fit ${type}`, { errors: result.errors });
     let expirationDate: Date | undefined;

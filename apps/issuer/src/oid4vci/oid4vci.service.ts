@@ -36,6 +36,7 @@ export class Oid4vciService implements OnModuleDestroy {
   private readonly logger = new Logger('OID4VCI');
   private readonly resolver: Resolvable;
   private readonly timer: NodeJS.Timeout;
+  private readonly chainId: number;
   private baseUrl: string;
 
   constructor(
@@ -47,6 +48,7 @@ export class Oid4vciService implements OnModuleDestroy {
   ) {
     this.baseUrl = (config.ISSUER_PUBLIC_URL ?? `http://${config.ISSUER_HOST}:${config.ISSUER_PORT}`).replace(/\/$/, '');
     this.resolver = createDidResolver(chain.chain);
+    this.chainId = chain.chain.chainId;
     // Expired offers, nonces and tokens (and the claims in them) go a minute after they expire.
     this.timer = setInterval(() => {
       this.store.deleteExpired(new Date(Date.now() - HOUSEKEEPING_MS)).catch((e: unknown) => this.logger.warn(`housekeeping: ${String(e)}`));
@@ -80,6 +82,7 @@ export class Oid4vciService implements OnModuleDestroy {
       configurations: Object.fromEntries(agency.credentialTypes.map((type) => [`${type}_jwt`, { type }])),
       store: this.store,
       resolver: this.resolver,
+      holderChainId: this.chainId,
       allowHttp: this.baseUrl.startsWith('http://'),
       onError: (message, error) => this.logger.error(`${message}: ${error instanceof Error ? error.message : String(error)}`),
     });
@@ -89,7 +92,7 @@ export class Oid4vciService implements OnModuleDestroy {
   /** An offer for one credential to a citizen; the claims are checked now, before anyone scans anything. */
   async createOffer(agency: Agency, body: CreateOfferBody): Promise<CreatedOffer> {
     const credential = { type: body.type, credentialSubject: { ...body.claims, id: PENDING_HOLDER }, expirationDate: body.expirationDate };
-    this.issuance.prepare(agency, credential);
+    this.issuance.prepare(agency, credential, { subjectPending: true });
     const { service } = await this.issuerFor(agency.id);
     const context: OfferContext = { agencyId: agency.id, type: body.type, claims: body.claims, expirationDate: body.expirationDate };
     const offer = await service.createOffer({

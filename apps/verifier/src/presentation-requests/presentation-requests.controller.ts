@@ -11,7 +11,7 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { GovcredError } from '../../../../libs/credentials/src/index.js';
+import { GovcredError, presentationQueryErrors } from '../../../../libs/credentials/src/index.js';
 import { BodyLimit } from '../../../common/src/http/body-limit.js';
 import { bodyValidator } from '../../../common/src/http/validate-body.js';
 import type { VerifierAccountEntity } from '../accounts/entities/verifier-account.entity.js';
@@ -59,6 +59,8 @@ export class PresentationRequestsController {
   })
   create(@Body() body: unknown, @CurrentVerifier() verifier: VerifierAccountEntity): Promise<PresentationRequestView> {
     const { query } = validateCreate(body);
+    const errors = presentationQueryErrors(query);
+    if (errors.length > 0) throw new GovcredError('invalid_request', 'the request body does not match the expected shape', { errors });
     if (verifier.did) this.registrations.assertQueryAllowed(verifier.did, query);
     return this.requests.create(query, verifier.id);
   }

@@ -3,6 +3,7 @@ import type { DIDResolutionOptions, DIDResolutionResult, Resolvable } from 'did-
 import { DID_REGISTRY_ABI } from '../chain/abi.js';
 import { ChainFollower, type FollowOptions } from '../chain/chain-follower.js';
 import { scanLogs } from '../chain/log-scanner.js';
+import { isBrokenEthrDid, parseEthrDid } from './ethr-did.js';
 
 /** Options of {@link DidMirror}. */
 export interface DidMirrorOptions extends FollowOptions {
@@ -83,6 +84,10 @@ export class DidMirror extends ChainFollower<{ block: number; logs: number }> im
   }
 
   async resolve(didUrl: string, options: DIDResolutionOptions = {}): Promise<DIDResolutionResult> {
+    // A broken did:ethr (wrong EIP-55 checksum…) is answered as such: ethr-did-resolver would throw on it,
+    // which reads as a chain failure.
+    const broken = brokenDid(didUrl);
+    if (broken) return { didResolutionMetadata: { error: 'invalidDid', message: broken }, didDocumentMetadata: {}, didDocument: null };
     const answer = this.fromMemory(didUrl, options);
     if (answer) {
       this.stats.memory++;
@@ -191,6 +196,18 @@ export class DidMirror extends ChainFollower<{ block: number; logs: number }> im
     this.markSynced(latest);
     return { block: latest, logs: logs.length };
   }
+}
+
+/** Why the DID of a did:ethr URL is broken, if it is. */
+function brokenDid(didUrl: string): string | undefined {
+  if (!didUrl.startsWith('did:ethr:')) return undefined;
+  let end = didUrl.length;
+  for (const mark of ['?', '#', '/']) {
+    const at = didUrl.indexOf(mark);
+    if (at >= 0 && at < end) end = at;
+  }
+  const parsed = parseEthrDid(didUrl.slice(0, end));
+  return !parsed.ok && isBrokenEthrDid(parsed.reason) ? parsed.message : undefined;
 }
 
 function lastAtOrBefore(sorted: number[], block: number): number | undefined {

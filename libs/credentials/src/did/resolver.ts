@@ -3,6 +3,7 @@ import { getResolver as getEthrResolver } from 'ethr-did-resolver';
 import { toBeHex, type Provider } from 'ethers';
 import type { ChainConfig } from '../chain/provider.js';
 import { checksummedAddress } from '../chain/address.js';
+import { parseEthrDid } from './ethr-did.js';
 
 /**
  * The did:ethr network name of a chain: its id in hex, as `did:ethr:0x7a69:0x…` for chain 31337
@@ -18,13 +19,13 @@ export function ethrDid(chainId: number | bigint, address: string): string {
 }
 
 /**
- * The identity address of a did:ethr DID on `chainId`; undefined for any other DID, another chain, or a
- * public-key-form did:ethr (govcred identities are addresses).
+ * The identity address (checksummed) of a did:ethr DID on `chainId`; undefined for any other DID, another
+ * chain, a public-key-form did:ethr (govcred identities are addresses) or a broken one (e.g. a wrong EIP-55
+ * checksum). Never throws; {@link parseEthrDid} tells why.
  */
-export function ethrDidAddress(did: string, chainId: number | bigint): string | undefined {
-  const match = /^did:ethr:(0x[0-9a-fA-F]+):(0x[0-9a-fA-F]{40})$/.exec(did);
-  if (!match || BigInt(match[1]) !== BigInt(chainId)) return undefined;
-  return checksummedAddress(match[2]);
+export function ethrDidAddress(did: unknown, chainId: number | bigint): string | undefined {
+  const parsed = parseEthrDid(did, chainId);
+  return parsed.ok ? parsed.address : undefined;
 }
 
 /**

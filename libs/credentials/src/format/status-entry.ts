@@ -89,11 +89,17 @@ export function parseStatusEntries(credentialStatus: unknown): { entries: Parsed
   for (const raw of list) {
     if (typeof raw !== 'object' || raw === null) return { error: 'credentialStatus entry is not an object' };
     const e = raw as Record<string, unknown>;
-    if (e.type !== STATUS_ENTRY_TYPE) return { error: `unsupported credentialStatus type ${JSON.stringify(e.type)}` };
+    if (e.type !== STATUS_ENTRY_TYPE) return { error: `unsupported credentialStatus type ${typeof e.type === 'string' ? JSON.stringify(e.type.slice(0, 60)) : typeof e.type}` };
     if (!(Object.values(PURPOSE_NAMES) as unknown[]).includes(e.statusPurpose)) return { error: 'unknown statusPurpose' };
     if (!Number.isSafeInteger(e.chainId)) return { error: 'chainId is not an integer' };
     if (typeof e.statusRegistry !== 'string' || !/^0x[0-9a-fA-F]{40}$/.test(e.statusRegistry)) {
       return { error: 'statusRegistry is not an address' };
+    }
+    let statusRegistry: string;
+    try {
+      statusRegistry = checksummedAddress(e.statusRegistry);
+    } catch {
+      return { error: 'statusRegistry has a wrong EIP-55 checksum' };
     }
     if (typeof e.statusListId !== 'string' || !/^[0-9]{1,20}$/.test(e.statusListId) || BigInt(e.statusListId) >= 2n ** 64n) {
       return { error: 'statusListId is not a uint64' };
@@ -104,7 +110,7 @@ export function parseStatusEntries(credentialStatus: unknown): { entries: Parsed
     entries.push({
       purpose: e.statusPurpose as StatusPurposeName,
       chainId: e.chainId as number,
-      statusRegistry: checksummedAddress(e.statusRegistry),
+      statusRegistry,
       listId: BigInt(e.statusListId),
       index: Number(e.statusListIndex),
     });

@@ -1,4 +1,7 @@
+import { isBrokenEthrDid, parseEthrDid, subjectDidProblem } from '../did/ethr-did.js';
 import { GovcredError } from '../errors.js';
+import { decodeJwt } from '../verification/jwt.js';
+import { JWT_LIMITS } from '../verification/limits.js';
 import { errorResponse, invalidToken, jsonResponse, libraryErrorResponse, toHeaders, type Oid4vciRequest, type Oid4vciResponse } from './http.js';
 import type { IssuerContext } from './issuer-context.js';
 import { causedBy } from './library.js';
@@ -19,7 +22,25 @@ export interface IssueCredentialInput {
 /** Signs the credential: returns the VC-JWT. Throw a 4xx {@link GovcredError} to refuse (`credential_request_denied`). */
 export type IssueCredential = (input: IssueCredentialInput) => Promise<string>;
 
-const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+/**
+ * The key proof's JWT read before the library sees it: its size first (JWT_LIMITS.proofJwtLength, nesting
+ * and values), then the algorithm and any critical extension (RFC 7515 §4.1.11), in linear time; then the
+ * holder DID its `kid` names, which must be one the issuer may issue to. The reason why not, or undefined.
+ */
+function proofProblem(ctx: IssuerContext, proof: unknown): string | undefined {
+  const decoded = decodeJwt(proof, JWT_LIMITS.proofJwtLength);
+  if (!decoded.ok) return `the key proof is not a usable signed JWT: ${decoded.message}`;
+  const kid = decoded.decoded.header.kid;
+  if (typeof kid !== 'string') return undefined; // the library refuses a proof without a DID kid in its own words
+  const hash = kid.indexOf('#');
+  const did = hash < 0 ? kid : kid.slice(0, hash);
+  if (ctx.holderChainId !== undefined) {
+    const problem = subjectDidProblem(did, ctx.holderChainId);
+    return problem && `subject_did_invalid: ${problem}`;
+  }
+  const parsed = parseEthrDid(did);
+  return !parsed.ok && isBrokenEthrDid(parsed.reason) ? `subject_did_invalid: ${parsed.message}` : undefined;
+}
 
 /**
  * Credential endpoint (OID4VCI 1.0 §8): bearer token → request → holder proof → nonce → issue. The token is
@@ -50,7 +71,8 @@ export async function handleCredentialRequest(ctx: IssuerContext, request: Oid4v
   const proofs = (fields.proofs as { jwt?: unknown } | undefined)?.jwt;
   if (!Array.isArray(proofs) || proofs.length === 0) return errorResponse(400, 'invalid_proof', 'one jwt key proof is required in proofs.jwt');
   if (proofs.length > 1) return errorResponse(400, 'invalid_credential_request', 'this issuer issues one credential per request: send one proof');
-  if (typeof proofs[0] !== 'string' || !COMPACT_JWS.test(proofs[0])) return errorResponse(400, 'invalid_proof', 'the key proof is not a signed JWT');
+  const problem = proofProblem(ctx, proofs[0]);
+  if (problem) return errorResponse(400, 'invalid_proof', problem);
 
   try {
     const parsed = ctx.library.parseCredentialRequest({ issuerMetadata: ctx.issuerMetadata, credentialRequest: fields });

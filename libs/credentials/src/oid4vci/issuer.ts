@@ -36,6 +36,13 @@ export interface Oid4vciIssuerOptions {
   store: Oid4vciStore;
   /** Resolves holder DIDs (did:ethr on the configured chain) to check their proofs. */
   resolver: Resolvable;
+  /**
+   * The chain a verifier checks the credentials on: a key proof must then name an address-form did:ethr of
+   * this chain, the only holders a govcred verifier accepts. Another DID is refused with `invalid_proof`
+   * (description `subject_did_invalid: …`) before the nonce and the access token are spent, so the wallet can
+   * retry with a suitable key. Without it, any DID whose key proof verifies is accepted.
+   */
+  holderChainId?: number;
   clock?: () => Date;
   /** Allow a plain-http identifier (a local devnet only). @default false */
   allowHttp?: boolean;
@@ -134,6 +141,7 @@ export class Oid4vciIssuerService {
       accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 300,
       nonceTtlSeconds: options.nonceTtlSeconds ?? 300,
       maxTxCodeFailures: options.maxTxCodeFailures ?? 5,
+      ...(options.holderChainId !== undefined ? { holderChainId: options.holderChainId } : {}),
       onError: options.onError ?? (() => {}),
     };
   }

@@ -1,6 +1,7 @@
 import type { Jwk, JwtSigner, VerifyJwtCallback } from '@openid4vc/oauth2';
 import { verifyJWS } from 'did-jwt';
 import type { DIDDocument, Resolvable, VerificationMethod } from 'did-resolver';
+import { isBrokenEthrDid, parseEthrDid } from '../did/ethr-did.js';
 import { OID4VCI_PROOF_ALG } from './metadata.js';
 import { recoverSecp256k1Jwk, secp256k1Jwk } from './secp256k1-jwk.js';
 
@@ -25,6 +26,9 @@ export function didProofVerifier(resolver: Resolvable): VerifyJwtCallback {
     const hash = signer.didUrl.indexOf('#');
     if (hash <= 0 || hash === signer.didUrl.length - 1) return { verified: false };
     const did = signer.didUrl.slice(0, hash);
+    // ethr-did-resolver throws on a broken did:ethr (e.g. a wrong checksum), which would read as an outage.
+    const parsed = parseEthrDid(did);
+    if (!parsed.ok && isBrokenEthrDid(parsed.reason)) return { verified: false };
     const document = await resolve(resolver, did);
     const method = document && authenticationMethod(document, signer.didUrl);
     if (!method) return { verified: false };

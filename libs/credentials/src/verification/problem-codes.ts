@@ -9,7 +9,21 @@ export const PROBLEM_CODES = [
   'alg_not_allowed',
   'presentation_malformed',
   'credential_malformed',
+  /** A JWT longer than the verifier reads (see JWT_LIMITS), or whose header or payload holds too many values. */
+  'jwt_too_large',
+  /** A JWT header or payload nested deeper than the verifier reads (see JWT_LIMITS). */
+  'jwt_too_deep',
+  /** A JWS header whose `crit` names extensions the verifier does not understand (RFC 7515 §4.1.11). */
+  'jwt_crit_unsupported',
+  /** A presentation carrying more credentials than the verifier checks (see JWT_LIMITS). */
+  'too_many_credentials',
   // Signatures and keys
+  /** A did:ethr DID that is broken: wrong EIP-55 checksum, bad hex or length. Not worth retrying. */
+  'did_invalid',
+  /**
+   * The signer's DID could not be resolved: the chain could not be read (worth retrying later), or the DID is
+   * not a did:ethr identity on the verifier's chain.
+   */
   'did_unresolvable',
   'presentation_signature_invalid',
   'credential_signature_invalid',

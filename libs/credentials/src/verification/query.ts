@@ -1,3 +1,4 @@
+import { isBrokenEthrDid, parseEthrDid } from '../did/ethr-did.js';
 import type { ProblemCode } from './problem-codes.js';
 import type { VerifiedCredentialSummary } from './types.js';
 
@@ -53,6 +54,22 @@ export const PRESENTATION_QUERY_SCHEMA = {
     },
   },
 } as const;
+
+/**
+ * What the JSON Schema cannot see in a query: an accepted issuer that is a broken did:ethr (e.g. a wrong
+ * EIP-55 checksum) could never match a credential, so the request is refused when it is made rather than
+ * failing every presentation later. Returns the problems as `{path, message}` (JSON Pointer), empty when fine.
+ */
+export function presentationQueryErrors(query: PresentationQuery): Array<{ path: string; message: string }> {
+  const errors: Array<{ path: string; message: string }> = [];
+  query.credentials.forEach((requested, j) => {
+    (requested.issuers ?? []).forEach((did, k) => {
+      const parsed = parseEthrDid(did);
+      if (!parsed.ok && isBrokenEthrDid(parsed.reason)) errors.push({ path: `/query/credentials/${j}/issuers/${k}`, message: parsed.message });
+    });
+  });
+  return errors;
+}
 
 function claimAt(claims: Record<string, unknown>, path: string): unknown {
   let value: unknown = claims;

@@ -1,4 +1,5 @@
 import { getAddress } from 'ethers';
+import { isBrokenEthrDid, parseEthrDid } from '../did/ethr-did.js';
 import { ethrDidAddress } from '../did/resolver.js';
 import { parseStatusEntries } from '../format/status-entry.js';
 import { PURPOSE_NAMES } from '../chain/status-codec.js';
@@ -52,15 +53,20 @@ export async function checkCredential(
   }
   const read = readCredentialPayload(decoded.decoded);
   if (!read.ok) {
-    recorder.fail('credential_format', path, [{ code: 'credential_malformed', message: read.message }]);
+    recorder.fail('credential_format', path, [{ code: read.code, message: read.message, ...(read.path ? { path: `${path}.${read.path}` } : {}) }]);
     skipRest(0);
     return undefined;
   }
   recorder.pass('credential_format', path);
   const view = read.view;
 
-  const issuerAddress = ethrDidAddress(view.issuer, ctx.chainId);
-  const signature = await checkIssuerSignature(decoded.decoded, view, issuerAddress, ctx);
+  const issuerDid = parseEthrDid(view.issuer, ctx.chainId);
+  const issuerAddress = issuerDid.ok ? issuerDid.address : undefined;
+  const signature = issuerDid.ok
+    ? await checkIssuerSignature(decoded.decoded, view, ctx)
+    : isBrokenEthrDid(issuerDid.reason)
+      ? [{ code: 'did_invalid' as const, message: `the issuer DID is broken: ${issuerDid.message}` }]
+      : [{ code: 'did_unresolvable' as const, message: `the issuer must be a did:ethr identity on chain ${ctx.chainId}` }];
   recorder.outcome('credential_signature', path, signature);
   if (signature.length > 0 || !issuerAddress) {
     skipRest(1);
@@ -111,27 +117,14 @@ export async function verifyCredential(input: unknown, ctx: VerificationContext)
  * credential to a time the key was in force; only the status lists (revoking what the agency did not issue)
  * or an on-chain record of issuance could tell such a credential from an honest old one.
  */
-async function checkIssuerSignature(
-  decoded: DecodedJwt,
-  view: CredentialPayloadView,
-  issuerAddress: string | undefined,
-  ctx: VerificationContext,
-): Promise<ProblemList> {
-  if (!issuerAddress) {
-    return [{ code: 'did_unresolvable', message: `the issuer must be a did:ethr identity on chain ${ctx.chainId}` }];
-  }
+async function checkIssuerSignature(decoded: DecodedJwt, view: CredentialPayloadView, ctx: VerificationContext): Promise<ProblemList> {
   let block: number;
   try {
     block = await ctx.blocks.blockAt(view.notBefore);
   } catch {
     return [{ code: 'did_unresolvable', message: 'the chain could not be read to resolve the issuer DID' }];
   }
-  const outcome = await verifyJwtSignature(
-    decoded.jwt,
-    pinnedResolver(ctx.resolver, view.issuer, block),
-    'assertionMethod',
-    ctx.signatures ? { verifier: ctx.signatures, decoded } : undefined,
-  );
+  const outcome = await verifyJwtSignature(decoded, pinnedResolver(ctx.resolver, view.issuer, block), 'assertionMethod', ctx.signatures);
   if (outcome.ok) return [];
   return outcome.reason === 'did_unresolvable'
     ? [{ code: 'did_unresolvable', message: outcome.message }]
@@ -165,10 +158,12 @@ function schemaProblems(view: CredentialPayloadView, ctx: VerificationContext, p
   }
   const outcome = ctx.catalog.validateClaims(type, view.claims);
   if (outcome.ok) return [];
+  // Claim names come from the credential: a path or message naming a 10 KB key is cut, not echoed whole.
+  const cut = (text: string) => (text.length > 300 ? `${text.slice(0, 300)}…` : text);
   return outcome.errors.slice(0, 20).map((e) => ({
     code: 'claims_invalid' as const,
-    message: e.message,
-    path: `${path}.credentialSubject${e.path.startsWith('/') ? e.path.replaceAll('/', '.') : e.path ? `.${e.path}` : ''}`,
+    message: cut(e.message),
+    path: cut(`${path}.credentialSubject${e.path.startsWith('/') ? e.path.replaceAll('/', '.') : e.path ? `.${e.path}` : ''}`),
   }));
 }
 

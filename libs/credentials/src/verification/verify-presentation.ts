@@ -1,15 +1,15 @@
-import { validateJwtPresentationPayload } from 'did-jwt-vc';
-import { ethrDidAddress } from '../did/resolver.js';
-import { jwtOf } from './credential-payload.js';
+import { isBrokenEthrDid, parseEthrDid } from '../did/ethr-did.js';
+import { jwtOf, vcdmProblem } from './credential-payload.js';
 import { decodeJwt, verifyJwtSignature, type DecodedJwt } from './jwt.js';
+import { JWT_LIMITS } from './limits.js';
 import type { ProblemCode } from './problem-codes.js';
 import { queryProblems, type PresentationQuery } from './query.js';
 import { Recorder } from './recorder.js';
 import { checkCredential, sameDid } from './verify-credential.js';
 import type { VerificationContext, VerificationResult, VerifiedCredentialSummary } from './types.js';
 
-/** Most credentials one presentation may carry (each costs a DID resolution and a signature check). */
-export const MAX_CREDENTIALS_PER_PRESENTATION = 20;
+/** Most credentials one presentation may carry. @see JWT_LIMITS.credentialsPerPresentation */
+export const MAX_CREDENTIALS_PER_PRESENTATION = JWT_LIMITS.credentialsPerPresentation;
 
 /** What the presentation must answer. */
 export interface PresentationExpectations {
@@ -23,23 +23,29 @@ export interface PresentationExpectations {
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function readPresentation(decoded: DecodedJwt): { ok: true; holder: string; credentials: unknown[] } | { ok: false; message: string } {
+type ReadPresentation = { ok: true; holder: string; credentials: unknown[] } | { ok: false; code: ProblemCode; message: string };
+
+/**
+ * Reads a VP-JWT payload (VCDM 1.1 §6.3.1) with plain checks: the number of credentials is bounded before any
+ * of them is looked at, and no credential string meets a pattern here (each is decoded, size first, by
+ * checkCredential). did-jwt-vc's validator is not used: it matches every credential string against a
+ * backtracking pattern, quadratic in the string's length.
+ */
+function readPresentation(decoded: DecodedJwt): ReadPresentation {
   const { payload } = decoded;
-  if (!isObject(payload.vp)) return { ok: false, message: 'the JWT has no `vp` claim' };
-  try {
-    validateJwtPresentationPayload(payload as never);
-  } catch (error) {
-    return { ok: false, message: error instanceof Error ? error.message : 'invalid presentation payload' };
-  }
-  if (typeof payload.iss !== 'string') return { ok: false, message: '`iss` (the holder) is missing' };
-  if (payload.vp.holder !== undefined && payload.vp.holder !== payload.iss) return { ok: false, message: '`vp.holder` differs from `iss`' };
+  const malformed = (message: string): ReadPresentation => ({ ok: false, code: 'presentation_malformed', message });
+  if (!isObject(payload.vp)) return malformed('the JWT has no `vp` claim');
+  const vcdm = vcdmProblem(payload.vp, 'VerifiablePresentation');
+  if (vcdm) return malformed(vcdm);
+  if (typeof payload.iss !== 'string') return malformed('`iss` (the holder) is missing');
+  if (payload.vp.holder !== undefined && payload.vp.holder !== payload.iss) return malformed('`vp.holder` differs from `iss`');
   const credentials = payload.vp.verifiableCredential ?? [];
-  if (!Array.isArray(credentials)) return { ok: false, message: '`vp.verifiableCredential` must be an array' };
+  if (!Array.isArray(credentials)) return malformed('`vp.verifiableCredential` must be an array');
   if (credentials.length > MAX_CREDENTIALS_PER_PRESENTATION) {
-    return { ok: false, message: `a presentation carries at most ${MAX_CREDENTIALS_PER_PRESENTATION} credentials` };
+    return { ok: false, code: 'too_many_credentials', message: `a presentation carries at most ${MAX_CREDENTIALS_PER_PRESENTATION} credentials` };
   }
   for (const key of ['nbf', 'exp'] as const) {
-    if (payload[key] !== undefined && !Number.isSafeInteger(payload[key])) return { ok: false, message: `\`${key}\` is not a time` };
+    if (payload[key] !== undefined && !Number.isSafeInteger(payload[key])) return malformed(`\`${key}\` is not a time`);
   }
   return { ok: true, holder: payload.iss, credentials };
 }
@@ -57,12 +63,11 @@ export async function verifyPresentation(
   ctx: VerificationContext,
 ): Promise<VerificationResult> {
   const recorder = new Recorder();
-  const decoded = decodeJwt(jwtOf(input));
+  const decoded = decodeJwt(jwtOf(input), JWT_LIMITS.presentationJwtLength);
   const read = decoded.ok ? readPresentation(decoded.decoded) : undefined;
   if (!decoded.ok || !read?.ok) {
-    const problem = !decoded.ok
-      ? { code: decoded.code, message: decoded.message }
-      : { code: 'presentation_malformed' as const, message: (read as { message: string }).message };
+    const failure = !decoded.ok ? decoded : (read as Extract<ReadPresentation, { ok: false }>);
+    const problem = { code: failure.code, message: failure.message };
     recorder.fail('presentation_format', 'verifiablePresentation', [problem]);
     for (const check of ['presentation_signature', 'challenge', 'domain', 'presentation_validity_period'] as const) {
       recorder.skip(check, 'verifiablePresentation');
@@ -71,19 +76,19 @@ export async function verifyPresentation(
     return { verified: false, checks: recorder.checks, problems: recorder.problems, credentials: [] };
   }
   recorder.pass('presentation_format', 'verifiablePresentation');
-  const { payload, jwt } = decoded.decoded;
+  const { payload } = decoded.decoded;
   const path = 'verifiablePresentation';
 
   let signatureProblems: Array<{ code: ProblemCode; message: string }> = [];
-  if (!ethrDidAddress(read.holder, ctx.chainId)) {
-    signatureProblems = [{ code: 'did_unresolvable', message: `the holder must be a did:ethr identity on chain ${ctx.chainId}` }];
+  const holderDid = parseEthrDid(read.holder, ctx.chainId);
+  if (!holderDid.ok) {
+    signatureProblems = [
+      isBrokenEthrDid(holderDid.reason)
+        ? { code: 'did_invalid', message: `the holder DID is broken: ${holderDid.message}` }
+        : { code: 'did_unresolvable', message: `the holder must be a did:ethr identity on chain ${ctx.chainId}` },
+    ];
   } else {
-    const outcome = await verifyJwtSignature(
-      jwt,
-      ctx.resolver,
-      'authentication',
-      ctx.signatures ? { verifier: ctx.signatures, decoded: decoded.decoded } : undefined,
-    );
+    const outcome = await verifyJwtSignature(decoded.decoded, ctx.resolver, 'authentication', ctx.signatures);
     if (!outcome.ok) {
       signatureProblems = [
         outcome.reason === 'did_unresolvable'

@@ -14,7 +14,8 @@ export interface CredentialRequest {
 export class IssueCredentialDto {
   @ApiProperty({
     description:
-      'Unsigned credential: `type` names one catalog type, `credentialSubject.id` is the holder DID, the other subject fields are ' +
+      'Unsigned credential: `type` names one catalog type, `credentialSubject.id` is the holder DID (an address-form did:ethr ' +
+      'on the issuer\'s chain, else 400 `subject_did_invalid`), the other subject fields are ' +
       'the claims (validated against the type schema). `issuer`, if given, must be the calling agency DID. ' +
       'Issuance date, id, schema and status are set by the issuer.',
     example: {
