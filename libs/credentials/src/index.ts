@@ -25,3 +25,4 @@ export * from './chain/chain-follower.js';
 export * from './trust/index.js';
 export * from './formats/sd-jwt-vc/index.js';
 export * from './audit/index.js';
+export * from './holder/index.js';
