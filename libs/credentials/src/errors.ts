@@ -40,6 +40,8 @@ export const ERROR_CODES = {
   credential_type_not_allowed: 403,
   invalid_claims: 400,
   invalid_subject: 400,
+  /** An SD-JWT VC's holder key (`options.holderJwk`) is missing, not a P-256 / secp256k1 public key on its curve, or carries private members. */
+  invalid_holder_key: 400,
   issuer_mismatch: 403,
   credential_not_found: 404,
   already_revoked: 409,

@@ -11,7 +11,7 @@ import { IDEMPOTENCY_KEY_HEADER, IdempotencyService } from '../idempotency/idemp
 import { StatusChange } from '../status/entities/status-change.entity.js';
 import { ISSUE_CREDENTIAL_SCHEMA, IssueCredentialDto } from './dto/issue-credential.dto.js';
 import { IssuedCredential } from './entities/issued-credential.entity.js';
-import { IssuanceService } from './issuance.service.js';
+import { IssuanceService, issueAnswer } from './issuance.service.js';
 
 const validateIssue = bodyValidator(ISSUE_CREDENTIAL_SCHEMA);
 
@@ -31,8 +31,10 @@ export class CredentialsController {
   @HttpCode(201)
   @BodyLimit('64kb')
   @ApiOperation({
-    summary: 'Issue a credential (W3C VC-API): {credential, options} → {verifiableCredential} (a JWT VC signed with the agency key)',
+    summary: 'Issue a credential (W3C VC-API): {credential, options} → {verifiableCredential} (a JWT VC, or with options.format dc+sd-jwt an SD-JWT VC, signed with the agency key)',
     description:
+      'A JWT VC answers `{verifiableCredential}`; an SD-JWT VC `{verifiableCredential, format: "dc+sd-jwt", credentialId}` ' +
+      '(the SD-JWT carries no id, so its record\'s is given). ' +
       `With an \`${IDEMPOTENCY_KEY_HEADER}\` header a retry (after a lost answer or on another replica) gets the first answer: the same ` +
       'credential. The same key with another body is 422 `idempotency_key_reused`; while the first request is still being ' +
       'processed, 409 `idempotency_key_in_progress`. Answers are kept for IDEMPOTENCY_TTL_MS.',
@@ -43,11 +45,11 @@ export class CredentialsController {
     @Body() body: IssueCredentialDto,
     @Headers(IDEMPOTENCY_KEY_HEADER) key: string | undefined,
     @Res({ passthrough: true }) res: Response,
-  ): Promise<{ verifiableCredential: string }> {
-    const { credential } = validateIssue(body);
-    const answer = await this.idempotency.run<{ verifiableCredential: string }>(agency.id, key, { route: 'POST /credentials/issue', body }, 201, async (store) => {
-      const { jwt } = await this.issuance.issue(agency, credential, (m, issued) => store(m, { verifiableCredential: issued.jwt }));
-      return { verifiableCredential: jwt };
+  ): Promise<ReturnType<typeof issueAnswer>> {
+    const { credential, options } = validateIssue(body);
+    const answer = await this.idempotency.run<ReturnType<typeof issueAnswer>>(agency.id, key, { route: 'POST /credentials/issue', body }, 201, async (store) => {
+      const issued = await this.issuance.issue(agency, credential, (m, done) => store(m, issueAnswer(done)), options ?? undefined);
+      return issueAnswer(issued);
     });
     res.status(answer.status);
     return answer.body;

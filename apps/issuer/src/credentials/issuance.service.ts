@@ -1,7 +1,15 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { GovcredError, buildCredential, statusEntries } from '../../../../libs/credentials/src/index.js';
+import {
+  GovcredError,
+  buildCredential,
+  holderJwk,
+  holderKeyProblem,
+  issueSdJwtVc,
+  statusEntries,
+  type EcPublicJwk,
+} from '../../../../libs/credentials/src/index.js';
 import { AgenciesService } from '../agencies/agencies.service.js';
 import type { Agency } from '../agencies/entities/agency.entity.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -9,22 +17,43 @@ import { getCredentialType, schemaReference, validateClaims } from '../catalog/c
 import { ChainService } from '../chain/chain.service.js';
 import { DbWriter } from '../database/db-writer.service.js';
 import { VeramoService } from '../veramo/veramo.service.js';
-import type { CredentialRequest } from './dto/issue-credential.dto.js';
+import type { CredentialFormat, CredentialRequest, IssueOptions } from './dto/issue-credential.dto.js';
 import { IssuedCredential } from './entities/issued-credential.entity.js';
 import { StatusIndexAllocator } from './status-index-allocator.js';
 
 /** A request that passed every check: ready to sign. */
 export interface PreparedCredential {
   type: string;
+  format: CredentialFormat;
+  /**
+   * Who the record says the credential was issued to: the holder DID; for an SD-JWT VC without one, the
+   * holder key's JWK Thumbprint URI (RFC 9278), so the agency can still find the credentials of one key.
+   */
   subjectDid: string;
+  /** `dc+sd-jwt`: the holder's public key, `cnf.jwk`. */
+  holderJwk?: EcPublicJwk;
   claims: Record<string, unknown>;
   expirationDate?: Date;
 }
 
-/** An issued credential: the signed JWT and its id. */
+/** An issued credential: the signed JWT (VC-JWT or SD-JWT VC), its format and its record's id. */
 export interface Issued {
   jwt: string;
+  format: CredentialFormat;
   credentialId: string;
+}
+
+/** The answer of `POST /credentials/issue`: a JWT VC as before formats existed; an SD-JWT VC names its format and record. */
+export function issueAnswer(issued: Issued): { verifiableCredential: string; format?: CredentialFormat; credentialId?: string } {
+  if (issued.format === 'jwt_vc_json') return { verifiableCredential: issued.jwt };
+  // An SD-JWT VC carries no id (it would be one more correlatable value in clear): the agency gets its record's.
+  return { verifiableCredential: issued.jwt, format: issued.format, credentialId: issued.credentialId };
+}
+
+/** RFC 7638 thumbprint (SHA-256) of an EC public key, as an RFC 9278 URI. */
+function jwkThumbprintUri(jwk: EcPublicJwk): string {
+  const canonical = JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y });
+  return `urn:ietf:params:oauth:jwk-thumbprint:sha-256:${createHash('sha256').update(canonical).digest('base64url')}`;
 }
 
 /** A signed credential not yet recorded. */
@@ -37,7 +66,10 @@ interface Signed {
 }
 const DID_PATTERN = /^did:[a-z0-9]+:[A-Za-z0-9._:%-]+$/;
 
-/** Turns requests into signed JWT VCs: checks, a random status index, the one credential format, Veramo signing. */
+/**
+ * Turns requests into signed credentials: checks, a random status index, then a JWT VC (Veramo / did-jwt-vc)
+ * or an SD-JWT VC (libs/credentials), both signed ES256K by the agency key in the KMS.
+ */
 @Injectable()
 export class IssuanceService {
   constructor(
@@ -51,9 +83,11 @@ export class IssuanceService {
 
   /**
    * Checks a request for `agency`, without side effects.
-   * @throws GovcredError unknown_credential_type, credential_type_not_allowed, issuer_mismatch, invalid_subject, invalid_claims
+   * @throws GovcredError unknown_credential_type, credential_type_not_allowed, issuer_mismatch, invalid_subject,
+   *   invalid_holder_key, invalid_claims, invalid_request
    */
-  prepare(agency: Agency, request: CredentialRequest): PreparedCredential {
+  prepare(agency: Agency, request: CredentialRequest, options: IssueOptions = {}): PreparedCredential {
+    const format = options.format ?? 'jwt_vc_json';
     const types = (Array.isArray(request.type) ? request.type : [request.type]).filter((t) => t !== 'VerifiableCredential');
     if (types.length !== 1) throw new GovcredError('unknown_credential_type', 'type must name exactly one credential type besides VerifiableCredential');
     const type = types[0];
@@ -67,8 +101,17 @@ export class IssuanceService {
       if (issuer !== agency.did) throw new GovcredError('issuer_mismatch', 'issuer must be the calling agency DID (or be left out)');
     }
     const { id: subjectDid, ...claims } = request.credentialSubject;
-    if (typeof subjectDid !== 'string' || subjectDid.length > 500 || !DID_PATTERN.test(subjectDid)) {
+    // An SD-JWT VC is bound to a key, not a DID: a subject DID is optional there (it goes into the record only).
+    if ((format === 'jwt_vc_json' || subjectDid !== undefined) && (typeof subjectDid !== 'string' || subjectDid.length > 500 || !DID_PATTERN.test(subjectDid))) {
       throw new GovcredError('invalid_subject', 'credentialSubject.id must be the holder DID');
+    }
+    let jwk: EcPublicJwk | undefined;
+    if (format === 'dc+sd-jwt') {
+      const problem = holderKeyProblem(options.holderJwk);
+      if (problem) throw new GovcredError('invalid_holder_key', `options.holderJwk: ${problem}`);
+      jwk = holderJwk(options.holderJwk);
+    } else if (options.holderJwk !== undefined) {
+      throw new GovcredError('invalid_request', 'options.holderJwk is for dc+sd-jwt only: a jwt_vc_json credential is bound to its subject DID');
     }
     const result = validateClaims(type, claims);
     if (!result.ok) throw new GovcredError('invalid_claims', `the claims do not fit ${type}`, { errors: result.errors });
@@ -81,7 +124,8 @@ export class IssuanceService {
     } else {
       expirationDate = definition.expirationDate?.(claims);
     }
-    return { type, subjectDid, claims, expirationDate };
+    const subject = typeof subjectDid === 'string' ? subjectDid : jwkThumbprintUri(jwk!);
+    return { type, format, subjectDid: subject, ...(jwk ? { holderJwk: jwk } : {}), claims, expirationDate };
   }
 
   /**
@@ -91,8 +135,8 @@ export class IssuanceService {
    * `alongside` runs in the same transaction (the idempotency record stores the answer with the credential:
    * both commit, or neither).
    */
-  async issue(agency: Agency, request: CredentialRequest, alongside?: (m: EntityManager, issued: Issued) => Promise<void>): Promise<Issued> {
-    const prepared = this.prepare(agency, request);
+  async issue(agency: Agency, request: CredentialRequest, alongside?: (m: EntityManager, issued: Issued) => Promise<void>, options?: IssueOptions): Promise<Issued> {
+    const prepared = this.prepare(agency, request, options);
     const signer = await this.agencies.signingKey(agency.id);
     const index = await this.indexes.reserve(signer.id);
     let signed: Signed;
@@ -102,7 +146,7 @@ export class IssuanceService {
       await this.indexes.release(signer.id, [index]);
       throw error;
     }
-    const issued = { jwt: signed.jwt, credentialId: signed.credentialId };
+    const issued = { jwt: signed.jwt, format: prepared.format, credentialId: signed.credentialId };
     // A failed commit keeps the index reserved: its outcome may be unknown (merely unused, never reused).
     await this.db.writeGrouped(async (m) => {
       await this.record(m, signer, prepared, signed);
@@ -118,12 +162,21 @@ export class IssuanceService {
   async issuePrepared(m: EntityManager, agency: Agency, prepared: PreparedCredential, index: number): Promise<Issued> {
     const signed = await this.sign(agency, prepared, index);
     await this.record(m, agency, prepared, signed);
-    return { jwt: signed.jwt, credentialId: signed.credentialId };
+    return { jwt: signed.jwt, format: prepared.format, credentialId: signed.credentialId };
   }
 
-  /** Builds the credential in govcred's format with status `index` and signs it with the agency key. */
+  /** Builds the credential in its format with status `index` and signs it with the agency key. */
   private async sign(agency: Agency, prepared: PreparedCredential, index: number): Promise<Signed> {
     const credentialId = `urn:uuid:${randomUUID()}`;
+    const status = statusEntries({
+      chainId: this.chain.chain.chainId,
+      statusRegistry: this.chain.chain.statusRegistry,
+      owner: agency.identityAddress,
+      revocationListId: agency.revocationListId,
+      suspensionListId: agency.suspensionListId,
+      index,
+    });
+    if (prepared.format === 'dc+sd-jwt') return this.signSdJwt(agency, prepared, credentialId, status, index);
     const unsigned = buildCredential({
       type: prepared.type,
       id: credentialId,
@@ -131,19 +184,37 @@ export class IssuanceService {
       subjectDid: prepared.subjectDid,
       claims: prepared.claims,
       schema: schemaReference(prepared.type),
-      status: statusEntries({
-        chainId: this.chain.chain.chainId,
-        statusRegistry: this.chain.chain.statusRegistry,
-        owner: agency.identityAddress,
-        revocationListId: agency.revocationListId,
-        suspensionListId: agency.suspensionListId,
-        index,
-      }),
+      status,
       issuanceDate: new Date(),
       expirationDate: prepared.expirationDate,
     });
     const jwt = await this.veramo.signCredential(unsigned, agency.keyId);
     return { jwt, credentialId, index, issuedAt: unsigned.issuanceDate, expiresAt: unsigned.expirationDate ?? null };
+  }
+
+  /**
+   * An SD-JWT VC: `iss` the agency DID, `kid` its `#controller` key (the ERC-1056 owner at `iat`, the key the
+   * JWT VCs are verified with too), derived claims added, every claim selectively disclosable, the same status
+   * entries as a JWT VC. Valid from issuance (`nbf` = `iat`, as a JWT VC's `issuanceDate`).
+   */
+  private async signSdJwt(agency: Agency, prepared: PreparedCredential, credentialId: string, status: ReturnType<typeof statusEntries>, index: number): Promise<Signed> {
+    // Whole seconds, as JWT times are.
+    const now = new Date(Math.floor(Date.now() / 1000) * 1000);
+    const jwt = await issueSdJwtVc({
+      type: prepared.type,
+      claims: prepared.claims,
+      issuerDid: agency.did,
+      kid: `${agency.did}#controller`,
+      signer: (input) => this.veramo.signJws(agency.did, agency.keyId, input),
+      holderJwk: prepared.holderJwk,
+      statusEntries: status,
+      validFrom: now,
+      validUntil: prepared.expirationDate,
+      now,
+    });
+    const iso = (d: Date) => d.toISOString().replace('.000Z', 'Z');
+    const expiresAt = prepared.expirationDate ? iso(new Date(Math.floor(prepared.expirationDate.getTime() / 1000) * 1000)) : null;
+    return { jwt, credentialId, index, issuedAt: iso(now), expiresAt };
   }
 
   /** The credential's record (no claims) and its audit entry, in the caller's transaction. */
@@ -152,6 +223,7 @@ export class IssuanceService {
       id: signed.credentialId,
       agencyId: agency.id,
       type: prepared.type,
+      format: prepared.format,
       subjectDid: prepared.subjectDid,
       statusIndex: signed.index,
       state: 'active',
@@ -163,7 +235,7 @@ export class IssuanceService {
       actor: `agency:${agency.id}`,
       agencyId: agency.id,
       action: 'credential.issued',
-      data: { credentialId: signed.credentialId, type: prepared.type, statusIndex: signed.index },
+      data: { credentialId: signed.credentialId, type: prepared.type, statusIndex: signed.index, ...(prepared.format === 'jwt_vc_json' ? {} : { format: prepared.format }) },
     });
   }
 }

@@ -21,6 +21,7 @@ import { Oid4vci1763800000000 } from './migrations/1763800000000-oid4vci.js';
 import { Replicas1764000000000 } from './migrations/1764000000000-replicas.js';
 import { IssuerSetting1764400000000 } from './migrations/1764400000000-issuer-setting.js';
 import { AuditAnchor1764600000000 } from './migrations/1764600000000-audit-anchor.js';
+import { CredentialFormat1764800000000 } from './migrations/1764800000000-credential-format.js';
 import { Oid4vciAccessTokenRow, Oid4vciNonceRow, Oid4vciOfferRow } from '../oid4vci/entities/oid4vci.entities.js';
 
 /** The issuer's entities; Veramo's (keys, identifiers) live in the same database. */
@@ -41,7 +42,7 @@ export const ISSUER_ENTITIES = [
   AuditAnchor,
   AuditStream,
 ];
-export const ISSUER_MIGRATIONS = [IssuerInitial1763700000000, Oid4vci1763800000000, Replicas1764000000000, IssuerSetting1764400000000, AuditAnchor1764600000000];
+export const ISSUER_MIGRATIONS = [IssuerInitial1763700000000, Oid4vci1763800000000, Replicas1764000000000, IssuerSetting1764400000000, AuditAnchor1764600000000, CredentialFormat1764800000000];
 
 /** TypeORM (SQLite file by default, PostgreSQL with DATABASE_URL), migrations run at start. */
 @Global()

@@ -24,4 +24,4 @@ export {
 } from './metadata.js';
 export { resolveOffer, type ResolvedOffer, type Oid4vciClientNetwork, type Oid4vciCredentialDisplay } from './client-offer.js';
 export { receiveCredential, type ReceiveCredentialOptions, type ReceivedCredential, type SignProofJwt } from './client.js';
-export { jwkProofProblem } from './jwk-proof.js';
+export { jwkProofProblem, holderKeyProblem } from './jwk-proof.js';

@@ -9,17 +9,25 @@ import { didProofVerifier } from './proof-verifier.js';
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 
 /**
+ * Why `jwk` cannot be a holder key (`cnf.jwk`), or undefined when it is a public P-256 / secp256k1 EC key on
+ * its curve with no private members. Never throws.
+ */
+export function holderKeyProblem(jwk: unknown): string | undefined {
+  if (typeof jwk !== 'object' || jwk === null || Array.isArray(jwk)) return 'the jwk must be a JSON object';
+  if (PRIVATE_MEMBERS.some((member) => Object.hasOwn(jwk, member))) return 'the jwk carries private key material';
+  return holderJwk(jwk) ? undefined : 'the jwk is not a P-256 or secp256k1 public key on its curve';
+}
+
+/**
  * Why a `jwk` key-proof header is unacceptable (OID4VCI 1.0 §8.2.1.1, Appendix F.1), or undefined when it is
  * a public P-256 / secp256k1 EC key whose curve is the one `alg` signs with. Never throws.
  */
 export function jwkProofProblem(alg: unknown, jwk: unknown): string | undefined {
   if (typeof alg !== 'string' || !OID4VCI_JWK_PROOF_ALGS.includes(alg)) return `alg must be one of ${OID4VCI_JWK_PROOF_ALGS.join(', ')}`;
-  if (typeof jwk !== 'object' || jwk === null || Array.isArray(jwk)) return 'the jwk header must be a JSON object';
-  if (PRIVATE_MEMBERS.some((member) => Object.hasOwn(jwk, member))) return 'the jwk header carries private key material';
-  const key = holderJwk(jwk);
-  if (!key) return 'the jwk header is not a P-256 or secp256k1 public key on its curve';
-  if (HOLDER_CURVES[key.crv] !== alg) return `alg ${alg} does not match the key's curve ${key.crv}`;
-  return undefined;
+  const problem = holderKeyProblem(jwk);
+  if (problem) return problem;
+  const { crv } = jwk as { crv: string };
+  return HOLDER_CURVES[crv] === alg ? undefined : `alg ${alg} does not match the key's curve ${crv}`;
 }
 
 /**
