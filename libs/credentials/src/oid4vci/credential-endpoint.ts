@@ -31,6 +31,24 @@ const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 const PROOF_CLOCK_SKEW_SECONDS = 60;
 
 /**
+ * A `dc+sd-jwt` proof's header, checked before the library so the wallet is told what is wrong with its key
+ * (the library's callback can only say "not verified"): a `jwk`, public, on the curve its `alg` signs with.
+ * Undecodable headers are left to the library's own error.
+ */
+function jwkHeaderProblem(compact: string): string | undefined {
+  let header: unknown;
+  try {
+    header = JSON.parse(Buffer.from(compact.slice(0, compact.indexOf('.')), 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (typeof header !== 'object' || header === null) return undefined;
+  const { alg, jwk } = header as Record<string, unknown>;
+  if (jwk === undefined) return 'a dc+sd-jwt credential is bound to a key: the proof must carry it in a jwk header';
+  return jwkProofProblem(alg, jwk);
+}
+
+/**
  * Checks of a key proof the library leaves to the issuer (OID4VCI 1.0 §8.2.1.1, Appendix F.1, F.4): no
  * critical extension (RFC 7515 §4.1.11: we understand none), `iat` fresh (not older than a nonce lives, not in
  * the future), and the key type the configuration binds to: a did:ethr `kid` for `jwt_vc_json`, a public
@@ -80,6 +98,8 @@ export async function handleCredentialRequest(ctx: IssuerContext, request: Oid4v
   if (proofs.length > 1) return errorResponse(400, 'invalid_credential_request', 'this issuer issues one credential per request: send one proof');
   if (typeof proofs[0] !== 'string' || !COMPACT_JWS.test(proofs[0])) return errorResponse(400, 'invalid_proof', 'the key proof is not a signed JWT');
   const format = ctx.configurations[configurationId].format ?? 'jwt_vc_json';
+  const keyProblem = format === OID4VCI_SD_JWT_FORMAT ? jwkHeaderProblem(proofs[0]) : undefined;
+  if (keyProblem) return errorResponse(400, 'invalid_proof', keyProblem);
 
   try {
     const parsed = ctx.library.parseCredentialRequest({ issuerMetadata: ctx.issuerMetadata, credentialRequest: fields });
