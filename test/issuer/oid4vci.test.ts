@@ -64,7 +64,8 @@ test('each agency is its own Credential Issuer, with its names in its metadata',
   const meta = await h.anonymous.get(`/.well-known/openid-credential-issuer/oid4vci/${bureau.id}`);
   expect(meta.status).toBe(200);
   expect(meta.body.credential_issuer).toBe(`${h.issuer.url}/oid4vci/${bureau.id}`);
-  expect(Object.keys(meta.body.credential_configurations_supported)).toEqual(['NationalIdCredential_jwt']);
+  // Each accredited type in both formats: JWT VC bound to a DID, SD-JWT VC bound to a key.
+  expect(Object.keys(meta.body.credential_configurations_supported)).toEqual(['NationalIdCredential_jwt', 'NationalIdCredential_sd_jwt']);
   expect(JSON.stringify(meta.body.display)).toContain('南京市公安局');
   const unknown = await h.anonymous.get('/.well-known/openid-credential-issuer/oid4vci/00000000-0000-4000-8000-000000000000');
   expect(unknown.status).toBe(404);

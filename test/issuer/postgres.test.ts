@@ -1,6 +1,7 @@
 import { verifyCredential } from 'did-jwt-vc';
 import { createDidResolver } from '../../libs/credentials/src/index.js';
 import { freePort } from '../support/free-port.js';
+import { ecKey } from '../support/sd-jwt-fixtures.js';
 import { postgresTest } from '../support/postgres.js';
 import { holderDid, issueRequest } from './claims.js';
 import { startHarness, waitFor } from './issuer-harness.js';
@@ -8,7 +9,7 @@ import { decodeJwt } from './jwt.js';
 
 // The same entities and migrations as on SQLite, end to end, on a fresh PostgreSQL database (the run's cluster:
 // see test/support/postgres.ts; without PostgreSQL this test fails unless GOVCRED_SKIP_POSTGRES=1).
-postgresTest('the issuer runs on PostgreSQL: issue, anchor a revocation, bulk, audit check', async (url) => {
+postgresTest('the issuer runs on PostgreSQL: issue (both formats), anchor a revocation, bulk, audit check', async (url) => {
   const port = await freePort();
   const h = await startHarness({ env: { DATABASE_URL: url, ISSUER_PORT: String(port), ISSUER_PUBLIC_URL: `http://127.0.0.1:${port}` } });
   try {
@@ -19,8 +20,21 @@ postgresTest('the issuer runs on PostgreSQL: issue, anchor a revocation, bulk, a
     const change = await a.client.post('/credentials/status', { credentialId: decodeJwt(res.body.verifiableCredential).payload.jti, action: 'revoke' });
     expect(change.status).toBe(202);
     await waitFor(async () => (await a.client.get(`/credentials/status/${change.body.id}`)).body.state === 'anchored');
-    const bulk = await a.client.post('/credentials/issue/bulk', { items: [issueRequest('EducationCredential', holderDid(2)), issueRequest('EducationCredential', holderDid(3))] });
-    await waitFor(async () => (await a.client.get(`/credentials/issue/bulk/${bulk.body.id}`)).body.state === 'done');
+    // The format column and the bulk items' options (migration 1764800000000) on PostgreSQL.
+    const sdJwtOptions = { format: 'dc+sd-jwt', holderJwk: ecKey('P-256').jwk };
+    const sd = await a.client.post('/credentials/issue', { ...issueRequest('EducationCredential', holderDid(4)), options: sdJwtOptions });
+    expect(sd.status).toBe(201);
+    expect((await a.client.get(`/credentials/${encodeURIComponent(sd.body.credentialId)}`)).body.format).toBe('dc+sd-jwt');
+    const bulk = await a.client.post('/credentials/issue/bulk', {
+      items: [issueRequest('EducationCredential', holderDid(2)), { ...issueRequest('EducationCredential', holderDid(3)), options: sdJwtOptions }],
+    });
+    const done = await waitFor(async () => {
+      const job = (await a.client.get(`/credentials/issue/bulk/${bulk.body.id}`)).body;
+      return job.state === 'done' ? job : undefined;
+    });
+    expect(done).toMatchObject({ succeeded: 2, failed: 0 });
+    const results = (await a.client.get(`/credentials/issue/bulk/${bulk.body.id}/results`)).body.items;
+    expect(results[1].verifiableCredential).toMatch(/~$/);
     expect((await h.admin.get('/admin/audit/check')).body).toMatchObject({ valid: true });
   } finally {
     await h.close();

@@ -1,4 +1,4 @@
-import { randomInt, randomUUID } from 'node:crypto';
+import { createHash, randomInt, randomUUID } from 'node:crypto';
 import { ES256KSigner, createJWS } from 'did-jwt';
 import { createVerifiableCredentialJwt, type CredentialPayload } from 'did-jwt-vc';
 import { Wallet, getBytes } from 'ethers';
@@ -6,6 +6,7 @@ import {
   buildCredential,
   ethrDid,
   getCredentialType,
+  issueSdJwtVc,
   schemaReference,
   statusEntries,
   type IssueCredential,
@@ -23,21 +24,39 @@ export interface OfferContext {
 
 /**
  * The hosting service's part of issuance, as the issuer app does it: a real VC-JWT in govcred's format
- * (did-jwt-vc over buildCredential), signed by the agency's did:ethr key, about the proven holder DID.
+ * (did-jwt-vc over buildCredential) about the proven holder DID, or an SD-JWT VC bound to the proven holder
+ * key, signed by the agency's did:ethr key.
  */
 export function agencyIssue(agency: Wallet, statusRegistry: string, chainId = 31337): IssueCredential {
   const did = ethrDid(chainId, agency.address);
   const signer = ES256KSigner(getBytes(agency.privateKey));
-  return async ({ context, holderDid, type }) => {
+  return async ({ context, holderDid, holderJwk, type, format }) => {
     const { claims } = context as OfferContext;
+    const status = statusEntries({ chainId, statusRegistry, owner: agency.address, revocationListId: 1, suspensionListId: 2, index: randomInt(131_072) });
+    if (format === 'dc+sd-jwt') {
+      return issueSdJwtVc({
+        type,
+        claims,
+        issuerDid: did,
+        kid: `${did}#controller`,
+        signer: async (input) => {
+          const signature = agency.signingKey.sign(createHash('sha256').update(input, 'ascii').digest());
+          return Buffer.from(getBytes(signature.r + signature.s.slice(2))).toString('base64url');
+        },
+        holderJwk,
+        statusEntries: status,
+        validUntil: getCredentialType(type)?.expirationDate?.(claims),
+        now: new Date(),
+      });
+    }
     const credential = buildCredential({
       type,
       id: `urn:uuid:${randomUUID()}`,
       issuerDid: did,
-      subjectDid: holderDid,
+      subjectDid: holderDid!,
       claims,
       schema: schemaReference(type),
-      status: statusEntries({ chainId, statusRegistry, owner: agency.address, revocationListId: 1, suspensionListId: 2, index: randomInt(131_072) }),
+      status,
       issuanceDate: new Date(),
       expirationDate: getCredentialType(type)?.expirationDate?.(claims),
     });

@@ -21,6 +21,7 @@ async function give(type: 'NationalIdCredential' | 'EducationCredential'): Promi
   indexes[type] = index;
   store.data.credentials.push({
     id: String(jwtPayload(jwt).jti),
+    format: 'jwt_vc_json',
     jwt,
     type,
     issuer: agency.did,

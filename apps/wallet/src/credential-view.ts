@@ -5,6 +5,7 @@ import {
   ethrDidAddress,
   getCredentialType,
   parseStatusEntries,
+  sdJwtVcClaimView,
   type ChainConfig,
   type EntryStatus,
 } from '../../../libs/credentials/src/index.js';
@@ -14,6 +15,7 @@ import type { StoredCredential } from './store/wallet-store.js';
 /** What the wallet shows of one credential. */
 export interface CredentialView {
   id: string;
+  format: StoredCredential['format'];
   type: string;
   typeLabel: string;
   issuer: string;
@@ -42,8 +44,9 @@ export async function loadStatusMirror(chain: ChainConfig): Promise<StatusMirror
   }
 }
 
-function statusOf(credential: Record<string, unknown>, issuer: string, chain: ChainConfig, mirror?: StatusMirror): EntryStatus {
-  const parsed = parseStatusEntries(credential.credentialStatus);
+/** Status from the mirror of a credential's entries (a JWT VC's `credentialStatus`, an SD-JWT VC's `status`). */
+function statusOf(entries: unknown, issuer: string, chain: ChainConfig, mirror?: StatusMirror): EntryStatus {
+  const parsed = parseStatusEntries(entries);
   const owner = ethrDidAddress(issuer, chain.chainId);
   if (!mirror || 'error' in parsed || !owner) return 'unknown';
   let result: EntryStatus = 'valid';
@@ -57,8 +60,40 @@ function statusOf(credential: Record<string, unknown>, issuer: string, chain: Ch
   return result;
 }
 
+/** Status, then validity: a valid credential outside its validity period shows as expired or not yet valid. */
+function statusWithValidity(status: EntryStatus, validFrom: string | undefined, validUntil: string | undefined, now: Date): CredentialView['status'] {
+  if (status === 'valid' && validUntil && new Date(validUntil) < now) return 'expired';
+  if (status === 'valid' && validFrom && new Date(validFrom) > now) return 'not_yet_valid';
+  return status;
+}
+
+const display = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
+
+/**
+ * An SD-JWT VC's view: every claim of its own disclosures with the catalog's labels (from libs holder/), the
+ * holder key as its subject, status from the mirror like a JWT VC's.
+ */
+function viewSdJwtVc(stored: StoredCredential, lang: Lang, chain: ChainConfig, mirror: StatusMirror | undefined, now: Date): CredentialView {
+  const view = sdJwtVcClaimView(stored.jwt, lang);
+  const validFrom = view?.validFrom ?? view?.issuedAt;
+  return {
+    id: stored.id,
+    format: 'dc+sd-jwt',
+    type: stored.type,
+    typeLabel: view?.typeLabel ?? stored.type,
+    issuer: stored.issuer,
+    issuerName: stored.issuerName?.[lang] ?? stored.issuerName?.en ?? Object.values(stored.issuerName ?? {})[0],
+    subject: view?.holderKey ? `cnf.jwk ${view.holderKey.crv}` : '-',
+    validFrom,
+    validUntil: view?.validUntil,
+    status: view ? statusWithValidity(statusOf(view.statusEntries, stored.issuer, chain, mirror), validFrom, view.validUntil, now) : 'unknown',
+    claims: (view?.claims ?? []).map(({ key, label, value }) => ({ key, label, value: display(value) })),
+  };
+}
+
 /** Builds the view of a stored credential, with labels in `lang` and status from `mirror`. */
 export function viewCredential(stored: StoredCredential, lang: Lang, chain: ChainConfig, mirror: StatusMirror | undefined, now = new Date()): CredentialView {
+  if (stored.format === 'dc+sd-jwt') return viewSdJwtVc(stored, lang, chain, mirror, now);
   const vc = normalizeCredential(stored.jwt) as unknown as Record<string, unknown> & {
     credentialSubject: Record<string, unknown>;
     issuanceDate?: string;
@@ -66,12 +101,11 @@ export function viewCredential(stored: StoredCredential, lang: Lang, chain: Chai
   };
   const definition = getCredentialType(stored.type);
   const labels = definition?.labels[lang];
-  let status: CredentialView['status'] = statusOf(vc, stored.issuer, chain, mirror);
-  if (status === 'valid' && vc.expirationDate && new Date(vc.expirationDate) < now) status = 'expired';
-  if (status === 'valid' && vc.issuanceDate && new Date(vc.issuanceDate) > now) status = 'not_yet_valid';
+  const status = statusWithValidity(statusOf(vc.credentialStatus, stored.issuer, chain, mirror), vc.issuanceDate, vc.expirationDate, now);
   const { id: subject, ...claims } = vc.credentialSubject;
   return {
     id: stored.id,
+    format: 'jwt_vc_json',
     type: stored.type,
     typeLabel: labels?.name ?? stored.type,
     issuer: stored.issuer,
@@ -83,7 +117,7 @@ export function viewCredential(stored: StoredCredential, lang: Lang, chain: Chai
     claims: Object.entries(claims).map(([key, value]) => ({
       key,
       label: labels?.fields[key] ?? key,
-      value: typeof value === 'string' ? value : JSON.stringify(value),
+      value: display(value),
     })),
   };
 }

@@ -12,7 +12,9 @@ usage: wallet <command> [options]
   init                         create your key, DID and encrypted wallet
   backup <file>                write an encrypted backup
   restore <file> [--force]     restore a backup
-  receive <offer> [--pin CODE]  receive a credential from an agency (OID4VCI offer link or QR text)
+  receive <offer> [--pin CODE] [--key p256|secp256k1]
+                               receive a credential from an agency (OID4VCI offer link or QR text);
+                               an SD-JWT VC is bound to a new P-256 key (default) or your DID's secp256k1 key
   list                         your credentials, with status read from the chain
   show <number|id>             one credential in full
   present <request URL> [--yes] [--any-status]
@@ -47,6 +49,7 @@ export async function runWallet(argv: string[], io: WalletIO): Promise<number> {
         yes: { type: 'boolean', default: false },
         'any-status': { type: 'boolean', default: false },
         pin: { type: 'string' },
+        key: { type: 'string', default: 'p256' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -68,7 +71,7 @@ export async function runWallet(argv: string[], io: WalletIO): Promise<number> {
         await manage.restore(ctx, arg, values.force);
         break;
       case 'receive':
-        await receive(ctx, arg, values.pin);
+        await receive(ctx, arg, values.pin, values.key);
         break;
       case 'list':
         await manage.list(ctx, values.json);

@@ -45,6 +45,8 @@ export const ERROR_CODES = {
    * issuer's chain (another chain, a public-key form), or a broken one (a wrong EIP-55 checksum).
    */
   subject_did_invalid: 400,
+  /** An SD-JWT VC's holder key (`options.holderJwk`) is missing, not a P-256 / secp256k1 public key on its curve, or carries private members. */
+  invalid_holder_key: 400,
   issuer_mismatch: 403,
   credential_not_found: 404,
   already_revoked: 409,

@@ -28,3 +28,4 @@ export * from './formats/sd-jwt-vc/index.js';
 export * from './audit/index.js';
 export * from './status/index.js';
 export * from './certificates/index.js';
+export * from './holder/index.js';

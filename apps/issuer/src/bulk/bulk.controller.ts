@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { GovcredError } from '../../../../libs/credentials/src/index.js';
 import type { Agency } from '../agencies/entities/agency.entity.js';
 import { ApiKeyGuard, CurrentAgency } from '../auth/api-key.guard.js';
-import type { CredentialRequest } from '../credentials/dto/issue-credential.dto.js';
+import type { CredentialRequest, IssueOptions } from '../credentials/dto/issue-credential.dto.js';
 import { BodyLimit, SERVICE_BODY_LIMIT } from '../../../common/src/http/body-limit.js';
 import { bodyValidator } from '../../../common/src/http/validate-body.js';
 import { IDEMPOTENCY_KEY_HEADER, IdempotencyService } from '../idempotency/idempotency.service.js';
@@ -44,7 +44,7 @@ export class BulkController {
     }
     const { items } = validateBulk(body);
     const answer = await this.idempotency.run<BulkJobView>(agency.id, key, { route: 'POST /credentials/issue/bulk', body }, 202, (store) =>
-      this.bulk.create(agency, items as Array<{ credential: CredentialRequest }>, store),
+      this.bulk.create(agency, items as Array<{ credential: CredentialRequest; options?: IssueOptions }>, store),
     );
     res.status(answer.status);
     return answer.body;

@@ -4,7 +4,7 @@ import { DataSource, IsNull, LessThan, Not, type EntityManager } from 'typeorm';
 import { GovcredError } from '../../../../libs/credentials/src/index.js';
 import type { Agency } from '../agencies/entities/agency.entity.js';
 import { DbWriter } from '../database/db-writer.service.js';
-import type { CredentialRequest } from '../credentials/dto/issue-credential.dto.js';
+import type { CredentialRequest, IssueOptions } from '../credentials/dto/issue-credential.dto.js';
 import { MAX_BULK_ITEMS } from './dto/bulk-issue.dto.js';
 import { BulkItem } from './entities/bulk-item.entity.js';
 import { BulkJob } from './entities/bulk-job.entity.js';
@@ -59,7 +59,7 @@ export class BulkService {
    * Stores the job and its items durably; the bulk worker processes them in the background. `alongside` runs
    * in the same transaction (the idempotency record stores this answer with the job).
    */
-  async create(agency: Agency, items: Array<{ credential: CredentialRequest }>, alongside?: (m: EntityManager, answer: BulkJobView) => Promise<void>): Promise<BulkJobView> {
+  async create(agency: Agency, items: Array<{ credential: CredentialRequest; options?: IssueOptions }>, alongside?: (m: EntityManager, answer: BulkJobView) => Promise<void>): Promise<BulkJobView> {
     if (items.length > MAX_BULK_ITEMS) throw new GovcredError('too_many_items', `a bulk job holds at most ${MAX_BULK_ITEMS} items`);
     const job: BulkJob = {
       id: randomUUID(),
@@ -79,6 +79,7 @@ export class BulkService {
         position,
         state: 'queued' as const,
         request: JSON.stringify(item.credential),
+        options: item.options ? JSON.stringify(item.options) : null,
         credentialId: null,
         jwt: null,
         errorCode: null,
@@ -128,7 +129,7 @@ export class BulkService {
 
   private async purgeJob(id: string): Promise<void> {
     await this.db.write(async (m) => {
-      await m.getRepository(BulkItem).update({ jobId: id }, { jwt: null, request: null });
+      await m.getRepository(BulkItem).update({ jobId: id }, { jwt: null, request: null, options: null });
       await m.getRepository(BulkJob).update({ id }, { purgedAt: new Date().toISOString() });
     });
   }

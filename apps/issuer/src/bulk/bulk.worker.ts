@@ -3,11 +3,11 @@ import { DataSource, In } from 'typeorm';
 import { GovcredError } from '../../../../libs/credentials/src/index.js';
 import { AgenciesService } from '../agencies/agencies.service.js';
 import { ISSUER_CONFIG, type IssuerConfig } from '../config/issuer.config.js';
-import type { CredentialRequest } from '../credentials/dto/issue-credential.dto.js';
+import type { CredentialRequest, IssueOptions } from '../credentials/dto/issue-credential.dto.js';
 import { IssuanceService } from '../credentials/issuance.service.js';
 import { DbWriter } from '../database/db-writer.service.js';
 import { bodyValidator } from '../../../common/src/http/validate-body.js';
-import { CREDENTIAL_REQUEST_SCHEMA } from './dto/bulk-issue.dto.js';
+import { CREDENTIAL_REQUEST_SCHEMA, ISSUE_OPTIONS_SCHEMA } from './dto/bulk-issue.dto.js';
 import { BulkItem } from './entities/bulk-item.entity.js';
 import { BulkJob } from './entities/bulk-job.entity.js';
 import { WorkerLease } from '../workers/worker-lease.js';
@@ -18,6 +18,7 @@ import { BulkService } from './bulk.service.js';
 /** Items signed per transaction: short enough not to hold up single issuance for long. */
 const CHUNK = 50;
 const validateRequest = bodyValidator(CREDENTIAL_REQUEST_SCHEMA);
+const validateOptions = bodyValidator(ISSUE_OPTIONS_SCHEMA);
 
 /**
  * Processes bulk jobs in the background, oldest first, CHUNK items per transaction (items, records, audit
@@ -83,15 +84,16 @@ export class BulkWorker implements OnApplicationBootstrap, BeforeApplicationShut
       for (const [i, item] of items.entries()) {
         try {
           const request = validateRequest(JSON.parse(item.request ?? 'null')) as CredentialRequest;
-          const { jwt, credentialId } = await this.issuance.issuePrepared(m, agency, this.issuance.prepare(agency, request), reserved[i]);
-          await m.getRepository(BulkItem).update({ jobId: job.id, position: item.position }, { state: 'issued', jwt, credentialId, request: null });
+          const options = item.options ? (validateOptions(JSON.parse(item.options)) as IssueOptions) : undefined;
+          const { jwt, credentialId } = await this.issuance.issuePrepared(m, agency, this.issuance.prepare(agency, request, options), reserved[i]);
+          await m.getRepository(BulkItem).update({ jobId: job.id, position: item.position }, { state: 'issued', jwt, credentialId, request: null, options: null });
           succeeded++;
         } catch (error) {
           if (!(error instanceof GovcredError)) throw error;
           unused.push(reserved[i]);
           await m.getRepository(BulkItem).update(
             { jobId: job.id, position: item.position },
-            { state: 'failed', request: null, errorCode: error.code, errorDetails: JSON.stringify({ message: error.message, ...(error.details ?? {}) }) },
+            { state: 'failed', request: null, options: null, errorCode: error.code, errorDetails: JSON.stringify({ message: error.message, ...(error.details ?? {}) }) },
           );
           failed++;
         }

@@ -15,14 +15,24 @@ import { IssuanceService, type Issued } from './issuance.service.js';
 
 const validateIssue = bodyValidator(ISSUE_CREDENTIAL_SCHEMA);
 
-/** What issuance answers: the JWT VC and, for the paper copy, its printable certificate number. */
+/**
+ * What issuance answers: the credential and, for the paper copy, its printable certificate number. A JWT VC
+ * answers as before formats existed; an SD-JWT VC also names its format and its record's id (it carries no id
+ * itself: one more correlatable value in clear), which the agency needs to revoke it.
+ */
 export interface IssueAnswer {
   verifiableCredential: string;
   certificateNumber?: string;
+  format?: 'dc+sd-jwt';
+  credentialId?: string;
 }
 
 export function issueAnswer(issued: Issued): IssueAnswer {
-  return { verifiableCredential: issued.jwt, ...(issued.certificateNumber ? { certificateNumber: issued.certificateNumber } : {}) };
+  return {
+    verifiableCredential: issued.jwt,
+    ...(issued.certificateNumber ? { certificateNumber: issued.certificateNumber } : {}),
+    ...(issued.format === 'dc+sd-jwt' ? { format: issued.format, credentialId: issued.credentialId } : {}),
+  };
 }
 
 /** Issuance (VC-API) and the agency's records of issued credentials. */
@@ -42,9 +52,12 @@ export class CredentialsController {
   @BodyLimit('64kb')
   @ApiOperation({
     summary:
-      'Issue a credential (W3C VC-API): {credential, options} → {verifiableCredential, certificateNumber} (a JWT VC signed with the agency ' +
-      'key, and the printable number a verifier checks on GET /certificates/{number})',
+      'Issue a credential (W3C VC-API): {credential, options} → {verifiableCredential, certificateNumber} (a JWT VC, or with ' +
+      'options.format dc+sd-jwt an SD-JWT VC, signed with the agency key, and the printable number a verifier checks on ' +
+      'GET /certificates/{number})',
     description:
+      'A JWT VC answers `{verifiableCredential, certificateNumber}`; an SD-JWT VC also `format: "dc+sd-jwt", credentialId` `{verifiableCredential, format: "dc+sd-jwt", credentialId}` ' +
+      '(the SD-JWT carries no id, so its record\'s is given). ' +
       `With an \`${IDEMPOTENCY_KEY_HEADER}\` header a retry (after a lost answer or on another replica) gets the first answer: the same ` +
       'credential. The same key with another body is 422 `idempotency_key_reused`; while the first request is still being ' +
       'processed, 409 `idempotency_key_in_progress`. Answers are kept for IDEMPOTENCY_TTL_MS. 400 codes: `invalid_request`, ' +
@@ -58,9 +71,9 @@ export class CredentialsController {
     @Headers(IDEMPOTENCY_KEY_HEADER) key: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<IssueAnswer> {
-    const { credential } = validateIssue(body);
+    const { credential, options } = validateIssue(body);
     const answer = await this.idempotency.run<IssueAnswer>(agency.id, key, { route: 'POST /credentials/issue', body }, 201, async (store) => {
-      const issued = await this.issuance.issue(agency, credential, (m, done) => store(m, issueAnswer(done)));
+      const issued = await this.issuance.issue(agency, credential, (m, done) => store(m, issueAnswer(done)), options ?? undefined);
       return issueAnswer(issued);
     });
     res.status(answer.status);

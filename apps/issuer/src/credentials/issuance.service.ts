@@ -1,8 +1,18 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { keccak256, toUtf8Bytes } from 'ethers';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { GovcredError, buildCredential, certificateNumber, statusEntries, subjectDidProblem } from '../../../../libs/credentials/src/index.js';
+import {
+  GovcredError,
+  buildCredential,
+  certificateNumber,
+  holderJwk,
+  holderKeyProblem,
+  issueSdJwtVc,
+  statusEntries,
+  subjectDidProblem,
+  type EcPublicJwk,
+} from '../../../../libs/credentials/src/index.js';
 import { AgenciesService } from '../agencies/agencies.service.js';
 import type { Agency } from '../agencies/entities/agency.entity.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -10,23 +20,38 @@ import { getCredentialType, schemaReference, validateClaims } from '../catalog/c
 import { ChainService } from '../chain/chain.service.js';
 import { DbWriter } from '../database/db-writer.service.js';
 import { VeramoService } from '../veramo/veramo.service.js';
-import type { CredentialRequest } from './dto/issue-credential.dto.js';
+import type { CredentialFormat, CredentialRequest, IssueOptions } from './dto/issue-credential.dto.js';
 import { IssuedCredential } from './entities/issued-credential.entity.js';
 import { StatusIndexAllocator } from './status-index-allocator.js';
 
 /** A request that passed every check: ready to sign. */
 export interface PreparedCredential {
   type: string;
+  format: CredentialFormat;
+  /**
+   * Who the record says the credential was issued to: the holder DID; for an SD-JWT VC without one, the
+   * holder key's JWK Thumbprint URI (RFC 9278), so the agency can still find the credentials of one key.
+   */
   subjectDid: string;
+  /** `dc+sd-jwt`: the holder's public key, `cnf.jwk`. */
+  holderJwk?: EcPublicJwk;
   claims: Record<string, unknown>;
   expirationDate?: Date;
 }
 
-/** An issued credential: the signed JWT, its id and its printable certificate number. */
+/** An issued credential: the signed JWT (VC-JWT or SD-JWT VC), its format, its record's id and its printable certificate number. */
 export interface Issued {
   jwt: string;
+  format: CredentialFormat;
   credentialId: string;
   certificateNumber: string | null;
+}
+
+
+/** RFC 7638 thumbprint (SHA-256) of an EC public key, as an RFC 9278 URI. */
+function jwkThumbprintUri(jwk: EcPublicJwk): string {
+  const canonical = JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y });
+  return `urn:ietf:params:oauth:jwk-thumbprint:sha-256:${createHash('sha256').update(canonical).digest('base64url')}`;
 }
 
 /** Where a transferred title's new certificate continues the chain. */
@@ -51,7 +76,10 @@ export interface Signed {
 }
 const DID_PATTERN = /^did:[a-z0-9]+:[A-Za-z0-9._:%-]+$/;
 
-/** Turns requests into signed JWT VCs: checks, a random status index, the one credential format, Veramo signing. */
+/**
+ * Turns requests into signed credentials: checks, a random status index, then a JWT VC (Veramo / did-jwt-vc)
+ * or an SD-JWT VC (libs/credentials), both signed ES256K by the agency key in the KMS.
+ */
 @Injectable()
 export class IssuanceService {
   constructor(
@@ -68,9 +96,10 @@ export class IssuanceService {
    * @param options.subjectPending The subject is a stand-in until a wallet proves its DID (an OID4VCI offer):
    *   only its shape is checked.
    * @throws GovcredError unknown_credential_type, credential_type_not_allowed, issuer_mismatch, invalid_subject,
-   *   subject_did_invalid, invalid_claims
+   *   subject_did_invalid, invalid_holder_key, invalid_claims, invalid_request
    */
-  prepare(agency: Agency, request: CredentialRequest, options: { subjectPending?: boolean } = {}): PreparedCredential {
+  prepare(agency: Agency, request: CredentialRequest, options: IssueOptions & { subjectPending?: boolean } = {}): PreparedCredential {
+    const format = options.format ?? 'jwt_vc_json';
     const types = (Array.isArray(request.type) ? request.type : [request.type]).filter((t) => t !== 'VerifiableCredential');
     if (types.length !== 1) throw new GovcredError('unknown_credential_type', 'type must name exactly one credential type besides VerifiableCredential');
     const type = types[0];
@@ -84,13 +113,22 @@ export class IssuanceService {
       if (issuer !== agency.did) throw new GovcredError('issuer_mismatch', 'issuer must be the calling agency DID (or be left out)');
     }
     const { id: subjectDid, ...claims } = request.credentialSubject;
-    if (typeof subjectDid !== 'string' || subjectDid.length > 500 || !DID_PATTERN.test(subjectDid)) {
+    // An SD-JWT VC is bound to a key, not a DID: a subject DID is optional there (it goes into the record only).
+    if ((format === 'jwt_vc_json' || subjectDid !== undefined) && (typeof subjectDid !== 'string' || subjectDid.length > 500 || !DID_PATTERN.test(subjectDid))) {
       throw new GovcredError('invalid_subject', 'credentialSubject.id must be the holder DID');
     }
     // A credential to a DID that can never sign a presentation a verifier accepts is useless to its holder
     // and would be refused by every verifier: refuse it here, where the mistake can still be corrected.
-    const subjectProblem = options.subjectPending ? undefined : subjectDidProblem(subjectDid, this.chain.chain.chainId);
+    const subjectProblem = options.subjectPending || typeof subjectDid !== 'string' ? undefined : subjectDidProblem(subjectDid, this.chain.chain.chainId);
     if (subjectProblem) throw new GovcredError('subject_did_invalid', `credentialSubject.id: ${subjectProblem}`);
+    let jwk: EcPublicJwk | undefined;
+    if (format === 'dc+sd-jwt') {
+      const problem = holderKeyProblem(options.holderJwk);
+      if (problem) throw new GovcredError('invalid_holder_key', `options.holderJwk: ${problem}`);
+      jwk = holderJwk(options.holderJwk);
+    } else if (options.holderJwk !== undefined) {
+      throw new GovcredError('invalid_request', 'options.holderJwk is for dc+sd-jwt only: a jwt_vc_json credential is bound to its subject DID');
+    }
     const result = validateClaims(type, claims);
     if (!result.ok) throw new GovcredError('invalid_claims', `the claims do not fit ${type}`, { errors: result.errors });
     let expirationDate: Date | undefined;
@@ -102,7 +140,8 @@ export class IssuanceService {
     } else {
       expirationDate = definition.expirationDate?.(claims);
     }
-    return { type, subjectDid, claims, expirationDate };
+    const subject = typeof subjectDid === 'string' ? subjectDid : jwkThumbprintUri(jwk!);
+    return { type, format, subjectDid: subject, ...(jwk ? { holderJwk: jwk } : {}), claims, expirationDate };
   }
 
   /**
@@ -112,8 +151,8 @@ export class IssuanceService {
    * `alongside` runs in the same transaction (the idempotency record stores the answer with the credential:
    * both commit, or neither).
    */
-  async issue(agency: Agency, request: CredentialRequest, alongside?: (m: EntityManager, issued: Issued) => Promise<void>): Promise<Issued> {
-    const prepared = this.prepare(agency, request);
+  async issue(agency: Agency, request: CredentialRequest, alongside?: (m: EntityManager, issued: Issued) => Promise<void>, options?: IssueOptions): Promise<Issued> {
+    const prepared = this.prepare(agency, request, options);
     const signer = await this.agencies.signingKey(agency.id);
     const index = await this.indexes.reserve(signer.id);
     let signed: Signed;
@@ -123,7 +162,7 @@ export class IssuanceService {
       await this.indexes.release(signer.id, [index]);
       throw error;
     }
-    const issued = { jwt: signed.jwt, credentialId: signed.credentialId, certificateNumber: signed.certificateNumber };
+    const issued = { jwt: signed.jwt, format: prepared.format, credentialId: signed.credentialId, certificateNumber: signed.certificateNumber };
     // A failed commit keeps the index reserved: its outcome may be unknown (merely unused, never reused).
     await this.db.writeGrouped(async (m) => {
       await this.record(m, signer, prepared, signed);
@@ -139,12 +178,12 @@ export class IssuanceService {
   async issuePrepared(m: EntityManager, agency: Agency, prepared: PreparedCredential, index: number): Promise<Issued> {
     const signed = await this.sign(agency, prepared, index);
     await this.record(m, agency, prepared, signed);
-    return { jwt: signed.jwt, credentialId: signed.credentialId, certificateNumber: signed.certificateNumber };
+    return { jwt: signed.jwt, format: prepared.format, credentialId: signed.credentialId, certificateNumber: signed.certificateNumber };
   }
 
   /**
-   * Builds the credential in govcred's format with status `index` and signs it with the agency key. A property
-   * title carries its superseded and encumbered entries and its title record (a new random title id, or the
+   * Builds the credential in its format with status `index` and signs it with the agency key. A property title
+   * carries its superseded and encumbered entries and (JWT VC) its title record (a new random title id, or the
    * chain it continues after a transfer).
    */
   async sign(agency: Agency, prepared: PreparedCredential, index: number, continues?: TitleContinuation): Promise<Signed> {
@@ -155,6 +194,28 @@ export class IssuanceService {
     }
     const credentialId = `urn:uuid:${randomUUID()}`;
     const titleId = titled ? (continues?.titleId ?? `0x${randomBytes(32).toString('hex')}`) : null;
+    const status = statusEntries({
+      chainId: this.chain.chain.chainId,
+      statusRegistry: this.chain.chain.statusRegistry,
+      owner: agency.identityAddress,
+      revocationListId: agency.revocationListId,
+      suspensionListId: agency.suspensionListId,
+      ...(titled ? { supersededListId: agency.supersededListId!, encumberedListId: agency.encumberedListId! } : {}),
+      index,
+    });
+    const code = definition?.certificateCode;
+    const common = {
+      credentialId,
+      index,
+      certificateNumber: code ? certificateNumber({ identity: agency.identityAddress, typeCode: code, listGroup: agency.revocationListId, index }) : null,
+      titleId,
+      predecessorId: continues?.predecessorId ?? null,
+    };
+    if (prepared.format === 'dc+sd-jwt') {
+      if (continues) throw new GovcredError('invalid_request', 'a transferred title is issued as a JWT VC');
+      const { jwt, issuedAt, expiresAt } = await this.signSdJwt(agency, prepared, status);
+      return { ...common, jwt, issuedAt, expiresAt, credentialHash: titled ? keccak256(toUtf8Bytes(jwt)) : null };
+    }
     const unsigned = buildCredential({
       type: prepared.type,
       id: credentialId,
@@ -162,32 +223,44 @@ export class IssuanceService {
       subjectDid: prepared.subjectDid,
       claims: prepared.claims,
       schema: schemaReference(prepared.type),
-      status: statusEntries({
-        chainId: this.chain.chain.chainId,
-        statusRegistry: this.chain.chain.statusRegistry,
-        owner: agency.identityAddress,
-        revocationListId: agency.revocationListId,
-        suspensionListId: agency.suspensionListId,
-        ...(titled ? { supersededListId: agency.supersededListId!, encumberedListId: agency.encumberedListId! } : {}),
-        index,
-      }),
+      status,
       issuanceDate: new Date(),
       expirationDate: prepared.expirationDate,
       ...(titleId ? { titleRecord: { titleId, ...(continues ? { predecessor: continues.predecessorHash } : {}) } } : {}),
     });
     const jwt = await this.veramo.signCredential(unsigned, agency.keyId);
-    const code = definition?.certificateCode;
     return {
+      ...common,
       jwt,
-      credentialId,
-      index,
       issuedAt: unsigned.issuanceDate,
       expiresAt: unsigned.expirationDate ?? null,
-      certificateNumber: code ? certificateNumber({ identity: agency.identityAddress, typeCode: code, listGroup: agency.revocationListId, index }) : null,
-      titleId,
       credentialHash: titled ? keccak256(toUtf8Bytes(jwt)) : null,
-      predecessorId: continues?.predecessorId ?? null,
     };
+  }
+
+  /**
+   * An SD-JWT VC: `iss` the agency DID, `kid` its `#controller` key (the ERC-1056 owner at `iat`, the key the
+   * JWT VCs are verified with too), derived claims added, every claim selectively disclosable, the same status
+   * entries as a JWT VC. Valid from issuance (`nbf` = `iat`, as a JWT VC's `issuanceDate`).
+   */
+  private async signSdJwt(agency: Agency, prepared: PreparedCredential, status: ReturnType<typeof statusEntries>): Promise<{ jwt: string; issuedAt: string; expiresAt: string | null }> {
+    // Whole seconds, as JWT times are.
+    const now = new Date(Math.floor(Date.now() / 1000) * 1000);
+    const jwt = await issueSdJwtVc({
+      type: prepared.type,
+      claims: prepared.claims,
+      issuerDid: agency.did,
+      kid: `${agency.did}#controller`,
+      signer: (input) => this.veramo.signJws(agency.did, agency.keyId, input),
+      holderJwk: prepared.holderJwk,
+      statusEntries: status,
+      validFrom: now,
+      validUntil: prepared.expirationDate,
+      now,
+    });
+    const iso = (d: Date) => d.toISOString().replace('.000Z', 'Z');
+    const expiresAt = prepared.expirationDate ? iso(new Date(Math.floor(prepared.expirationDate.getTime() / 1000) * 1000)) : null;
+    return { jwt, issuedAt: iso(now), expiresAt };
   }
 
   /** The credential's record (no claims) and its audit entry, in the caller's transaction. */
@@ -196,6 +269,7 @@ export class IssuanceService {
       id: signed.credentialId,
       agencyId: agency.id,
       type: prepared.type,
+      format: prepared.format,
       subjectDid: prepared.subjectDid,
       statusIndex: signed.index,
       state: 'active',
@@ -212,7 +286,7 @@ export class IssuanceService {
       actor: `agency:${agency.id}`,
       agencyId: agency.id,
       action: 'credential.issued',
-      data: { credentialId: signed.credentialId, type: prepared.type, statusIndex: signed.index },
+      data: { credentialId: signed.credentialId, type: prepared.type, statusIndex: signed.index, ...(prepared.format === 'jwt_vc_json' ? {} : { format: prepared.format }) },
     });
   }
 }

@@ -22,6 +22,7 @@ import { Replicas1764000000000 } from './migrations/1764000000000-replicas.js';
 import { IssuerSetting1764400000000 } from './migrations/1764400000000-issuer-setting.js';
 import { AuditAnchor1764600000000 } from './migrations/1764600000000-audit-anchor.js';
 import { TitleChain1764700000000 } from './migrations/1764700000000-title-chain.js';
+import { CredentialFormat1764800000000 } from './migrations/1764800000000-credential-format.js';
 import { Oid4vciAccessTokenRow, Oid4vciNonceRow, Oid4vciOfferRow } from '../oid4vci/entities/oid4vci.entities.js';
 
 /** The issuer's entities; Veramo's (keys, identifiers) live in the same database. */
@@ -49,6 +50,7 @@ export const ISSUER_MIGRATIONS = [
   IssuerSetting1764400000000,
   AuditAnchor1764600000000,
   TitleChain1764700000000,
+  CredentialFormat1764800000000,
 ];
 
 /** TypeORM (SQLite file by default, PostgreSQL with DATABASE_URL), migrations run at start. */

@@ -10,6 +10,7 @@ import type { Agency } from '../agencies/entities/agency.entity.js';
 import { ChainService } from '../chain/chain.service.js';
 import { ISSUER_CONFIG, type IssuerConfig } from '../config/issuer.config.js';
 import { IssuanceService } from '../credentials/issuance.service.js';
+import type { CredentialFormat } from '../credentials/dto/issue-credential.dto.js';
 import type { CreateOfferBody, CreatedOffer } from './dto/create-offer.dto.js';
 import { Oid4vciTypeormStore } from './oid4vci-typeorm.store.js';
 
@@ -23,6 +24,13 @@ interface OfferContext {
 
 /** Stands in for the holder while an offer's claims are checked; the real subject is the DID the wallet proves. */
 const PENDING_HOLDER = 'did:govcred:pending-holder';
+/** Stands in for the holder key of an SD-JWT VC offer while its claims are checked (a valid P-256 point: the generator). */
+const PENDING_HOLDER_JWK = { kty: 'EC', crv: 'P-256', x: 'axfR8uEsQkf4vOblY6RA8ncDfYEt6zOg9KE5RdiYwpY', y: 'T-NC4v4af5uO5-tKfA-eFivOM1drMV7Oy7ZAaDe_UfU' };
+
+/** Configuration id of a type in a format: `<type>_jwt` (jwt_vc_json, as before SD-JWT VC) or `<type>_sd_jwt` (dc+sd-jwt). */
+export function configurationId(type: string, format: CredentialFormat = 'jwt_vc_json'): string {
+  return format === 'dc+sd-jwt' ? `${type}_sd_jwt` : `${type}_jwt`;
+}
 const HOUSEKEEPING_MS = 60_000;
 
 /**
@@ -79,7 +87,13 @@ export class Oid4vciService implements OnModuleDestroy {
         { name: agency.nameZh, locale: 'zh-CN' },
         { name: agency.nameEn, locale: 'en' },
       ],
-      configurations: Object.fromEntries(agency.credentialTypes.map((type) => [`${type}_jwt`, { type }])),
+      // Every type in both formats: the wallet's key proof decides the binding (did:ethr kid, or jwk).
+      configurations: Object.fromEntries(
+        agency.credentialTypes.flatMap((type) => [
+          [configurationId(type), { type }],
+          [configurationId(type, 'dc+sd-jwt'), { type, format: 'dc+sd-jwt' as const }],
+        ]),
+      ),
       store: this.store,
       resolver: this.resolver,
       holderChainId: this.chainId,
@@ -91,12 +105,13 @@ export class Oid4vciService implements OnModuleDestroy {
 
   /** An offer for one credential to a citizen; the claims are checked now, before anyone scans anything. */
   async createOffer(agency: Agency, body: CreateOfferBody): Promise<CreatedOffer> {
+    const format = body.format ?? 'jwt_vc_json';
     const credential = { type: body.type, credentialSubject: { ...body.claims, id: PENDING_HOLDER }, expirationDate: body.expirationDate };
-    this.issuance.prepare(agency, credential, { subjectPending: true });
+    this.issuance.prepare(agency, credential, format === 'dc+sd-jwt' ? { format, holderJwk: PENDING_HOLDER_JWK, subjectPending: true } : { subjectPending: true });
     const { service } = await this.issuerFor(agency.id);
     const context: OfferContext = { agencyId: agency.id, type: body.type, claims: body.claims, expirationDate: body.expirationDate };
     const offer = await service.createOffer({
-      configurationId: `${body.type}_jwt`,
+      configurationId: configurationId(body.type, format),
       txCode: body.txCode ?? false,
       expiresInSeconds: body.expiresInSeconds,
       context,
@@ -109,16 +124,20 @@ export class Oid4vciService implements OnModuleDestroy {
     };
   }
 
-  /** Issues through the one issuance path, about the DID the wallet proved it holds. */
+  /**
+   * Issues through the one issuance path: a JWT VC about the DID the wallet proved it holds, or an SD-JWT VC
+   * bound to the key it proved (no subject DID: the record names the key's thumbprint).
+   */
   issueCallback(agency: Agency): IssueCredential {
-    return async ({ context, holderDid }) => {
+    return async ({ context, holderDid, holderJwk, format }) => {
       const offer = context as OfferContext;
       if (offer.agencyId !== agency.id) throw new Error('offer context of another agency');
-      const { jwt } = await this.issuance.issue(agency, {
-        type: offer.type,
-        credentialSubject: { ...offer.claims, id: holderDid },
-        ...(offer.expirationDate ? { expirationDate: offer.expirationDate } : {}),
-      });
+      const validity = offer.expirationDate ? { expirationDate: offer.expirationDate } : {};
+      if (format === 'dc+sd-jwt') {
+        const { jwt } = await this.issuance.issue(agency, { type: offer.type, credentialSubject: { ...offer.claims }, ...validity }, undefined, { format, holderJwk: { ...holderJwk } });
+        return jwt;
+      }
+      const { jwt } = await this.issuance.issue(agency, { type: offer.type, credentialSubject: { ...offer.claims, id: holderDid }, ...validity });
       return jwt;
     };
   }

@@ -78,6 +78,7 @@ export class TransferService {
         });
         const transferred: Transferred = {
           jwt: signed.jwt,
+          format: prepared.format,
           credentialId: signed.credentialId,
           certificateNumber: signed.certificateNumber,
           supersededCredentialId: old.id,

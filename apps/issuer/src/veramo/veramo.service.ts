@@ -106,6 +106,15 @@ export class VeramoService {
     return createVerifiableCredentialJwt(input as never, { did, signer, alg: 'ES256K' }, { removeOriginalFields: true });
   }
 
+  /**
+   * Signs a JWS signing input (`<header>.<payload>`) ES256K with the key `keyId` of `did`: the base64url r‖s
+   * signature (RFC 8812), from the same caching KMS as JWT VCs. For formats built outside Veramo (SD-JWT VC).
+   */
+  async signJws(did: string, keyId: string, signingInput: string): Promise<string> {
+    await this.checkKey(did, keyId);
+    return this.kms.sign({ keyRef: { kid: keyId }, algorithm: 'ES256K', data: Buffer.from(signingInput, 'ascii') });
+  }
+
   /** Signs with Veramo's agent end to end (the reference {@link signCredential} must match). */
   async signCredentialWithAgent(credential: UnsignedCredential, keyId: string): Promise<string> {
     const vc = await this.agent.createVerifiableCredential({

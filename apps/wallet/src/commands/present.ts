@@ -62,6 +62,8 @@ function select(request: PresentationRequest, stored: StoredCredential[], views:
   for (const wanted of request.query.credentials) {
     const index = views
       .map((v, i) => ({ v, i }))
+      // This answer is a VP-JWT, which embeds JWT VCs only; SD-JWT VCs are presented over OID4VP.
+      .filter(({ i }) => stored[i].format === 'jwt_vc_json')
       .filter(({ v }) => v.type === wanted.type)
       .filter(({ v }) => !wanted.issuers || wanted.issuers.some((d) => d.toLowerCase() === v.issuer.toLowerCase()))
       .filter(({ v }) => (wanted.claims ?? []).every((c) => hasClaim(v, c)))

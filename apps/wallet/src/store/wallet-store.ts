@@ -1,14 +1,32 @@
+import type { JsonWebKey } from 'node:crypto';
 import { copyFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { WalletError } from '../errors.js';
 import { DEFAULT_KDF, decrypt, encrypt, parseEncryptedFile } from './encrypted-file.js';
 
+/** Formats the wallet holds. */
+export type StoredFormat = 'jwt_vc_json' | 'dc+sd-jwt';
+
+/**
+ * The private key an SD-JWT VC is bound to (its `cnf.jwk`), which signs its Key Binding JWTs: a P-256 key made
+ * for this credential alone, or the wallet's own secp256k1 DID key. Kept only inside the encrypted file.
+ */
+export interface StoredHolderKey {
+  alg: 'ES256' | 'ES256K';
+  /** Private EC JWK (`d`, `x`, `y`, `crv`). */
+  jwk: JsonWebKey;
+}
+
 /** A credential the wallet holds. */
 export interface StoredCredential {
-  /** The credential's `jti` / `id`. */
+  /** The credential's `jti` / `id`; for an SD-JWT VC (which has none) a digest of its issuer-signed JWT. */
   id: string;
-  /** The VC-JWT as received. */
+  /** Older wallet files hold JWT VCs only: opened, they read as `jwt_vc_json`. */
+  format: StoredFormat;
+  /** The credential as received: the VC-JWT, or the SD-JWT VC with every disclosure. */
   jwt: string;
+  /** `dc+sd-jwt`: the key it is bound to. */
+  holderKey?: StoredHolderKey;
   /** Credential type name, e.g. `NationalIdCredential`. */
   type: string;
   /** Issuer DID. */
@@ -82,6 +100,8 @@ export class WalletStore {
     const encrypted = await readStore(file);
     const data = await decrypt<WalletData>(encrypted, passphrase);
     if (!data?.holder?.did || !Array.isArray(data.credentials)) throw new WalletError('store_corrupt', 'unexpected content');
+    // Files written before SD-JWT VC hold JWT VCs without a format; the next save writes it.
+    for (const credential of data.credentials) credential.format ??= 'jwt_vc_json';
     const { N, r, p } = encrypted.kdf;
     return new WalletStore(file, passphrase, data, { N, r, p });
   }

@@ -2,7 +2,8 @@ import { clientAuthenticationAnonymous, preAuthorizedCodeGrantIdentifier } from 
 import { Openid4vciClient, type CredentialOfferObject, type IssuerMetadataResult } from '@openid4vc/openid4vci';
 import { GovcredError } from '../errors.js';
 import { allowInsecureLibraryUrls, causedBy, checkEndpointUrl, checkIssuerUrl, generateRandom, hashCallback } from './library.js';
-import { OID4VCI_FORMAT, OID4VCI_PROOF_ALG, type Oid4vciDisplay } from './metadata.js';
+import { findTypeByVct } from '../catalog/vct.js';
+import { OID4VCI_FORMAT, OID4VCI_JWK_PROOF_ALGS, OID4VCI_PROOF_ALG, OID4VCI_SD_JWT_FORMAT, type Oid4vciDisplay, type Oid4vciFormat } from './metadata.js';
 
 /** Network settings of the wallet side. */
 export interface Oid4vciClientNetwork {
@@ -23,8 +24,14 @@ export interface Oid4vciCredentialDisplay extends Oid4vciDisplay {
 export interface ResolvedOffer {
   credentialIssuer: string;
   configurationId: string;
-  /** The credential's type (the last of `credential_definition.type`), e.g. `EducationCredential`. */
+  /** `jwt_vc_json` (bound to the holder's DID) or `dc+sd-jwt` (bound to a holder key). */
+  format: Oid4vciFormat;
+  /** The credential's type (the last of `credential_definition.type`, or the catalog type of the `vct`), e.g. `EducationCredential`. */
   type: string;
+  /** `dc+sd-jwt`: the offered vct. */
+  vct?: string;
+  /** Key-proof algorithms the issuer accepts for this configuration. */
+  proofAlgs: string[];
   /** The issuer's names (the agency), as its metadata gives them. */
   issuerDisplay: Oid4vciDisplay[];
   /** The credential's names. */
@@ -97,15 +104,33 @@ export async function resolveOffer(text: string, network: Oid4vciClientNetwork =
     throw new GovcredError('issuer_response_invalid', 'the issuer metadata names endpoints that are not https URLs');
   }
   const configuration = issuerMetadata.knownCredentialConfigurations[configurationId];
-  if (!configuration || configuration.format !== OID4VCI_FORMAT) throw new GovcredError('offer_invalid', `the offered credential is not a ${OID4VCI_FORMAT} credential of this issuer`);
+  const format = configuration?.format;
+  if (format !== OID4VCI_FORMAT && format !== OID4VCI_SD_JWT_FORMAT) {
+    throw new GovcredError('offer_invalid', `the offered credential is not a ${OID4VCI_FORMAT} or ${OID4VCI_SD_JWT_FORMAT} credential of this issuer`);
+  }
   const algs = configuration.proof_types_supported?.jwt?.proof_signing_alg_values_supported;
-  if (algs && !algs.includes(OID4VCI_PROOF_ALG)) throw new GovcredError('offer_invalid', `the issuer does not accept ${OID4VCI_PROOF_ALG} key proofs`);
-  const types = (configuration as { credential_definition: { type: string[] } }).credential_definition.type;
+  const ours = format === OID4VCI_FORMAT ? [OID4VCI_PROOF_ALG] : OID4VCI_JWK_PROOF_ALGS;
+  const proofAlgs = algs ? ours.filter((alg) => algs.includes(alg)) : [...ours];
+  if (proofAlgs.length === 0) throw new GovcredError('offer_invalid', `the issuer accepts none of ${ours.join(', ')} for key proofs`);
+  let type: string;
+  let vct: string | undefined;
+  if (format === OID4VCI_FORMAT) {
+    const types = (configuration as { credential_definition: { type: string[] } }).credential_definition.type;
+    type = types[types.length - 1];
+  } else {
+    vct = (configuration as { vct: string }).vct;
+    const definition = findTypeByVct(vct);
+    if (!definition) throw new GovcredError('offer_invalid', 'the offered vct is not a credential type this wallet knows');
+    type = definition.type;
+  }
   const metadata = (configuration as { credential_metadata?: { display?: Oid4vciCredentialDisplay[] } }).credential_metadata;
   return {
     credentialIssuer: offer.credential_issuer,
     configurationId,
-    type: types[types.length - 1],
+    format,
+    type,
+    ...(vct ? { vct } : {}),
+    proofAlgs,
     issuerDisplay: (issuerMetadata.credentialIssuer.display ?? []).flatMap((d) => (d.name ? [{ name: d.name, locale: d.locale ?? '' }] : [])),
     credentialDisplay: (metadata?.display ?? []).map(({ name, locale, description }) => ({ name, locale: locale ?? '', ...(description ? { description } : {}) })),
     ...(grant.tx_code ? { txCode: { length: grant.tx_code.length, inputMode: grant.tx_code.input_mode, description: grant.tx_code.description } } : {}),

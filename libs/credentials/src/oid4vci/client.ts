@@ -2,8 +2,9 @@ import { Oauth2ClientErrorResponseError, type JwtSigner } from '@openid4vc/oauth
 import { Openid4vciRetrieveCredentialsError, type IssuerMetadataResult, type Openid4vciClient } from '@openid4vc/openid4vci';
 import { decodeJWT } from 'did-jwt';
 import { GovcredError } from '../errors.js';
+import { decodeSdJwtVc, type EcPublicJwk } from '../formats/sd-jwt-vc/index.js';
 import { clientError, libraryClient, resolveOffer, type Oid4vciClientNetwork, type ResolvedOffer } from './client-offer.js';
-import { OID4VCI_PROOF_ALG } from './metadata.js';
+import { OID4VCI_PROOF_ALG, OID4VCI_SD_JWT_FORMAT, type Oid4vciFormat } from './metadata.js';
 import { recoverSecp256k1Jwk, secp256k1Jwk } from './secp256k1-jwk.js';
 
 /** Signs the holder's key proof: returns the compact JWS of exactly this header and payload (e.g. the wallet's `Holder.signJwt`). */
@@ -15,18 +16,25 @@ export interface ReceiveCredentialOptions extends Oid4vciClientNetwork {
   offer: string | ResolvedOffer;
   /** The transaction code (PIN), when the offer needs one. */
   txCode?: string;
-  /** The holder's did:ethr: the credential's subject. */
-  holderDid: string;
+  /** `jwt_vc_json` offers: the holder's did:ethr, the credential's subject. */
+  holderDid?: string;
   /** Fragment of the holder's key in its DID document. @default 'controller' */
   keyFragment?: string;
+  /**
+   * `dc+sd-jwt` offers: the holder's public key, sent as the proof's `jwk` header to become `cnf.jwk`, and the
+   * algorithm `signProofJwt` signs with (ES256 for P-256, ES256K for secp256k1).
+   */
+  holderKey?: { jwk: EcPublicJwk; alg: 'ES256' | 'ES256K' };
+  /** Signs the key proof with the holder DID's key, or with `holderKey`'s private key. */
   signProofJwt: SignProofJwt;
   clock?: () => Date;
 }
 
 /** A received credential, with what the wallet shows about it. */
 export interface ReceivedCredential {
-  /** The VC-JWT. */
+  /** The VC-JWT, or the SD-JWT VC (with all its disclosures). */
   credential: string;
+  format: Oid4vciFormat;
   configurationId: string;
   type: string;
   credentialIssuer: string;
@@ -46,10 +54,10 @@ export interface ReceivedCredential {
 export async function receiveCredential(options: ReceiveCredentialOptions): Promise<ReceivedCredential> {
   const resolved = typeof options.offer === 'string' ? await resolveOffer(options.offer, options) : options.offer;
   if (resolved.txCode && !options.txCode) throw new GovcredError('tx_code_required', 'this offer needs the transaction code the agency gave you');
-  const didUrl = `${options.holderDid}#${options.keyFragment ?? 'controller'}`;
+  const signer = proofSigner(resolved, options);
   const client = libraryClient(options, async (_signer, { header, payload }) => {
     const jwt = await options.signProofJwt(header, payload);
-    return { jwt, signerJwk: holderJwk(options.holderDid, jwt) };
+    return { jwt, signerJwk: signer.method === 'jwk' ? signer.publicJwk : holderJwk(options.holderDid!, jwt) };
   });
   const clock = options.clock ?? (() => new Date());
   const { issuerMetadata, offer, configurationId } = resolved;
@@ -65,13 +73,14 @@ export async function receiveCredential(options: ReceiveCredentialOptions): Prom
     throw clientError(error, 'issuer_response_invalid', 'the issuer did not grant an access token');
   }
 
-  const signer: JwtSigner = { method: 'did', didUrl, alg: OID4VCI_PROOF_ALG };
   for (let attempt = 1; ; attempt++) {
     try {
       const credential = await requestCredential(client, issuerMetadata, configurationId, accessToken, signer, clock());
-      checkCredential(credential, resolved.type, options.holderDid);
+      if (resolved.format === OID4VCI_SD_JWT_FORMAT) checkSdJwtVc(credential, resolved.vct!, options.holderKey!.jwk);
+      else checkCredential(credential, resolved.type, options.holderDid!);
       return {
         credential,
+        format: resolved.format,
         configurationId,
         type: resolved.type,
         credentialIssuer: resolved.credentialIssuer,
@@ -103,6 +112,26 @@ async function requestCredential(
   const credential = typeof first === 'object' && first !== null && 'credential' in first ? first.credential : first;
   if (typeof credential !== 'string') throw new GovcredError('issuer_response_invalid', 'the issuer did not return a JWT credential');
   return credential;
+}
+
+/** The key proof's signer: the holder DID's key for `jwt_vc_json`, the holder key as a `jwk` for `dc+sd-jwt`. */
+function proofSigner(resolved: ResolvedOffer, options: ReceiveCredentialOptions): JwtSigner {
+  if (resolved.format === OID4VCI_SD_JWT_FORMAT) {
+    const key = options.holderKey;
+    if (!key) throw new GovcredError('invalid_request', 'a dc+sd-jwt offer needs a holder key (holderKey)');
+    if (!resolved.proofAlgs.includes(key.alg)) throw new GovcredError('offer_invalid', `the issuer does not accept ${key.alg} key proofs`);
+    return { method: 'jwk', publicJwk: { ...key.jwk }, alg: key.alg };
+  }
+  if (!options.holderDid) throw new GovcredError('invalid_request', 'a jwt_vc_json offer needs the holder DID (holderDid)');
+  return { method: 'did', didUrl: `${options.holderDid}#${options.keyFragment ?? 'controller'}`, alg: OID4VCI_PROOF_ALG };
+}
+
+/** The SD-JWT VC must be of the offered vct and bound to the holder key the wallet proved (`cnf.jwk`). */
+function checkSdJwtVc(credential: string, vct: string, jwk: EcPublicJwk): void {
+  const decoded = decodeSdJwtVc(credential);
+  if (!decoded) throw new GovcredError('issuer_response_invalid', 'the credential is not an SD-JWT VC');
+  const bound = decoded.holderKey && decoded.holderKey.crv === jwk.crv && decoded.holderKey.x === jwk.x && decoded.holderKey.y === jwk.y;
+  if (decoded.vct !== vct || !bound) throw new GovcredError('issuer_response_invalid', 'the credential is not the one offered to this holder key', { vct });
 }
 
 /** The credential must be a VC-JWT of the offered type whose subject is the holder: what the wallet asked for. */

@@ -1,10 +1,13 @@
 import { isBrokenEthrDid, parseEthrDid, subjectDidProblem } from '../did/ethr-did.js';
 import { GovcredError } from '../errors.js';
-import { decodeJwt } from '../verification/jwt.js';
+import { ALLOWED_JWT_ALGS, decodeJwt } from '../verification/jwt.js';
 import { JWT_LIMITS } from '../verification/limits.js';
+import { holderJwk, type EcPublicJwk } from '../formats/sd-jwt-vc/index.js';
 import { errorResponse, invalidToken, jsonResponse, libraryErrorResponse, toHeaders, type Oid4vciRequest, type Oid4vciResponse } from './http.js';
 import type { IssuerContext } from './issuer-context.js';
 import { causedBy } from './library.js';
+import { jwkProofProblem } from './jwk-proof.js';
+import { OID4VCI_SD_JWT_FORMAT, type Oid4vciFormat } from './metadata.js';
 import { DidResolutionUnavailableError } from './proof-verifier.js';
 import { hashSecret } from './secrets.js';
 
@@ -12,24 +15,38 @@ import { hashSecret } from './secrets.js';
 export interface IssueCredentialInput {
   /** The `context` given to `createOffer`. */
   context: unknown;
-  /** The DID whose key signed the proof: the credential's subject. */
-  holderDid: string;
   configurationId: string;
   /** The catalog type of the configuration. */
   type: string;
+  /** The configuration's format. */
+  format: Oid4vciFormat;
+  /** `jwt_vc_json`: the DID whose key signed the proof, the credential's subject. */
+  holderDid?: string;
+  /** `dc+sd-jwt`: the public key the proof's `jwk` header carried and that signed it: the credential's `cnf.jwk`. */
+  holderJwk?: EcPublicJwk;
 }
 
-/** Signs the credential: returns the VC-JWT. Throw a 4xx {@link GovcredError} to refuse (`credential_request_denied`). */
+/** Signs the credential: returns the VC-JWT or the SD-JWT VC. Throw a 4xx {@link GovcredError} to refuse (`credential_request_denied`). */
 export type IssueCredential = (input: IssueCredentialInput) => Promise<string>;
+
+/** Key-proof algorithms: the verifier's, plus ES256 for the P-256 holder keys of `dc+sd-jwt` credentials. */
+const PROOF_ALGS: readonly string[] = [...ALLOWED_JWT_ALGS, 'ES256'];
 
 /**
  * The key proof's JWT read before the library sees it: its size first (JWT_LIMITS.proofJwtLength, nesting
- * and values), then the algorithm and any critical extension (RFC 7515 §4.1.11), in linear time; then the
- * holder DID its `kid` names, which must be one the issuer may issue to. The reason why not, or undefined.
+ * and values), then the algorithm and any critical extension (RFC 7515 §4.1.11), in linear time; then the key
+ * it binds to: for `dc+sd-jwt` a public `jwk` on the curve its `alg` signs with (so the wallet is told what is
+ * wrong with its key: the library's callback can only say "not verified"), otherwise the holder DID its `kid`
+ * names, which must be one the issuer may issue to. The reason why not, or undefined.
  */
-function proofProblem(ctx: IssuerContext, proof: unknown): string | undefined {
-  const decoded = decodeJwt(proof, JWT_LIMITS.proofJwtLength);
+function proofPreflightProblem(ctx: IssuerContext, proof: unknown, format: Oid4vciFormat): string | undefined {
+  const decoded = decodeJwt(proof, JWT_LIMITS.proofJwtLength, PROOF_ALGS);
   if (!decoded.ok) return `the key proof is not a usable signed JWT: ${decoded.message}`;
+  if (format === OID4VCI_SD_JWT_FORMAT) {
+    const { alg, jwk } = decoded.decoded.header;
+    if (jwk === undefined) return 'a dc+sd-jwt credential is bound to a key: the proof must carry it in a jwk header';
+    return jwkProofProblem(alg, jwk);
+  }
   const kid = decoded.decoded.header.kid;
   if (typeof kid !== 'string') return undefined; // the library refuses a proof without a DID kid in its own words
   const hash = kid.indexOf('#');
@@ -40,6 +57,29 @@ function proofProblem(ctx: IssuerContext, proof: unknown): string | undefined {
   }
   const parsed = parseEthrDid(did);
   return !parsed.ok && isBrokenEthrDid(parsed.reason) ? `subject_did_invalid: ${parsed.message}` : undefined;
+}
+
+/** Tolerated clock difference for a key proof's `iat` in the future. */
+const PROOF_CLOCK_SKEW_SECONDS = 60;
+
+/**
+ * Checks of a key proof the library leaves to the issuer (OID4VCI 1.0 §8.2.1.1, Appendix F.1, F.4): no
+ * critical extension (RFC 7515 §4.1.11: we understand none), `iat` fresh (not older than a nonce lives, not in
+ * the future), and the key type the configuration binds to: a did:ethr `kid` for `jwt_vc_json`, a public
+ * `jwk` on the curve of its `alg` for `dc+sd-jwt` (a did:ethr address names no key for `cnf.jwk`).
+ */
+function proofProblem(ctx: IssuerContext, format: Oid4vciFormat, proof: { header: Record<string, unknown>; payload: Record<string, unknown> }, method: string, now: Date): string | undefined {
+  const { header, payload } = proof;
+  // Refused before the library already (decodeJwt): kept so this check stands on its own.
+  if (header.crit !== undefined) return 'the key proof names critical extensions this issuer does not understand';
+  const nowSeconds = Math.floor(now.getTime() / 1000);
+  if (typeof payload.iat !== 'number' || payload.iat > nowSeconds + PROOF_CLOCK_SKEW_SECONDS) return 'the key proof iat is missing or in the future';
+  if (payload.iat < nowSeconds - ctx.nonceTtlSeconds - PROOF_CLOCK_SKEW_SECONDS) return 'the key proof is stale (iat too old)';
+  if (format === OID4VCI_SD_JWT_FORMAT) {
+    if (method !== 'jwk') return 'a dc+sd-jwt credential is bound to a key: the proof must carry it in a jwk header';
+    return jwkProofProblem(header.alg, header.jwk);
+  }
+  return method === 'did' ? undefined : 'the key proof must name a DID key in kid';
 }
 
 /**
@@ -71,25 +111,28 @@ export async function handleCredentialRequest(ctx: IssuerContext, request: Oid4v
   const proofs = (fields.proofs as { jwt?: unknown } | undefined)?.jwt;
   if (!Array.isArray(proofs) || proofs.length === 0) return errorResponse(400, 'invalid_proof', 'one jwt key proof is required in proofs.jwt');
   if (proofs.length > 1) return errorResponse(400, 'invalid_credential_request', 'this issuer issues one credential per request: send one proof');
-  const problem = proofProblem(ctx, proofs[0]);
+  const format = ctx.configurations[configurationId].format ?? 'jwt_vc_json';
+  const problem = proofPreflightProblem(ctx, proofs[0], format);
   if (problem) return errorResponse(400, 'invalid_proof', problem);
 
   try {
     const parsed = ctx.library.parseCredentialRequest({ issuerMetadata: ctx.issuerMetadata, credentialRequest: fields });
     const jwt = parsed.proofs?.jwt?.[0];
     if (!jwt) return errorResponse(400, 'invalid_proof', 'one jwt key proof is required in proofs.jwt');
-    const { payload, signer } = await ctx.library.verifyCredentialRequestJwtProof({ issuerMetadata: ctx.issuerMetadata, jwt, now });
-    if (signer.method !== 'did') return errorResponse(400, 'invalid_proof', 'the key proof must name a DID key in kid');
+    const { header, payload, signer } = await ctx.library.verifyCredentialRequestJwtProof({ issuerMetadata: ctx.issuerMetadata, jwt, now });
+    const problem = proofProblem(ctx, format, { header, payload }, signer.method, now);
+    if (problem) return errorResponse(400, 'invalid_proof', problem);
     if (typeof payload.nonce !== 'string') return errorResponse(400, 'invalid_proof', 'the key proof has no c_nonce');
     if (!(await ctx.store.consumeNonce(payload.nonce, ctx.credentialIssuer, now))) {
       return errorResponse(400, 'invalid_nonce', 'the c_nonce is unknown, used or expired: get a new one from the nonce endpoint');
     }
     if (!(await ctx.store.consumeAccessToken(tokenHash, now))) return invalidToken('the access token was already used');
 
-    const holderDid = signer.didUrl.slice(0, signer.didUrl.indexOf('#'));
+    const holder =
+      signer.method === 'did' ? { holderDid: signer.didUrl.slice(0, signer.didUrl.indexOf('#')) } : signer.method === 'jwk' ? { holderJwk: holderJwk(signer.publicJwk) } : {};
     let credential: string;
     try {
-      credential = await issue({ context: token.context, holderDid, configurationId, type: ctx.configurations[configurationId].type });
+      credential = await issue({ context: token.context, configurationId, type: ctx.configurations[configurationId].type, format, ...holder });
     } catch (error) {
       if (error instanceof GovcredError && error.httpStatus < 500) return errorResponse(400, 'credential_request_denied', error.message);
       await ctx.store.releaseAccessToken(tokenHash);

@@ -15,7 +15,7 @@ import {
   type Oid4vciDisplay,
   type Oid4vciEndpoints,
 } from './metadata.js';
-import { didProofVerifier } from './proof-verifier.js';
+import { holderProofVerifier } from './jwk-proof.js';
 import { hashSecret, hashTxCode, randomSecret, randomTxCode } from './secrets.js';
 import type { Oid4vciStore } from './store.js';
 import { handleTokenRequest } from './token-endpoint.js';
@@ -84,8 +84,8 @@ export interface CreatedOffer {
 const MAX_OFFER_TTL_SECONDS = 7 * 24 * 3600;
 
 /**
- * The issuer side of OpenID for Verifiable Credential Issuance 1.0, pre-authorized code flow, `jwt_vc_json`,
- * for one credential issuer: metadata, offers, and the token, nonce and credential endpoints as functions of
+ * The issuer side of OpenID for Verifiable Credential Issuance 1.0, pre-authorized code flow, `jwt_vc_json`
+ * and `dc+sd-jwt`, for one credential issuer: metadata, offers, and the token, nonce and credential endpoints as functions of
  * a request that return the response to send. The protocol is @openid4vc/openid4vci's; this adds storage,
  * single use, transaction codes and holder binding. Cheap to construct (no I/O): one per agency or request.
  *
@@ -110,7 +110,7 @@ export class Oid4vciIssuerService {
     const callbacks: Omit<CallbackContext, 'decryptJwe' | 'encryptJwe'> = {
       hash: hashCallback,
       generateRandom,
-      verifyJwt: didProofVerifier(options.resolver),
+      verifyJwt: holderProofVerifier(options.resolver),
       // Nothing here signs a JWT: no signed metadata, and access tokens are opaque (see above).
       signJwt: () => {
         throw new Error('this issuer signs no JWTs through the OID4VCI library');
@@ -215,7 +215,7 @@ export class Oid4vciIssuerService {
 
   /**
    * `POST endpoints.credential` (§8): checks token, request and holder proof, then calls `issue` for the
-   * proven holder DID and answers with the credential. Failures are OID4VCI error responses; throws only
+   * proven holder DID (`jwt_vc_json`) or holder key (`dc+sd-jwt`) and answers with the credential. Failures are OID4VCI error responses; throws only
    * when the store fails.
    */
   handleCredential(request: Oid4vciRequest, issue: IssueCredential): Promise<Oid4vciResponse> {

@@ -2,11 +2,21 @@ import type { AuthorizationServerMetadata } from '@openid4vc/oauth2';
 import type { CredentialIssuerMetadata } from '@openid4vc/openid4vci';
 import { getCredentialType } from '../catalog/registry.js';
 import type { CredentialTypeDefinition } from '../catalog/definition.js';
+import { typeMetadata, vctOf } from '../catalog/vct.js';
 
-/** The format govcred issues over OID4VCI: the W3C VC as a JWT (OID4VCI 1.0 Appendix A.1.1). */
+/** The W3C VC as a JWT (OID4VCI 1.0 Appendix A.1.1), bound to the holder's did:ethr. */
 export const OID4VCI_FORMAT = 'jwt_vc_json';
-/** Holder proofs and credentials are both secp256k1 (did:ethr keys). */
+/** SD-JWT VC (OID4VCI 1.0 Appendix A.3), bound to a holder key (`cnf.jwk`). */
+export const OID4VCI_SD_JWT_FORMAT = 'dc+sd-jwt';
+/** The credential formats govcred offers over OID4VCI. */
+export type Oid4vciFormat = typeof OID4VCI_FORMAT | typeof OID4VCI_SD_JWT_FORMAT;
+/** Credentials are signed by the agency's did:ethr key (secp256k1); `jwt_vc_json` key proofs by the holder's did:ethr key. */
 export const OID4VCI_PROOF_ALG = 'ES256K';
+/**
+ * `dc+sd-jwt` key proofs carry the holder key as a `jwk` header (OID4VCI 1.0 §8.2.1.1), which becomes
+ * `cnf.jwk`: P-256 (ES256, what most wallets and WebCrypto have) or secp256k1 (ES256K).
+ */
+export const OID4VCI_JWK_PROOF_ALGS: readonly string[] = ['ES256', 'ES256K'];
 /** Pre-authorized code grant type (OID4VCI 1.0 §3.5). */
 export const PRE_AUTHORIZED_CODE_GRANT = 'urn:ietf:params:oauth:grant-type:pre-authorized_code';
 
@@ -18,10 +28,12 @@ export interface Oid4vciDisplay {
   locale: string;
 }
 
-/** What a credential configuration offers: a catalog type, issued as `jwt_vc_json`. */
+/** What a credential configuration offers: a catalog type in one format. */
 export interface Oid4vciConfiguration {
   /** Catalog type name, e.g. `NationalIdCredential`. */
   type: string;
+  /** @default 'jwt_vc_json' */
+  format?: Oid4vciFormat;
 }
 
 /** The endpoints of a credential issuer, all under its identifier (which is also its authorization server). */
@@ -49,8 +61,8 @@ export function oid4vciEndpoints(credentialIssuer: string): Oid4vciEndpoints {
 }
 
 /**
- * The Credential Issuer Metadata (OID4VCI 1.0 §12.2.4) of one issuer: its display names and one
- * `jwt_vc_json` configuration per offered catalog type, with the catalog's labels as display and claim names.
+ * The Credential Issuer Metadata (OID4VCI 1.0 §12.2.4) of one issuer: its display names and a configuration
+ * per offered catalog type and format, with the catalog's labels as display and claim names.
  * `credential_metadata` makes it 1.0 metadata (the library tells versions apart by it).
  * @throws RangeError for a configuration whose type the catalog does not know (caller misuse).
  */
@@ -61,10 +73,10 @@ export function credentialIssuerMetadata(
 ): CredentialIssuerMetadata {
   const endpoints = oid4vciEndpoints(credentialIssuer);
   const supported = Object.fromEntries(
-    Object.entries(configurations).map(([id, { type }]) => {
+    Object.entries(configurations).map(([id, { type, format }]) => {
       const definition = getCredentialType(type);
       if (!definition) throw new RangeError(`unknown credential type in configuration ${id}: ${type}`);
-      return [id, configurationMetadata(definition)];
+      return [id, format === OID4VCI_SD_JWT_FORMAT ? sdJwtConfigurationMetadata(definition) : configurationMetadata(definition)];
     }),
   );
   return {
@@ -89,6 +101,29 @@ function configurationMetadata(definition: CredentialTypeDefinition) {
         path: claimPath(definition, field),
         display: LOCALES.map((locale) => ({ name: definition.labels[locale].fields[field] ?? field, locale })),
       })),
+    },
+  };
+}
+
+/**
+ * A `dc+sd-jwt` configuration (OID4VCI 1.0 Appendix A.3.2): the catalog's `vct`, holder binding by `jwk` only
+ * (a did:ethr in address form names no public key to put in `cnf.jwk`), claims metadata (Appendix B.2) with
+ * paths into the SD-JWT VC's own claims (no `credentialSubject`), from the type's SD-JWT VC Type Metadata:
+ * the claims of the type and the derived ones, each selectively disclosable.
+ */
+function sdJwtConfigurationMetadata(definition: CredentialTypeDefinition) {
+  const metadata = typeMetadata(definition.type);
+  return {
+    format: OID4VCI_SD_JWT_FORMAT,
+    vct: vctOf(definition),
+    cryptographic_binding_methods_supported: ['jwk'],
+    credential_signing_alg_values_supported: [OID4VCI_PROOF_ALG],
+    proof_types_supported: { jwt: { proof_signing_alg_values_supported: [...OID4VCI_JWK_PROOF_ALGS] } },
+    credential_metadata: {
+      display: LOCALES.map((locale) => ({ name: definition.labels[locale].name, locale, description: definition.labels[locale].description })),
+      claims: metadata.claims
+        .filter((claim) => claim.sd === 'always')
+        .map((claim) => ({ path: claim.path, display: claim.display.map(({ locale, label }) => ({ name: label, locale })) })),
     },
   };
 }

@@ -73,7 +73,11 @@ function critProblem(header: Record<string, unknown>): DecodeFailure | undefined
  * nested JWTs and throws; this one never throws and never follows anything.
  * @param maxLength Longest JWT accepted. @default JWT_LIMITS.credentialJwtLength
  */
-export function decodeJwt(input: unknown, maxLength: number = JWT_LIMITS.credentialJwtLength): { ok: true; decoded: DecodedJwt } | DecodeFailure {
+export function decodeJwt(
+  input: unknown,
+  maxLength: number = JWT_LIMITS.credentialJwtLength,
+  allowedAlgs: readonly string[] = ALLOWED_JWT_ALGS,
+): { ok: true; decoded: DecodedJwt } | DecodeFailure {
   if (typeof input !== 'string') return { ok: false, code: 'jwt_malformed', message: 'expected a compact JWT string' };
   if (input.length > maxLength) return { ok: false, code: 'jwt_too_large', message: `the JWT is longer than ${maxLength} characters` };
   const first = input.indexOf('.');
@@ -84,8 +88,8 @@ export function decodeJwt(input: unknown, maxLength: number = JWT_LIMITS.credent
   const payload = parseSection(input.slice(first + 1, second), 'payload');
   if (!payload.ok) return payload;
   const alg = header.value.alg;
-  if (typeof alg !== 'string' || !ALLOWED_JWT_ALGS.includes(alg)) {
-    return { ok: false, code: 'alg_not_allowed', message: `JWT algorithm ${quoted(alg, 20)} is not allowed (allowed: ${ALLOWED_JWT_ALGS.join(', ')})` };
+  if (typeof alg !== 'string' || !allowedAlgs.includes(alg)) {
+    return { ok: false, code: 'alg_not_allowed', message: `JWT algorithm ${quoted(alg, 20)} is not allowed (allowed: ${allowedAlgs.join(', ')})` };
   }
   const crit = critProblem(header.value);
   if (crit) return crit;

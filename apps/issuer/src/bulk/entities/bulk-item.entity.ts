@@ -20,6 +20,10 @@ export class BulkItem {
   @Column('text', { nullable: true })
   request!: string | null;
 
+  /** The item's VC-API `options` as JSON (format, holder key), kept like `request` only until processed. */
+  @Column('text', { nullable: true })
+  options!: string | null;
+
   @Column('varchar', { length: 45, nullable: true })
   credentialId!: string | null;
 

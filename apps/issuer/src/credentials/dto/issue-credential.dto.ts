@@ -10,13 +10,25 @@ export interface CredentialRequest {
   credentialSubject: Record<string, unknown>;
 }
 
+/** Credential formats the issuer signs. */
+export const CREDENTIAL_FORMATS = ['jwt_vc_json', 'dc+sd-jwt'] as const;
+export type CredentialFormat = (typeof CREDENTIAL_FORMATS)[number];
+
+/** VC-API `options` of an issue request (bulk items take the same). */
+export interface IssueOptions {
+  /** @default 'jwt_vc_json' */
+  format?: CredentialFormat;
+  /** `dc+sd-jwt` only, required there: the holder's public key (P-256 or secp256k1 EC JWK), the credential's `cnf.jwk`. */
+  holderJwk?: Record<string, unknown>;
+}
+
 /** Body of `POST /credentials/issue`. */
 export class IssueCredentialDto {
   @ApiProperty({
     description:
-      'Unsigned credential: `type` names one catalog type, `credentialSubject.id` is the holder DID (an address-form did:ethr ' +
-      'on the issuer\'s chain, else 400 `subject_did_invalid`), the other subject fields are ' +
-      'the claims (validated against the type schema). `issuer`, if given, must be the calling agency DID. ' +
+      'Unsigned credential: `type` names one catalog type, `credentialSubject.id` is the holder DID (required for jwt_vc_json, ' +
+      'optional for dc+sd-jwt; an address-form did:ethr on the issuer\'s chain, else 400 `subject_did_invalid`), the other ' +
+      'subject fields are the claims (validated against the type schema). `issuer`, if given, must be the calling agency DID. ' +
       'Issuance date, id, schema and status are set by the issuer.',
     example: {
       type: ['VerifiableCredential', 'EducationCredential'],
@@ -25,8 +37,14 @@ export class IssueCredentialDto {
   })
   credential!: CredentialRequest;
 
-  @ApiPropertyOptional({ description: 'VC-API options (none are needed: the proof is always a JWT signed with the agency key).' })
-  options?: Record<string, unknown>;
+  @ApiPropertyOptional({
+    description:
+      '`format`: `jwt_vc_json` (default: a W3C VC JWT about the subject DID) or `dc+sd-jwt` (an SD-JWT VC, every claim selectively ' +
+      'disclosable, bound to `holderJwk`). `holderJwk` (dc+sd-jwt only, required there): the holder\'s public P-256 or secp256k1 EC JWK ' +
+      '(no private members), which becomes `cnf.jwk`. Both formats are signed ES256K with the agency key and carry the same two on-chain status entries.',
+    example: { format: 'dc+sd-jwt', holderJwk: { kty: 'EC', crv: 'P-256', x: '…', y: '…' } },
+  })
+  options?: IssueOptions;
 }
 
 export const CREDENTIAL_REQUEST_SCHEMA = {
@@ -52,11 +70,21 @@ export const CREDENTIAL_REQUEST_SCHEMA = {
   additionalProperties: true,
 } as unknown as JSONSchemaType<CredentialRequest>;
 
+/** `options`: other VC-API options pass (and are ignored), as before formats existed. */
+export const ISSUE_OPTIONS_SCHEMA = {
+  type: 'object',
+  properties: {
+    format: { type: 'string', enum: [...CREDENTIAL_FORMATS] },
+    holderJwk: { type: 'object' },
+  },
+  additionalProperties: true,
+} as unknown as JSONSchemaType<IssueOptions>;
+
 export const ISSUE_CREDENTIAL_SCHEMA = {
   type: 'object',
   properties: {
     credential: CREDENTIAL_REQUEST_SCHEMA,
-    options: { type: 'object', nullable: true },
+    options: { ...ISSUE_OPTIONS_SCHEMA, nullable: true },
   },
   required: ['credential'],
   additionalProperties: false,

@@ -1,4 +1,5 @@
 import { Column, Entity, Index, PrimaryColumn, Unique } from 'typeorm';
+import type { CredentialFormat } from '../dto/issue-credential.dto.js';
 
 /**
  * Requested status of an issued credential (what the agency asked for; anchoring may still be pending).
@@ -26,6 +27,11 @@ export class IssuedCredential {
   @Column('varchar', { length: 100 })
   type!: string;
 
+  /** `jwt_vc_json` or `dc+sd-jwt`. */
+  @Column('varchar', { length: 20, default: 'jwt_vc_json' })
+  format!: CredentialFormat;
+
+  /** The holder DID; for an SD-JWT VC issued without one, its holder key's JWK Thumbprint URI (RFC 9278). */
   @Column('varchar', { length: 500 })
   subjectDid!: string;
 

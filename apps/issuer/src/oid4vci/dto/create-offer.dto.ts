@@ -4,6 +4,7 @@ import type { JSONSchemaType } from 'ajv';
 /** Body of `POST /oid4vci/offers`. */
 export interface CreateOfferBody {
   type: string;
+  format?: 'jwt_vc_json' | 'dc+sd-jwt';
   claims: Record<string, unknown>;
   txCode?: boolean;
   expiresInSeconds?: number;
@@ -13,6 +14,15 @@ export interface CreateOfferBody {
 export class CreateOfferDto implements CreateOfferBody {
   @ApiProperty({ description: 'Catalog credential type the agency may issue', example: 'EducationCredential' })
   type!: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Credential format: `jwt_vc_json` (configuration `<type>_jwt`, bound to the wallet\'s did:ethr) or `dc+sd-jwt` ' +
+      '(configuration `<type>_sd_jwt`, an SD-JWT VC bound to the key of the wallet\'s jwk proof)',
+    default: 'jwt_vc_json',
+    enum: ['jwt_vc_json', 'dc+sd-jwt'],
+  })
+  format?: 'jwt_vc_json' | 'dc+sd-jwt';
 
   @ApiProperty({ description: 'Claims about the citizen (credentialSubject without id), validated against the type schema now' })
   claims!: Record<string, unknown>;
@@ -33,6 +43,7 @@ export const CREATE_OFFER_SCHEMA: JSONSchemaType<CreateOfferBody> = {
   required: ['type', 'claims'],
   properties: {
     type: { type: 'string', maxLength: 100 },
+    format: { type: 'string', enum: ['jwt_vc_json', 'dc+sd-jwt'], nullable: true },
     claims: { type: 'object', required: [] },
     txCode: { type: 'boolean', nullable: true },
     expiresInSeconds: { type: 'integer', minimum: 60, maximum: 7 * 86_400, nullable: true },

@@ -1,0 +1,52 @@
+import { findTypeByVct, typeMetadata } from '../catalog/index.js';
+import type { StatusListEntry } from '../format/status-entry.js';
+import { decodeSdJwtVc, type EcPublicJwk } from '../formats/sd-jwt-vc/index.js';
+
+/** One claim as a wallet shows it: its name, the catalog's label in the wallet's language, its value. */
+export interface HeldClaim {
+  key: string;
+  label: string;
+  value: unknown;
+}
+
+/** What a wallet shows of an SD-JWT VC it holds: every claim of its own disclosures, labelled by the catalog. */
+export interface SdJwtVcClaimView {
+  format: 'dc+sd-jwt';
+  vct: string;
+  /** Catalog type name; `undefined` for a vct the catalog does not know. */
+  type?: string;
+  /** The type's name in `lang` (the vct when unknown). */
+  typeLabel: string;
+  issuer: string;
+  holderKey?: EcPublicJwk;
+  issuedAt?: string;
+  validFrom?: string;
+  validUntil?: string;
+  /** On-chain status entries: their status is read from the chain mirror, never fetched from the issuer. */
+  statusEntries: StatusListEntry[];
+  claims: HeldClaim[];
+}
+
+/**
+ * The holder's view of an SD-JWT VC it stores (for `list` / `show`): decoded from its own disclosures, labels
+ * from the catalog's Type Metadata (derived claims such as `age_over_18` included). Display only: the issuer
+ * signature is not checked here. `undefined` for text that is not a well-formed SD-JWT VC. Never throws.
+ */
+export function sdJwtVcClaimView(sdJwt: string, lang: 'zh-CN' | 'en'): SdJwtVcClaimView | undefined {
+  const decoded = decodeSdJwtVc(sdJwt);
+  if (!decoded) return undefined;
+  const definition = findTypeByVct(decoded.vct);
+  const metadata = definition ? typeMetadata(definition.type) : undefined;
+  const label = (key: string) => {
+    const display = metadata?.claims.find((c) => c.path.length === 1 && c.path[0] === key)?.display;
+    return display?.find((d) => d.locale === lang)?.label ?? display?.[0]?.label ?? key;
+  };
+  const { claims, ...rest } = decoded;
+  return {
+    format: 'dc+sd-jwt',
+    ...rest,
+    ...(definition ? { type: definition.type } : {}),
+    typeLabel: definition?.labels[lang].name ?? decoded.vct,
+    claims: Object.entries(claims).map(([key, value]) => ({ key, label: label(key), value })),
+  };
+}
