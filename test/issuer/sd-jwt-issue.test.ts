@@ -34,11 +34,11 @@ async function expectAgencySdJwt(sdJwt: string, type: string, holder: TestKey) {
   expect(verified.problems).toEqual([]);
   const view = verified.view!;
   expect(view).toMatchObject({ format: 'dc+sd-jwt', type, issuer: agency.did, kid: `${agency.did}#controller`, holderKey: holder.jwk });
-  // The same two entries as a JWT VC: the agency's revocation and suspension lists, one index.
-  expect(view.statusEntries.map((e) => [e.statusPurpose, e.statusListId])).toEqual([
-    ['revocation', String(agency.statusLists.revocation)],
-    ['suspension', String(agency.statusLists.suspension)],
-  ]);
+  // The same entries as a JWT VC: the agency's revocation and suspension lists, one index; a property title
+  // also its superseded and encumbered lists.
+  const lists = agency.statusLists as Record<string, number>;
+  const purposes = type === 'PropertyCredential' ? ['revocation', 'suspension', 'superseded', 'encumbered'] : ['revocation', 'suspension'];
+  expect(view.statusEntries.map((e) => [e.statusPurpose, e.statusListId])).toEqual(purposes.map((p) => [p, String(lists[p])]));
   expect(view.statusEntries.every((e) => e.id.includes(`/${agency.identityAddress}/`) && e.statusRegistry === h.fixture.statusRegistry)).toBe(true);
   expect(view.statusEntries[0].statusListIndex).toBe(view.statusEntries[1].statusListIndex);
   for (const [name, value] of Object.entries(CLAIMS[type])) expect(view.claims[name]).toEqual(value);
@@ -52,7 +52,7 @@ describe.each(TYPES)('%s as SD-JWT VC over the API', (type) => {
   ])('bound to a %s holder key: verifies with the agency key from chain, recorded with its format', async (_curve, holder) => {
     const res = await agency.client.post('/credentials/issue', sdJwtRequest(type, holder));
     expect(res.status).toBe(201);
-    expect(Object.keys(res.body).sort()).toEqual(['credentialId', 'format', 'verifiableCredential']);
+    expect(Object.keys(res.body).sort()).toEqual(['certificateNumber', 'credentialId', 'format', 'verifiableCredential']);
     expect(res.body.format).toBe('dc+sd-jwt');
     const view = await expectAgencySdJwt(res.body.verifiableCredential, type, holder);
     const record = await agency.client.get(`/credentials/${encodeURIComponent(res.body.credentialId)}`);
@@ -94,14 +94,14 @@ test('derived claims are added at issuance, and the holder key binds a presentat
 test('without options the credential is a JWT VC exactly as before, recorded as jwt_vc_json', async () => {
   const res = await agency.client.post('/credentials/issue', issueRequest('EducationCredential', holderDid(2)));
   expect(res.status).toBe(201);
-  expect(Object.keys(res.body)).toEqual(['verifiableCredential']);
+  expect(Object.keys(res.body)).toEqual(['verifiableCredential', 'certificateNumber']);
   const { header, payload } = decodeJwt(res.body.verifiableCredential);
   expect(header).toEqual({ alg: 'ES256K', typ: 'JWT' });
   expect(payload.sub).toBe(holderDid(2));
   const record = await agency.client.get(`/credentials/${encodeURIComponent(String(payload.jti))}`);
   expect(record.body).toMatchObject({ format: 'jwt_vc_json', subjectDid: holderDid(2) });
   const explicit = await agency.client.post('/credentials/issue', { ...issueRequest('EducationCredential', holderDid(3)), options: { format: 'jwt_vc_json' } });
-  expect(Object.keys(explicit.body)).toEqual(['verifiableCredential']);
+  expect(Object.keys(explicit.body)).toEqual(['verifiableCredential', 'certificateNumber']);
 });
 
 describe('hostile SD-JWT VC requests', () => {
