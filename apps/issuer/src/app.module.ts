@@ -7,6 +7,8 @@ import { ISSUER_CONFIG, type IssuerConfig } from './config/issuer.config.js';
 import { CredentialsModule } from './credentials/credentials.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { Oid4vciModule } from './oid4vci/oid4vci.module.js';
+import { PortalModule } from './portal/portal.module.js';
+import { StaffModule } from './staff/staff.module.js';
 import { StatusModule } from './status/status.module.js';
 
 /** Makes the validated settings injectable everywhere. */
@@ -34,6 +36,8 @@ export class IssuerModule {
         BulkModule,
         CredentialsModule,
         Oid4vciModule,
+        StaffModule,
+        PortalModule.forConfig(config),
       ],
       controllers: [CatalogController],
     };

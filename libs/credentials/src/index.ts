@@ -24,3 +24,5 @@ export * from './oid4vci/index.js';
 export * from './chain/chain-follower.js';
 export * from './trust/index.js';
 export * from './formats/sd-jwt-vc/index.js';
+// trust/ and formats/sd-jwt-vc/ both name a `ClaimPath`; the package root keeps the registry's (string paths).
+export type { ClaimPath } from './trust/index.js';

@@ -18,6 +18,10 @@ import { IssuerInitial1763700000000 } from './migrations/1763700000000-issuer-in
 import { Oid4vci1763800000000 } from './migrations/1763800000000-oid4vci.js';
 import { Replicas1764000000000 } from './migrations/1764000000000-replicas.js';
 import { IssuerSetting1764400000000 } from './migrations/1764400000000-issuer-setting.js';
+import { SignInFailure } from '../staff/entities/sign-in-failure.entity.js';
+import { StaffMember } from '../staff/entities/staff-member.entity.js';
+import { StaffSession } from '../staff/entities/staff-session.entity.js';
+import { Staff1764700000000 } from './migrations/1764700000000-staff.js';
 import { Oid4vciAccessTokenRow, Oid4vciNonceRow, Oid4vciOfferRow } from '../oid4vci/entities/oid4vci.entities.js';
 
 /** The issuer's entities; Veramo's (keys, identifiers) live in the same database. */
@@ -35,8 +39,11 @@ export const ISSUER_ENTITIES = [
   StatusIndexReservation,
   WorkerLease,
   IdempotencyRecord,
+  StaffMember,
+  StaffSession,
+  SignInFailure,
 ];
-export const ISSUER_MIGRATIONS = [IssuerInitial1763700000000, Oid4vci1763800000000, Replicas1764000000000, IssuerSetting1764400000000];
+export const ISSUER_MIGRATIONS = [IssuerInitial1763700000000, Oid4vci1763800000000, Replicas1764000000000, IssuerSetting1764400000000, Staff1764700000000];
 
 /** TypeORM (SQLite file by default, PostgreSQL with DATABASE_URL), migrations run at start. */
 @Global()

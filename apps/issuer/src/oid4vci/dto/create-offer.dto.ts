@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { JSONSchemaType } from 'ajv';
+import { OFFER_FORMATS } from '../offer-formats.js';
 
 /** Body of `POST /oid4vci/offers`. */
 export interface CreateOfferBody {
@@ -8,6 +9,7 @@ export interface CreateOfferBody {
   txCode?: boolean;
   expiresInSeconds?: number;
   expirationDate?: string;
+  format?: string;
 }
 
 export class CreateOfferDto implements CreateOfferBody {
@@ -25,6 +27,9 @@ export class CreateOfferDto implements CreateOfferBody {
 
   @ApiPropertyOptional({ description: 'Expiration of the credential, when the type does not derive one from its claims' })
   expirationDate?: string;
+
+  @ApiPropertyOptional({ description: 'Credential format (GET /oid4vci/formats)', default: 'jwt_vc_json' })
+  format?: string;
 }
 
 export const CREATE_OFFER_SCHEMA: JSONSchemaType<CreateOfferBody> = {
@@ -37,6 +42,7 @@ export const CREATE_OFFER_SCHEMA: JSONSchemaType<CreateOfferBody> = {
     txCode: { type: 'boolean', nullable: true },
     expiresInSeconds: { type: 'integer', minimum: 60, maximum: 7 * 86_400, nullable: true },
     expirationDate: { type: 'string', format: 'date-time', nullable: true },
+    format: { type: 'string', enum: OFFER_FORMATS.map((f) => f.id), nullable: true },
   },
 };
 
