@@ -87,14 +87,15 @@ export class CredentialsController {
       if (value === undefined) return undefined;
       const time = /^\d{4}-\d{2}-\d{2}(T[0-9:.]+(Z|[+-]\d{2}:\d{2}))?$/.test(value) ? Date.parse(value) : NaN;
       if (Number.isNaN(time)) throw new GovcredError('invalid_request', `${name} must be an ISO date or date-time`);
-      return new Date(time).toISOString();
+      // As issuedAt is written: whole seconds, no fraction (a fraction would break the string order).
+      return new Date(Math.floor(time / 1000) * 1000).toISOString().replace('.000Z', 'Z');
     };
     const state = text('state', 12);
     if (state !== undefined && !['active', 'suspended', 'revoked'].includes(state)) throw new GovcredError('invalid_request', 'state must be active, suspended or revoked');
     const order = text('order', 4) ?? 'asc';
     if (order !== 'asc' && order !== 'desc') throw new GovcredError('invalid_request', 'order must be asc or desc');
     const [id, type, subject, from, before] = [text('id'), text('type', 100), text('subject'), instant('issuedFrom'), instant('issuedBefore')];
-    // issuedAt is an ISO string in UTC: its order is the order of time.
+    // issuedAt is an ISO string in UTC with whole seconds: its string order is the order of time.
     const issuedAt = from && before ? And(MoreThanOrEqual(from), LessThan(before)) : from ? MoreThanOrEqual(from) : before ? LessThan(before) : undefined;
     const where: FindOptionsWhere<IssuedCredential> = {
       agencyId: agency.id,

@@ -1,3 +1,4 @@
+import { LessThan } from 'typeorm';
 import { GovcredError } from '../../../../libs/credentials/src/index.js';
 import type { DbWriter } from '../database/db-writer.service.js';
 import { SignInFailure } from './entities/sign-in-failure.entity.js';
@@ -43,6 +44,8 @@ export class SignInThrottle {
   async fail(accountKey: string, ipKey: string, now = new Date()): Promise<void> {
     await this.db.write(async (m) => {
       const repo = m.getRepository(SignInFailure);
+      // Rows whose window passed count nothing any more: without this, guessed usernames would pile up.
+      await repo.delete({ windowStart: LessThan(new Date(now.getTime() - this.limits.windowMs).toISOString()) });
       for (const key of [accountKey, ipKey]) {
         const row = await repo.findOneBy({ key });
         if (!row) await repo.insert({ key, count: 1, windowStart: now.toISOString() });

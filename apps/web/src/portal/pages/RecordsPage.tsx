@@ -50,9 +50,14 @@ export function RecordsPage() {
     if (query.id.trim()) params.set('id', query.id.trim());
     if (query.type) params.set('type', query.type);
     if (query.state) params.set('state', query.state);
-    if (query.from) params.set('issuedFrom', query.from);
-    // "until" a day includes that day.
-    if (query.to) params.set('issuedBefore', new Date(Date.parse(query.to) + 86_400_000).toISOString().slice(0, 10));
+    // Days as the clerk means them: from local midnight, "until" a day including that day.
+    const midnight = (day: string, plusDays = 0) => {
+      const d = new Date(`${day}T00:00:00`);
+      d.setDate(d.getDate() + plusDays);
+      return d.toISOString();
+    };
+    if (query.from) params.set('issuedFrom', midnight(query.from));
+    if (query.to) params.set('issuedBefore', midnight(query.to, 1));
     try {
       setResult(await api('GET', `/credentials?${params}`));
     } catch (e) {
