@@ -183,9 +183,26 @@ describeBrowser('agency portal in Chromium', () => {
     await signOut();
   });
 
-  test('an auditor reads the log: every portal action under its staff member, the chain intact', async () => {
-    await signIn('nju.auditor');
-    await page.getByRole('link', { name: '审计日志' }).click();
+  test('an auditor signs in and reaches the log by keyboard alone; every portal action under its staff member, the chain intact', async () => {
+    await browser.context.clearCookies();
+    await page.goto(`${h.issuer.url}/portal/`);
+    await page.getByLabel('用户名').focus();
+    await page.keyboard.type('nju.auditor');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(PASSWORD);
+    await page.keyboard.press('Enter');
+    await page.getByTestId('who').waitFor();
+    const auditLink = page.getByRole('link', { name: '审计日志' });
+    // Tab through the page until the link has the focus, then follow it with Enter.
+    const focused = () => auditLink.evaluate((el) => el === el.ownerDocument.activeElement);
+    const visited: string[] = [];
+    // Focus goes on from where the sign-in form was, through the records page, around to the navigation.
+    for (let i = 0; i < 60 && !(await focused()); i++) {
+      await page.keyboard.press('Tab');
+      visited.push(await page.locator(':focus').evaluate((el) => el.outerHTML.slice(0, 60)).catch(() => 'none'));
+    }
+    expect([await focused(), visited]).toEqual([true, visited]);
+    await page.keyboard.press('Enter');
     await page.getByTestId('audit-check').waitFor();
     expect(await page.getByTestId('audit-check').textContent()).toContain('哈希链完整');
     const table = await page.getByTestId('audit-entries').textContent();

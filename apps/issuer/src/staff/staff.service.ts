@@ -95,7 +95,8 @@ export class StaffService {
     if (!member || !ok) {
       await this.throttle.fail(accountKey, ipKey);
       if (member) {
-        await this.db.write((m) => this.audit.append(m, { actor: `staff:${member.id}`, agencyId: member.agencyId, action: 'staff.sign_in_failed', data: {} }));
+        // Whoever typed the wrong password is unknown: the account is what the entry is about, not its actor.
+        await this.db.write((m) => this.audit.append(m, { actor: 'anonymous', agencyId: member.agencyId, action: 'staff.sign_in_failed', data: { staffId: member.id } }));
       }
       throw new GovcredError('sign_in_failed', 'wrong username or password');
     }
