@@ -44,8 +44,14 @@ async function main(): Promise<void> {
   const verifier = system.services.get('verifier')!.url;
   const university = devnet.manifest.agencies.find((a) => a.credentialTypes.includes('EducationCredential'));
   const employer = devnet.manifest.verifiers[0];
+  const staff = devnet.manifest.agencies.flatMap((a) => (a.staff ?? []).map((s) => `  ${s.username.padEnd(16)} ${s.password}   ${s.role.padEnd(8)} ${a.name}`));
   console.log(`
 govcred is running. Agencies and verifier accounts, with their API keys: ${devnet.manifestFile}
+
+Agency portal (zh-CN / English): ${issuer}/portal/
+Demo staff accounts (username, password, role, agency; also in the manifest):
+${staff.join('\n')}
+
 Try:
   npm run demo                                   the whole story, told step by step (on its own chain and ports)
   npm run wallet -- init                         a citizen's wallet (passphrase asked, or GOVCRED_WALLET_PASSPHRASE)

@@ -8,6 +8,15 @@ export interface ManifestAgency {
   did: string;
   apiKey: string;
   credentialTypes: string[];
+  /** Demo staff accounts of the portal, with their passwords (a devnet: nothing here protects real data). */
+  staff?: ManifestStaff[];
+}
+
+/** A portal staff account the devnet created. */
+export interface ManifestStaff {
+  username: string;
+  role: 'clerk' | 'officer' | 'auditor';
+  password: string;
 }
 
 /** A verifier account the devnet created on the verifier service, with the API key that acts for it. */

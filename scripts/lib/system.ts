@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Wallet } from 'ethers';
 import { createDemoVerifier, registerDemoVerifier } from './demo-verifier.js';
 import { startDevnet, type Devnet, type DevnetOptions } from './devnet.js';
-import { readManifest, writeManifest, type ManifestAgency } from './manifest.js';
+import { readManifest, writeManifest, type ManifestAgency, type ManifestStaff } from './manifest.js';
 import { newClusterPassword, startPostgresCluster, type PostgresCluster } from './postgres-cluster.js';
 import { freePort } from './processes.js';
 import { startService, type ServiceProcess } from './service.js';
@@ -50,6 +50,29 @@ export const DEMO_AGENCIES = [
   { nameZh: '南京大学', nameEn: 'Nanjing University', credentialTypes: ['EducationCredential'] },
   { nameZh: '南京市不动产登记中心', nameEn: 'Nanjing Real Estate Registration Center', credentialTypes: ['PropertyCredential'] },
 ];
+
+/** Username prefix of each demo agency's staff (`psb.clerk`, `nju.officer`, …), by its first credential type. */
+const STAFF_PREFIX: Record<string, string> = { NationalIdCredential: 'psb', EducationCredential: 'nju', PropertyCredential: 'estate' };
+
+/**
+ * One clerk, one officer and one auditor per demo agency, each with a random password kept in the manifest (a
+ * devnet: the manifest is owner-only, and nothing real is behind these accounts).
+ */
+async function createDemoStaff(issuerUrl: string, adminToken: string, agency: ManifestAgency): Promise<ManifestStaff[]> {
+  const prefix = STAFF_PREFIX[agency.credentialTypes[0]] ?? agency.id.slice(0, 8);
+  const staff: ManifestStaff[] = [];
+  for (const role of ['clerk', 'officer', 'auditor'] as const) {
+    const account = { username: `${prefix}.${role}`, role, password: randomBytes(12).toString('base64url') };
+    const response = await fetch(`${issuerUrl}/admin/agencies/${agency.id}/staff`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+      body: JSON.stringify({ ...account, displayName: `${prefix} ${role}` }),
+    });
+    if (response.status !== 201) throw new Error(`creating staff ${account.username} failed: ${response.status} ${await response.text()}`);
+    staff.push(account);
+  }
+  return staff;
+}
 
 interface DevnetSecrets {
   kmsSecret: string;
@@ -249,6 +272,8 @@ export async function startSystem(options: SystemOptions): Promise<LocalSystem> 
       manifest.agencies = await createDemoAgencies(manifest.services.issuer!, secrets.adminToken);
     }
     for (const agency of manifest.agencies) log(`  ${agency.name}: ${agency.did} → ${agency.credentialTypes.join(', ')}`);
+    // Agencies of a manifest from before staff accounts get theirs now.
+    for (const agency of manifest.agencies) agency.staff ??= await createDemoStaff(manifest.services.issuer!, secrets.adminToken, agency);
     // A manifest from before registrations holds an account without a DID: replaced by one tied to the DID.
     if (!manifest.verifiers.some((v) => v.did === demoVerifierDid)) {
       log('verifiers: creating the demo verifier account …');

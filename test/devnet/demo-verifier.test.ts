@@ -39,6 +39,15 @@ test('npm start registers the demo verifier on chain and ties its account to the
         body: JSON.stringify({ query: { credentials: [{ type: 'NationalIdCredential', claims }] } }),
       }).then((r) => r.status);
     expect([await asks(first.verifiers[0].apiKey, ['age_over_18']), await asks(first.verifiers[0].apiKey, ['nameZh'])]).toEqual([201, 403]);
+    // The demo staff: a clerk, an officer and an auditor per agency, recorded with passwords that work, and the portal.
+    expect(first.agencies.map((a) => a.staff?.map((s) => s.role))).toEqual(first.agencies.map(() => ['clerk', 'officer', 'auditor']));
+    const clerk = first.agencies.find((a) => a.credentialTypes.includes('EducationCredential'))!.staff![0];
+    expect(clerk.username).toBe('nju.clerk');
+    const signIn = await fetch(`${first.services.issuer}/staff/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: clerk.username, password: clerk.password }) });
+    expect(signIn.status).toBe(200);
+    const portal = await fetch(`${first.services.issuer}/portal/`);
+    expect(portal.status).toBe(200);
+    expect(await portal.text()).toContain('<div id="root">');
     await system.stop();
 
     // A home from before registrations: its verifier entry has no DID.

@@ -8,6 +8,8 @@ import { ISSUER_CONFIG, type IssuerConfig } from './config/issuer.config.js';
 import { CredentialsModule } from './credentials/credentials.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { Oid4vciModule } from './oid4vci/oid4vci.module.js';
+import { PortalModule } from './portal/portal.module.js';
+import { StaffModule } from './staff/staff.module.js';
 import { StatusModule } from './status/status.module.js';
 import { TitlesModule } from './titles/titles.module.js';
 
@@ -38,6 +40,8 @@ export class IssuerModule {
         CredentialsModule,
         Oid4vciModule,
         TitlesModule,
+        StaffModule,
+        PortalModule.forConfig(config),
       ],
       controllers: [CatalogController],
     };

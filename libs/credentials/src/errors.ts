@@ -82,6 +82,18 @@ export const ERROR_CODES = {
   not_anchored_yet: 409,
   /** A certificate number that is malformed or fails its check characters (a typo). */
   certificate_number_invalid: 400,
+  // Issuer: staff accounts and portal sessions
+  /** Wrong username or password (which of the two is not said). */
+  sign_in_failed: 401,
+  /** Too many failed sign-ins for this account or from this address: wait for the window to pass. */
+  too_many_attempts: 429,
+  /** A state-changing request of a staff session without the right `x-csrf-token` header. */
+  csrf_token_invalid: 403,
+  /** The staff member's role may not do this (clerk: issue and offer; officer: status; auditor: audit log). */
+  role_not_allowed: 403,
+  /** The username is taken (usernames are unique across agencies). */
+  staff_username_taken: 409,
+  staff_not_found: 404,
 } as const;
 
 /** One of the stable error codes. */

@@ -1,8 +1,9 @@
 import type { JSONSchemaType } from 'ajv';
 import { loadConfig } from '../../../common/src/config/load-config.js';
+import { STAFF_CONFIG_PROPERTIES, STAFF_CONFIG_REQUIRED, type StaffConfig } from '../staff/staff.config.js';
 
 /** Every setting of the issuer service, validated at boot (see {@link loadIssuerConfig}). */
-export interface IssuerConfig {
+export interface IssuerConfig extends StaffConfig {
   ISSUER_PORT: number;
   ISSUER_HOST: string;
   /** URL wallets reach this service at (OID4VCI Credential Issuer identifiers); http://HOST:PORT when unset. */
@@ -107,6 +108,7 @@ export const ISSUER_CONFIG_SCHEMA: JSONSchemaType<IssuerConfig> = {
       description: 'Largest body of bulk issuance, read only after the API key was accepted; every other route has a small limit of its own.',
     },
     BULK_RESULT_TTL_MS: { type: 'integer', minimum: 0, default: 86_400_000, description: 'Signed bulk results are deleted this long after the job finished.' },
+    ...STAFF_CONFIG_PROPERTIES,
   },
   required: [
     'ISSUER_PORT',
@@ -130,6 +132,7 @@ export const ISSUER_CONFIG_SCHEMA: JSONSchemaType<IssuerConfig> = {
     'CHAIN_TX_TIMEOUT_MS',
     'ISSUER_BODY_LIMIT',
     'BULK_RESULT_TTL_MS',
+    ...STAFF_CONFIG_REQUIRED,
   ],
   additionalProperties: false,
 };

@@ -1,10 +1,11 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res, UseGuards } from '@nestjs/common';
 import { ApiHeader, ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { DataSource } from 'typeorm';
+import { And, DataSource, LessThan, MoreThanOrEqual, type FindOptionsWhere } from 'typeorm';
 import { GovcredError } from '../../../../libs/credentials/src/index.js';
 import type { Agency } from '../agencies/entities/agency.entity.js';
-import { ApiKeyGuard, CurrentAgency } from '../auth/api-key.guard.js';
+import { AgencyAuthGuard, StaffRoles } from '../auth/agency-auth.guard.js';
+import { CurrentAgency } from '../auth/api-key.guard.js';
 import { BodyLimit } from '../../../common/src/http/body-limit.js';
 import { bodyValidator } from '../../../common/src/http/validate-body.js';
 import { IDEMPOTENCY_KEY_HEADER, IdempotencyService } from '../idempotency/idempotency.service.js';
@@ -38,7 +39,8 @@ export function issueAnswer(issued: Issued): IssueAnswer {
 /** Issuance (VC-API) and the agency's records of issued credentials. */
 @ApiTags('credentials')
 @ApiSecurity('apiKey')
-@UseGuards(ApiKeyGuard)
+// Issuing takes an API key only; the records are also open to staff sessions (portal).
+@UseGuards(AgencyAuthGuard)
 @Controller('credentials')
 export class CredentialsController {
   constructor(
@@ -81,29 +83,63 @@ export class CredentialsController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'Records of credentials this agency issued (no claims are kept)' })
+  @StaffRoles('clerk', 'officer', 'auditor')
+  @ApiOperation({ summary: 'Records of credentials this agency issued, by id, type, subject, state or issuance time (no claims are kept)' })
+  @ApiQuery({ name: 'id', required: false })
   @ApiQuery({ name: 'type', required: false })
   @ApiQuery({ name: 'subject', required: false })
+  @ApiQuery({ name: 'state', required: false, enum: ['active', 'suspended', 'revoked'] })
+  @ApiQuery({ name: 'issuedFrom', required: false, description: 'ISO date or date-time (inclusive)' })
+  @ApiQuery({ name: 'issuedBefore', required: false, description: 'ISO date or date-time (exclusive)' })
+  @ApiQuery({ name: 'order', required: false, enum: ['asc', 'desc'] })
   @ApiQuery({ name: 'offset', required: false })
   @ApiQuery({ name: 'limit', required: false })
   async list(
     @CurrentAgency() agency: Agency,
-    @Query('type') type?: string,
-    @Query('subject') subject?: string,
-    @Query('offset') offset = '0',
-    @Query('limit') limit = '100',
+    @Query() query: Record<string, unknown>,
   ): Promise<{ total: number; items: IssuedCredential[] }> {
-    const skip = Number(offset);
-    const take = Number(limit);
+    const text = (name: string, max = 500): string | undefined => {
+      const value = query[name];
+      if (value === undefined || value === '') return undefined;
+      if (typeof value !== 'string' || value.length > max) throw new GovcredError('invalid_request', `${name} must be one string of at most ${max} characters`);
+      return value;
+    };
+    const skip = Number(text('offset') ?? '0');
+    const take = Number(text('limit') ?? '100');
     if (!Number.isSafeInteger(skip) || skip < 0 || !Number.isSafeInteger(take) || take < 1 || take > 1000) {
       throw new GovcredError('invalid_request', 'offset must be >= 0 and limit between 1 and 1000');
     }
-    const where = { agencyId: agency.id, ...(type ? { type } : {}), ...(subject ? { subjectDid: subject } : {}) };
-    const [items, total] = await this.dataSource.getRepository(IssuedCredential).findAndCount({ where, order: { issuedAt: 'ASC' }, skip, take });
+    const instant = (name: string): string | undefined => {
+      const value = text(name, 40);
+      if (value === undefined) return undefined;
+      const time = /^\d{4}-\d{2}-\d{2}(T[0-9:.]+(Z|[+-]\d{2}:\d{2}))?$/.test(value) ? Date.parse(value) : NaN;
+      if (Number.isNaN(time)) throw new GovcredError('invalid_request', `${name} must be an ISO date or date-time`);
+      // As issuedAt is written: whole seconds, no fraction (a fraction would break the string order).
+      return new Date(Math.floor(time / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+    };
+    const state = text('state', 12);
+    if (state !== undefined && !['active', 'suspended', 'revoked'].includes(state)) throw new GovcredError('invalid_request', 'state must be active, suspended or revoked');
+    const order = text('order', 4) ?? 'asc';
+    if (order !== 'asc' && order !== 'desc') throw new GovcredError('invalid_request', 'order must be asc or desc');
+    const [id, type, subject, from, before] = [text('id'), text('type', 100), text('subject'), instant('issuedFrom'), instant('issuedBefore')];
+    // issuedAt is an ISO string in UTC with whole seconds: its string order is the order of time.
+    const issuedAt = from && before ? And(MoreThanOrEqual(from), LessThan(before)) : from ? MoreThanOrEqual(from) : before ? LessThan(before) : undefined;
+    const where: FindOptionsWhere<IssuedCredential> = {
+      agencyId: agency.id,
+      ...(id ? { id } : {}),
+      ...(type ? { type } : {}),
+      ...(subject ? { subjectDid: subject } : {}),
+      ...(state ? { state: state as IssuedCredential['state'] } : {}),
+      ...(issuedAt ? { issuedAt } : {}),
+    };
+    const [items, total] = await this.dataSource
+      .getRepository(IssuedCredential)
+      .findAndCount({ where, order: { issuedAt: order === 'asc' ? 'ASC' : 'DESC' }, skip, take });
     return { total, items };
   }
 
   @Get(':id')
+  @StaffRoles('clerk', 'officer', 'auditor')
   @ApiOperation({ summary: 'One issued credential of this agency, with its status changes (pending or anchored)' })
   async get(@CurrentAgency() agency: Agency, @Param('id') id: string): Promise<IssuedCredential & { statusChanges: StatusChange[] }> {
     const record = await this.dataSource.getRepository(IssuedCredential).findOneBy({ id, agencyId: agency.id });

@@ -23,6 +23,10 @@ import { IssuerSetting1764400000000 } from './migrations/1764400000000-issuer-se
 import { AuditAnchor1764600000000 } from './migrations/1764600000000-audit-anchor.js';
 import { TitleChain1764700000000 } from './migrations/1764700000000-title-chain.js';
 import { CredentialFormat1764800000000 } from './migrations/1764800000000-credential-format.js';
+import { SignInFailure } from '../staff/entities/sign-in-failure.entity.js';
+import { StaffMember } from '../staff/entities/staff-member.entity.js';
+import { StaffSession } from '../staff/entities/staff-session.entity.js';
+import { Staff1764900000000 } from './migrations/1764900000000-staff.js';
 import { Oid4vciAccessTokenRow, Oid4vciNonceRow, Oid4vciOfferRow } from '../oid4vci/entities/oid4vci.entities.js';
 
 /** The issuer's entities; Veramo's (keys, identifiers) live in the same database. */
@@ -42,6 +46,9 @@ export const ISSUER_ENTITIES = [
   IdempotencyRecord,
   AuditAnchor,
   AuditStream,
+  StaffMember,
+  StaffSession,
+  SignInFailure,
 ];
 export const ISSUER_MIGRATIONS = [
   IssuerInitial1763700000000,
@@ -51,6 +58,7 @@ export const ISSUER_MIGRATIONS = [
   AuditAnchor1764600000000,
   TitleChain1764700000000,
   CredentialFormat1764800000000,
+  Staff1764900000000,
 ];
 
 /** TypeORM (SQLite file by default, PostgreSQL with DATABASE_URL), migrations run at start. */

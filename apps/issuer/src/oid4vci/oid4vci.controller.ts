@@ -1,15 +1,19 @@
-import { Body, Controller, Get, Headers, Param, Post, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Res, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Oid4vciResponse } from '../../../../libs/credentials/src/index.js';
 import type { Agency } from '../agencies/entities/agency.entity.js';
-import { ApiKeyGuard, CurrentAgency } from '../auth/api-key.guard.js';
+import { AgencyAuthGuard, CurrentActor, StaffRoles } from '../auth/agency-auth.guard.js';
+import { CurrentAgency } from '../auth/api-key.guard.js';
 import { BodyLimit } from '../../../common/src/http/body-limit.js';
 import { bodyValidator } from '../../../common/src/http/validate-body.js';
 import { CREATE_OFFER_SCHEMA, CreateOfferDto, type CreatedOffer } from './dto/create-offer.dto.js';
+import { CREATE_OFFERS_SCHEMA, CreateOffersDto, MAX_OFFERS_PER_REQUEST, type OfferResult } from './dto/create-offers.dto.js';
+import { OFFER_FORMATS, type OfferFormat } from './offer-formats.js';
 import { Oid4vciService } from './oid4vci.service.js';
 
 const validateOffer = bodyValidator(CREATE_OFFER_SCHEMA);
+const validateOffers = bodyValidator(CREATE_OFFERS_SCHEMA);
 
 function send(res: Response, reply: Oid4vciResponse): void {
   res.status(reply.status).set(reply.headers).json(reply.body);
@@ -18,7 +22,8 @@ function send(res: Response, reply: Oid4vciResponse): void {
 /** An agency makes credential offers for citizens' wallets. */
 @ApiTags('oid4vci')
 @ApiSecurity('apiKey')
-@UseGuards(ApiKeyGuard)
+@UseGuards(AgencyAuthGuard)
+@StaffRoles('clerk')
 @Controller('oid4vci/offers')
 export class Oid4vciOffersController {
   constructor(private readonly oid4vci: Oid4vciService) {}
@@ -31,8 +36,20 @@ export class Oid4vciOffersController {
       'Returns `offerUri` (openid-credential-offer://…, show it as a QR code) and, with `txCode: true`, the PIN to hand to the ' +
       'citizen another way. The offer is single use and expires; its claims are kept only until it is redeemed or expires.',
   })
-  create(@CurrentAgency() agency: Agency, @Body() body: CreateOfferDto): Promise<CreatedOffer> {
-    return this.oid4vci.createOffer(agency, validateOffer(body));
+  create(@CurrentAgency() agency: Agency, @CurrentActor() actor: string, @Body() body: CreateOfferDto): Promise<CreatedOffer> {
+    return this.oid4vci.createOffer(agency, validateOffer(body), actor);
+  }
+
+  @Post('bulk')
+  @HttpCode(200)
+  @BodyLimit('1mb')
+  @ApiOperation({
+    summary: `Offers for up to ${MAX_OFFERS_PER_REQUEST} citizens of one credential type (e.g. a graduating class)`,
+    description: 'Each row is checked on its own: `results[i]` holds its offer (URI, PIN, expiry) or its error with a stable code.',
+  })
+  async createMany(@CurrentAgency() agency: Agency, @CurrentActor() actor: string, @Body() body: CreateOffersDto): Promise<{ results: OfferResult[] }> {
+    const { items, ...common } = validateOffers(body);
+    return { results: await this.oid4vci.createOffers(agency, { txCode: true, ...common }, items, actor) };
   }
 }
 
@@ -44,6 +61,12 @@ export class Oid4vciOffersController {
 @Controller()
 export class Oid4vciProtocolController {
   constructor(private readonly oid4vci: Oid4vciService) {}
+
+  @Get('oid4vci/formats')
+  @ApiOperation({ summary: 'Credential formats offers can be made in, with zh-CN/en labels' })
+  formats(): readonly OfferFormat[] {
+    return OFFER_FORMATS;
+  }
 
   @Get('.well-known/openid-credential-issuer/oid4vci/:agencyId')
   @ApiOperation({ summary: 'Credential Issuer metadata of an agency' })

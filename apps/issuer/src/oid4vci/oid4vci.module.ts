@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AgenciesModule } from '../agencies/agencies.module.js';
+import { AuditModule } from '../audit/audit.module.js';
 import { ChainModule } from '../chain/chain.module.js';
 import { CredentialsModule } from '../credentials/credentials.module.js';
 import { Oid4vciOffersController, Oid4vciProtocolController } from './oid4vci.controller.js';
@@ -8,7 +9,7 @@ import { Oid4vciTypeormStore } from './oid4vci-typeorm.store.js';
 
 /** OpenID for Verifiable Credential Issuance: offers for agencies, the protocol endpoints for wallets. */
 @Module({
-  imports: [AgenciesModule, ChainModule, CredentialsModule],
+  imports: [AgenciesModule, AuditModule, ChainModule, CredentialsModule],
   controllers: [Oid4vciOffersController, Oid4vciProtocolController],
   providers: [Oid4vciService, Oid4vciTypeormStore],
   exports: [Oid4vciService],

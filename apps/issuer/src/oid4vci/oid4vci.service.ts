@@ -1,17 +1,21 @@
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import type { Resolvable } from 'did-resolver';
 import {
+  GovcredError,
   Oid4vciIssuerService,
   createDidResolver,
   type IssueCredential,
 } from '../../../../libs/credentials/src/index.js';
 import { AgenciesService } from '../agencies/agencies.service.js';
 import type { Agency } from '../agencies/entities/agency.entity.js';
+import { AuditService } from '../audit/audit.service.js';
 import { ChainService } from '../chain/chain.service.js';
+import { DbWriter } from '../database/db-writer.service.js';
 import { ISSUER_CONFIG, type IssuerConfig } from '../config/issuer.config.js';
 import { IssuanceService } from '../credentials/issuance.service.js';
 import type { CredentialFormat } from '../credentials/dto/issue-credential.dto.js';
 import type { CreateOfferBody, CreatedOffer } from './dto/create-offer.dto.js';
+import { offerFormat } from './offer-formats.js';
 import { Oid4vciTypeormStore } from './oid4vci-typeorm.store.js';
 
 /** What an offer remembers until the citizen's wallet redeems it. */
@@ -29,7 +33,7 @@ const PENDING_HOLDER_JWK = { kty: 'EC', crv: 'P-256', x: 'axfR8uEsQkf4vOblY6RA8n
 
 /** Configuration id of a type in a format: `<type>_jwt` (jwt_vc_json, as before SD-JWT VC) or `<type>_sd_jwt` (dc+sd-jwt). */
 export function configurationId(type: string, format: CredentialFormat = 'jwt_vc_json'): string {
-  return format === 'dc+sd-jwt' ? `${type}_sd_jwt` : `${type}_jwt`;
+  return `${type}${offerFormat(format)!.configurationSuffix}`;
 }
 const HOUSEKEEPING_MS = 60_000;
 
@@ -53,6 +57,8 @@ export class Oid4vciService implements OnModuleDestroy {
     private readonly agencies: AgenciesService,
     private readonly issuance: IssuanceService,
     chain: ChainService,
+    private readonly db: DbWriter,
+    private readonly audit: AuditService,
   ) {
     this.baseUrl = (config.ISSUER_PUBLIC_URL ?? `http://${config.ISSUER_HOST}:${config.ISSUER_PORT}`).replace(/\/$/, '');
     this.resolver = createDidResolver(chain.chain);
@@ -103,15 +109,51 @@ export class Oid4vciService implements OnModuleDestroy {
     return { agency, service };
   }
 
-  /** An offer for one credential to a citizen; the claims are checked now, before anyone scans anything. */
-  async createOffer(agency: Agency, body: CreateOfferBody): Promise<CreatedOffer> {
-    const format = body.format ?? 'jwt_vc_json';
+  /**
+   * An offer for one credential to a citizen; the claims are checked now, before anyone scans anything. The
+   * audit entry names who made it (`actor`) and the offer's type, never its claims.
+   */
+  async createOffer(agency: Agency, body: CreateOfferBody, actor = `agency:${agency.id}`): Promise<CreatedOffer> {
+    const offer = await this.makeOffer(agency, body);
+    await this.db.write((m) => this.audit.append(m, { actor, agencyId: agency.id, action: 'offer.created', data: { type: body.type, format: offerFormat(body.format)!.id, expiresAt: offer.expiresAt } }));
+    return offer;
+  }
+
+  /**
+   * Offers for many citizens at once (a graduating class), each checked on its own: a row that fails gets its
+   * error, the others their offers. One audit entry records how many were made and by whom.
+   */
+  async createOffers(
+    agency: Agency,
+    common: Omit<CreateOfferBody, 'claims'>,
+    items: Array<{ claims: Record<string, unknown> }>,
+    actor = `agency:${agency.id}`,
+  ): Promise<Array<{ position: number; offer?: CreatedOffer; error?: { code: string; message: string; details?: unknown } }>> {
+    const results = [];
+    for (const [position, item] of items.entries()) {
+      try {
+        results.push({ position, offer: await this.makeOffer(agency, { ...common, claims: item.claims }) });
+      } catch (error) {
+        if (!(error instanceof GovcredError)) throw error;
+        results.push({ position, error: { code: error.code, message: error.message, ...(error.details ? { details: error.details } : {}) } });
+      }
+    }
+    const made = results.filter((r) => r.offer).length;
+    await this.db.write((m) =>
+      this.audit.append(m, { actor, agencyId: agency.id, action: 'offers.created', data: { type: common.type, format: offerFormat(common.format)!.id, offers: made, refused: items.length - made } }),
+    );
+    return results;
+  }
+
+  private async makeOffer(agency: Agency, body: CreateOfferBody): Promise<CreatedOffer> {
+    const format = offerFormat(body.format);
+    if (!format) throw new GovcredError('invalid_request', `unknown credential format ${JSON.stringify(body.format).slice(0, 60)}`);
     const credential = { type: body.type, credentialSubject: { ...body.claims, id: PENDING_HOLDER }, expirationDate: body.expirationDate };
-    this.issuance.prepare(agency, credential, format === 'dc+sd-jwt' ? { format, holderJwk: PENDING_HOLDER_JWK, subjectPending: true } : { subjectPending: true });
+    this.issuance.prepare(agency, credential, format.id === 'dc+sd-jwt' ? { format: format.id, holderJwk: PENDING_HOLDER_JWK, subjectPending: true } : { subjectPending: true });
     const { service } = await this.issuerFor(agency.id);
     const context: OfferContext = { agencyId: agency.id, type: body.type, claims: body.claims, expirationDate: body.expirationDate };
     const offer = await service.createOffer({
-      configurationId: configurationId(body.type, format),
+      configurationId: configurationId(body.type, format.id),
       txCode: body.txCode ?? false,
       expiresInSeconds: body.expiresInSeconds,
       context,

@@ -2,7 +2,8 @@ import { Body, Controller, Get, HttpCode, Param, Post, Res, UseGuards } from '@n
 import { ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { Agency } from '../agencies/entities/agency.entity.js';
-import { ApiKeyGuard, CurrentAgency } from '../auth/api-key.guard.js';
+import { AgencyAuthGuard, CurrentActor, StaffRoles } from '../auth/agency-auth.guard.js';
+import { CurrentAgency } from '../auth/api-key.guard.js';
 import { BodyLimit } from '../../../common/src/http/body-limit.js';
 import { bodyValidator } from '../../../common/src/http/validate-body.js';
 import { CHANGE_STATUS_SCHEMA, ChangeStatusDto } from './dto/status-change.dto.js';
@@ -14,12 +15,13 @@ const validateChange = bodyValidator(CHANGE_STATUS_SCHEMA);
 /** Revocation, suspension and reinstatement; encumbrance and its release on property titles. */
 @ApiTags('status')
 @ApiSecurity('apiKey')
-@UseGuards(ApiKeyGuard)
+@UseGuards(AgencyAuthGuard)
 @Controller('credentials/status')
 export class StatusController {
   constructor(private readonly status: StatusService) {}
 
   @Post()
+  @StaffRoles('officer')
   @HttpCode(202)
   @BodyLimit('4kb')
   @ApiOperation({
@@ -34,14 +36,20 @@ export class StatusController {
   })
   @ApiResponse({ status: 202, description: 'a new change, pending' })
   @ApiResponse({ status: 200, description: 'a repeat: the earlier change that produced the current state' })
-  async change(@CurrentAgency() agency: Agency, @Body() body: ChangeStatusDto, @Res({ passthrough: true }) res: Response): Promise<StatusChange> {
-    const { credentialId, action } = validateChange(body);
-    const { change, created } = await this.status.request(agency, credentialId, action);
+  async change(
+    @CurrentAgency() agency: Agency,
+    @CurrentActor() actor: string,
+    @Body() body: ChangeStatusDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<StatusChange> {
+    const { credentialId, action, reason } = validateChange(body);
+    const { change, created } = await this.status.request(agency, credentialId, action, { actor, reason });
     if (!created) res.status(200);
     return change;
   }
 
   @Get(':id')
+  @StaffRoles('clerk', 'officer', 'auditor')
   @ApiOperation({ summary: 'A status change: pending or anchored (with txHash and blockNumber)' })
   get(@CurrentAgency() agency: Agency, @Param('id') id: string): Promise<StatusChange> {
     return this.status.get(agency, id);

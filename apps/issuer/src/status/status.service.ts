@@ -23,6 +23,13 @@ export interface StatusRequestResult {
   created: boolean;
 }
 
+/** Who asked for a status change, and why (both recorded in the audit entry). */
+export interface StatusRequestOptions {
+  /** `agency:<id>` (API key, the default) or `staff:<id>` (portal session). */
+  actor?: string;
+  reason?: string;
+}
+
 /** Accepts status changes into the outbox; the anchoring worker takes them to the chain. */
 @Injectable()
 export class StatusService {
@@ -45,15 +52,22 @@ export class StatusService {
    *
    * Repeating the request that produced the current state is answered with the change that did it.
    */
-  request(agency: Agency, credentialId: string, action: StatusAction): Promise<StatusRequestResult> {
-    return this.db.write((m) => this.apply(m, agency, credentialId, action));
+  request(agency: Agency, credentialId: string, action: StatusAction, options: StatusRequestOptions = {}): Promise<StatusRequestResult> {
+    return this.db.write((m) => this.apply(m, agency, credentialId, action, {}, options));
   }
 
   /**
    * {@link request} inside the caller's write transaction (a title transfer supersedes the old certificate in
    * the transaction that records the new one). `extra` sets more columns of the credential in the same UPDATE.
    */
-  async apply(m: EntityManager, agency: Agency, credentialId: string, action: StatusAction, extra: Partial<IssuedCredential> = {}): Promise<StatusRequestResult> {
+  async apply(
+    m: EntityManager,
+    agency: Agency,
+    credentialId: string,
+    action: StatusAction,
+    extra: Partial<IssuedCredential> = {},
+    options: StatusRequestOptions = {},
+  ): Promise<StatusRequestResult> {
     const t = TRANSITIONS[action];
     const listId = listIdOf(agency, t.list);
     const now = new Date().toISOString();
@@ -89,10 +103,10 @@ export class StatusService {
     };
     await m.getRepository(StatusChange).insert(change);
     await this.audit.append(m, {
-      actor: `agency:${agency.id}`,
+      actor: options.actor ?? `agency:${agency.id}`,
       agencyId: agency.id,
       action: `status.${action}.requested`,
-      data: { changeId: change.id, credentialId, listId: change.listId, statusIndex: change.statusIndex },
+      data: { changeId: change.id, credentialId, listId: change.listId, statusIndex: change.statusIndex, ...(options.reason ? { reason: options.reason } : {}) },
     });
     return { change: await m.getRepository(StatusChange).findOneByOrFail({ id: change.id }), created: true };
   }

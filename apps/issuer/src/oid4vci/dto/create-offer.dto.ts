@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { JSONSchemaType } from 'ajv';
+import { OFFER_FORMATS } from '../offer-formats.js';
 
 /** Body of `POST /oid4vci/offers`. */
 export interface CreateOfferBody {
@@ -20,7 +21,7 @@ export class CreateOfferDto implements CreateOfferBody {
       'Credential format: `jwt_vc_json` (configuration `<type>_jwt`, bound to the wallet\'s did:ethr) or `dc+sd-jwt` ' +
       '(configuration `<type>_sd_jwt`, an SD-JWT VC bound to the key of the wallet\'s jwk proof)',
     default: 'jwt_vc_json',
-    enum: ['jwt_vc_json', 'dc+sd-jwt'],
+    enum: OFFER_FORMATS.map((f) => f.id),
   })
   format?: 'jwt_vc_json' | 'dc+sd-jwt';
 
@@ -35,6 +36,7 @@ export class CreateOfferDto implements CreateOfferBody {
 
   @ApiPropertyOptional({ description: 'Expiration of the credential, when the type does not derive one from its claims' })
   expirationDate?: string;
+
 }
 
 export const CREATE_OFFER_SCHEMA: JSONSchemaType<CreateOfferBody> = {
@@ -43,7 +45,7 @@ export const CREATE_OFFER_SCHEMA: JSONSchemaType<CreateOfferBody> = {
   required: ['type', 'claims'],
   properties: {
     type: { type: 'string', maxLength: 100 },
-    format: { type: 'string', enum: ['jwt_vc_json', 'dc+sd-jwt'], nullable: true },
+    format: { type: 'string', enum: OFFER_FORMATS.map((f) => f.id), nullable: true },
     claims: { type: 'object', required: [] },
     txCode: { type: 'boolean', nullable: true },
     expiresInSeconds: { type: 'integer', minimum: 60, maximum: 7 * 86_400, nullable: true },

@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { JSONSchemaType } from 'ajv';
 import type { StatusAction } from '../entities/status-change.entity.js';
 
@@ -15,6 +15,9 @@ export class ChangeStatusDto {
     description: 'revoke is final; reinstate lifts a suspension; encumber registers a mortgage on a property title, release lifts it',
   })
   action!: RequestedAction;
+
+  @ApiPropertyOptional({ description: 'Why (kept in the audit log with who asked; no personal data)', maxLength: 200 })
+  reason?: string;
 }
 
 export const CHANGE_STATUS_SCHEMA: JSONSchemaType<ChangeStatusDto> = {
@@ -22,6 +25,7 @@ export const CHANGE_STATUS_SCHEMA: JSONSchemaType<ChangeStatusDto> = {
   properties: {
     credentialId: { type: 'string', minLength: 1, maxLength: 45 },
     action: { type: 'string', enum: ['revoke', 'suspend', 'reinstate', 'encumber', 'release'] },
+    reason: { type: 'string', maxLength: 200, nullable: true },
   },
   required: ['credentialId', 'action'],
   additionalProperties: false,

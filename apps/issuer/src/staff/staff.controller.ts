@@ -1,0 +1,96 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { CookieOptions, Request, Response } from 'express';
+import { DataSource } from 'typeorm';
+import { Inject } from '@nestjs/common';
+import { GovcredError } from '../../../../libs/credentials/src/index.js';
+import { BodyLimit } from '../../../common/src/http/body-limit.js';
+import { bodyValidator } from '../../../common/src/http/validate-body.js';
+import { AdminGuard } from '../auth/admin.guard.js';
+import { ISSUER_CONFIG, type IssuerConfig } from '../config/issuer.config.js';
+import { CREATE_STAFF_SCHEMA, CreateStaffDto, SIGN_IN_SCHEMA, SignInDto, type SessionView, type StaffView } from './dto/staff.dto.js';
+import { CSRF_HEADER, SESSION_COOKIE, csrfMatches, resolveSession } from './sessions.js';
+import { StaffService } from './staff.service.js';
+
+const validateCreate = bodyValidator(CREATE_STAFF_SCHEMA);
+const validateSignIn = bodyValidator(SIGN_IN_SCHEMA);
+
+/** Governance creates and removes the staff accounts of agencies. */
+@ApiTags('admin')
+@ApiBearerAuth()
+@UseGuards(AdminGuard)
+@Controller('admin/agencies/:agencyId/staff')
+export class StaffAdminController {
+  constructor(private readonly staff: StaffService) {}
+
+  @Post()
+  @BodyLimit('4kb')
+  @ApiOperation({ summary: 'Create a staff account of an agency (clerk, officer or auditor) with an initial password' })
+  create(@Param('agencyId') agencyId: string, @Body() body: CreateStaffDto): Promise<StaffView> {
+    return this.staff.create(agencyId, validateCreate(body));
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'The staff accounts of an agency' })
+  list(@Param('agencyId') agencyId: string): Promise<StaffView[]> {
+    return this.staff.list(agencyId);
+  }
+
+  @Delete(':staffId')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Remove a staff account; its sessions end at once' })
+  remove(@Param('agencyId') agencyId: string, @Param('staffId') staffId: string): Promise<void> {
+    return this.staff.remove(agencyId, staffId);
+  }
+}
+
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/;
+
+/**
+ * Portal sign-in and sign-out. The session lives in an HttpOnly, SameSite=Strict cookie (Secure unless the
+ * devnet serves plain http on a loopback address); the answer carries the CSRF token the page must echo.
+ */
+@ApiTags('staff')
+@Controller('staff/session')
+export class StaffSessionController {
+  constructor(
+    @Inject(ISSUER_CONFIG) private readonly config: IssuerConfig,
+    private readonly staff: StaffService,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  @Post()
+  @HttpCode(200)
+  @BodyLimit('1kb')
+  @ApiOperation({ summary: 'Sign in (username, password): sets the session cookie; answers the session with its CSRF token' })
+  async signIn(@Body() body: SignInDto, @Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<SessionView> {
+    // JSON only (the body reader reads nothing else): a cross-site HTML form cannot sign anyone in.
+    const { username, password } = validateSignIn(body);
+    const { token, view } = await this.staff.signIn(username, password, req.ip ?? 'unknown');
+    res.cookie(SESSION_COOKIE, token, { ...this.cookieOptions(req), expires: new Date(view.expiresAt) });
+    res.setHeader('cache-control', 'no-store');
+    return view;
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'The current session (staff member, agency, CSRF token), or 401' })
+  async current(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<SessionView> {
+    res.setHeader('cache-control', 'no-store');
+    return this.staff.view(await resolveSession(this.dataSource, req));
+  }
+
+  @Delete()
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Sign out (needs the x-csrf-token header): the session ends on the server and the cookie is cleared' })
+  async signOut(@Req() req: Request, @Res({ passthrough: true }) res: Response): Promise<void> {
+    const active = await resolveSession(this.dataSource, req);
+    if (!csrfMatches(req.headers[CSRF_HEADER], active.token)) throw new GovcredError('csrf_token_invalid', `sign-out needs the ${CSRF_HEADER} header of the session`);
+    await this.staff.signOut(active);
+    res.clearCookie(SESSION_COOKIE, this.cookieOptions(req));
+  }
+
+  private cookieOptions(req: Request): CookieOptions {
+    const secure = this.config.STAFF_COOKIE_SECURE === 'always' || req.secure || !LOOPBACK.test(req.hostname);
+    return { httpOnly: true, sameSite: 'strict', secure, path: '/' };
+  }
+}

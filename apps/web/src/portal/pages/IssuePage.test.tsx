@@ -1,0 +1,102 @@
+import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import i18next from 'i18next';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { getCredentialType } from '../../../../../libs/credentials/src/catalog/index.js';
+import { initI18n } from '../../shared/i18n';
+import { SessionContext, type Session } from '../session';
+import { IssuePage } from './IssuePage';
+
+const session: Session = {
+  staff: { id: 's1', username: 'psb.clerk', displayName: '张警官', role: 'clerk' },
+  agency: { id: 'a1', did: 'did:ethr:0x7a69:0x01', nameZh: '南京市公安局', nameEn: 'Nanjing PSB', credentialTypes: ['NationalIdCredential'] },
+  csrfToken: 'csrf-token',
+  expiresAt: '2099-01-01T00:00:00Z',
+};
+
+/** The issuer's answers, from the real catalog; every request is recorded. */
+function serve(): Array<{ method: string; url: string; body?: unknown; headers: Record<string, string> }> {
+  const calls: Array<{ method: string; url: string; body?: unknown; headers: Record<string, string> }> = [];
+  const definition = getCredentialType('NationalIdCredential')!;
+  vi.stubGlobal('fetch', async (url: string, init: RequestInit = {}) => {
+    calls.push({ method: init.method ?? 'GET', url, body: init.body ? JSON.parse(String(init.body)) : undefined, headers: (init.headers ?? {}) as Record<string, string> });
+    const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+    if (url === '/credential-types/NationalIdCredential') return json(200, { type: definition.type, labels: definition.labels, schema: definition.schema });
+    if (url === '/oid4vci/formats') return json(200, [{ id: 'jwt_vc_json', labels: { 'zh-CN': 'W3C 可验证凭证（JWT）', en: 'W3C VC (JWT)' } }]);
+    if (url === '/oid4vci/offers') return json(201, { offerUri: 'openid-credential-offer://?credential_offer_uri=x', txCode: '482913', expiresAt: '2099-01-01T00:00:00Z' });
+    return json(404, { code: 'not_found', message: 'no' });
+  });
+  return calls;
+}
+
+async function renderPage() {
+  render(
+    <SessionContext.Provider value={{ session, expired: vi.fn() }}>
+      <IssuePage />
+    </SessionContext.Provider>,
+  );
+  return screen.findByLabelText('公民身份号码 *');
+}
+
+beforeEach(() => {
+  initI18n('zh-CN');
+});
+
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+describe('IssuePage', () => {
+  it('labels every field from the catalog in zh-CN and lists the formats the server offers', async () => {
+    serve();
+    await renderPage();
+    expect(screen.getByLabelText('姓名 *')).toBeTruthy();
+    expect(screen.getByLabelText('民族')).toBeTruthy();
+    const format = (await screen.findByLabelText('凭证格式')) as HTMLSelectElement;
+    await waitFor(() => expect(format.value).toBe('jwt_vc_json'));
+  });
+
+  it('shows the ID number\'s wrong check character as it is typed, in the chosen language', async () => {
+    serve();
+    const input = await renderPage();
+    fireEvent.change(input, { target: { value: '320102199003071238' } });
+    expect((await screen.findByTestId('error-citizenIdNumber')).textContent).toBe('校验码不正确（按 GB 11643 应为 9）');
+    expect(input.getAttribute('aria-invalid')).toBe('true');
+    await act(() => i18next.changeLanguage('en'));
+    expect(screen.getByTestId('error-citizenIdNumber').textContent).toBe('Wrong check character (GB 11643 gives 9)');
+    fireEvent.change(screen.getByLabelText('Citizen ID number *'), { target: { value: '320102199003071239' } });
+    await waitFor(() => expect(screen.queryByTestId('error-citizenIdNumber')).toBeNull());
+  });
+
+  it('refuses to send a form with problems, then sends the typed claims and the chosen format, and shows the QR code and PIN', async () => {
+    const calls = serve();
+    await renderPage();
+    fireEvent.click(screen.getByRole('button', { name: '生成领取二维码' }));
+    expect(await screen.findByText('请先改正标出的错误。')).toBeTruthy();
+    expect(screen.getByTestId('error-nameZh').textContent).toBe('必填');
+    expect(calls.some((c) => c.url === '/oid4vci/offers')).toBe(false);
+    const fill: Record<string, string> = {
+      '姓名（拼音） *': 'ZHANG San',
+      '姓名 *': '张三',
+      '公民身份号码 *': '320102199003071239',
+      '出生日期 *': '1990-03-07',
+      '住址 *': '江苏省南京市玄武区中山路1号',
+      '签发机关 *': '南京市公安局玄武分局',
+      '有效期起始日期 *': '2015-06-01',
+      '有效期截止日期 *': '2035-06-01',
+    };
+    for (const [label, value] of Object.entries(fill)) fireEvent.change(screen.getByLabelText(label), { target: { value } });
+    fireEvent.change(screen.getByLabelText('性别 *'), { target: { value: 'male' } });
+    fireEvent.click(screen.getByRole('button', { name: '生成领取二维码' }));
+    expect((await screen.findByTestId('offer-pin')).textContent).toBe('482913');
+    expect((await screen.findByTestId('offer-qr')).getAttribute('src')).toMatch(/^data:image\/png;base64,/);
+    const offer = calls.find((c) => c.url === '/oid4vci/offers')!;
+    expect(offer.method).toBe('POST');
+    expect(offer.body).toEqual({
+      type: 'NationalIdCredential',
+      format: 'jwt_vc_json',
+      txCode: true,
+      claims: { name: 'ZHANG San', nameZh: '张三', citizenIdNumber: '320102199003071239', birthDate: '1990-03-07', gender: 'male', address: '江苏省南京市玄武区中山路1号', issuingAuthority: '南京市公安局玄武分局', validFrom: '2015-06-01', validUntil: '2035-06-01' },
+    });
+  });
+});

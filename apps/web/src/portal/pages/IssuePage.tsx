@@ -1,0 +1,189 @@
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ApiError, api, errorKey } from '../../shared/api';
+import { en } from '../../shared/locales';
+import { label, useTypes, type OfferFormat } from '../catalog';
+import { ClaimField } from '../components/ClaimField';
+import { QrCode } from '../components/QrCode';
+import { claimsOf, fieldProblem, formFields, formProblems, serverProblems, type FieldProblem } from '../schema-form';
+import { useSession } from '../session';
+
+/** What `POST /oid4vci/offers` answers. */
+interface CreatedOffer {
+  offerUri: string;
+  txCode?: string;
+  expiresAt: string;
+}
+
+/** A clerk fills the type's form; the result is an OID4VCI offer as a QR code with its PIN. */
+export function IssuePage() {
+  const { t, i18n } = useTranslation();
+  const { session, expired } = useSession();
+  const types = useTypes(session.agency.credentialTypes);
+  const [type, setType] = useState(session.agency.credentialTypes[0] ?? '');
+  const [formats, setFormats] = useState<OfferFormat[]>([]);
+  const [format, setFormat] = useState('');
+  const [pin, setPin] = useState(true);
+  const [values, setValues] = useState<Record<string, string>>({});
+  const [touched, setTouched] = useState<Record<string, boolean>>({});
+  const [problems, setProblems] = useState<Record<string, FieldProblem>>({});
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const [offer, setOffer] = useState<CreatedOffer>();
+
+  useEffect(() => {
+    api<OfferFormat[]>('GET', '/oid4vci/formats').then(
+      (list) => {
+        setFormats(list);
+        setFormat((f) => f || list[0]?.id || '');
+      },
+      () => setFormats([]),
+    );
+  }, []);
+
+  const view = types?.find((v) => v.type === type);
+  const fields = useMemo(() => (view ? formFields(view.schema) : []), [view]);
+
+  function change(name: string, value: string) {
+    setValues((v) => ({ ...v, [name]: value }));
+    const field = fields.find((f) => f.name === name)!;
+    // As people type: the ID number's check character at once, other fields once they were left.
+    if (field.kind === 'citizen-id' || touched[name] || problems[name]) {
+      setProblems((p) => {
+        const next = { ...p };
+        const problem = fieldProblem(field, value);
+        if (problem && (field.kind !== 'citizen-id' || value.length >= 18 || touched[name])) next[name] = problem;
+        else delete next[name];
+        return next;
+      });
+    }
+  }
+
+  function leave(name: string) {
+    setTouched((v) => ({ ...v, [name]: true }));
+    const field = fields.find((f) => f.name === name)!;
+    const problem = fieldProblem(field, values[name] ?? '');
+    setProblems((p) => {
+      const next = { ...p };
+      if (problem) next[name] = problem;
+      else delete next[name];
+      return next;
+    });
+  }
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setError(undefined);
+    const found = formProblems(fields, values);
+    setProblems(found);
+    if (Object.keys(found).length > 0) {
+      setError(t('issue.fixErrors'));
+      return;
+    }
+    setBusy(true);
+    try {
+      setOffer(await api<CreatedOffer>('POST', '/oid4vci/offers', { type, format, txCode: pin, claims: claimsOf(fields, values) }));
+    } catch (e) {
+      if (e instanceof ApiError && e.code === 'unauthorized') return expired();
+      if (e instanceof ApiError && e.code === 'invalid_claims') setProblems(serverProblems(e.details));
+      setError(t(errorKey(e, en.errors)));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  if (offer) {
+    return (
+      <section className="card" aria-labelledby="offer-title">
+        <h2 id="offer-title">{t('issue.offerTitle')}</h2>
+        <div className="offer">
+          <QrCode value={offer.offerUri} alt={t('issue.qrAlt')} testId="offer-qr" />
+          <div>
+            {offer.txCode && (
+              <p>
+                {t('issue.pinLabel')}
+                <br />
+                <span className="pin" data-testid="offer-pin">
+                  {offer.txCode}
+                </span>
+              </p>
+            )}
+            <p>{t('issue.expires', { time: new Date(offer.expiresAt).toLocaleString(i18n.language) })}</p>
+            <details>
+              <summary>{t('issue.offerUri')}</summary>
+              <code className="mono" data-testid="offer-uri">
+                {offer.offerUri}
+              </code>
+            </details>
+            <button type="button" onClick={() => setOffer(undefined)}>
+              {t('issue.another')}
+            </button>
+          </div>
+        </div>
+      </section>
+    );
+  }
+
+  return (
+    <section className="card" aria-labelledby="issue-title">
+      <h2 id="issue-title">{t('issue.title')}</h2>
+      <form onSubmit={submit} noValidate>
+        <div className="row">
+          <div className="field">
+            <label htmlFor="issue-type">{t('issue.type')}</label>
+            <select
+              id="issue-type"
+              value={type}
+              onChange={(e) => {
+                setType(e.target.value);
+                setValues({});
+                setTouched({});
+                setProblems({});
+              }}
+            >
+              {session.agency.credentialTypes.map((name) => (
+                <option key={name} value={name}>
+                  {label(types?.find((v) => v.type === name), i18n.language) || name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="issue-format">{t('issue.format')}</label>
+            <select id="issue-format" value={format} onChange={(e) => setFormat(e.target.value)}>
+              {formats.map((f) => (
+                <option key={f.id} value={f.id}>
+                  {f.labels[i18n.language === 'en' ? 'en' : 'zh-CN']}
+                </option>
+              ))}
+            </select>
+          </div>
+        </div>
+        {fields.map((field) => (
+          <ClaimField
+            key={`${type}-${field.name}`}
+            field={field}
+            label={label(view, i18n.language, field.name)}
+            value={values[field.name] ?? ''}
+            problem={problems[field.name]}
+            onChange={(v) => change(field.name, v)}
+            onBlur={() => leave(field.name)}
+          />
+        ))}
+        <div className="field">
+          <label>
+            <input type="checkbox" checked={pin} onChange={(e) => setPin(e.target.checked)} /> {t('issue.pin')}
+          </label>
+        </div>
+        {error && (
+          <p className="alert" role="alert">
+            {error}
+          </p>
+        )}
+        <button type="submit" disabled={busy || !view}>
+          {busy ? t('issue.busy') : t('issue.submit')}
+        </button>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,258 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ApiError, api, errorKey } from '../../shared/api';
+import { en } from '../../shared/locales';
+import { label, useTypes } from '../catalog';
+import { useSession } from '../session';
+
+interface CredentialRecord {
+  id: string;
+  type: string;
+  state: 'active' | 'suspended' | 'revoked';
+  issuedAt: string;
+  expiresAt: string | null;
+}
+interface StatusChange {
+  id: string;
+  action: 'revoke' | 'suspend' | 'reinstate';
+  state: 'pending' | 'anchored';
+  txHash: string | null;
+  blockNumber: number | null;
+  createdAt: string;
+}
+type Details = CredentialRecord & { statusChanges: StatusChange[] };
+
+/** Polling interval while a change is pending (anchoring runs every few seconds). */
+const POLL_MS = 1000;
+
+/** Search issued credentials (never by claims: the issuer keeps none) and change their status. */
+export function RecordsPage() {
+  const { t, i18n } = useTranslation();
+  const { session, expired } = useSession();
+  const types = useTypes(session.agency.credentialTypes);
+  const [query, setQuery] = useState({ id: '', type: '', state: '', from: '', to: '' });
+  const [result, setResult] = useState<{ total: number; items: CredentialRecord[] }>();
+  const [selected, setSelected] = useState<Details>();
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState<string>();
+  const [busy, setBusy] = useState(false);
+  const mayChange = session.staff.role === 'officer';
+
+  function failed(e: unknown) {
+    if (e instanceof ApiError && e.code === 'unauthorized') return expired();
+    setError(t(errorKey(e, en.errors)));
+  }
+
+  async function search(event?: FormEvent) {
+    event?.preventDefault();
+    setError(undefined);
+    const params = new URLSearchParams({ order: 'desc', limit: '50' });
+    if (query.id.trim()) params.set('id', query.id.trim());
+    if (query.type) params.set('type', query.type);
+    if (query.state) params.set('state', query.state);
+    // Days as the clerk means them: from local midnight, "until" a day including that day.
+    const midnight = (day: string, plusDays = 0) => {
+      const d = new Date(`${day}T00:00:00`);
+      d.setDate(d.getDate() + plusDays);
+      return d.toISOString();
+    };
+    if (query.from) params.set('issuedFrom', midnight(query.from));
+    if (query.to) params.set('issuedBefore', midnight(query.to, 1));
+    try {
+      setResult(await api('GET', `/credentials?${params}`));
+    } catch (e) {
+      failed(e);
+    }
+  }
+
+  async function open(id: string) {
+    try {
+      setSelected(await api<Details>('GET', `/credentials/${encodeURIComponent(id)}`));
+      setReason('');
+    } catch (e) {
+      failed(e);
+    }
+  }
+
+  useEffect(() => {
+    void search();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  // While a change is pending, watch it until it is anchored (transaction and block).
+  const pending = selected?.statusChanges.some((c) => c.state === 'pending');
+  useEffect(() => {
+    if (!pending || !selected) return;
+    const timer = setTimeout(() => void open(selected.id), POLL_MS);
+    return () => clearTimeout(timer);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [selected, pending]);
+
+  async function act(action: StatusChange['action']) {
+    if (!selected) return;
+    if (action === 'revoke' && !window.confirm(t('records.confirmRevoke'))) return;
+    setBusy(true);
+    setError(undefined);
+    try {
+      await api('POST', '/credentials/status', { credentialId: selected.id, action, ...(reason.trim() ? { reason: reason.trim() } : {}) });
+      await open(selected.id);
+      void search();
+    } catch (e) {
+      failed(e);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const field = (name: keyof typeof query) => ({ value: query[name], onChange: (e: { target: { value: string } }) => setQuery((q) => ({ ...q, [name]: e.target.value })) });
+  const when = (iso: string) => new Date(iso).toLocaleString(i18n.language);
+
+  return (
+    <>
+      <section className="card" aria-labelledby="records-title">
+        <h2 id="records-title">{t('records.title')}</h2>
+        <form onSubmit={search} className="row" role="search">
+          <div className="field">
+            <label htmlFor="q-id">{t('records.id')}</label>
+            <input id="q-id" {...field('id')} placeholder="urn:uuid:…" />
+          </div>
+          <div className="field">
+            <label htmlFor="q-type">{t('records.type')}</label>
+            <select id="q-type" {...field('type')}>
+              <option value="">{t('records.anyType')}</option>
+              {session.agency.credentialTypes.map((name) => (
+                <option key={name} value={name}>
+                  {label(types?.find((v) => v.type === name), i18n.language) || name}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="q-state">{t('records.state')}</label>
+            <select id="q-state" {...field('state')}>
+              <option value="">{t('records.anyState')}</option>
+              {(['active', 'suspended', 'revoked'] as const).map((s) => (
+                <option key={s} value={s}>
+                  {t(`states.${s}`)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="q-from">{t('records.from')}</label>
+            <input id="q-from" type="date" {...field('from')} />
+          </div>
+          <div className="field">
+            <label htmlFor="q-to">{t('records.to')}</label>
+            <input id="q-to" type="date" {...field('to')} />
+          </div>
+          <button type="submit">{t('records.search')}</button>
+        </form>
+        {error && (
+          <p className="alert" role="alert">
+            {error}
+          </p>
+        )}
+        {result && (
+          <>
+            <p role="status">{result.total === 0 ? t('records.none') : t('records.total', { count: result.total })}</p>
+            {result.items.length > 0 && (
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">{t('records.id')}</th>
+                    <th scope="col">{t('records.type')}</th>
+                    <th scope="col">{t('records.issuedAt')}</th>
+                    <th scope="col">{t('records.state')}</th>
+                    <th scope="col">
+                      <span className="visually-hidden">{t('records.details')}</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {result.items.map((c) => (
+                    <tr key={c.id}>
+                      <td className="mono">{c.id}</td>
+                      <td>{label(types?.find((v) => v.type === c.type), i18n.language) || c.type}</td>
+                      <td>{when(c.issuedAt)}</td>
+                      <td>
+                        <span className={`badge ${c.state}`}>{t(`states.${c.state}`)}</span>
+                      </td>
+                      <td>
+                        <button type="button" className="secondary" onClick={() => void open(c.id)} aria-label={`${t('records.details')} ${c.id}`}>
+                          {t('records.details')}
+                        </button>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+          </>
+        )}
+      </section>
+      {selected && (
+        <section className="card" aria-labelledby="details-title" data-testid="record-details">
+          <h2 id="details-title">
+            {t('records.details')} <span className={`badge ${selected.state}`} data-testid="record-state">{t(`states.${selected.state}`)}</span>
+          </h2>
+          <p className="mono">{selected.id}</p>
+          {mayChange && selected.state !== 'revoked' && (
+            <div className="row">
+              <div className="field">
+                <label htmlFor="reason">{t('records.reason')}</label>
+                <input id="reason" value={reason} maxLength={200} onChange={(e) => setReason(e.target.value)} aria-describedby="reason-hint" />
+                <span className="hint" id="reason-hint">
+                  {t('records.reasonHint')}
+                </span>
+              </div>
+              {selected.state === 'active' && (
+                <button type="button" onClick={() => void act('suspend')} disabled={busy}>
+                  {t('records.suspend')}
+                </button>
+              )}
+              {selected.state === 'suspended' && (
+                <button type="button" onClick={() => void act('reinstate')} disabled={busy}>
+                  {t('records.reinstate')}
+                </button>
+              )}
+              <button type="button" className="danger" onClick={() => void act('revoke')} disabled={busy}>
+                {t('records.revoke')}
+              </button>
+            </div>
+          )}
+          <h3>{t('records.changes')}</h3>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t('records.action')}</th>
+                <th scope="col">{t('records.issuedAt')}</th>
+                <th scope="col">{t('records.state')}</th>
+                <th scope="col">{t('records.tx')}</th>
+                <th scope="col">{t('records.block')}</th>
+              </tr>
+            </thead>
+            <tbody aria-live="polite">
+              {selected.statusChanges.map((c) => (
+                <tr key={c.id} data-testid="status-change">
+                  <td>{t(`actions.${c.action}`)}</td>
+                  <td>{when(c.createdAt)}</td>
+                  <td>
+                    <span className={`badge ${c.state}`} data-testid="change-state">
+                      {t(`records.${c.state}`)}
+                    </span>
+                  </td>
+                  <td className="mono">{c.txHash ?? '—'}</td>
+                  <td data-testid="change-block">{c.blockNumber ?? '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <button type="button" className="secondary" onClick={() => setSelected(undefined)}>
+            {t('records.close')}
+          </button>
+        </section>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,214 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import jsQRModule from 'jsqr';
+import { PNG } from 'pngjs';
+import type { Page } from 'playwright-core';
+import { CLAIMS, holderDid, issueRequest } from '../issuer/claims.js';
+import { decodeJwt } from '../issuer/jwt.js';
+import { startHarness, type Client, type CreatedAgency, type IssuerHarness } from '../issuer/issuer-harness.js';
+import { SCREENSHOTS, SKIP_BROWSER, launchBrowser } from './browser.js';
+
+/**
+ * The agency portal end to end in Chromium, against a real issuer, chain and database: a clerk makes an offer
+ * (the ID check as she types, the QR code read back from the screen), an officer revokes a credential and
+ * watches it reach the chain, an auditor checks the log. Every page is photographed in zh-CN and English.
+ */
+const PORTAL_DIR = path.resolve('dist/web/portal');
+const PASSWORD = 'portal e2e password';
+// jsqr is CommonJS whose typings declare an ES default export: the function is the module itself here.
+const jsQR = jsQRModule as unknown as typeof jsQRModule.default;
+const describeBrowser = SKIP_BROWSER ? describe.skip : describe;
+
+let h: IssuerHarness;
+let agency: CreatedAgency & { client: Client };
+let browser: Awaited<ReturnType<typeof launchBrowser>>;
+let page: Page;
+
+beforeAll(async () => {
+  if (SKIP_BROWSER) return;
+  if (!existsSync(path.join(PORTAL_DIR, 'index.html'))) throw new Error(`no portal build in ${PORTAL_DIR}: run npm run build first`);
+  browser = await launchBrowser('zh-CN');
+  h = await startHarness({ env: { PORTAL_DIR } });
+  // A university that also registers residents: the diploma form and the ID-number form in one agency.
+  agency = await h.createAgency(['EducationCredential', 'NationalIdCredential'], { nameZh: '南京大学', nameEn: 'Nanjing University' });
+  for (const role of ['clerk', 'officer', 'auditor']) {
+    const res = await h.admin.post(`/admin/agencies/${agency.id}/staff`, { username: `nju.${role}`, displayName: `${role} 1`, role, password: PASSWORD });
+    expect(res.status).toBe(201);
+  }
+  page = await browser.context.newPage();
+  page.on('dialog', (dialog) => void dialog.accept());
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await h?.close();
+});
+
+async function shoot(name: string): Promise<void> {
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+/** Photographs the page in zh-CN, then in English, and comes back to zh-CN. */
+async function shootBoth(name: string, zhHeading: string, enHeading: string): Promise<void> {
+  await page.getByRole('heading', { name: zhHeading }).first().waitFor();
+  await shoot(`${name}-zh-CN`);
+  await page.getByTestId('language').selectOption('en');
+  await page.getByRole('heading', { name: enHeading }).first().waitFor();
+  expect(await page.locator('html').getAttribute('lang')).toBe('en');
+  await shoot(`${name}-en`);
+  await page.getByTestId('language').selectOption('zh-CN');
+  await page.getByRole('heading', { name: zhHeading }).first().waitFor();
+}
+
+async function signIn(username: string): Promise<void> {
+  // A fresh start whatever an earlier test left behind.
+  await browser.context.clearCookies();
+  await page.goto(`${h.issuer.url}/portal/`);
+  await page.getByLabel('用户名').fill(username);
+  await page.getByLabel('密码').fill(PASSWORD);
+  await page.getByRole('button', { name: '登录' }).click();
+  await page.getByTestId('who').waitFor();
+}
+
+async function signOut(): Promise<void> {
+  await page.getByRole('button', { name: '退出登录' }).click();
+  await page.getByRole('heading', { name: '工作人员登录' }).waitFor();
+}
+
+/** Reads the QR code of an element's screenshot. */
+async function readQr(testId: string): Promise<string | undefined> {
+  const png = PNG.sync.read(await page.getByTestId(testId).screenshot());
+  return jsQR(new Uint8ClampedArray(png.data), png.width, png.height)?.data;
+}
+
+describeBrowser('agency portal in Chromium', () => {
+  test('sign-in: a wrong password is said in plain words, in both languages', async () => {
+    await page.goto(`${h.issuer.url}/portal/`);
+    await shootBoth('sign-in', '工作人员登录', 'Staff sign-in');
+    // The page is served with a CSP: nothing from elsewhere.
+    const response = await page.request.get(`${h.issuer.url}/portal/records`);
+    expect(response.headers()['content-security-policy']).toContain("default-src 'self'");
+    await page.getByLabel('用户名').fill('nju.clerk');
+    await page.getByLabel('密码').fill('not the password');
+    await page.getByRole('button', { name: '登录' }).click();
+    expect(await page.getByTestId('sign-in-error').textContent()).toBe('用户名或密码错误。');
+  });
+
+  test('a clerk fills the forms (the ID check digit as she types) and gets the offer QR code with its PIN', async () => {
+    await signIn('nju.clerk');
+    expect(page.url()).toBe(`${h.issuer.url}/portal/issue`);
+    await page.getByLabel('凭证类型').selectOption('NationalIdCredential');
+    const id = page.getByLabel('公民身份号码 *');
+    await id.pressSequentially('320102199003071238');
+    expect(await page.getByTestId('error-citizenIdNumber').textContent()).toBe('校验码不正确（按 GB 11643 应为 9）');
+    expect(await id.getAttribute('aria-invalid')).toBe('true');
+    await shoot('issue-id-check-zh-CN');
+    await id.press('Backspace');
+    await id.press('9');
+    await page.getByTestId('error-citizenIdNumber').waitFor({ state: 'detached' });
+
+    // The diploma form.
+    await page.getByLabel('凭证类型').selectOption('EducationCredential');
+    await shootBoth('issue', '签发凭证', 'Issue a credential');
+    const diploma = CLAIMS.EducationCredential as Record<string, string>;
+    const labels: Record<string, string> = {
+      holderName: '姓名（拼音） *',
+      holderNameZh: '姓名 *',
+      fieldOfStudy: '专业 *',
+      institution: '学校名称（英文） *',
+      institutionZh: '学校名称 *',
+      certificateNumber: '证书编号 *',
+      graduationDate: '毕业日期 *',
+    };
+    for (const [name, label] of Object.entries(labels)) await page.getByLabel(label, { exact: true }).fill(diploma[name]);
+    await page.getByLabel('学历层次 *').selectOption(diploma.degree);
+    await page.getByLabel('学习形式').selectOption(diploma.studyMode);
+    expect(await page.getByLabel('凭证格式').inputValue()).toBe('jwt_vc_json');
+    await page.getByRole('button', { name: '生成领取二维码' }).click();
+    await page.getByTestId('offer-qr').waitFor();
+    const pin = await page.getByTestId('offer-pin').textContent();
+    expect(pin).toMatch(/^[0-9]{4,}$/);
+    const uri = await page.getByTestId('offer-uri').textContent();
+    expect(uri).toMatch(/^openid-credential-offer:\/\//);
+    // What a phone at the counter reads from the screen is exactly the offer.
+    expect(await readQr('offer-qr')).toBe(uri);
+    await shootBoth('offer', '请市民用钱包扫描二维码', 'Ask the citizen to scan this QR code with their wallet');
+
+    // Bulk: a class list with one bad row.
+    await page.getByRole('link', { name: '批量签发' }).click();
+    const names = Object.keys(diploma);
+    const csv = [names.join(','), names.map((n) => diploma[n]).join(','), names.map((n) => (n === 'graduationDate' ? '2024-02-30' : diploma[n])).join(',')].join('\n');
+    await page.getByLabel('CSV 文件').setInputFiles({ name: 'class.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.getByText('共 2 行').waitFor();
+    await page.getByRole('button', { name: '生成领取链接' }).click();
+    await page.getByText('完成：成功 1 行，失败 1 行').waitFor();
+    expect(await page.locator('progress').getAttribute('value')).toBe('1');
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: '下载领取链接（CSV）' }).click();
+    const file = await (await download).createReadStream();
+    const chunks: Buffer[] = [];
+    for await (const chunk of file) chunks.push(chunk as Buffer);
+    const lines = Buffer.concat(chunks).toString('utf8').trim().split('\r\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[1]).toMatch(/,openid-credential-offer:\/\/[^,]+,[0-9]{4,},/);
+    expect(lines[2]).toMatch(/,invalid_claims$/);
+    await shootBoth('bulk', '批量签发（CSV）', 'Bulk issue (CSV)');
+    await signOut();
+  });
+
+  test('an officer revokes a credential and watches it go from pending to anchored', async () => {
+    const issued = await agency.client.post('/credentials/issue', issueRequest('EducationCredential', holderDid(1)));
+    expect(issued.status).toBe(201);
+    const credentialId = decodeJwt(issued.body.verifiableCredential).payload.jti as string;
+    await signIn('nju.officer');
+    expect(page.url()).toBe(`${h.issuer.url}/portal/records`);
+    // Officers have no issue page.
+    expect(await page.getByRole('link', { name: '签发', exact: true }).count()).toBe(0);
+    await page.getByLabel('凭证编号').fill(credentialId);
+    await page.getByRole('button', { name: '查询' }).click();
+    await page.getByText('共 1 条').waitFor();
+    await shootBoth('records', '凭证记录', 'Credential records');
+    await page.getByRole('button', { name: `详情 ${credentialId}` }).click();
+    await page.getByLabel('原因').fill('diploma withdrawn by the academic board');
+    await page.getByRole('button', { name: '撤销（不可恢复）' }).click();
+    await page.getByTestId('change-state').filter({ hasText: '已上链' }).waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('record-state').textContent()).toBe('已撤销');
+    const block = Number(await page.getByTestId('change-block').textContent());
+    expect(block).toBeGreaterThan(0);
+    // The portal shows what the chain holds: the change's own transaction landed in that block.
+    const changes = (await agency.client.get(`/credentials/${encodeURIComponent(credentialId)}`)).body.statusChanges;
+    expect(changes).toHaveLength(1);
+    expect((await h.fixture.provider.getTransactionReceipt(changes[0].txHash))?.blockNumber).toBe(block);
+    await shootBoth('record-revoked', '详情', 'Details');
+    await signOut();
+  });
+
+  test('an auditor signs in and reaches the log by keyboard alone; every portal action under its staff member, the chain intact', async () => {
+    await browser.context.clearCookies();
+    await page.goto(`${h.issuer.url}/portal/`);
+    await page.getByLabel('用户名').focus();
+    await page.keyboard.type('nju.auditor');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(PASSWORD);
+    await page.keyboard.press('Enter');
+    await page.getByTestId('who').waitFor();
+    const auditLink = page.getByRole('link', { name: '审计日志' });
+    // Tab through the page until the link has the focus, then follow it with Enter.
+    const focused = () => auditLink.evaluate((el) => el === el.ownerDocument.activeElement);
+    const visited: string[] = [];
+    // Focus goes on from where the sign-in form was, through the records page, around to the navigation.
+    for (let i = 0; i < 60 && !(await focused()); i++) {
+      await page.keyboard.press('Tab');
+      visited.push(await page.locator(':focus').evaluate((el) => el.outerHTML.slice(0, 60)).catch(() => 'none'));
+    }
+    expect([await focused(), visited]).toEqual([true, visited]);
+    await page.keyboard.press('Enter');
+    await page.getByTestId('audit-check').waitFor();
+    expect(await page.getByTestId('audit-check').textContent()).toContain('哈希链完整');
+    const table = await page.getByTestId('audit-entries').textContent();
+    for (const action of ['offer.created', 'offers.created', 'status.revoke.requested', 'staff.signed_in']) expect(table).toContain(action);
+    expect(table).toMatch(/staff:[0-9a-f-]{36}/);
+    await shootBoth('audit', '审计日志', 'Audit log');
+    await signOut();
+  });
+});
