@@ -37,8 +37,21 @@ export async function rotateOwner(didRegistry: string, owner: Wallet, identity: 
   await (await registry.getFunction('changeOwner')(identity, newOwner)).wait();
 }
 
-/** Moves the chain's clock to `timestamp` (Unix seconds) and mines a block. */
-export async function setNextBlockTime(provider: JsonRpcProvider, timestamp: number): Promise<void> {
-  await provider.send('evm_setNextBlockTimestamp', [toBeHex(timestamp)]);
-  await provider.send('evm_mine', []);
+/**
+ * Moves the chain's clock to `timestamp` (Unix seconds), or just past the latest block when other test files on the
+ * shared chain already mined at or beyond it, and mines a block. Returns the timestamp of the mined block.
+ */
+export async function setNextBlockTime(provider: JsonRpcProvider, timestamp: number): Promise<number> {
+  for (let attempt = 0; ; attempt++) {
+    const latest = (await provider.getBlock('latest'))!.timestamp;
+    const next = Math.max(timestamp, latest + 1);
+    try {
+      await provider.send('evm_setNextBlockTimestamp', [toBeHex(next)]);
+      await provider.send('evm_mine', []);
+      return next;
+    } catch (error) {
+      // Another file mined a block between our read and our write: read again (a few times at most).
+      if (attempt >= 4) throw error;
+    }
+  }
 }

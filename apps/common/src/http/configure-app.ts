@@ -25,6 +25,12 @@ export function configureApp(app: INestApplication, description: AppDescription)
   app.useGlobalInterceptors(new BodyReaderInterceptor(app.get(Reflector), description.bodyLimit ?? '1mb'));
   app.useGlobalFilters(new GovcredExceptionFilter());
   app.enableShutdownHooks();
+  // An idle keep-alive connection is closed by the client first (undici and browsers give up after ~4-5 s; load
+  // balancers after ~60 s): a server that closes at Node's default 5 s races a client reusing the socket and
+  // the request in flight dies with ECONNRESET. Headers must still arrive within a bound (slowloris).
+  const server = app.getHttpServer() as { keepAliveTimeout: number; headersTimeout: number };
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
 
   let builder = new DocumentBuilder().setTitle(description.title).setDescription(description.description).setVersion(description.version);
   if (description.apiKeyHeader) builder = builder.addApiKey({ type: 'apiKey', in: 'header', name: description.apiKeyHeader }, 'apiKey');
