@@ -6,6 +6,7 @@ import type { Repository } from 'typeorm';
 import {
   GovcredError,
   RESPONSE_ENCRYPTION,
+  allowInsecureLibraryUrls,
   oid4vpCallbacks,
   parseDcqlQuery,
   requestedScopes,
@@ -48,6 +49,8 @@ export class Oid4vpRequestsService {
 
     const id = randomUUID();
     const base = this.config.VERIFIER_PUBLIC_URL ?? origin;
+    // A devnet serves plain http on 127.0.0.1; the library refuses http URLs unless told, for the whole process.
+    if (base.startsWith('http:')) allowInsecureLibraryUrls();
     const clientId = `decentralized_identifier:${account.did}`;
     const responseMode = body.response_mode ?? 'direct_post';
     const nonce = randomBytes(32).toString('base64url');
