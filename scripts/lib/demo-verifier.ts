@@ -38,15 +38,18 @@ export async function registerDemoVerifier(devnet: Devnet, key: string, log: (li
   return did;
 }
 
-/** Creates the demo verifier's account on the verifier service, tied to its registered DID. */
-export async function createDemoVerifier(verifierUrl: string, adminToken: string, did: string): Promise<ManifestVerifier> {
+/**
+ * Creates the demo verifier's account on the verifier service, tied to its registered DID, handing the verifier the
+ * DID's key (kept sealed under VERIFIER_KEY_SECRET) so it signs the account's OpenID4VP requests.
+ */
+export async function createDemoVerifier(verifierUrl: string, adminToken: string, did: string, signingKey: string): Promise<ManifestVerifier> {
   const { name } = DEMO_VERIFIER_REGISTRATION;
   const response = await fetch(`${verifierUrl}/admin/verifiers`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
-    body: JSON.stringify({ name, did }),
+    body: JSON.stringify({ name, did, signingKey }),
   });
   const body = (await response.json()) as { id: string; apiKey: string };
   if (response.status !== 201) throw new Error(`creating the demo verifier failed: ${response.status} ${JSON.stringify(body)}`);
-  return { id: body.id, name: `${name['zh-CN']} (${name.en})`, did, apiKey: body.apiKey };
+  return { id: body.id, name: `${name['zh-CN']} (${name.en})`, did, apiKey: body.apiKey, signsRequests: true };
 }

@@ -26,6 +26,8 @@ export interface ManifestVerifier {
   /** Its did:ethr, registered on the VerifierRegistry (its key is in secrets.json); absent in the legacy mode. */
   did?: string;
   apiKey: string;
+  /** Whether the verifier holds the DID's key and so signs OpenID4VP requests (accounts from before OID4VP do not). */
+  signsRequests?: boolean;
 }
 
 /** `.govcred/devnet.json`: where everything of the running local system is. */

@@ -82,6 +82,8 @@ interface DevnetSecrets {
   postgresPassword?: string;
   /** Private key of the demo verifier's did:ethr (registered on the VerifierRegistry). */
   demoVerifierKey: string;
+  /** VERIFIER_KEY_SECRET: seals verifier accounts' signing keys at rest. */
+  verifierKeySecret: string;
 }
 
 /**
@@ -97,6 +99,7 @@ function devnetSecrets(home: string, needPostgres: boolean): DevnetSecrets {
     adminToken: existing.adminToken ?? randomBytes(24).toString('base64url'),
     verifierAdminToken: existing.verifierAdminToken ?? randomBytes(24).toString('base64url'),
     demoVerifierKey: existing.demoVerifierKey ?? Wallet.createRandom().privateKey,
+    verifierKeySecret: existing.verifierKeySecret ?? randomBytes(32).toString('hex'),
   };
   if (needPostgres) secrets.postgresPassword ??= newClusterPassword();
   if (Object.keys(existing).length !== Object.keys(secrets).length) writeFileSync(file, JSON.stringify(secrets, null, 2) + '\n', { mode: 0o600 });
@@ -234,6 +237,7 @@ export async function startSystem(options: SystemOptions): Promise<LocalSystem> 
           VERIFIER_HOST: host,
           VERIFIER_PORT: String(port),
           VERIFIER_ADMIN_TOKEN: secrets.verifierAdminToken,
+          VERIFIER_KEY_SECRET: secrets.verifierKeySecret,
         },
       });
     });
@@ -274,10 +278,11 @@ export async function startSystem(options: SystemOptions): Promise<LocalSystem> 
     for (const agency of manifest.agencies) log(`  ${agency.name}: ${agency.did} → ${agency.credentialTypes.join(', ')}`);
     // Agencies of a manifest from before staff accounts get theirs now.
     for (const agency of manifest.agencies) agency.staff ??= await createDemoStaff(manifest.services.issuer!, secrets.adminToken, agency);
-    // A manifest from before registrations holds an account without a DID: replaced by one tied to the DID.
-    if (!manifest.verifiers.some((v) => v.did === demoVerifierDid)) {
+    // A manifest from before registrations (no DID) or before OID4VP (no signing key) is replaced by an account
+    // tied to the DID whose key the verifier holds.
+    if (!manifest.verifiers.some((v) => v.did === demoVerifierDid && v.signsRequests)) {
       log('verifiers: creating the demo verifier account …');
-      manifest.verifiers = [await createDemoVerifier(manifest.services.verifier!, secrets.verifierAdminToken, demoVerifierDid)];
+      manifest.verifiers = [await createDemoVerifier(manifest.services.verifier!, secrets.verifierAdminToken, demoVerifierDid, secrets.demoVerifierKey)];
     }
     for (const verifier of manifest.verifiers) log(`  ${verifier.name}: verifier account ${verifier.id} (${verifier.did ?? 'legacy, no DID'})`);
     writeManifest(devnet.manifestFile, manifest);

@@ -28,7 +28,7 @@ test('npm start registers the demo verifier on chain and ties its account to the
     const key = (JSON.parse(readFileSync(path.join(home, 'secrets.json'), 'utf8')) as { demoVerifierKey: string }).demoVerifierKey;
     const address = new Wallet(key).address;
     const first = manifest();
-    expect(first.verifiers).toEqual([{ id: expect.any(String), name: '示例用人单位 (Example Employer)', did: ethrDid(31337, address), apiKey: expect.any(String) }]);
+    expect(first.verifiers).toEqual([{ id: expect.any(String), name: '示例用人单位 (Example Employer)', did: ethrDid(31337, address), apiKey: expect.any(String), signsRequests: true }]);
     expect(first.contracts.verifierRegistry).toMatch(/^0x[0-9a-fA-F]{40}$/);
     const registry = new VerifierRegistryClient(first.contracts.verifierRegistry, provider);
     expect(await registry.registrations(address)).toHaveLength(1);
@@ -48,6 +48,15 @@ test('npm start registers the demo verifier on chain and ties its account to the
     const portal = await fetch(`${first.services.issuer}/portal/`);
     expect(portal.status).toBe(200);
     expect(await portal.text()).toContain('<div id="root">');
+    // The verifier holds the DID's key: the demo verifier signs OpenID4VP requests.
+    const oid4vp = await fetch(`${first.services.verifier}/oid4vp/requests`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-api-key': first.verifiers[0].apiKey },
+      body: JSON.stringify({
+        dcql_query: { credentials: [{ id: 'id', format: 'dc+sd-jwt', meta: { vct_values: ['urn:govcred:vct:NationalIdCredential:1'] }, claims: [{ path: ['age_over_18'] }] }] },
+      }),
+    });
+    expect([oid4vp.status, ((await oid4vp.json()) as { authorizationRequestUri?: string }).authorizationRequestUri]).toEqual([201, expect.stringMatching(/^openid4vp:\/\//)]);
     await system.stop();
 
     // A home from before registrations: its verifier entry has no DID.

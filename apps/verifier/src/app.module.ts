@@ -8,6 +8,9 @@ import { CertificatesModule } from './certificates/certificates.module.js';
 import { ChainState } from './chain/chain-state.js';
 import { VERIFIER_CONFIG, type VerifierConfig } from './config/verifier.config.js';
 import { HealthController } from './health/health.controller.js';
+import { Oid4vpRequestEntity } from './oid4vp/entities/oid4vp-request.entity.js';
+import { Oid4vp1765000000000 } from './oid4vp/migrations/1765000000000-oid4vp.js';
+import { Oid4vpModule } from './oid4vp/oid4vp.module.js';
 import { PresentationRequestEntity } from './presentation-requests/entities/presentation-request.entity.js';
 import { CreatePresentationRequests1732170000000 } from './presentation-requests/migrations/1732170000000-create-presentation-requests.js';
 import { PresentationRequestsModule } from './presentation-requests/presentation-requests.module.js';
@@ -35,8 +38,8 @@ export class VerifierAppModule {
             dataSourceOptions({
               url: runtime.config.DATABASE_URL,
               sqlitePath: runtime.config.VERIFIER_SQLITE_PATH,
-              entities: [PresentationRequestEntity, VerifierAccountEntity],
-              migrations: [CreatePresentationRequests1732170000000, VerifierAccounts1764500000000],
+              entities: [PresentationRequestEntity, VerifierAccountEntity, Oid4vpRequestEntity],
+              migrations: [CreatePresentationRequests1732170000000, VerifierAccounts1764500000000, Oid4vp1765000000000],
               migrationsTableName: 'verifier_migrations',
               // The verifier stores challenges and results only. Without an fsync per verification, a power
               // loss (not a crash of the process) can undo the last moments' "challenge used" marks, i.e.
@@ -48,6 +51,7 @@ export class VerifierAppModule {
         }),
         VerifierAccountsModule,
         PresentationRequestsModule,
+        Oid4vpModule,
         VerificationModule,
         CertificatesModule,
       ],

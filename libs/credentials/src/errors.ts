@@ -76,6 +76,21 @@ export const ERROR_CODES = {
   verifier_not_registered: 400,
   /** A presentation request asks for a type or claims beyond the account's registration on chain. */
   request_not_registered: 403,
+  // Verifier: OpenID4VP 1.0 requests and responses (the wallet-facing codes follow OID4VP's error cases)
+  /** The account has no did:ethr signing key held by the verifier (import one with the account), so it cannot sign request objects. */
+  verifier_key_missing: 409,
+  /** A signing key was given but the verifier has no VERIFIER_KEY_SECRET to keep it encrypted at rest. */
+  key_storage_unavailable: 409,
+  /** The request object of this request_uri was already fetched: each is handed out once. */
+  request_uri_used: 409,
+  /** The request this response answers has expired. */
+  request_expired: 410,
+  /** The response's `state` is not this request's. */
+  state_mismatch: 400,
+  /** The request was already answered: a response is accepted once. */
+  response_replayed: 409,
+  /** The response is not an OID4VP authorization response for this request (form, vp_token, JWE). */
+  response_invalid: 400,
   // Issuer: audit log anchoring
   audit_entry_not_found: 404,
   /** The audit entry exists but its anchor is not on chain yet: retry after the next anchoring interval. */

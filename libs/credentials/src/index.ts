@@ -29,3 +29,5 @@ export * from './audit/index.js';
 export * from './status/index.js';
 export * from './certificates/index.js';
 export * from './holder/index.js';
+export * from './query/index.js';
+export * from './oid4vp/index.js';

@@ -28,6 +28,8 @@ export interface VerifierConfig {
   VERIFIER_ADMIN_TOKEN: string;
   VERIFIER_RESULT_RETENTION_SECONDS: number;
   VERIFIER_PURGE_INTERVAL_MS: number;
+  VERIFIER_KEY_SECRET?: string;
+  VERIFIER_PUBLIC_URL?: string;
 }
 
 const address = { type: 'string', pattern: '^0x[0-9a-fA-F]{40}$' } as const;
@@ -97,6 +99,22 @@ export const VERIFIER_CONFIG_SCHEMA: JSONSchemaType<VerifierConfig> = {
       maximum: 86400000,
       default: 60000,
       description: 'How often the purge loop deletes what is past retention (safe on several replicas).',
+    },
+    VERIFIER_KEY_SECRET: {
+      type: 'string',
+      nullable: true,
+      pattern: '^[0-9a-fA-F]{64}$',
+      description:
+        "32-byte hex secret (`openssl rand -hex 32`) that encrypts verifier accounts' did:ethr signing keys at rest (AES-256-GCM); " +
+        'the same on every replica. Without it no signing key can be imported, and OID4VP requests cannot be signed. No default.',
+    },
+    VERIFIER_PUBLIC_URL: {
+      type: 'string',
+      nullable: true,
+      pattern: '^https?://[^/]+$',
+      description:
+        'Origin wallets reach this verifier at (request_uri and response_uri of OID4VP requests). When unset, the origin the ' +
+        'request creating the OID4VP request was sent to.',
     },
   },
   additionalProperties: false,

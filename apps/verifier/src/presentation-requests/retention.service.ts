@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { VERIFIER_CONFIG, type VerifierConfig } from '../config/verifier.config.js';
+import { Oid4vpRequestsService } from '../oid4vp/oid4vp-requests.service.js';
 import { PresentationRequestsService } from './presentation-requests.service.js';
 
 /**
@@ -16,6 +17,7 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
 
   constructor(
     private readonly requests: PresentationRequestsService,
+    private readonly oid4vpRequests: Oid4vpRequestsService,
     @Inject(VERIFIER_CONFIG) private readonly config: VerifierConfig,
   ) {}
 
@@ -31,8 +33,8 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   /** One purge now. @returns how many requests were deleted */
-  purgeNow(): Promise<number> {
-    return this.requests.purge();
+  async purgeNow(): Promise<number> {
+    return (await this.requests.purge()) + (await this.oid4vpRequests.purge());
   }
 
   private schedule(delay: number): void {

@@ -65,14 +65,26 @@ export class VerifierRegistrationService {
    * @throws GovcredError request_not_registered; chain_unavailable when the mirror cannot vouch
    */
   assertQueryAllowed(did: string, query: PresentationQuery): void {
+    this.assertScopesAllowed(
+      did,
+      query.credentials.map((requested) => ({ type: requested.type, paths: requestedPaths(requested.claims) })),
+    );
+  }
+
+  /**
+   * Refuses a request of the account `did` whose credential types and subject claim paths (`[]`: the whole
+   * credential) go beyond its registration in force, listing every refused type and claim. From memory.
+   * @throws GovcredError request_not_registered; chain_unavailable when the mirror cannot vouch
+   */
+  assertScopesAllowed(did: string, scopes: ReadonlyArray<{ type: string; paths: ClaimPath[] }>): void {
     const standing = this.standing(did);
     if (!standing.inForce && standing.reason === 'unknown') {
       throw new GovcredError('chain_unavailable', 'the VerifierRegistry mirror is not in sync with the chain');
     }
     const refused: RefusedCredential[] = [];
-    for (const requested of query.credentials) {
+    for (const requested of scopes) {
       const answer: MayAskAnswer = standing.inForce
-        ? scopeAllows(standing.registration, credentialTypeHash(requested.type), requestedPaths(requested.claims))
+        ? scopeAllows(standing.registration, credentialTypeHash(requested.type), requested.paths)
         : { allowed: false, reason: standing.reason };
       if (!answer.allowed) refused.push({ type: requested.type, reason: answer.reason, ...(answer.claims ? { claims: answer.claims } : {}) });
     }

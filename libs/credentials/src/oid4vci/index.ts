@@ -25,3 +25,4 @@ export {
 export { resolveOffer, type ResolvedOffer, type Oid4vciClientNetwork, type Oid4vciCredentialDisplay } from './client-offer.js';
 export { receiveCredential, type ReceiveCredentialOptions, type ReceivedCredential, type SignProofJwt } from './client.js';
 export { jwkProofProblem, holderKeyProblem } from './jwk-proof.js';
+export { allowInsecureLibraryUrls } from './library.js';

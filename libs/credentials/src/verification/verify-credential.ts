@@ -168,14 +168,15 @@ function schemaProblems(view: CredentialPayloadView, ctx: VerificationContext, p
 }
 
 /** What the status check found that is not a problem but the relying party must see (a mortgage). */
-interface StatusFlags {
+export interface StatusFlags {
   encumbered?: boolean;
 }
 
 /** The purpose sets a credential may carry: every credential, and property titles (issued since title chains). */
 const PURPOSE_SETS = ['revocation,suspension', 'encumbered,revocation,superseded,suspension'];
 
-function statusProblems(view: CredentialPayloadView, issuer: string, ctx: VerificationContext, flags: StatusFlags): ProblemList {
+/** The status check of any format: the entries must point into the issuer's own lists on the trusted registry. */
+export function statusProblems(view: Pick<CredentialPayloadView, 'credentialStatus'>, issuer: string, ctx: VerificationContext, flags: StatusFlags): ProblemList {
   const parsed = parseStatusEntries(view.credentialStatus);
   if ('error' in parsed) return [{ code: 'status_invalid', message: parsed.error }];
   const { entries } = parsed;
@@ -212,7 +213,8 @@ function statusProblems(view: CredentialPayloadView, issuer: string, ctx: Verifi
   return problems;
 }
 
-function accreditationProblems(view: CredentialPayloadView, issuer: string, ctx: VerificationContext): ProblemList {
+/** The accreditation check of any format: the issuer accredited for the type at issuance (`notBefore`). */
+export function accreditationProblems(view: Pick<CredentialPayloadView, 'typeName' | 'notBefore'>, issuer: string, ctx: VerificationContext): ProblemList {
   const answer = ctx.trust.accreditationAt(issuer, view.typeName, view.notBefore);
   switch (answer) {
     case 'accredited':

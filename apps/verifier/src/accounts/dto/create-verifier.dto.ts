@@ -9,6 +9,8 @@ export interface CreateVerifierBody {
   /** Both languages, or one name used for both. */
   name: string | VerifierName;
   did?: string;
+  /** The secp256k1 private key (hex) of `did`, to sign OpenID4VP request objects; kept encrypted at rest. */
+  signingKey?: string;
 }
 
 const NAME = { type: 'string', minLength: 1, maxLength: 200, pattern: '\\S' } as const;
@@ -30,6 +32,13 @@ export const CREATE_VERIFIER_SCHEMA = {
         "The verifier's did:ethr on this chain. It must be registered on the VerifierRegistry, and the account then asks " +
         'only within that registration. Omit it for the legacy mode (no registration, no limit).',
     },
+    signingKey: {
+      type: 'string',
+      pattern: '^(0x)?[0-9a-fA-F]{64}$',
+      description:
+        "The secp256k1 private key (hex) whose address is the did:ethr's identity: the verifier signs the account's OpenID4VP " +
+        'request objects with it (client_id `decentralized_identifier:<did>`). Kept encrypted under VERIFIER_KEY_SECRET, never shown again. Requires `did`.',
+    },
   },
   example: { name: { 'zh-CN': '示例用人单位', en: 'Example Employer' } },
 } as const;
@@ -39,6 +48,8 @@ export interface VerifierAccountView {
   id: string;
   name: VerifierName;
   did?: string;
+  /** Whether the verifier holds the DID's signing key (the account can make OpenID4VP requests). */
+  signsRequests: boolean;
   createdAt: string;
 }
 
@@ -49,11 +60,12 @@ export interface CreatedVerifierAccount extends VerifierAccountView {
 
 export const VERIFIER_ACCOUNT_SCHEMA = {
   type: 'object',
-  required: ['id', 'name', 'createdAt'],
+  required: ['id', 'name', 'signsRequests', 'createdAt'],
   properties: {
     id: { type: 'string', format: 'uuid' },
     name: { type: 'object', properties: { 'zh-CN': { type: 'string' }, en: { type: 'string' } } },
     did: { type: 'string' },
+    signsRequests: { type: 'boolean' },
     createdAt: { type: 'string', format: 'date-time' },
   },
 } as const;

@@ -24,6 +24,13 @@ export class VerifierAccountEntity {
   @Column({ name: 'api_key_hash', type: 'varchar', length: 64, unique: true })
   apiKeyHash!: string;
 
+  /**
+   * The secp256k1 key of `did` (hex), sealed under VERIFIER_KEY_SECRET (see KeyBox): it signs the account's OpenID4VP
+   * request objects. Null: the account cannot make OID4VP requests.
+   */
+  @Column({ name: 'signing_key', type: 'text', nullable: true })
+  signingKey!: string | null;
+
   @Column({ name: 'created_at', type: 'bigint', transformer: epochMs })
   createdAt!: number;
 }

@@ -1,0 +1,176 @@
+import { DcqlPresentationResult, DcqlQuery } from 'dcql';
+import { findTypeByVct, getCredentialType, vctOf } from '../catalog/index.js';
+import type { ClaimPath } from '../trust/claim-path.js';
+
+/**
+ * One DCQL matcher for the holder and the verifier (OpenID4VP 1.0 §6), built on the `dcql` library, so the
+ * wallet and the verifier can never disagree on whether a credential answers a request. govcred speaks two
+ * formats: `dc+sd-jwt` (claims at the top level, paths as the credential's claims) and `jwt_vc_json` (paths
+ * into the W3C credential, e.g. `["credentialSubject", "degree"]`, OID4VP 1.0 Appendix B.1.3).
+ */
+
+/** The formats a DCQL query may ask govcred for. */
+export const DCQL_FORMATS = ['dc+sd-jwt', 'jwt_vc_json'] as const;
+export type DcqlFormat = (typeof DCQL_FORMATS)[number];
+
+/** Bounds on a query, checked before the library sees it (it has none of its own). */
+export const DCQL_LIMITS = { credentials: 10, claims: 50, claimSets: 20, pathSegments: 16, valuesPerMeta: 10, serialisedLength: 16_384 } as const;
+
+/** A DCQL query as the `dcql` library parsed it. */
+export type ParsedDcqlQuery = DcqlQuery.Output;
+
+/** What one credential query asks, in the catalog's terms: its type and subject claim paths (`[[]]`: everything). */
+export interface RequestedCredentialScope {
+  id: string;
+  format: DcqlFormat;
+  /** Catalog type name; undefined when the query names no type of the catalog. */
+  type?: string;
+  /** Every claim path the query may ask for (all claim sets), relative to the credential subject. */
+  paths: ClaimPath[];
+}
+
+/** A credential as the matcher sees it: what a holder holds, or what a verifier verified. */
+export interface DcqlCandidate {
+  format: DcqlFormat;
+  /** Catalog type name. */
+  type: string;
+  /** Subject claims (disclosed ones, for a presented SD-JWT VC). */
+  claims: Record<string, unknown>;
+}
+
+/** The path of a claims query (mdoc's namespace form has none; the parser refuses mdoc anyway). */
+const pathOf = (claim: object): Array<string | number | null> => ('path' in claim && Array.isArray(claim.path) ? [...(claim.path as Array<string | number | null>)] : []);
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Parses and validates an untrusted DCQL query: govcred's formats only, sizes bounded, then the library's own
+ * schema and validation (unique ids, claim_sets naming existing claims). Never throws.
+ */
+export function parseDcqlQuery(input: unknown): { ok: true; query: ParsedDcqlQuery } | { ok: false; message: string } {
+  const fail = (message: string) => ({ ok: false as const, message });
+  let serialised: string;
+  try {
+    serialised = JSON.stringify(input);
+  } catch {
+    return fail('the query is not JSON');
+  }
+  if (serialised === undefined || serialised.length > DCQL_LIMITS.serialisedLength) return fail(`the query is longer than ${DCQL_LIMITS.serialisedLength} characters`);
+  if (!isObject(input) || !Array.isArray(input.credentials)) return fail('a DCQL query has a credentials array');
+  if (input.credentials.length === 0 || input.credentials.length > DCQL_LIMITS.credentials) return fail(`1 to ${DCQL_LIMITS.credentials} credential queries`);
+  if (input.credential_sets !== undefined) return fail('credential_sets is not supported: every credential query is required');
+  for (const c of input.credentials) {
+    if (!isObject(c) || !DCQL_FORMATS.includes(c.format as DcqlFormat)) return fail(`format must be one of ${DCQL_FORMATS.join(', ')}`);
+    if (Array.isArray(c.claims) && c.claims.length > DCQL_LIMITS.claims) return fail(`at most ${DCQL_LIMITS.claims} claims per credential query`);
+    if (Array.isArray(c.claim_sets) && c.claim_sets.length > DCQL_LIMITS.claimSets) return fail(`at most ${DCQL_LIMITS.claimSets} claim sets`);
+    if (Array.isArray(c.claims) && c.claims.some((claim) => !isObject(claim) || !Array.isArray(claim.path) || claim.path.length > DCQL_LIMITS.pathSegments)) {
+      return fail(`a claim path has 1 to ${DCQL_LIMITS.pathSegments} segments`);
+    }
+  }
+  try {
+    const query = DcqlQuery.parse(input as DcqlQuery.Input);
+    DcqlQuery.validate(query);
+    return { ok: true, query };
+  } catch (error) {
+    return fail(error instanceof Error ? error.message.slice(0, 500) : 'the query is not a valid DCQL query');
+  }
+}
+
+/** The catalog type a credential query names (by vct for SD-JWT VC, by type_values for a W3C VC). */
+function typeOfQuery(credential: ParsedDcqlQuery['credentials'][number]): string | undefined {
+  const meta = (credential.meta ?? {}) as { vct_values?: string[]; type_values?: string[][] };
+  if (credential.format === 'dc+sd-jwt') {
+    const types = new Set((meta.vct_values ?? []).map((vct) => findTypeByVct(vct)?.type));
+    return types.size === 1 ? [...types][0] : undefined;
+  }
+  const names = new Set((meta.type_values ?? []).flat().filter((t) => t !== 'VerifiableCredential' && getCredentialType(t)));
+  return names.size === 1 ? [...names][0] : undefined;
+}
+
+/** A query path as a subject claim path: a W3C VC's paths start at `credentialSubject`. */
+function subjectPath(format: string, path: ReadonlyArray<string | number | null>): ClaimPath | undefined {
+  const rest = format === 'jwt_vc_json' ? (path[0] === 'credentialSubject' ? path.slice(1) : undefined) : path;
+  if (!rest || rest.some((segment) => typeof segment !== 'string')) return undefined;
+  return rest as string[];
+}
+
+/**
+ * What each credential query asks for, as catalog type and subject claim paths, for the registration check on
+ * both sides. A query without `claims` asks for the whole credential (`[[]]`, OID4VP 1.0 §6.1); a path that
+ * is not a plain chain of names (array index, wildcard, outside the subject) counts as the whole credential too,
+ * so it can only be allowed by a registration for everything.
+ */
+export function requestedScopes(query: ParsedDcqlQuery): RequestedCredentialScope[] {
+  return query.credentials.map((credential) => {
+    const claims = credential.claims ?? [];
+    const paths = claims.length === 0 ? [[]] : claims.map((claim) => subjectPath(credential.format, pathOf(claim)) ?? []);
+    const type = typeOfQuery(credential);
+    return { id: credential.id, format: credential.format as DcqlFormat, ...(type ? { type } : {}), paths };
+  });
+}
+
+/** The input the `dcql` library matches against, for one candidate. */
+function dcqlInput(candidate: DcqlCandidate) {
+  const definition = getCredentialType(candidate.type);
+  if (candidate.format === 'dc+sd-jwt') {
+    return { credential_format: 'dc+sd-jwt' as const, vct: definition ? vctOf(definition) : '', claims: candidate.claims, cryptographic_holder_binding: true };
+  }
+  return {
+    credential_format: 'jwt_vc_json' as const,
+    type: ['VerifiableCredential', candidate.type],
+    claims: { credentialSubject: candidate.claims },
+    cryptographic_holder_binding: true,
+  };
+}
+
+/** The claim paths (as in the query) a matched candidate must disclose: those of the first claim set it satisfies. */
+export interface DcqlSelection {
+  credentialQueryId: string;
+  /** Index into the candidates. */
+  candidate: number;
+  /** Query paths to disclose; `undefined`: the query asked for the whole credential. */
+  paths?: Array<Array<string | number | null>>;
+}
+
+/**
+ * Holder side: picks, for every credential query, the first candidate that satisfies it and the claims it must
+ * disclose (the first satisfied claim set, OID4VP 1.0 §6.4.1: the wallet returns the first option it can).
+ * @returns the selections, or the ids of the credential queries no candidate answers
+ */
+export function selectForDcql(query: ParsedDcqlQuery, candidates: DcqlCandidate[]): { ok: true; selections: DcqlSelection[] } | { ok: false; missing: string[] } {
+  if (candidates.length === 0) return { ok: false, missing: query.credentials.map((c) => c.id) };
+  const result = DcqlQuery.query(query, candidates.map(dcqlInput) as never);
+  const selections: DcqlSelection[] = [];
+  const missing: string[] = [];
+  for (const credential of query.credentials) {
+    const match = result.credential_matches[credential.id];
+    const valid = match?.success ? match.valid_credentials?.[0] : undefined;
+    if (!valid) {
+      missing.push(credential.id);
+      continue;
+    }
+    const claims = credential.claims;
+    const indexes = (valid.claims as { valid_claim_sets?: Array<{ valid_claim_indexes?: number[] }> }).valid_claim_sets?.[0]?.valid_claim_indexes;
+    selections.push({
+      credentialQueryId: credential.id,
+      candidate: valid.input_credential_index,
+      ...(claims && claims.length > 0 ? { paths: (indexes ?? claims.map((_, i) => i)).map((i) => pathOf(claims[i]!)) } : {}),
+    });
+  }
+  return missing.length > 0 ? { ok: false, missing } : { ok: true, selections };
+}
+
+/**
+ * Verifier side: whether what was presented (and verified) under each credential query id answers the query.
+ * @returns the ids of the credential queries left unanswered (empty when satisfied)
+ */
+export function unansweredDcqlQueries(query: ParsedDcqlQuery, presented: Record<string, DcqlCandidate[]>): string[] {
+  const presentation = Object.fromEntries(Object.entries(presented).filter(([, list]) => list.length > 0).map(([id, list]) => [id, list.map(dcqlInput)]));
+  let result: ReturnType<typeof DcqlPresentationResult.fromDcqlPresentation>;
+  try {
+    result = DcqlPresentationResult.fromDcqlPresentation(presentation as never, { dcqlQuery: query });
+  } catch {
+    return query.credentials.map((c) => c.id);
+  }
+  return query.credentials.filter((c) => !result.credential_matches[c.id]?.success).map((c) => c.id);
+}
