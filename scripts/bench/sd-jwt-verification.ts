@@ -168,6 +168,8 @@ export async function runSdJwtVerificationBench(
       }
       if (r === 0) await runBaseline(reference, base.slice(0, 50), options.concurrency); // warm-up
       baselineRuns.push(await runBaseline(reference, base, options.concurrency));
+      // The pooled connections sat idle past the server's keep-alive timeout meanwhile: the next run opens new ones.
+      closeConnections();
       const http = runs[r]
         ? `HTTP ${runs[r].perSecond}/s (p50 ${runs[r].p50Ms} ms, p99 ${runs[r].p99Ms} ms, verifier CPU ${runs[r].cpuMsPerVerification} ms/verification, ` +
           `clients ${runs[r].clientCpuMsPerVerification} ms)`
