@@ -26,8 +26,9 @@ const CLAIMS = {
   validFrom: '2010-01-01',
   validUntil: '2035-06-01',
 };
-const REVOCATION_LIST = 1n;
-const SUSPENSION_LIST = 2n;
+/** The status lists {@link createAgency} creates for the agency. */
+export const REVOCATION_LIST = 1n;
+export const SUSPENSION_LIST = 2n;
 
 /** An accredited agency of the bench chain: a did:ethr identity with its two status lists. */
 export interface BenchAgency {

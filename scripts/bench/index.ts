@@ -11,6 +11,8 @@ import { freePort } from '../lib/processes.js';
 import { formatGasTable, runAuditGasBench, runGasBench, type GasResult } from './gas.js';
 import { runIssuanceBench, type IssuanceResultFigures } from './issuance.js';
 import { runMirrorBench, type MirrorResult } from './mirror.js';
+import { runSdJwtIssuanceBench } from './sd-jwt-issuance.js';
+import { runSdJwtVerificationBench, type SdJwtVerificationFigures } from './sd-jwt-verification.js';
 import { formatThroughputTable } from './table.js';
 import { treeMemoryMb } from './stats.js';
 import { runVerificationBench, startVerifierProcess, type VerificationResultFigures } from './verification.js';
@@ -18,7 +20,10 @@ import { runVerificationBench, startVerifierProcess, type VerificationResultFigu
 
 const log = (line: string) => console.log(`[bench] ${line}`);
 
-/** `BENCH_ONLY=verification,mirror` runs a subset (all by default). */
+/**
+ * `BENCH_ONLY=verification,mirror` runs a subset (all by default); `sd-jwt` is the two SD-JWT VC rows, also run
+ * one at a time as `sd-jwt-issuance` and `sd-jwt-verification`.
+ */
 const only = (name: string) => !process.env.BENCH_ONLY || process.env.BENCH_ONLY.split(',').includes(name);
 const numberEnv = (name: string, fallback: number) => (process.env[name] ? Number(process.env[name]) : fallback);
 
@@ -28,6 +33,7 @@ async function main(): Promise<void> {
   let verification: VerificationResultFigures | undefined;
   let mirror: MirrorResult | undefined;
   let issuance: IssuanceResultFigures | undefined;
+  const sdJwt: SdJwtFigures = {};
   log('starting a Hardhat chain for the benchmarks …');
   const chain = await startChainNode({ port: await freePort() });
   const provider = createProvider(chain.rpcUrl, chain.chainId, 50);
@@ -99,10 +105,49 @@ async function main(): Promise<void> {
         log,
       );
     }
+    // The same loads as the JWT rows above (one credential per presentation, four claims disclosed).
+    if (only('sd-jwt') || only('sd-jwt-issuance')) {
+      sdJwt.issuance = await runSdJwtIssuanceBench(
+        provider,
+        signer,
+        chain.rpcUrl,
+        {
+          credentials: numberEnv('BENCH_CREDENTIALS', 3000),
+          warmup: 300,
+          concurrency: numberEnv('BENCH_CONCURRENCY', 8),
+          baselineCredentials: numberEnv('BENCH_BASELINE_CREDENTIALS', 1000),
+          runs: numberEnv('BENCH_RUNS', 3),
+          spotChecks: 5,
+          freePort,
+          logDir: outDir,
+        },
+        log,
+      );
+    }
+    if (only('sd-jwt') || only('sd-jwt-verification')) {
+      sdJwt.verification = await runSdJwtVerificationBench(
+        provider,
+        signer,
+        chain.rpcUrl,
+        {
+          presentations: numberEnv('BENCH_PRESENTATIONS', 3000),
+          warmup: 200,
+          concurrency: numberEnv('BENCH_CONCURRENCY', 8),
+          holders: 16,
+          // The reference verifies faster than Veramo: more iterations for a run of comparable length.
+          baselineIterations: numberEnv('BENCH_SD_JWT_BASELINE_ITERATIONS', 1000),
+          runs: numberEnv('BENCH_RUNS', 3),
+          freePort,
+          logDir: outDir,
+        },
+        log,
+      );
+    }
   } finally {
     provider.destroy();
     await chain.stop();
-    if (issuance || verification || mirror) {
+    const sdJwtMeasured = sdJwt.issuance !== undefined || sdJwt.verification !== undefined;
+    if (issuance || verification || mirror || sdJwtMeasured) {
       const throughput = {
         ...(issuance
           ? {
@@ -141,21 +186,44 @@ async function main(): Promise<void> {
               },
             }
           : {}),
-        details: { issuance, verification, mirror: mirror ? { ...mirror, deployment: undefined } : undefined },
+        ...(sdJwtMeasured ? { sdJwt: sdJwtSummary(sdJwt) } : {}),
+        details: { issuance, verification, mirror: mirror ? { ...mirror, deployment: undefined } : undefined, sdJwt: sdJwtMeasured ? sdJwt : undefined },
       };
       // A subset run (BENCH_ONLY) keeps the parts it did not measure from the previous file.
       const file = path.join(outDir, 'throughput.json');
       const previous = (existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {}) as Record<string, any>;
+      const details = { ...previous.details, ...Object.fromEntries(Object.entries(throughput.details).filter(([, v]) => v !== undefined)) };
       const merged = {
         ...previous,
         ...throughput,
-        details: { ...previous.details, ...Object.fromEntries(Object.entries(throughput.details).filter(([, v]) => v !== undefined)) },
+        // One SD-JWT row alone keeps the other row's figures.
+        ...(sdJwtMeasured ? { sdJwt: { ...previous.sdJwt, ...throughput.sdJwt } } : {}),
+        details: sdJwtMeasured ? { ...details, sdJwt: { ...previous.details?.sdJwt, ...sdJwt } } : details,
       };
       writeFileSync(file, JSON.stringify(merged, null, 2) + '\n');
-      console.log('\n' + formatThroughputTable(issuance, verification, mirror) + '\n');
+      console.log('\n' + formatThroughputTable(issuance, verification, mirror, sdJwt) + '\n');
       log(`wrote ${file}`);
     }
   }
+}
+
+interface SdJwtFigures {
+  issuance?: IssuanceResultFigures;
+  verification?: SdJwtVerificationFigures;
+}
+
+/** `throughput.json`'s `sdJwt`: per row, the median rate over HTTP, the reference's in the same run, and their ratio. */
+function sdJwtSummary(sdJwt: SdJwtFigures) {
+  const row = (r: { perSecond: number | null; baselinePerSecond: number; ratio: number | null }) => ({
+    perSecond: r.perSecond,
+    baselinePerSecond: r.baselinePerSecond,
+    ratio: r.ratio,
+  });
+  // Only the rows measured: the other one is kept from the previous file.
+  return {
+    ...(sdJwt.issuance ? { issuance: row(sdJwt.issuance) } : {}),
+    ...(sdJwt.verification ? { verification: row(sdJwt.verification) } : {}),
+  };
 }
 
 main().catch((error: unknown) => {

@@ -108,20 +108,28 @@ const issueBody = (i: number) => ({
   },
 });
 
-async function fundedWallet(provider: JsonRpcProvider): Promise<Wallet> {
+export async function fundedWallet(provider: JsonRpcProvider): Promise<Wallet> {
   const wallet = new Wallet(Wallet.createRandom().privateKey, provider);
   await provider.send('hardhat_setBalance', [wallet.address, toBeHex(10n ** 22n)]);
   return wallet;
 }
 
-async function startIssuerProcess(rpcUrl: string, deployment: RegistryDeployment, governance: Wallet, funder: Wallet, adminToken: string, options: IssuanceBenchOptions): Promise<ServiceProcess> {
+export async function startIssuerProcess(
+  rpcUrl: string,
+  deployment: RegistryDeployment,
+  governance: Wallet,
+  funder: Wallet,
+  adminToken: string,
+  options: Pick<IssuanceBenchOptions, 'freePort' | 'logDir' | 'issuerEnv'>,
+  name = 'bench-issuer',
+): Promise<ServiceProcess> {
   const port = await options.freePort();
   const dir = mkdtempSync(path.join(tmpdir(), 'govcred-bench-issuer-'));
   return startService({
-    name: 'bench-issuer',
+    name,
     entry: 'dist/apps/issuer/src/main.js',
     url: `http://127.0.0.1:${port}`,
-    logFile: path.join(options.logDir, 'bench-issuer.log'),
+    logFile: path.join(options.logDir, `${name}.log`),
     timeoutMs: 120_000,
     // BENCH_ISSUER_NODE_ARGS="--cpu-prof --cpu-prof-dir=…" profiles the issuer.
     nodeArgs: process.env.BENCH_ISSUER_NODE_ARGS?.split(' ').filter(Boolean),

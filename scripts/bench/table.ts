@@ -1,5 +1,6 @@
 import type { IssuanceResultFigures } from './issuance.js';
 import type { MirrorResult } from './mirror.js';
+import type { SdJwtVerificationFigures } from './sd-jwt-verification.js';
 import type { VerificationResultFigures } from './verification.js';
 
 /** The throughput table printed at the end of `npm run bench` (and copied into the README). */
@@ -7,12 +8,23 @@ export function formatThroughputTable(
   issuance: IssuanceResultFigures | undefined,
   verification: VerificationResultFigures | undefined,
   mirror: MirrorResult | undefined,
+  sdJwt: { issuance?: IssuanceResultFigures; verification?: SdJwtVerificationFigures } = {},
 ): string {
-  const lines = ['| measure | govcred | Veramo baseline | ratio |', '|---|---|---|---|'];
+  // Baselines: Veramo 7 for the JWT VC rows, @sd-jwt/sd-jwt-vc 0.19 for the SD-JWT VC rows.
+  const lines = ['| measure | govcred | baseline (same run) | ratio |', '|---|---|---|---|'];
   if (issuance) {
     const i = issuance;
     lines.push(
-      `| issuance over HTTP, ${i.concurrency} clients (checks, random status index, signing, durable record + audit entry) | ${i.perSecond}/s | ${i.baselinePerSecond}/s in-process (default agent, saved) | ${i.ratio}× |`,
+      `| issuance over HTTP, ${i.concurrency} clients (checks, random status index, signing, durable record + audit entry) | ${i.perSecond}/s | ${i.baselinePerSecond}/s Veramo in-process (default agent, saved) | ${i.ratio}× |`,
+      `| latency p50 / p99 | ${i.p50Ms} / ${i.p99Ms} ms | ${i.baselineP50Ms} / ${i.baselineP99Ms} ms | |`,
+      `| CPU time per credential | issuer ${i.issuerCpuMsPerCredential} ms | ${i.baselineCpuMsPerCredential} ms | |`,
+      `| issuer RSS: idle / after the runs | ${i.issuerIdleRssMb} / ${i.issuerRssMb} MB (peak ${i.issuerPeakRssMb} MB) | | |`,
+    );
+  }
+  if (sdJwt.issuance) {
+    const i = sdJwt.issuance;
+    lines.push(
+      `| SD-JWT VC issuance over HTTP, ${i.concurrency} clients (same, every claim disclosable, derived claims, decoys) | ${i.perSecond}/s | ${i.baselinePerSecond}/s @sd-jwt/sd-jwt-vc in-process (not saved) | ${i.ratio}× |`,
       `| latency p50 / p99 | ${i.p50Ms} / ${i.p99Ms} ms | ${i.baselineP50Ms} / ${i.baselineP99Ms} ms | |`,
       `| CPU time per credential | issuer ${i.issuerCpuMsPerCredential} ms | ${i.baselineCpuMsPerCredential} ms | |`,
       `| issuer RSS: idle / after the runs | ${i.issuerIdleRssMb} / ${i.issuerRssMb} MB (peak ${i.issuerPeakRssMb} MB) | | |`,
@@ -21,12 +33,27 @@ export function formatThroughputTable(
   if (verification) {
     const v = verification;
     lines.push(
-      `| presentation verification over HTTP, ${v.concurrency} clients (1 VP + 1 VC, all checks) | ${v.perSecond}/s | ${v.baselinePerSecond}/s in-process | ${v.ratio}× |`,
+      `| presentation verification over HTTP, ${v.concurrency} clients (1 VP + 1 VC, all checks) | ${v.perSecond}/s | ${v.baselinePerSecond}/s Veramo in-process | ${v.ratio}× |`,
       `| latency p50 / p99 | ${v.p50Ms} / ${v.p99Ms} ms | ${v.baselineP50Ms} / ${v.baselineP99Ms} ms | |`,
       `| CPU time per verification | verifier ${v.verifierCpuMsPerVerification} ms | ${v.baselineCpuMsPerVerification} ms | ${Math.round((v.baselineCpuMsPerVerification / v.verifierCpuMsPerVerification) * 100) / 100}× |`,
       `| chain RPC calls per verification | ${v.rpcCallsPerVerification} (${JSON.stringify(v.rpcCalls)}) | | |`,
       `| verifier RSS: idle / after the runs | ${v.verifierIdleRssMb} / ${v.verifierRssMb} MB (peak ${v.verifierPeakRssMb} MB) | | |`,
     );
+  }
+  if (sdJwt.verification) {
+    const v = sdJwt.verification;
+    const http = v.perSecond === null ? `not measured (the verifier refused sdJwtPresentations: ${v.refusedWith})` : `${v.perSecond}/s`;
+    lines.push(
+      `| SD-JWT VC presentation verification over HTTP, ${v.concurrency} clients (1 credential, 4 disclosed claims, KB-JWT, all checks) | ${http} | ${v.baselinePerSecond}/s @sd-jwt/sd-jwt-vc in-process (KB, no status) | ${v.ratio ?? '–'}× |`,
+    );
+    if (v.perSecond !== null) {
+      lines.push(
+        `| latency p50 / p99 | ${v.p50Ms} / ${v.p99Ms} ms | ${v.baselineP50Ms} / ${v.baselineP99Ms} ms | |`,
+        `| CPU time per verification | verifier ${v.verifierCpuMsPerVerification} ms | ${v.baselineCpuMsPerVerification} ms | |`,
+        `| chain RPC calls per verification | ${v.rpcCallsPerVerification} (${JSON.stringify(v.rpcCalls)}) | | |`,
+        `| verifier RSS: idle / after the runs | ${v.verifierIdleRssMb} / ${v.verifierRssMb} MB (peak ${v.verifierPeakRssMb} MB) | | |`,
+      );
+    }
   }
   if (mirror) {
     const service = mirror.serviceRssMb !== undefined ? `; verifier service ${mirror.serviceRssMb} MB RSS, up in ${mirror.serviceColdSyncSeconds} s` : '';

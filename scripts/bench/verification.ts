@@ -74,12 +74,12 @@ export interface VerificationResultFigures {
   baselineCpuMsPerVerification: number;
 }
 
-const DOMAIN = 'bench.verifier.example';
+export const DOMAIN = 'bench.verifier.example';
 /** Admin token of the bench's own verifier processes (a throwaway chain and database). */
 const ADMIN_TOKEN = 'bench-verifier-admin-token';
 
 /** Creates the verifier account the bench's presentation requests belong to; returns its API key. */
-async function createBenchVerifierAccount(url: string): Promise<string> {
+export async function createBenchVerifierAccount(url: string): Promise<string> {
   const reply = await postJson(`${url}/admin/verifiers`, { name: 'Bench verifier' }, { authorization: `Bearer ${ADMIN_TOKEN}` });
   if (reply.status !== 201) throw new Error(`verifier account failed: ${reply.status} ${reply.body}`);
   return (JSON.parse(reply.body) as { apiKey: string }).apiKey;

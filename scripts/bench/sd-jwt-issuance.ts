@@ -1,0 +1,150 @@
+/**
+ * SD-JWT VC issuance over HTTP against the issuer service, beside the `@sd-jwt/sd-jwt-vc` 0.19 reference issuing
+ * in-process on the same machine in the same run.
+ *
+ * The issuer runs as a child process on its own SQLite file, as in the JWT row (issuance.ts). The timed section
+ * is `POST /credentials/issue` with `options: {format: 'dc+sd-jwt', holderJwk}` by concurrent clients: schema
+ * checks, derived claims, a random unique status index, every claim made disclosable with decoys, signing in the
+ * KMS, the credential record and its audit entry committed before the answer. Every answer must be 201 with an
+ * SD-JWT; a sample is verified with `verifySdJwtVc` against the agency key read from the chain.
+ *
+ * The baseline is `SDJwtVcInstance.issue` (see {@link referenceIssuer}): the same claims, payload and disclosure
+ * frame, the same ES256K signer, sha-256 from `@sd-jwt/crypto-nodejs`, the same concurrency model as the Veramo
+ * baseline (in-process loops). It keeps nothing: the library has no store.
+ */
+import { randomBytes } from 'node:crypto';
+import type { JsonRpcProvider, Signer } from 'ethers';
+import { Wallet } from 'ethers';
+import { createDidResolver, statusEntries, verifySdJwtVc, type IssuerKey } from '../../libs/credentials/src/index.js';
+import { deployRegistries } from '../lib/deploy.js';
+import { SAMPLE_CLAIMS } from '../lib/sample-claims.js';
+import { fundedWallet, startIssuerProcess, type IssuanceBenchOptions, type IssuanceResultFigures, type IssuanceRunFigures } from './issuance.js';
+import { closeConnections, postJson, throughput, timed } from './load.js';
+import { SD_JWT_TYPE, holderKey, referenceIssuer, type HolderKey } from './sd-jwt-fixtures.js';
+import { median, processCpuMs, round, treeMemoryMb } from './stats.js';
+
+const CLAIMS = SAMPLE_CLAIMS[SD_JWT_TYPE];
+const HOLDERS = 16;
+
+const issueBody = (holder: HolderKey) => ({
+  credential: { type: ['VerifiableCredential', SD_JWT_TYPE], credentialSubject: { ...CLAIMS } },
+  options: { format: 'dc+sd-jwt', holderJwk: holder.jwk },
+});
+
+/** The agency's signing key as a verifier finds it: the `kid` method of its did:ethr, from the chain. */
+async function agencyIssuerKey(resolver: ReturnType<typeof createDidResolver>, did: string, kid: string): Promise<IssuerKey> {
+  const { didDocument } = await resolver.resolve(did);
+  const address = didDocument?.verificationMethod?.find((m) => m.id === kid)?.blockchainAccountId?.split(':').pop();
+  if (!address) throw new Error(`no key ${kid} in the agency DID document`);
+  return { ethereumAddress: address };
+}
+
+async function runBaseline(issue: ReturnType<typeof referenceIssuer>, holders: HolderKey[], statusOf: (i: number) => ReturnType<typeof statusEntries>, count: number, concurrency: number): Promise<IssuanceRunFigures> {
+  let failures = 0;
+  const cpuBefore = process.cpuUsage();
+  const run = await timed(count, concurrency, async (i) => {
+    const sdJwt = await issue(holders[i % holders.length].jwk, statusOf(i));
+    if (!sdJwt.endsWith('~')) failures++;
+  });
+  if (failures > 0) throw new Error(`sd-jwt baseline: ${failures} credentials were not SD-JWTs`);
+  const cpu = process.cpuUsage(cpuBefore);
+  return { ...throughput(count, run), cpuMsPerCredential: round((cpu.user + cpu.system) / 1000 / count, 3) };
+}
+
+export async function runSdJwtIssuanceBench(
+  provider: JsonRpcProvider,
+  deployer: Signer,
+  rpcUrl: string,
+  options: IssuanceBenchOptions,
+  log: (line: string) => void,
+): Promise<IssuanceResultFigures> {
+  const governance = await fundedWallet(provider);
+  const funder = await fundedWallet(provider);
+  const deployment = await deployRegistries(deployer, governance.address);
+  const adminToken = randomBytes(24).toString('base64url');
+  log('sd-jwt issuance: starting the issuer service …');
+  const issuer = await startIssuerProcess(rpcUrl, deployment, governance, funder, adminToken, options, 'bench-issuer-sd-jwt');
+  const resolver = createDidResolver({ chainId: 31337, rpcUrl, didRegistry: deployment.didRegistry });
+  try {
+    const created = await postJson(`${issuer.url}/admin/agencies`, { nameZh: '基准机构', nameEn: 'Bench agency', credentialTypes: [SD_JWT_TYPE] }, { authorization: `Bearer ${adminToken}` });
+    if (created.status !== 201) throw new Error(`agency creation failed: ${created.status} ${created.body}`);
+    const { apiKey, did: agencyDid } = JSON.parse(created.body) as { apiKey: string; did: string };
+    const headers = { 'x-api-key': apiKey };
+    const resolveIssuerKey = async () => agencyIssuerKey(resolver, agencyDid, `${agencyDid}#controller`);
+    const idle = await treeMemoryMb(issuer.process.pid!);
+    const holders = Array.from({ length: HOLDERS }, holderKey);
+
+    let issued = 0;
+    const issueOne = async (out?: Array<{ sdJwt: string; holder: HolderKey }>) => {
+      const holder = holders[issued++ % holders.length];
+      const reply = await postJson(`${issuer.url}/credentials/issue`, issueBody(holder), headers);
+      if (reply.status !== 201) throw new Error(`sd-jwt issuance answered ${reply.status}: ${reply.body}`);
+      const body = JSON.parse(reply.body) as { verifiableCredential?: unknown; format?: string };
+      if (body.format !== 'dc+sd-jwt' || typeof body.verifiableCredential !== 'string' || !body.verifiableCredential.endsWith('~')) {
+        throw new Error(`sd-jwt issuance answered without an SD-JWT: ${reply.body.slice(0, 400)}`);
+      }
+      out?.push({ sdJwt: body.verifiableCredential, holder });
+    };
+    await timed(options.warmup, options.concurrency, () => issueOne());
+
+    // The baseline signs as an agency of the same chain would: a did:ethr of its own, status entries of its lists.
+    const baselineAgency = Wallet.createRandom();
+    const baselineDid = `did:ethr:0x7a69:${baselineAgency.address}`;
+    const issue = referenceIssuer({ issuerDid: baselineDid, kid: `${baselineDid}#controller`, privateKeyHex: baselineAgency.privateKey, claims: CLAIMS });
+    const statusOf = (i: number) =>
+      statusEntries({ chainId: 31337, statusRegistry: deployment.statusRegistry, owner: baselineAgency.address, revocationListId: 1n, suspensionListId: 2n, index: i % 131_072 });
+    await runBaseline(issue, holders, statusOf, Math.min(100, options.baselineCredentials), options.concurrency); // warm-up
+
+    const runs: IssuanceRunFigures[] = [];
+    const baselineRuns: IssuanceRunFigures[] = [];
+    let spotChecked = 0;
+    for (let r = 0; r < options.runs; r++) {
+      const answers: Array<{ sdJwt: string; holder: HolderKey }> = [];
+      const cpuBefore = await processCpuMs(issuer.process.pid!);
+      const run = await timed(options.credentials, options.concurrency, () => issueOne(answers));
+      const cpuMs = (await processCpuMs(issuer.process.pid!)) - cpuBefore;
+      runs.push({ ...throughput(options.credentials, run), cpuMsPerCredential: round(cpuMs / options.credentials, 3) });
+      // Spot checks (untimed): the agency's signature from chain, disclosures, its claims, bound to the key asked for.
+      for (let k = 0; k < options.spotChecks; k++) {
+        const { sdJwt, holder } = answers[Math.floor(Math.random() * answers.length)];
+        const checked = await verifySdJwtVc(sdJwt, { resolveIssuerKey, now: new Date(), requireKeyBinding: false });
+        const view = checked.view;
+        if (!checked.ok || view?.issuer !== agencyDid || view.claims.name !== CLAIMS.name || view.holderKey.x !== holder.jwk.x) {
+          throw new Error(`a spot-checked SD-JWT VC does not match its request: ${JSON.stringify(checked.problems)}`);
+        }
+        spotChecked++;
+      }
+      baselineRuns.push(await runBaseline(issue, holders, statusOf, options.baselineCredentials, options.concurrency));
+      log(
+        `sd-jwt issuance run ${r + 1}/${options.runs}: HTTP ${runs[r].perSecond}/s (p50 ${runs[r].p50Ms} ms, p99 ${runs[r].p99Ms} ms, ` +
+          `issuer CPU ${runs[r].cpuMsPerCredential} ms/credential); @sd-jwt/sd-jwt-vc in-process ${baselineRuns[r].perSecond}/s ` +
+          `(p50 ${baselineRuns[r].p50Ms} ms, CPU ${baselineRuns[r].cpuMsPerCredential} ms/credential)`,
+      );
+    }
+    const memory = await treeMemoryMb(issuer.process.pid!);
+    const perSecond = median(runs.map((r) => r.perSecond));
+    const baselinePerSecond = median(baselineRuns.map((r) => r.perSecond));
+    return {
+      perSecond,
+      baselinePerSecond,
+      ratio: round(perSecond / baselinePerSecond, 2),
+      p50Ms: median(runs.map((r) => r.p50Ms)),
+      p99Ms: median(runs.map((r) => r.p99Ms)),
+      baselineP50Ms: median(baselineRuns.map((r) => r.p50Ms)),
+      baselineP99Ms: median(baselineRuns.map((r) => r.p99Ms)),
+      concurrency: options.concurrency,
+      credentialsPerRun: options.credentials,
+      runs,
+      baselineRuns,
+      issuerIdleRssMb: idle.rssMb,
+      issuerRssMb: memory.rssMb,
+      issuerPeakRssMb: memory.peakMb,
+      issuerCpuMsPerCredential: median(runs.map((r) => r.cpuMsPerCredential!)),
+      baselineCpuMsPerCredential: median(baselineRuns.map((r) => r.cpuMsPerCredential!)),
+      spotChecked,
+    };
+  } finally {
+    await issuer.stop();
+    closeConnections();
+  }
+}
