@@ -21,7 +21,11 @@ export interface VerifyPresentationBody {
 export const VERIFY_PRESENTATION_SCHEMA = {
   type: 'object',
   required: ['options'],
-  anyOf: [{ required: ['verifiablePresentation'] }, { required: ['sdJwtPresentations'] }],
+  // At least one of the two (each branch names its property too: ajv's strictRequired wants it defined there).
+  anyOf: [
+    { properties: { verifiablePresentation: true }, required: ['verifiablePresentation'] },
+    { properties: { sdJwtPresentations: true }, required: ['sdJwtPresentations'] },
+  ],
   properties: {
     verifiablePresentation: { ...JWT_OR_ENVELOPE, description: 'The VP-JWT signed by the holder (JWT VCs, `jwt_vc_json`).' },
     sdJwtPresentations: {
