@@ -11,7 +11,7 @@ import { SAMPLE_CLAIMS } from './sample-claims.js';
 import type { TestKey } from './sd-jwt-fixtures.js';
 
 /** An ES256K JWS signer (r‖s, base64url) of an ethers wallet: what an agency's KMS does. */
-export function walletSigner(wallet: Wallet): (input: string) => Promise<string> {
+export function walletSigner(wallet: Pick<Wallet, 'signingKey'>): (input: string) => Promise<string> {
   return async (input) => {
     const signature = wallet.signingKey.sign(createHash('sha256').update(input, 'ascii').digest());
     return Buffer.concat([Buffer.from(signature.r.slice(2), 'hex'), Buffer.from(signature.s.slice(2), 'hex')]).toString('base64url');
@@ -27,7 +27,7 @@ export interface SdJwtIssueOptions {
   /** Unix seconds (`exp`); none when absent. */
   expiresAt?: number;
   /** Sign with this wallet instead of the agency's controller. */
-  signingKey?: Wallet;
+  signingKey?: Pick<Wallet, 'signingKey'>;
   /** Status index. @default random */
   index?: number;
 }
