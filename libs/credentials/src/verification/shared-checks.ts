@@ -1,7 +1,7 @@
 import { getAddress } from 'ethers';
 import { getCredentialType } from '../catalog/index.js';
-import { PURPOSE_NAMES } from '../chain/status-codec.js';
-import { parseStatusEntries } from '../format/status-entry.js';
+import { PURPOSE_NAMES } from '../status/status-codec.js';
+import { parseStatusEntries } from '../status/status-entry.js';
 import type { CredentialView } from '../formats/types.js';
 import type { ProblemCode } from './problem-codes.js';
 import type { VerificationContext } from './types.js';

@@ -1,7 +1,7 @@
 import type { Resolvable } from 'did-resolver';
-import type { AccreditationAnswer } from '../chain/trust-mirror.js';
-import type { EntryStatus } from '../chain/status-mirror.js';
-import type { StatusPurpose } from '../chain/status-codec.js';
+import type { AccreditationAnswer } from '../trust/trust-mirror.js';
+import type { EntryStatus } from '../status/status-mirror.js';
+import type { StatusPurpose } from '../status/status-codec.js';
 import type { ProblemCode } from './problem-codes.js';
 import type { NativeSignatureVerifier } from './native-signature.js';
 
