@@ -183,3 +183,19 @@ test('independent check: @sd-jwt/sd-jwt-vc verifies our presentation with only t
   await expect(other.verify(presentation, { keyBindingNonce: 'nonce-independent' })).rejects.toThrow();
   expect(decodePart(presentation.split('.')[0]!)).toMatchObject({ typ: 'dc+sd-jwt', alg: 'ES256K', kid: `${eduAgency.did}#controller` });
 });
+
+test('figures (printed, not asserted on time): one credential verified over HTTP, SD-JWT VC beside VC-JWT', async () => {
+  const { sdJwt } = await issueSdJwt(idAgency, { type: 'NationalIdCredential', holder: p256 });
+  const { jwt } = await idAgency.issue({ type: 'NationalIdCredential', holder: didHolder.did, claims: SAMPLE_CLAIMS.NationalIdCredential, schema: schemaReference('NationalIdCredential') });
+  const median = async (credential: string) => {
+    const times: number[] = [];
+    for (let i = 0; i < 25; i++) {
+      const start = process.hrtime.bigint();
+      const { body } = await post<Body>(`${verifier.url}/credentials/verify`, { verifiableCredential: credential });
+      times.push(Number(process.hrtime.bigint() - start) / 1e6);
+      expect(body.verified).toBe(true);
+    }
+    return Number(times.sort((a, b) => a - b)[12].toFixed(2));
+  };
+  console.log(`POST /credentials/verify median ms: ${JSON.stringify({ sdJwtVc: await median(sdJwt), vcJwt: await median(jwt), sdJwtChars: sdJwt.length, vcJwtChars: jwt.length })}`);
+});

@@ -36,7 +36,10 @@ export async function issuerKeyAtIssuance(ctx: VerificationContext, ref: { iss: 
   const assertion = (document.assertionMethod ?? []).map((ref) => (typeof ref === 'string' ? ref : ref.id));
   if (!assertion.includes(ref.kid)) return undefined;
   const method = (document.verificationMethod ?? []).find((m) => m.id === ref.kid);
-  return method ? keyOfMethod(method) : undefined;
+  const key = method ? keyOfMethod(method) : undefined;
+  // An address whose key an earlier signature revealed is checked natively (node:crypto) rather than by recovery.
+  const known = key && 'ethereumAddress' in key ? ctx.signatures?.jwkOfAddress(key.ethereumAddress) : undefined;
+  return known ? { jwk: known } : key;
 }
 
 /** The key of a did:ethr verification method: an address (recovery method) or a secp256k1 public key. */

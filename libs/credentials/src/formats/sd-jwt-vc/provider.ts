@@ -4,6 +4,7 @@ import type { Problem, VerificationContext } from '../../verification/types.js';
 import type { CredentialFormatProvider, FormatOutcome, FormatProblem, HolderExpectation } from '../types.js';
 import { SCHEMA_CLAIM, SD_JWT_VC_TYP, STATUS_MEMBER } from './constants.js';
 import { IssuerKeyFailure, issuerKeyAtIssuance } from './issuer-key.js';
+import type { IssuerKey } from './keys.js';
 import { verifySdJwtVc } from './verify.js';
 
 /** How old a Key Binding JWT may be when the context does not say. @default 300 */
@@ -46,11 +47,12 @@ export const sdJwtVcProvider: CredentialFormatProvider = {
     // could not be resolved when it could not: the library reports every resolver failure as `did_unresolvable`.
     let reached = false;
     let failure: IssuerKeyFailure['code'] | undefined;
+    let usedKey: IssuerKey | undefined;
     const result = await verifySdJwtVc(input, {
       resolveIssuerKey: async (ref) => {
         reached = true;
         try {
-          return await issuerKeyAtIssuance(ctx, ref);
+          return (usedKey = await issuerKeyAtIssuance(ctx, ref));
         } catch (error) {
           failure = error instanceof IssuerKeyFailure ? error.code : 'did_unresolvable';
           throw error;
@@ -71,6 +73,9 @@ export const sdJwtVcProvider: CredentialFormatProvider = {
       grouped[checkOf(fixed)].push({ code: fixed.code, message: fixed.message, ...(fixed.path ? { path: fixed.path } : {}) });
     }
     const view = result.view;
+    if (reached && !failure && grouped.signature.length === 0 && usedKey && 'ethereumAddress' in usedKey && typeof input === 'string') {
+      ctx.signatures?.learnAddress(input.slice(0, input.indexOf('~')), usedKey.ethereumAddress);
+    }
     const outcome: FormatOutcome = { format: grouped.format };
     if (reached && failure !== 'sd_jwt_malformed') outcome.signature = grouped.signature;
     if (holder.keyBinding || grouped.holderBinding.length > 0) outcome.holderBinding = grouped.holderBinding;
