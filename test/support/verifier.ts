@@ -88,7 +88,7 @@ export async function chainClockOffsetMs(provider: { getBlock(tag: 'latest'): Pr
 export async function createRequest(
   verifierUrl: string,
   apiKey: string,
-  credentials: Array<{ type: string; claims?: string[]; issuers?: string[] }>,
+  credentials: Array<{ type: string; claims?: Array<string | Array<string | number | null>>; issuers?: string[] }>,
 ): Promise<{ id: string; challenge: string; domain: string; expiresAt: string }> {
   const reply = await post<{ id: string; challenge: string; domain: string; expiresAt: string }>(
     `${verifierUrl}/presentation-requests`,

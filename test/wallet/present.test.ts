@@ -95,6 +95,18 @@ test('a request the wallet cannot satisfy is explained and nothing is sent', asy
   expect((await get<{ result?: unknown }>(`${verifier.url}/presentation-requests/${request.id}`, withKey(apiKey))).body.result).toBeUndefined();
 });
 
+test('nested claim paths: the wallet reads them as the verifier does (full path, not the first segment)', async () => {
+  // `address` is a string: it has no `city`. The wallet once matched `address` alone and sent what the verifier refused.
+  const unanswerable = await createRequest(verifier.url, apiKey, [{ type: 'NationalIdCredential', claims: ['address.city'] }]);
+  const refused = await user.run('present', '--yes', `${verifier.url}/presentation-requests/${unanswerable.id}`);
+  expect(refused.err).toContain('does not hold what this request asks for');
+  expect((await get<{ result?: unknown }>(`${verifier.url}/presentation-requests/${unanswerable.id}`, withKey(apiKey))).body.result).toBeUndefined();
+  // A DCQL path to a member that exists is answered, and the verifier agrees.
+  const answerable = await createRequest(verifier.url, apiKey, [{ type: 'NationalIdCredential', claims: [['nameZh'], 'birthDate'] }]);
+  const sent = await user.run('present', '--yes', `${verifier.url}/presentation-requests/${answerable.id}`);
+  expect([sent.code, sent.out]).toEqual([0, expect.stringContaining('The verifier accepted your presentation.')]);
+});
+
 test('an unreachable verifier and a bad URL get clear errors', async () => {
   expect((await user.run('present', '--yes', 'http://127.0.0.1:1/presentation-requests/x')).err).toContain('could not be reached');
   expect((await user.run('present', '--yes', 'not a url')).code).toBe(2);

@@ -68,6 +68,7 @@ export class ChainState {
       catalog,
       now,
       clockSkewSeconds: config.CLOCK_SKEW_SECONDS,
+      keyBindingMaxAgeSeconds: config.KB_JWT_MAX_AGE_SECONDS,
     };
   }
 

@@ -24,6 +24,7 @@ export interface VerifierConfig {
   VERIFIER_DOMAIN: string;
   CHALLENGE_TTL_SECONDS: number;
   CLOCK_SKEW_SECONDS: number;
+  KB_JWT_MAX_AGE_SECONDS: number;
   VERIFIER_BODY_LIMIT: string;
   VERIFIER_ADMIN_TOKEN: string;
   VERIFIER_RESULT_RETENTION_SECONDS: number;
@@ -73,6 +74,13 @@ export const VERIFIER_CONFIG_SCHEMA: JSONSchemaType<VerifierConfig> = {
     VERIFIER_DOMAIN: { type: 'string', minLength: 1, maxLength: 255, default: 'verifier.govcred.localhost', description: 'Domain presentations must be addressed to (VP `aud`).' },
     CHALLENGE_TTL_SECONDS: { type: 'integer', minimum: 10, maximum: 86400, default: 300, description: 'Lifetime of a presentation request challenge.' },
     CLOCK_SKEW_SECONDS: { type: 'integer', minimum: 0, maximum: 3600, default: 60, description: 'Tolerated clock difference for validity periods.' },
+    KB_JWT_MAX_AGE_SECONDS: {
+      type: 'integer',
+      minimum: 10,
+      maximum: 3600,
+      default: 300,
+      description: "How old an SD-JWT VC presentation's Key Binding JWT may be (its `iat`), beyond the clock skew.",
+    },
     VERIFIER_BODY_LIMIT: {
       type: 'string',
       pattern: '^[0-9]+(b|kb|mb)$',

@@ -1,12 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   GovcredError,
-  claimPathOfDotted,
   credentialTypeHash,
+  registryPathOf,
   scopeAllows,
   type ClaimPath,
   type MayAskAnswer,
   type PresentationQuery,
+  type RequestedClaim,
   type VerifierStanding,
 } from '../../../../libs/credentials/src/index.js';
 import { ChainState } from '../chain/chain-state.js';
@@ -22,12 +23,13 @@ export interface RefusedCredential {
 }
 
 /**
- * The claim paths a credential entry of a presentation query asks for: its dotted claims as paths; with no claims
- * the whole credential (`[]`), as a DCQL credential query without `claims` asks for every claim (OID4VP 1.0 §6.1)
- * and a JWT VC discloses every claim anyway.
+ * The claim paths a credential entry of a presentation query asks for, in the registry's form: its claims (dotted
+ * or DCQL paths) as member-name paths, cut at the first array segment (an element lies under its array); with no
+ * claims the whole credential (`[]`), as a DCQL credential query without `claims` asks for every claim (OID4VP 1.0
+ * §6.1) and a JWT VC discloses every claim anyway.
  */
-export function requestedPaths(claims: readonly string[] | undefined): ClaimPath[] {
-  return claims && claims.length > 0 ? claims.map(claimPathOfDotted) : [[]];
+export function requestedPaths(claims: readonly RequestedClaim[] | undefined): ClaimPath[] {
+  return claims && claims.length > 0 ? claims.map(registryPathOf) : [[]];
 }
 
 /**

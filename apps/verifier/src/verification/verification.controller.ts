@@ -49,7 +49,9 @@ export class VerificationController {
       `${FAILURES_ARE_RESULTS} Without an API key (a wallet answering a request): only \`{verified, problems: [{code, path}]}\`; ` +
       'the full result is stored for the account that made the request. With the x-api-key of a verifier account (a system ' +
       "verifying): the full result, for challenges of that account's own requests only (any other is `challenge_unknown`). " +
-      'The challenge is used up only by a presentation that verifies completely: failed attempts leave it open for the holder.',
+      'The challenge is used up only by a presentation that verifies completely: failed attempts leave it open for the holder. ' +
+      'Formats: a VP-JWT of JWT VCs (`verifiablePresentation`) and/or SD-JWT VC presentations (`sdJwtPresentations`, each ' +
+      'bound by its Key Binding JWT to the challenge as `nonce` and the domain as `aud`); results name only disclosed claims.',
   })
   @ApiBody({ schema: VERIFY_PRESENTATION_SCHEMA as never })
   @ApiOkResponse({ schema: { oneOf: [PRESENTATION_OUTCOME_SCHEMA, VERIFICATION_RESULT_SCHEMA] } as never })
@@ -65,7 +67,10 @@ export class VerificationController {
   @Post('credentials/verify')
   @HttpCode(200)
   @BodyLimit(SERVICE_BODY_LIMIT)
-  @ApiOperation({ summary: 'Verify one credential (no holder binding)', description: FAILURES_ARE_RESULTS })
+  @ApiOperation({
+    summary: 'Verify one credential (no holder binding)',
+    description: `${FAILURES_ARE_RESULTS} A VC-JWT (\`jwt_vc_json\`) or an SD-JWT VC (\`dc+sd-jwt\`; no Key Binding JWT needed).`,
+  })
   @ApiBody({ schema: VERIFY_CREDENTIAL_SCHEMA as never })
   @ApiOkResponse({ schema: VERIFICATION_RESULT_SCHEMA as never })
   @ApiBadRequestResponse({ description: '`invalid_request`, `malformed_json`' })

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   verifyCredential,
-  verifyPresentation,
+  verifyPresentations,
   type PresentationQuery,
   type ProblemCode,
   type VerificationResult,
@@ -52,7 +52,14 @@ export class VerificationService {
     // Another account's challenge is unknown to this one: its query and domain are not used either.
     const state: ChallengeState = verifierId !== undefined && found.request && found.request.verifierId !== verifierId ? { ok: false, code: 'challenge_unknown' } : found;
     const query = state.request ? (JSON.parse(state.request.query) as PresentationQuery) : undefined;
-    const result = await verifyPresentation(body.verifiablePresentation, { challenge, domain, ...(query ? { query } : {}) }, this.chain.verificationContext());
+    const result = await verifyPresentations(
+      {
+        ...(body.verifiablePresentation !== undefined ? { verifiablePresentation: body.verifiablePresentation } : {}),
+        ...(body.sdJwtPresentations ? { sdJwtPresentations: body.sdJwtPresentations } : {}),
+      },
+      { challenge, domain, ...(query ? { query } : {}) },
+      this.chain.verificationContext(),
+    );
 
     const expectedDomain = state.request?.domain ?? this.config.VERIFIER_DOMAIN;
     if (domain !== expectedDomain) addProblem(result, 'domain', 'domain_mismatch', `this verifier's domain is ${expectedDomain}`, 'options.domain');
@@ -68,8 +75,11 @@ export class VerificationService {
       return result;
     }
     // Kept for the account only when a holder key signed an answer to this very challenge: garbage writes nothing.
-    const answersChallenge = result.checks.some((c) => c.check === 'presentation_signature' && c.status === 'passed') &&
-      result.checks.some((c) => c.check === 'challenge' && c.status === 'passed');
+    // An SD-JWT VC's holder binding passes only for a KB-JWT signed by its cnf key with this challenge as nonce.
+    const answersChallenge =
+      (result.checks.some((c) => c.check === 'presentation_signature' && c.status === 'passed') &&
+        result.checks.some((c) => c.check === 'challenge' && c.status === 'passed')) ||
+      result.checks.some((c) => c.check === 'holder_binding' && c.status === 'passed' && c.path?.startsWith('sdJwtPresentations['));
     if (answersChallenge) await this.requests.recordFailedAttempt(state.request.id, result);
     return result;
   }

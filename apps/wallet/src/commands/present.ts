@@ -1,4 +1,13 @@
-import { getCredentialType, type PresentationQuery } from '../../../../libs/credentials/src/index.js';
+import {
+  claimPathText,
+  decodeJwt,
+  getCredentialType,
+  readCredentialPayload,
+  sameDid,
+  selectCredentials,
+  type HeldCredential,
+  type PresentationQuery,
+} from '../../../../libs/credentials/src/index.js';
 import type { WalletContext } from '../context.js';
 import { loadStatusMirror, viewCredential, type CredentialView } from '../credential-view.js';
 import { WalletError } from '../errors.js';
@@ -47,32 +56,30 @@ function parseRequest(body: unknown): PresentationRequest {
   return r as PresentationRequest;
 }
 
-function hasClaim(view: CredentialView, path: string): boolean {
-  const [first] = path.split('.');
-  return view.claims.some((c) => c.key === first);
+/** The subject claims of a stored JWT VC (without `id`), as the verifier will read them; none when unreadable. */
+function claimsOf(stored: StoredCredential): Record<string, unknown> {
+  const decoded = decodeJwt(stored.jwt);
+  const read = decoded.ok ? readCredentialPayload(decoded.decoded) : undefined;
+  return read?.ok ? read.view.claims : {};
 }
 
 /**
- * Picks one credential per requested entry: right type, accepted issuer, every asked claim present, and a
- * status that is not revoked, suspended or expired (unless `anyStatus`: then the verifier decides); the newest first.
+ * Picks one credential per requested entry with the verifier's own matcher (libs/credentials holder/ and query/):
+ * right type, accepted issuer, every asked claim by its full path, and a status that is not revoked, suspended or
+ * expired (unless `anyStatus`: then the verifier decides); the newest first.
  */
-function select(request: PresentationRequest, stored: StoredCredential[], views: CredentialView[], anyStatus: boolean) {
-  const chosen: StoredCredential[] = [];
-  const missing: string[] = [];
-  for (const wanted of request.query.credentials) {
-    const index = views
-      .map((v, i) => ({ v, i }))
-      // This answer is a VP-JWT, which embeds JWT VCs only; SD-JWT VCs are presented over OID4VP.
-      .filter(({ i }) => stored[i].format === 'jwt_vc_json')
-      .filter(({ v }) => v.type === wanted.type)
-      .filter(({ v }) => !wanted.issuers || wanted.issuers.some((d) => d.toLowerCase() === v.issuer.toLowerCase()))
-      .filter(({ v }) => (wanted.claims ?? []).every((c) => hasClaim(v, c)))
-      .filter(({ v }) => anyStatus || v.status === 'valid' || v.status === 'encumbered' || v.status === 'unknown')
-      .sort((a, b) => stored[b.i].receivedAt.localeCompare(stored[a.i].receivedAt))[0]?.i;
-    if (index === undefined) missing.push(wanted.type);
-    else if (!chosen.includes(stored[index])) chosen.push(stored[index]);
-  }
-  return { chosen, missing };
+function select(request: PresentationRequest, stored: StoredCredential[], views: CredentialView[], anyStatus: boolean, chainId: number) {
+  // This answer is a VP-JWT, which embeds JWT VCs only; SD-JWT VCs are presented over OID4VP.
+  const held: Array<HeldCredential & { stored: StoredCredential }> = stored.map((c, i) => ({
+    stored: c,
+    type: c.type,
+    issuer: c.issuer,
+    claims: claimsOf(c),
+    receivedAt: c.receivedAt,
+    usable: c.format === 'jwt_vc_json' && (anyStatus || ['valid', 'encumbered', 'unknown'].includes(views[i].status)),
+  }));
+  const { chosen, missing } = selectCredentials(request.query, held, (a, b) => sameDid(a, b, chainId));
+  return { chosen: chosen.map((c) => c.stored), missing };
 }
 
 /** `present <url>`: answers a verifier's presentation request with the citizen's consent. */
@@ -97,10 +104,10 @@ export async function present(ctx: WalletContext, url: string | undefined, yes: 
   ctx.io.out(`${t.requestWants}:`);
   for (const wanted of request.query.credentials) {
     const labels = getCredentialType(wanted.type)?.labels[ctx.lang];
-    const claims = (wanted.claims ?? []).map((c) => labels?.fields[c] ?? c).join(', ');
+    const claims = (wanted.claims ?? []).map((c) => labels?.fields[claimPathText(c)] ?? claimPathText(c)).join(', ');
     ctx.io.out(`  - ${labels?.name ?? wanted.type}${claims ? `: ${claims}` : ''}`);
   }
-  const { chosen, missing } = select(request, store.data.credentials, views, anyStatus);
+  const { chosen, missing } = select(request, store.data.credentials, views, anyStatus, chain.chainId);
   if (missing.length > 0) {
     throw new WalletError('request_unsatisfiable', `${t.missing}: ${missing.map((m) => getCredentialType(m)?.labels[ctx.lang].name ?? m).join(', ')}`);
   }

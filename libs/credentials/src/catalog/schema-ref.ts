@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import canonicalizeModule from 'canonicalize';
-import type { CredentialSchemaRef } from '../format/credential.js';
+import type { CredentialSchemaRef } from '../formats/jwt-vc/credential.js';
 import type { CredentialTypeDefinition } from './definition.js';
 import { getCredentialType, listCredentialTypes } from './registry.js';
 

@@ -1,4 +1,10 @@
-/** One DCQL matcher (OpenID4VP 1.0 §6) for the wallet and the verifier. */
+/**
+ * The query matchers of wallet and verifier. DCQL (OpenID4VP 1.0 §6, on the `dcql` library) for OpenID4VP
+ * requests; DCQL-style claim paths (`match.ts`) for the VC-API presentation requests and the shared request check.
+ */
+export * from './claim-path.js';
+export * from './match.js';
+export * from './presentation-query.js';
 export {
   DCQL_FORMATS,
   DCQL_LIMITS,

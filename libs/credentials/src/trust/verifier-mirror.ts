@@ -1,7 +1,7 @@
 import { Contract, Interface, getAddress, type Log } from 'ethers';
 import { ChainFollower, type FollowOptions } from '../chain/chain-follower.js';
 import { scanLogs } from '../chain/log-scanner.js';
-import { credentialTypeHash } from '../chain/trust-registry.js';
+import { credentialTypeHash } from './trust-registry.js';
 import { ethrDidAddress } from '../did/resolver.js';
 import { decodeClaimPath, type ClaimPath } from './claim-path.js';
 import { VERIFIER_REGISTRY_ABI } from './verifier-abi.js';

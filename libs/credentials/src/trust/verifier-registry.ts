@@ -1,5 +1,5 @@
 import { AbiCoder, Contract, keccak256, type ContractRunner, type TransactionReceipt } from 'ethers';
-import { OPEN_ENDED, credentialTypeHash } from '../chain/trust-registry.js';
+import { OPEN_ENDED, credentialTypeHash } from './trust-registry.js';
 import { encodeClaimPath, type ClaimPath } from './claim-path.js';
 import { VERIFIER_CONTENT_TYPES, VERIFIER_REGISTRY_ABI } from './verifier-abi.js';
 

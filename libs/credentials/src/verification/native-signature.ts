@@ -54,7 +54,16 @@ export class NativeSignatureVerifier {
    */
   learn(jwt: string, signer: VerificationMethod): void {
     const address = addressOf(signer);
-    if (!address || this.keys.has(address)) return;
+    if (address) this.learnAddress(jwt, address);
+  }
+
+  /**
+   * After `jwt` (a compact JWS, ES256K) was accepted as signed by the key of `address` (by recovery), recovers
+   * that key and keeps it, so later signatures of that address are checked natively. Ignores anything else.
+   */
+  learnAddress(jwt: string, address: string): void {
+    address = address.toLowerCase();
+    if (this.keys.has(address)) return;
     const dot = jwt.lastIndexOf('.');
     const signature = Buffer.from(jwt.slice(dot + 1), 'base64url');
     if (signature.length !== 64) return;
@@ -72,6 +81,14 @@ export class NativeSignatureVerifier {
         // not this recovery bit
       }
     }
+  }
+
+  /** The public key learned for an address, as a JWK (secp256k1); undefined when not learned yet. */
+  jwkOfAddress(address: string): { kty: 'EC'; crv: string; x: string; y: string } | undefined {
+    const key = this.keys.get(address.toLowerCase());
+    if (!key) return undefined;
+    const { crv, x, y } = key.export({ format: 'jwk' });
+    return crv && x && y ? { kty: 'EC', crv, x, y } : undefined;
   }
 
   private keyOf(method: VerificationMethod): KeyObject | undefined {

@@ -1,7 +1,7 @@
 import type { Resolvable } from 'did-resolver';
-import type { AccreditationAnswer } from '../chain/trust-mirror.js';
-import type { EntryStatus } from '../chain/status-mirror.js';
-import type { StatusPurpose } from '../chain/status-codec.js';
+import type { AccreditationAnswer } from '../trust/trust-mirror.js';
+import type { EntryStatus } from '../status/status-mirror.js';
+import type { StatusPurpose } from '../status/status-codec.js';
 import type { ProblemCode } from './problem-codes.js';
 import type { NativeSignatureVerifier } from './native-signature.js';
 
@@ -25,7 +25,7 @@ export type CheckName =
 export interface CheckResult {
   check: CheckName;
   status: 'passed' | 'failed' | 'skipped';
-  /** Where in the input the check applies, e.g. `verifiableCredential[1]`; absent for the whole input. */
+  /** Where in the input the check applies, e.g. `verifiableCredential[1]`, `sdJwtPresentations[0]`; absent for the whole input. */
   path?: string;
 }
 
@@ -39,10 +39,17 @@ export interface Problem {
 /** What a verified credential says, for the relying party (present only for credentials whose signature held). */
 export interface VerifiedCredentialSummary {
   path: string;
+  /** `dc+sd-jwt` for an SD-JWT VC; absent for a JWT VC (`jwt_vc_json`), whose summary is as it always was. */
+  format?: 'dc+sd-jwt';
   id?: string;
   type: string;
+  /** An SD-JWT VC's `vct`. */
+  vct?: string;
   issuer: string;
-  subject: string;
+  /** A JWT VC's subject DID (the holder). An SD-JWT VC is held by `holderKey` instead. */
+  subject?: string;
+  /** An SD-JWT VC's holder key (`cnf.jwk`), which signed the Key Binding JWT. */
+  holderKey?: { kty: 'EC'; crv: string; x: string; y: string };
   issuanceDate: string;
   expirationDate?: string;
   claims: Record<string, unknown>;
@@ -108,6 +115,8 @@ export interface VerificationContext {
   now: () => Date;
   /** Tolerated clock difference for validity periods, seconds. */
   clockSkewSeconds: number;
+  /** How old an SD-JWT VC's Key Binding JWT may be (`iat`), seconds. @default 300 */
+  keyBindingMaxAgeSeconds?: number;
   /**
    * Checks ES256K signatures with node:crypto, keeping signer keys it has learned; without it every
    * signature goes through did-jwt (pure JS). Verdicts are the same either way.

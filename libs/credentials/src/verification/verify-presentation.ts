@@ -1,53 +1,36 @@
 import { isBrokenEthrDid, parseEthrDid } from '../did/ethr-did.js';
-import { jwtOf, vcdmProblem } from './credential-payload.js';
-import { decodeJwt, verifyJwtSignature, type DecodedJwt } from './jwt.js';
+import { sameDid } from '../did/same-did.js';
+import { MAX_CREDENTIALS_PER_PRESENTATION, readPresentation, type ReadPresentation } from '../formats/jwt-vc/presentation.js';
+import { jwtOf } from '../formats/jwt-vc/payload.js';
+import { jwtVcProvider } from '../formats/jwt-vc/provider.js';
+import { sdJwtVcProvider } from '../formats/sd-jwt-vc/provider.js';
+import { queryProblems, type PresentationQuery } from '../query/presentation-query.js';
+import { decodeJwt, verifyJwtSignature } from './jwt.js';
 import { JWT_LIMITS } from './limits.js';
 import type { ProblemCode } from './problem-codes.js';
-import { queryProblems, type PresentationQuery } from './query.js';
 import { Recorder } from './recorder.js';
-import { checkCredential, sameDid } from './verify-credential.js';
+import { checkCredential } from './verify-credential.js';
 import type { VerificationContext, VerificationResult, VerifiedCredentialSummary } from './types.js';
 
-/** Most credentials one presentation may carry. @see JWT_LIMITS.credentialsPerPresentation */
-export const MAX_CREDENTIALS_PER_PRESENTATION = JWT_LIMITS.credentialsPerPresentation;
+export { MAX_CREDENTIALS_PER_PRESENTATION };
+
+/** Most SD-JWT VC presentations one request may carry (each is one credential). */
+export const MAX_SD_JWT_PRESENTATIONS = 10;
 
 /** What the presentation must answer. */
 export interface PresentationExpectations {
-  /** The challenge the verifier issued: the VP's `nonce` must equal it. */
+  /** The challenge the verifier issued: the VP's `nonce` (and each KB-JWT's `nonce`) must equal it. */
   challenge: string;
-  /** The verifier's domain: the VP's `aud` must contain it. */
+  /** The verifier's domain: the VP's `aud` must contain it (and each KB-JWT's `aud` be it). */
   domain: string;
   /** The request's query, when the presentation answers a presentation request. */
   query?: PresentationQuery;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-
-type ReadPresentation = { ok: true; holder: string; credentials: unknown[] } | { ok: false; code: ProblemCode; message: string };
-
-/**
- * Reads a VP-JWT payload (VCDM 1.1 §6.3.1) with plain checks: the number of credentials is bounded before any
- * of them is looked at, and no credential string meets a pattern here (each is decoded, size first, by
- * checkCredential). did-jwt-vc's validator is not used: it matches every credential string against a
- * backtracking pattern, quadratic in the string's length.
- */
-function readPresentation(decoded: DecodedJwt): ReadPresentation {
-  const { payload } = decoded;
-  const malformed = (message: string): ReadPresentation => ({ ok: false, code: 'presentation_malformed', message });
-  if (!isObject(payload.vp)) return malformed('the JWT has no `vp` claim');
-  const vcdm = vcdmProblem(payload.vp, 'VerifiablePresentation');
-  if (vcdm) return malformed(vcdm);
-  if (typeof payload.iss !== 'string') return malformed('`iss` (the holder) is missing');
-  if (payload.vp.holder !== undefined && payload.vp.holder !== payload.iss) return malformed('`vp.holder` differs from `iss`');
-  const credentials = payload.vp.verifiableCredential ?? [];
-  if (!Array.isArray(credentials)) return malformed('`vp.verifiableCredential` must be an array');
-  if (credentials.length > MAX_CREDENTIALS_PER_PRESENTATION) {
-    return { ok: false, code: 'too_many_credentials', message: `a presentation carries at most ${MAX_CREDENTIALS_PER_PRESENTATION} credentials` };
-  }
-  for (const key of ['nbf', 'exp'] as const) {
-    if (payload[key] !== undefined && !Number.isSafeInteger(payload[key])) return malformed(`\`${key}\` is not a time`);
-  }
-  return { ok: true, holder: payload.iss, credentials };
+/** What a holder presents: a VP-JWT of JWT VCs, SD-JWT VC presentations (each with its KB-JWT), or both. */
+export interface PresentationInput {
+  verifiablePresentation?: unknown;
+  sdJwtPresentations?: readonly unknown[];
 }
 
 /**
@@ -57,27 +40,71 @@ function readPresentation(decoded: DecodedJwt): ReadPresentation {
  * Veramo 7's verifyPresentation checks only the presentation's own signature, so nothing is delegated to it.
  * Single use and expiry of the challenge are the caller's (they need its store). Never throws.
  */
-export async function verifyPresentation(
+export function verifyPresentation(input: unknown, expected: PresentationExpectations, ctx: VerificationContext): Promise<VerificationResult> {
+  return verifyPresentations({ verifiablePresentation: input }, expected, ctx);
+}
+
+/**
+ * Verifies what a holder presents in answer to one challenge: a VP-JWT (as {@link verifyPresentation}) and/or
+ * SD-JWT VC presentations, each bound to the challenge and domain by its Key Binding JWT (RFC 9901 §7.3), then
+ * the request's query over every verified credential's disclosed claims. Never throws.
+ */
+export async function verifyPresentations(input: PresentationInput, expected: PresentationExpectations, ctx: VerificationContext): Promise<VerificationResult> {
+  const recorder = new Recorder();
+  const credentials: VerifiedCredentialSummary[] = [];
+  let holder: string | undefined;
+  let vpRead = true;
+  if (input.verifiablePresentation !== undefined || input.sdJwtPresentations === undefined) {
+    const vp = await checkVpJwt(input.verifiablePresentation, expected, ctx, recorder, credentials);
+    holder = vp.holder;
+    vpRead = vp.read;
+  }
+  const sdJwts = input.sdJwtPresentations ?? [];
+  if (sdJwts.length > MAX_SD_JWT_PRESENTATIONS) {
+    recorder.fail('presentation_format', 'sdJwtPresentations', [{ code: 'too_many_credentials', message: `at most ${MAX_SD_JWT_PRESENTATIONS} SD-JWT VC presentations` }]);
+    vpRead = false;
+  } else {
+    for (const [i, presentation] of sdJwts.entries()) {
+      const summary = await checkCredential(presentation, ctx, recorder, {
+        path: `sdJwtPresentations[${i}]`,
+        keyBinding: { nonce: expected.challenge, audience: expected.domain },
+        provider: sdJwtVcProvider,
+      });
+      if (summary) credentials.push(summary);
+    }
+  }
+
+  if (expected.query) {
+    // A presentation that could not be read may have carried what the query asks: no verdict on the request then.
+    if (!vpRead) recorder.skip('request');
+    else {
+      const problems = queryProblems(expected.query, credentials, (a, b) => sameDid(a, b, ctx.chainId));
+      if (problems.length === 0) recorder.pass('request');
+      else recorder.fail('request', undefined, problems);
+    }
+  }
+  return { verified: recorder.allPassed, checks: recorder.checks, problems: recorder.problems, ...(holder ? { holder } : {}), credentials };
+}
+
+/** The VP-JWT's own checks and its credentials'; `read` is false when the VP could not be read at all. */
+async function checkVpJwt(
   input: unknown,
   expected: PresentationExpectations,
   ctx: VerificationContext,
-): Promise<VerificationResult> {
-  const recorder = new Recorder();
+  recorder: Recorder,
+  credentials: VerifiedCredentialSummary[],
+): Promise<{ read: boolean; holder?: string }> {
+  const path = 'verifiablePresentation';
   const decoded = decodeJwt(jwtOf(input), JWT_LIMITS.presentationJwtLength);
   const read = decoded.ok ? readPresentation(decoded.decoded) : undefined;
   if (!decoded.ok || !read?.ok) {
     const failure = !decoded.ok ? decoded : (read as Extract<ReadPresentation, { ok: false }>);
-    const problem = { code: failure.code, message: failure.message };
-    recorder.fail('presentation_format', 'verifiablePresentation', [problem]);
-    for (const check of ['presentation_signature', 'challenge', 'domain', 'presentation_validity_period'] as const) {
-      recorder.skip(check, 'verifiablePresentation');
-    }
-    if (expected.query) recorder.skip('request');
-    return { verified: false, checks: recorder.checks, problems: recorder.problems, credentials: [] };
+    recorder.fail('presentation_format', path, [{ code: failure.code, message: failure.message }]);
+    for (const check of ['presentation_signature', 'challenge', 'domain', 'presentation_validity_period'] as const) recorder.skip(check, path);
+    return { read: false };
   }
-  recorder.pass('presentation_format', 'verifiablePresentation');
+  recorder.pass('presentation_format', path);
   const { payload } = decoded.decoded;
-  const path = 'verifiablePresentation';
 
   let signatureProblems: Array<{ code: ProblemCode; message: string }> = [];
   const holderDid = parseEthrDid(read.holder, ctx.chainId);
@@ -120,22 +147,10 @@ export async function verifyPresentation(
   }
   recorder.outcome('presentation_validity_period', path, period);
 
-  const credentials: VerifiedCredentialSummary[] = [];
   for (const [i, credential] of read.credentials.entries()) {
-    const summary = await checkCredential(credential, ctx, recorder, { path: `${path}.verifiableCredential[${i}]`, holder: read.holder });
+    // A W3C VP carries JWT VCs only: an SD-JWT VC is presented on its own, bound by its KB-JWT.
+    const summary = await checkCredential(credential, ctx, recorder, { path: `${path}.verifiableCredential[${i}]`, holder: read.holder, provider: jwtVcProvider });
     if (summary) credentials.push(summary);
   }
-
-  if (expected.query) {
-    const problems = queryProblems(expected.query, credentials, (a, b) => sameDid(a, b, ctx.chainId));
-    if (problems.length === 0) recorder.pass('request');
-    else recorder.fail('request', undefined, problems);
-  }
-  return {
-    verified: recorder.allPassed,
-    checks: recorder.checks,
-    problems: recorder.problems,
-    ...(signatureProblems.length === 0 ? { holder: read.holder } : {}),
-    credentials,
-  };
+  return { read: true, ...(signatureProblems.length === 0 ? { holder: read.holder } : {}) };
 }

@@ -1,4 +1,4 @@
-import { PROBLEM_CODES } from '../../../../../libs/credentials/src/index.js';
+import { MAX_SD_JWT_PRESENTATIONS, PROBLEM_CODES } from '../../../../../libs/credentials/src/index.js';
 
 /** A credential or presentation: a compact JWT, or an object carrying it in `proof.jwt` (Veramo's form). */
 const JWT_OR_ENVELOPE = {
@@ -8,17 +8,36 @@ const JWT_OR_ENVELOPE = {
   ],
 } as const;
 
-/** Body of `POST /presentations/verify` (W3C VC-API shape). */
+/**
+ * Body of `POST /presentations/verify` (W3C VC-API shape, plus SD-JWT VCs): a VP-JWT of JWT VCs, SD-JWT VC
+ * presentations (each ending in its Key Binding JWT), or both, all answering the same challenge and domain.
+ */
 export interface VerifyPresentationBody {
-  verifiablePresentation: unknown;
+  verifiablePresentation?: unknown;
+  sdJwtPresentations?: string[];
   options: { challenge: string; domain: string };
 }
 
 export const VERIFY_PRESENTATION_SCHEMA = {
   type: 'object',
-  required: ['verifiablePresentation', 'options'],
+  required: ['options'],
+  // At least one of the two (each branch names its property too: ajv's strictRequired wants it defined there).
+  anyOf: [
+    { properties: { verifiablePresentation: true }, required: ['verifiablePresentation'] },
+    { properties: { sdJwtPresentations: true }, required: ['sdJwtPresentations'] },
+  ],
   properties: {
-    verifiablePresentation: { ...JWT_OR_ENVELOPE, description: 'The VP-JWT signed by the holder.' },
+    verifiablePresentation: { ...JWT_OR_ENVELOPE, description: 'The VP-JWT signed by the holder (JWT VCs, `jwt_vc_json`).' },
+    sdJwtPresentations: {
+      type: 'array',
+      minItems: 1,
+      maxItems: MAX_SD_JWT_PRESENTATIONS,
+      // Sizes are the pipeline's to refuse, with a problem code (`sd_jwt_too_large`); the body limit bounds the whole.
+      items: { type: 'string', minLength: 1 },
+      description:
+        'SD-JWT VC presentations (`dc+sd-jwt`, RFC 9901 compact form `<issuer-signed JWT>~<disclosure>~…~<KB-JWT>`), one ' +
+        'credential each; every Key Binding JWT must carry `nonce` = options.challenge and `aud` = options.domain.',
+    },
     options: {
       type: 'object',
       required: ['challenge', 'domain'],
@@ -38,7 +57,12 @@ export interface VerifyCredentialBody {
 export const VERIFY_CREDENTIAL_SCHEMA = {
   type: 'object',
   required: ['verifiableCredential'],
-  properties: { verifiableCredential: { ...JWT_OR_ENVELOPE, description: 'The VC-JWT signed by its issuer.' } },
+  properties: {
+    verifiableCredential: {
+      ...JWT_OR_ENVELOPE,
+      description: 'A VC-JWT signed by its issuer (`jwt_vc_json`), or an SD-JWT VC (`dc+sd-jwt`, a Key Binding JWT not required).',
+    },
+  },
 } as const;
 
 /** OpenAPI schema of every verification answer. */
@@ -66,7 +90,12 @@ export const VERIFICATION_RESULT_SCHEMA = {
       },
     },
     holder: { type: 'string' },
-    credentials: { type: 'array', items: { type: 'object' }, description: 'What each credential whose signature held says.' },
+    credentials: {
+      type: 'array',
+      items: { type: 'object' },
+      description:
+        'What each credential whose signature held says: for an SD-JWT VC (`format: dc+sd-jwt`) only the claims its holder disclosed.',
+    },
   },
 } as const;
 

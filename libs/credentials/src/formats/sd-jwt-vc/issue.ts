@@ -4,7 +4,7 @@ import { digest } from '@sd-jwt/crypto-nodejs';
 import type { DisclosureFrame } from '@sd-jwt/types';
 import { deriveClaims, getCredentialType, schemaReference, validateClaims, vctOf } from '../../catalog/index.js';
 import { GovcredError } from '../../errors.js';
-import type { StatusListEntry } from '../../format/status-entry.js';
+import type { StatusListEntry } from '../../status/status-entry.js';
 import { ISSUER_ALGS, SCHEMA_CLAIM, SD_HASH_ALG, SD_JWT_VC_TYP, STATUS_MEMBER } from './constants.js';
 import { holderJwk } from './keys.js';
 

@@ -7,8 +7,10 @@ import { isObject } from './encoding.js';
 import type { JwsSigner } from './issue.js';
 import { holderJwk } from './keys.js';
 
-/** A claim path as in DCQL (OpenID4VP 1.0 §7): member names, array indexes, `null` for every element. */
-export type DcqlClaimPath = ReadonlyArray<string | number | null>;
+import type { DcqlClaimPath } from '../../query/claim-path.js';
+
+/** A claim path as in DCQL (OpenID4VP 1.0 §7): member names, array indexes, `null` for every element (one type with query/). */
+export type { DcqlClaimPath };
 
 export interface PresentSdJwtVcOptions {
   /** The claims to disclose; their parents are disclosed with them, and a path ending at an object or array discloses all of it. */

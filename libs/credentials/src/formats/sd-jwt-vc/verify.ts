@@ -1,6 +1,6 @@
 import { findTypeBySchemaRef, findTypeByVct } from '../../catalog/index.js';
-import type { CredentialSchemaRef } from '../../format/credential.js';
-import { parseStatusEntries, type StatusListEntry } from '../../format/status-entry.js';
+import type { CredentialSchemaRef } from '../jwt-vc/credential.js';
+import { parseStatusEntries, type StatusListEntry } from '../../status/status-entry.js';
 import type { Problem } from '../../verification/types.js';
 import { DEFAULT_LIMITS, ISSUER_ALGS, REGISTERED_CLAIMS, SCHEMA_CLAIM, SD_HASH_ALG, SD_JWT_VC_TYP, STATUS_MEMBER, type SdJwtLimits } from './constants.js';
 import { rebuildClaims } from './disclosures.js';

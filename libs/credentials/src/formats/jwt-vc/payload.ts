@@ -1,5 +1,5 @@
-import { isBrokenEthrDid, parseEthrDid } from '../did/ethr-did.js';
-import type { DecodedJwt } from './jwt.js';
+import { isBrokenEthrDid, parseEthrDid } from '../../did/ethr-did.js';
+import type { DecodedJwt } from '../../verification/jwt.js';
 
 /** The parts of a VC-JWT payload (VCDM 1.1 §6.3.1) the pipeline works with, after shape checks. */
 export interface CredentialPayloadView {

@@ -1,16 +1,10 @@
 import { isBrokenEthrDid, parseEthrDid } from '../did/ethr-did.js';
-import type { ProblemCode } from './problem-codes.js';
-import type { VerifiedCredentialSummary } from './types.js';
+import type { ProblemCode } from '../verification/problem-codes.js';
+import type { VerifiedCredentialSummary } from '../verification/types.js';
+import { DCQL_PATH_LIMITS, claimPathText, type RequestedClaim } from './claim-path.js';
+import { matchCredential, type RequestedCredential } from './match.js';
 
-/** One credential a presentation request asks for. */
-export interface RequestedCredential {
-  /** Credential type name, e.g. `NationalIdCredential`. */
-  type: string;
-  /** Claims that must be present in the credential's subject; dotted paths reach nested claims. */
-  claims?: string[];
-  /** Trust policy: accepted issuer DIDs. Any accredited issuer when absent. */
-  issuers?: string[];
-}
+export type { RequestedCredential };
 
 /** What a verifier asks a holder to present. */
 export interface PresentationQuery {
@@ -19,6 +13,20 @@ export interface PresentationQuery {
 
 /** Limits of a query, shared by the verifier's request validation and the JSON Schema below. */
 export const QUERY_LIMITS = { credentials: 10, claims: 50, issuers: 50, nameLength: 200 } as const;
+
+/** A DCQL claims path in a query: member names, array indexes, `null` for every element (see claim-path.ts). */
+const DCQL_PATH_SCHEMA = {
+  type: 'array',
+  minItems: 1,
+  maxItems: DCQL_PATH_LIMITS.segments,
+  items: {
+    oneOf: [
+      { type: 'string', pattern: '^[A-Za-z0-9_]+$', maxLength: DCQL_PATH_LIMITS.segmentLength },
+      { type: 'integer', minimum: 0, maximum: DCQL_PATH_LIMITS.index },
+      { type: 'null' },
+    ],
+  },
+} as const;
 
 /** JSON Schema (ajv) of a {@link PresentationQuery}: what `POST /presentation-requests` accepts as `query`. */
 export const PRESENTATION_QUERY_SCHEMA = {
@@ -40,7 +48,9 @@ export const PRESENTATION_QUERY_SCHEMA = {
             type: 'array',
             maxItems: QUERY_LIMITS.claims,
             uniqueItems: true,
-            items: { type: 'string', pattern: '^[A-Za-z0-9_]+(\\.[A-Za-z0-9_]+)*$', maxLength: QUERY_LIMITS.nameLength },
+            items: {
+              oneOf: [{ type: 'string', pattern: '^[A-Za-z0-9_]+(\\.[A-Za-z0-9_]+)*$', maxLength: QUERY_LIMITS.nameLength }, DCQL_PATH_SCHEMA],
+            },
           },
           issuers: {
             type: 'array',
@@ -71,18 +81,17 @@ export function presentationQueryErrors(query: PresentationQuery): Array<{ path:
   return errors;
 }
 
-function claimAt(claims: Record<string, unknown>, path: string): unknown {
-  let value: unknown = claims;
-  for (const key of path.split('.')) {
-    if (typeof value !== 'object' || value === null || !Object.prototype.hasOwnProperty.call(value, key)) return undefined;
-    value = (value as Record<string, unknown>)[key];
-  }
-  return value;
+/** Where a requested claim sits in a verified credential, for problem paths: a JWT VC's subject, an SD-JWT's top level. */
+function claimLocation(credential: VerifiedCredentialSummary, claim: RequestedClaim): string {
+  const base = credential.format === 'dc+sd-jwt' ? credential.path : `${credential.path}.credentialSubject`;
+  const text = claimPathText(claim);
+  return text.startsWith('[') ? `${base}${text}` : `${base}.${text}`;
 }
 
 /**
  * Checks that the verified credentials answer the query: a credential of each requested type, from an
- * accepted issuer, holding every requested claim. Returns the problems (empty when satisfied).
+ * accepted issuer, holding every requested claim (disclosed claims only: a summary holds nothing else). The
+ * rule is {@link matchCredential}, the wallet's too. Returns the problems (empty when satisfied).
  */
 export function queryProblems(
   query: PresentationQuery,
@@ -92,26 +101,26 @@ export function queryProblems(
   const problems: Array<{ code: ProblemCode; message: string; path: string }> = [];
   query.credentials.forEach((requested, j) => {
     const path = `query.credentials[${j}]`;
-    const ofType = credentials.filter((c) => c.type === requested.type);
+    const outcomes = credentials.map((c) => ({ c, outcome: matchCredential(requested, c, sameDid) }));
+    const ofType = outcomes.filter(({ outcome }) => outcome.ok || outcome.reason !== 'type');
     if (ofType.length === 0) {
       problems.push({ code: 'requested_credential_missing', message: `no verified ${requested.type} was presented`, path });
       return;
     }
-    const trusted = requested.issuers ? ofType.filter((c) => requested.issuers!.some((d) => sameDid(d, c.issuer))) : ofType;
+    const trusted = ofType.filter(({ outcome }) => outcome.ok || outcome.reason === 'claims');
     if (trusted.length === 0) {
-      problems.push({ code: 'issuer_not_trusted', message: `no ${requested.type} from an issuer the request accepts`, path: ofType[0].path });
+      problems.push({ code: 'issuer_not_trusted', message: `no ${requested.type} from an issuer the request accepts`, path: ofType[0].c.path });
       return;
     }
-    const claims = requested.claims ?? [];
-    const missingBy = trusted.map((c) => claims.filter((claim) => claimAt(c.claims, claim) === undefined));
-    if (missingBy.some((missing) => missing.length === 0)) return;
+    if (trusted.some(({ outcome }) => outcome.ok)) return;
+    const missingBy = trusted.map(({ outcome }) => (outcome.ok ? [] : outcome.reason === 'claims' ? outcome.missing : []));
     const best = missingBy.reduce((a, b) => (b.length < a.length ? b : a));
-    const credential = trusted[missingBy.indexOf(best)];
+    const credential = trusted[missingBy.indexOf(best)].c;
     for (const claim of best) {
       problems.push({
         code: 'requested_claim_missing',
-        message: `the ${requested.type} does not hold the requested claim ${claim}`,
-        path: `${credential.path}.credentialSubject.${claim}`,
+        message: `the ${requested.type} does not hold the requested claim ${claimPathText(claim)}`,
+        path: claimLocation(credential, claim),
       });
     }
   });
