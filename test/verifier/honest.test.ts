@@ -182,7 +182,20 @@ test('the verifier has no issuer URL: its settings are the chain and its own', (
 test('OpenAPI at /docs documents the endpoints and the problem codes', async () => {
   const doc = await get<{ paths: Record<string, unknown> }>(`${verifier.url}/docs-json`);
   expect(Object.keys(doc.body.paths).sort()).toEqual(
-    ['/admin/verifiers', '/certificates/{number}', '/credentials/verify', '/health', '/presentation-requests', '/presentation-requests/{id}', '/presentations/verify'].sort(),
+    [
+      '/admin/verifiers',
+      '/certificates/{number}',
+      '/credentials/verify',
+      '/health',
+      '/oid4vp/requests',
+      '/oid4vp/requests/{id}',
+      '/oid4vp/requests/{id}/events',
+      '/oid4vp/requests/{id}/request-object',
+      '/oid4vp/responses/{id}',
+      '/presentation-requests',
+      '/presentation-requests/{id}',
+      '/presentations/verify',
+    ].sort(),
   );
   expect(JSON.stringify(doc.body)).toContain('issuer_not_accredited_for_type');
   expect((await fetch(`${verifier.url}/docs`)).status).toBe(200);
