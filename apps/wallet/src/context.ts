@@ -15,6 +15,8 @@ export interface WalletIO {
   env: Record<string, string | undefined>;
   /** HTTP for OpenID4VP; tests pass one that records what leaves the wallet. @default globalThis.fetch */
   fetch?: typeof fetch;
+  /** The clock of key binding and consent receipts; tests run it at the test chain's time. @default new Date() */
+  now?: () => Date;
 }
 
 /** The chain as the manifest describes it, with the VerifierRegistry when the deployment has one. */

@@ -98,12 +98,13 @@ export async function presentOid4vp(ctx: WalletContext, uri: string, yes: boolea
   const store = await ctx.open();
   const chain = await ctx.chain();
   const fetchImpl = ctx.io.fetch ?? globalThis.fetch;
+  const now = ctx.io.now ?? (() => new Date());
 
   const resolved = await resolveOid4vpRequest(uri, { resolver: createDidResolver(chain), chainId: chain.chainId, fetch: fetchImpl });
   if (!resolved.ok) {
     if (resolved.code === 'service_unreachable') throw new WalletError('service_unreachable', resolved.message);
     const did = resolved.claimedClientId?.replace(/^decentralized_identifier:/, '');
-    await keep(store, consentReceipt({ verifier: did ? { did } : {}, disclosed: [], outcome: 'refused', reason: resolved.code }, new Date()));
+    await keep(store, consentReceipt({ verifier: did ? { did } : {}, disclosed: [], outcome: 'refused', reason: resolved.code }, now()));
     throw new WalletError('request_refused', `${m.refusals[resolved.code] ?? resolved.code}: ${resolved.message}`);
   }
   const request = resolved.request;
@@ -123,7 +124,7 @@ export async function presentOid4vp(ctx: WalletContext, uri: string, yes: boolea
   if (registration) ctx.io.out(`${m.purpose}: ${registration.purpose[ctx.lang]}`);
   if (!check.allowed) {
     if (check.beyond) ctx.io.out(`${m.beyond}: ${check.beyond.join(', ')}`);
-    await keep(store, consentReceipt({ ...receiptBase, disclosed: [], outcome: 'refused', reason: check.code }, new Date()));
+    await keep(store, consentReceipt({ ...receiptBase, disclosed: [], outcome: 'refused', reason: check.code }, now()));
     throw new WalletError('request_refused', m.refusals[check.code] ?? check.code);
   }
 
@@ -135,7 +136,7 @@ export async function presentOid4vp(ctx: WalletContext, uri: string, yes: boolea
     .sort((a, b) => b.stored.receivedAt.localeCompare(a.stored.receivedAt));
   const plan = planPresentation(request.query, offered.map((c) => c.held));
   if (!plan.ok) {
-    await keep(store, consentReceipt({ ...receiptBase, disclosed: [], outcome: 'refused', reason: 'request_unsatisfiable' }, new Date()));
+    await keep(store, consentReceipt({ ...receiptBase, disclosed: [], outcome: 'refused', reason: 'request_unsatisfiable' }, now()));
     throw new WalletError('request_unsatisfiable', plan.missing.join(', '));
   }
 
@@ -153,16 +154,16 @@ export async function presentOid4vp(ctx: WalletContext, uri: string, yes: boolea
   if (!yes) {
     const answer = (await ctx.io.prompt(m.consentPrompt)).trim().toLowerCase();
     if (!['y', 'yes', '是', '好', '同意'].includes(answer)) {
-      await keep(store, consentReceipt({ ...receiptBase, disclosed: [], outcome: 'declined' }, new Date()));
+      await keep(store, consentReceipt({ ...receiptBase, disclosed: [], outcome: 'declined' }, now()));
       throw new WalletError('consent_refused');
     }
   }
 
   const vpToken: Record<string, string[]> = {};
-  for (const p of plan.presentations) vpToken[p.credentialQueryId] = [await presentation(chain, store, offered[p.held]!.stored, p, request)];
+  for (const p of plan.presentations) vpToken[p.credentialQueryId] = [await presentation(chain, store, offered[p.held]!.stored, p, request, now())];
   const submitted = await submitOid4vpResponse(request, vpToken, { fetch: fetchImpl });
   if (!submitted.ok && submitted.code === 'service_unreachable') throw new WalletError('service_unreachable', request.responseUri);
-  await keep(store, consentReceipt({ ...receiptBase, disclosed, outcome: submitted.ok ? 'presented' : 'failed', ...(!submitted.ok && submitted.error ? { reason: submitted.error } : {}) }, new Date()));
+  await keep(store, consentReceipt({ ...receiptBase, disclosed, outcome: submitted.ok ? 'presented' : 'failed', ...(!submitted.ok && submitted.error ? { reason: submitted.error } : {}) }, now()));
   if (!submitted.ok) throw new WalletError('response_rejected', `HTTP ${submitted.status ?? '-'}${submitted.error ? ` ${submitted.error}` : ''}`);
   ctx.io.out(m.acknowledged);
   if (submitted.redirectUri) ctx.io.out(submitted.redirectUri);
@@ -170,7 +171,7 @@ export async function presentOid4vp(ctx: WalletContext, uri: string, yes: boolea
 }
 
 /** One credential presented: an SD-JWT VC with only the planned disclosures and a KB-JWT, or a VP-JWT of a JWT VC; both bound to nonce and client_id. */
-async function presentation(chain: WalletChain, store: WalletStore, stored: StoredCredential, planned: PlannedPresentation, request: WalletOid4vpRequest): Promise<string> {
+async function presentation(chain: WalletChain, store: WalletStore, stored: StoredCredential, planned: PlannedPresentation, request: WalletOid4vpRequest, at: Date): Promise<string> {
   if (stored.format === 'dc+sd-jwt') {
     const key = stored.holderKey;
     if (!key) throw new WalletError('store_corrupt', 'an SD-JWT VC without its holder key');
@@ -180,7 +181,7 @@ async function presentation(chain: WalletChain, store: WalletStore, stored: Stor
       audience: request.clientId,
       holderAlg: key.alg,
       holderSigner: async (input) => signInputWithHolderKey(key, input),
-      now: new Date(),
+      now: at,
     });
   }
   const holder = await Holder.load(chain, store.data.holder);
