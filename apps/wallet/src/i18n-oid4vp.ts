@@ -10,6 +10,7 @@ interface Oid4vpMessages {
   beyond: string;
   leaves: string;
   staysHidden: string;
+  shared: string;
   wholeJwtVc: string;
   consentPrompt: string;
   acknowledged: string;
@@ -39,6 +40,7 @@ const en: Oid4vpMessages = {
   beyond: 'Asked beyond the registration',
   leaves: 'leaves your wallet',
   staysHidden: 'stays hidden',
+  shared: 'shared',
   wholeJwtVc: '(a JWT VC is shown whole)',
   consentPrompt: 'Share exactly this? [y/N] ',
   acknowledged: 'Sent. The verifier acknowledged your response (only it can read the result).',
@@ -68,6 +70,7 @@ const zh: Oid4vpMessages = {
   beyond: '超出登记范围的内容',
   leaves: '将出示',
   staysHidden: '不出示',
+  shared: '已出示内容',
   wholeJwtVc: '（JWT 凭证将完整出示）',
   consentPrompt: '是否同意出示以上内容？[y/N] ',
   acknowledged: '已发送，验证方已确认收到（结果仅验证方可见）。',

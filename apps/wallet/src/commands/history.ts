@@ -1,4 +1,4 @@
-import { getCredentialType, receiptHistory } from '../../../../libs/credentials/src/index.js';
+import { getCredentialType, receiptHistory, typeMetadata } from '../../../../libs/credentials/src/index.js';
 import type { WalletContext } from '../context.js';
 import { oid4vpMessages } from '../i18n-oid4vp.js';
 
@@ -16,8 +16,13 @@ export async function history(ctx: WalletContext, json: boolean): Promise<void> 
     ctx.io.out(`    ${m.verifier}: ${r.verifier.did ?? '-'}`);
     if (r.purpose) ctx.io.out(`    ${m.purpose}: ${r.purpose[ctx.lang]}`);
     for (const d of r.disclosed) {
-      const fields = getCredentialType(d.type)?.labels[ctx.lang];
-      ctx.io.out(`    ${m.leaves}: ${fields?.name ?? d.type} — ${d.claims.map((c) => fields?.fields[c] ?? c).join(', ')}`);
+      const labels = getCredentialType(d.type)?.labels[ctx.lang];
+      // Type Metadata labels cover derived claims (age_over_18) too; the catalog's field labels the rest.
+      const display = (claim: string) =>
+        (labels ? typeMetadata(d.type)?.claims.find((c) => c.path.length === 1 && c.path[0] === claim)?.display?.find((x) => x.locale === ctx.lang)?.label : undefined) ??
+        labels?.fields[claim] ??
+        claim;
+      ctx.io.out(`    ${m.shared}: ${labels?.name ?? d.type} — ${d.claims.map(display).join(', ')}`);
     }
     if (r.requestHash) ctx.io.out(`    ${m.request}: ${r.requestHash}`);
   }
