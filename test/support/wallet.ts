@@ -13,6 +13,10 @@ export class WalletUser {
   /** Answers to give, in order, when the wallet asks something. */
   answers: string[] = [];
   asked: string[] = [];
+  /** Bodies the wallet POSTed, as sent (wire capture). */
+  posted: string[] = [];
+  /** The wallet's clock (the test chain may run ahead of this machine). */
+  now: () => Date = () => new Date();
 
   constructor(
     fixture: Fixture,
@@ -27,6 +31,7 @@ export class WalletUser {
           didRegistry: fixture.didRegistry,
           trustRegistry: fixture.trustRegistry,
           statusRegistry: fixture.statusRegistry,
+          verifierRegistry: fixture.verifierRegistry,
           deployBlock: fixture.deployBlock,
         },
         governance: { address: fixture.governance.address },
@@ -45,6 +50,11 @@ export class WalletUser {
       out: (l) => out.push(l),
       err: (l) => err.push(l),
       env: { GOVCRED_WALLET_PASSPHRASE: this.passphrase, LANG: 'en_US.UTF-8' },
+      now: () => this.now(),
+      fetch: async (input, init) => {
+        if (init?.method === 'POST' && init.body !== undefined) this.posted.push(String(init.body));
+        return fetch(input, init);
+      },
       prompt: async (question) => {
         this.asked.push(question);
         return this.answers.shift() ?? '';

@@ -14,8 +14,13 @@ test('the demo tells the whole story to the end', async () => {
     child.stderr.on('data', (c: Buffer) => (out += c.toString()));
     child.once('exit', (code) => resolve({ code, out }));
   });
-  expect(out).toContain('The verifier accepted your presentation.');
-  expect(out).toContain('credential_revoked');
+  // Over OpenID4VP: the registered name shown, only two claims left, verified with the issuer stopped.
+  expect(out).toContain('Registered on chain as: Example Employer');
+  expect(out).toContain('Claims disclosed ÷ claims asked: 2 ÷ 2');
+  expect(out).toContain('only age_over_18 and the degree level left the wallet');
+  // Revoked, then refused by the employer; an unregistered verifier refused by the wallet.
+  expect(out).toMatch(/refused: [^\n]*credential_revoked/);
+  expect(out).toContain('refused by the wallet: nothing was sent');
   expect(out).toContain('The end');
   expect(code).toBe(0);
 }, 180_000);

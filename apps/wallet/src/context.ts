@@ -13,7 +13,14 @@ export interface WalletIO {
   /** Asks a question on the terminal; `hidden` for secrets. */
   prompt(question: string, options?: { hidden?: boolean }): Promise<string>;
   env: Record<string, string | undefined>;
+  /** HTTP for OpenID4VP; tests pass one that records what leaves the wallet. @default globalThis.fetch */
+  fetch?: typeof fetch;
+  /** The clock of key binding and consent receipts; tests run it at the test chain's time. @default new Date() */
+  now?: () => Date;
 }
+
+/** The chain as the manifest describes it, with the VerifierRegistry when the deployment has one. */
+export type WalletChain = ChainConfig & { verifierRegistry?: string };
 
 /** Everything a command needs. */
 export interface WalletContext {
@@ -23,7 +30,7 @@ export interface WalletContext {
   walletFile: string;
   manifestFile: string;
   /** Chain settings from the devnet manifest (or another deployment's). */
-  chain(): Promise<ChainConfig>;
+  chain(): Promise<WalletChain>;
   /** The passphrase: GOVCRED_WALLET_PASSPHRASE, else asked on the terminal. */
   passphrase(confirm?: boolean): Promise<string>;
   open(): Promise<WalletStore>;
@@ -58,6 +65,7 @@ export function createContext(io: WalletIO, lang: Lang, options: { wallet?: stri
         statusRegistry: String(c.statusRegistry),
         trustRegistry: String(c.trustRegistry),
         deployBlock: Number(c.deployBlock ?? 0),
+        ...(c.verifierRegistry ? { verifierRegistry: String(c.verifierRegistry) } : {}),
       };
     },
     async passphrase(confirm = false) {

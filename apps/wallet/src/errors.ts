@@ -12,6 +12,9 @@ export const WALLET_ERROR_CODES = [
   'consent_refused',
   'credential_not_found',
   'usage',
+  // Appended, so the exit codes of the codes above stay as they were.
+  'request_refused',
+  'response_rejected',
 ] as const;
 
 export type WalletErrorCode = (typeof WALLET_ERROR_CODES)[number];

@@ -3,7 +3,9 @@ import { createContext, type WalletIO } from './context.js';
 import { WALLET_ERROR_CODES, WalletError } from './errors.js';
 import { messages, pickLang } from './i18n.js';
 import * as manage from './commands/manage.js';
+import { history } from './commands/history.js';
 import { present } from './commands/present.js';
+import { presentOid4vp } from './commands/present-oid4vp.js';
 import { receive } from './commands/receive.js';
 
 const HELP = `govcred wallet — a citizen's wallet for government credentials
@@ -17,15 +19,17 @@ usage: wallet <command> [options]
                                an SD-JWT VC is bound to a new P-256 key (default) or your DID's secp256k1 key
   list                         your credentials, with status read from the chain
   show <number|id>             one credential in full
-  present <request URL> [--yes] [--any-status]
-                               answer a verifier's presentation request (asks for your consent);
+  present '<openid4vp://…>' [--yes] [--any-status]
+                               answer a verifier's OpenID4VP request: checks on chain who asks and that it
+                               may ask this, shows what would leave your wallet, asks your consent;
                                --any-status also offers credentials the chain shows as revoked or suspended
+  history                      who asked for your data: every request answered or refused
 
 options:
   --lang zh-CN|en              language (default: from LANG)
   --wallet <file>              wallet file (default: .govcred/wallet.json, or GOVCRED_WALLET)
   --manifest <file>            system manifest (default: .govcred/devnet.json, or GOVCRED_MANIFEST)
-  --json                       machine-readable output (list, show)
+  --json                       machine-readable output (list, show, history)
 The passphrase is read from GOVCRED_WALLET_PASSPHRASE, or asked for.`;
 
 /** Exit code of a wallet error: 2 for usage, then one per code from 10 on, so scripts can tell them apart. */
@@ -81,7 +85,12 @@ export async function runWallet(argv: string[], io: WalletIO): Promise<number> {
         break;
       case 'present':
         // Exit 3: presented, but the verifier did not accept it.
+        if (arg?.trim().startsWith('openid4vp:')) return (await presentOid4vp(ctx, arg, values.yes, values['any-status'])) ? 0 : 3;
+        // The earlier private request URL form (an http(s) link to /presentation-requests/<id>).
         return (await present(ctx, arg, values.yes, values['any-status'])) ? 0 : 3;
+      case 'history':
+        await history(ctx, values.json);
+        break;
       default:
         throw new WalletError('usage', `unknown command "${command}"`);
     }

@@ -27,10 +27,15 @@ export function publicHolderJwk(key: StoredHolderKey): EcPublicJwk {
   return { kty: 'EC', crv: crv!, x: x!, y: y! };
 }
 
+/** The base64url signature (ES256 / ES256K, r‖s) of a JWS signing input with the holder key. */
+export function signInputWithHolderKey(key: StoredHolderKey, input: string): string {
+  const privateKey = createPrivateKey({ key: key.jwk, format: 'jwk' });
+  return sign('sha256', Buffer.from(input, 'ascii'), { key: privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url');
+}
+
 /** A compact JWS of `header`.`payload` signed with the holder key (ES256 / ES256K, r‖s). */
 export function signWithHolderKey(key: StoredHolderKey, header: Record<string, unknown>, payload: Record<string, unknown>): string {
   const b64 = (part: Record<string, unknown>) => Buffer.from(JSON.stringify(part)).toString('base64url');
   const input = `${b64(header)}.${b64(payload)}`;
-  const privateKey = createPrivateKey({ key: key.jwk, format: 'jwk' });
-  return `${input}.${sign('sha256', Buffer.from(input, 'ascii'), { key: privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url')}`;
+  return `${input}.${signInputWithHolderKey(key, input)}`;
 }

@@ -1,6 +1,7 @@
 import type { JsonWebKey } from 'node:crypto';
 import { copyFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { ConsentReceipt } from '../../../../libs/credentials/src/index.js';
 import { WalletError } from '../errors.js';
 import { DEFAULT_KDF, decrypt, encrypt, parseEncryptedFile } from './encrypted-file.js';
 
@@ -49,6 +50,8 @@ export interface HolderIdentity {
 export interface WalletData {
   holder: HolderIdentity;
   credentials: StoredCredential[];
+  /** Consent receipts of every request answered or refused (files from before OID4VP have none). */
+  receipts?: ConsentReceipt[];
 }
 
 async function readStore(file: string) {
