@@ -44,7 +44,7 @@ const DEGREE_QUERY = {
 };
 
 /** An SD-JWT VC ID card of the fixture's bureau for the holder's P-256 key, with status on chain. */
-async function idCard(index = Math.floor(Math.random() * 2 ** 17), signer = idAgency.identity): Promise<string> {
+async function idCard(index = Math.floor(Math.random() * 2 ** 17), signer = idAgency.identity, withStatus = true): Promise<string> {
   const sign = async (input: string) => {
     const s = signer.signingKey.sign(createHash('sha256').update(input, 'ascii').digest());
     return Buffer.concat([Buffer.from(s.r.slice(2), 'hex'), Buffer.from(s.s.slice(2), 'hex')]).toString('base64url');
@@ -56,7 +56,9 @@ async function idCard(index = Math.floor(Math.random() * 2 ** 17), signer = idAg
     kid: `${idAgency.did}#controller`,
     signer: sign,
     holderJwk: holderKey.jwk,
-    statusEntries: statusEntries({ chainId: f.chainId, statusRegistry: f.statusRegistry, owner: idAgency.address, revocationListId: TestAgency.REVOCATION_LIST, suspensionListId: TestAgency.SUSPENSION_LIST, index }),
+    statusEntries: withStatus
+      ? statusEntries({ chainId: f.chainId, statusRegistry: f.statusRegistry, owner: idAgency.address, revocationListId: TestAgency.REVOCATION_LIST, suspensionListId: TestAgency.SUSPENSION_LIST, index })
+      : [],
     now: new Date(now().getTime() - 60_000),
   });
 }
@@ -148,6 +150,9 @@ test('negative cases each answer their own code, never a 5xx', async () => {
   const revoked = await idCard(index);
   await waitForMirrors(verifier, await idAgency.revoke(index));
   expect(await answerWith(AGE_QUERY, async (n, a) => ({ id_card: [await presentAge(revoked, n, a)] }))).toEqual(['credential_revoked']);
+  // A credential without status entries could never be revoked: refused, whatever its signature says.
+  const statusless = await idCard(undefined, idAgency.identity, false);
+  expect(await answerWith(AGE_QUERY, async (n, a) => ({ id_card: [await presentAge(statusless, n, a)] }))).toEqual(['status_invalid']);
   // The DCQL query is not answered: the presentation discloses another claim than the one asked.
   expect(
     await answerWith(AGE_QUERY, async (n, a) => ({
@@ -197,4 +202,32 @@ test('a request beyond the registration on chain is refused; an account without 
   const keyless = await post<{ code: string }>(`${verifier.url}/oid4vp/requests`, { dcql_query: AGE_QUERY }, withKey(legacy.body.apiKey));
   expect([keyless.status, keyless.body.code]).toEqual([409, 'verifier_key_missing']);
   void nowSeconds;
+});
+
+test('the owner follows a request live by server-sent events, polled from the database; nobody else can', async () => {
+  const request = await ask(AGE_QUERY);
+  const events = `${verifier.url}/oid4vp/requests/${request.id}/events`;
+  expect((await fetch(events)).status).toBe(401);
+  const other = await post<{ apiKey: string }>(`${verifier.url}/admin/verifiers`, { name: 'Someone else' }, { authorization: `Bearer ${VERIFIER_ADMIN_TOKEN}` });
+  expect((await fetch(events, { headers: { 'x-api-key': other.body.apiKey } })).status).toBe(404);
+
+  const stream = await fetch(events, { headers: { 'x-api-key': apiKey } });
+  expect([stream.status, stream.headers.get('content-type')]).toEqual([200, expect.stringMatching(/^text\/event-stream/)]);
+  const reader = stream.body!.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  const readUntil = async (needle: string) => {
+    while (!text.includes(needle)) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
+    }
+  };
+  await readUntil('"status":"pending"');
+  const resolved = await wallet.resolve(request.authorizationRequestUri);
+  await wallet.respond(resolved, { id_card: [await presentAge(await idCard(), resolved.nonce, resolved.clientId)] });
+  await readUntil('"status":"verified"');
+  // The stream ends once the status is final.
+  expect((await reader.read()).done).toBe(true);
+  expect(text.match(/^data: /gm)).toHaveLength(2);
 });
