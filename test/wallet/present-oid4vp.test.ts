@@ -49,7 +49,9 @@ async function giveIdCard(): Promise<void> {
     },
     holderJwk: { kty: 'EC', crv: jwk.crv, x: jwk.x, y: jwk.y },
     statusEntries: statusEntries({ chainId: f.chainId, statusRegistry: f.statusRegistry, owner: idAgency.address, revocationListId: TestAgency.REVOCATION_LIST, suspensionListId: TestAgency.SUSPENSION_LIST, index: Math.floor(Math.random() * 2 ** 17) }),
-    now: new Date(now().getTime() - 60_000),
+    // Issued by the machine's clock, as an issuer does: other test files may have moved the shared chain's clock
+    // ahead, and a credential dated by it would not yet be valid for the wallet's own view.
+    now: new Date(Date.now() - 60_000),
   });
   const store = await WalletStore.open(user.walletFile, user.passphrase);
   store.data.credentials.push({ id: 'id-card', format: 'dc+sd-jwt', jwt: sdJwt, holderKey: { alg: 'ES256', jwk }, type: 'NationalIdCredential', issuer: idAgency.did, issuerName: { en: 'Test Bureau', 'zh-CN': '测试局' }, receivedAt: new Date().toISOString() });
