@@ -37,7 +37,7 @@ async function present(
   if (tweak.vp) vp = tweak.vp(vp);
   return post<ResultBody>(`${verifier.url}/presentations/verify`, {
     verifiablePresentation: vp,
-    options: { challenge: request.challenge, domain: tweak.optionsDomain ?? request.domain },
+    options: { challenge: request.challenge, domain: tweak.optionsDomain ?? request.domain, query: request.query },
   });
 }
 
