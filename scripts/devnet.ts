@@ -58,10 +58,12 @@ Try:
   curl -s -X POST ${issuer}/oid4vci/offers -H 'content-type: application/json' \\
        -H 'x-api-key: ${university?.apiKey ?? '<agency API key>'}' \\
        -d '{"type":"EducationCredential","claims":{…}}'         a credential offer for the wallet: npm run wallet -- receive '<offerUri>'
-  curl -s -X POST ${verifier}/presentation-requests -H 'content-type: application/json' \\
+  curl -s -X POST ${verifier}/oid4vp/requests -H 'content-type: application/json' \\
        -H 'x-api-key: ${employer?.apiKey ?? '<verifier API key>'}' \\
-       -d '{"query":{"credentials":[{"type":"EducationCredential","claims":["degree"]}]}}'   then: npm run wallet -- present ${verifier}/presentation-requests/<id>
-  curl -s ${verifier}/presentation-requests/<id> -H 'x-api-key: …'      the result, for that verifier account only
+       -d '{"dcql_query":{"credentials":[{"id":"diploma","format":"jwt_vc_json","meta":{"type_values":[["EducationCredential"]]},"claims":[{"path":["credentialSubject","degree"]}]}]}}'
+                                                 an OpenID4VP request: npm run wallet -- present '<authorizationRequestUri>'
+  curl -s ${verifier}/oid4vp/requests/<id> -H 'x-api-key: …'          its result, for that verifier account only
+  curl -s -X POST ${verifier}/challenges -H 'x-api-key: …'            VC-API style: a challenge for POST /presentations/verify
 API docs: ${issuer}/docs  ${verifier}/docs
 `);
   log('ready. Press Ctrl-C to stop.');

@@ -23,7 +23,7 @@ import { verifyEs256kByAddress } from '../../libs/credentials/src/formats/sd-jwt
 
 export const SD_JWT_TYPE = 'NationalIdCredential';
 
-/** The four claims every benchmarked presentation discloses (and every presentation request asks for). */
+/** The four claims every benchmarked presentation discloses (and every benchmarked query asks for). */
 export const DISCLOSED_CLAIMS = ['name', 'nameZh', 'birthDate', 'citizenIdNumber'] as const;
 
 /** A holder's P-256 key: `cnf.jwk` of its credentials, signing Key Binding JWTs (ES256, r‖s). */

@@ -4,10 +4,10 @@
  *
  * As the JWT row (verification.ts): the verifier is a child process, its chain calls counted by a JSON-RPC proxy;
  * 16 holders (P-256 keys) hold one national ID SD-JWT VC each, signed ES256K by an accredited agency. Before the
- * timed section, each presentation gets its own presentation request (a fresh challenge asking for the four
- * claims) and the holder's answer: the four disclosures and a Key Binding JWT with `nonce` = challenge and `aud` =
+ * timed section, each presentation gets its own challenge (`POST /challenges`; the query of `options` asks for
+ * the four claims) and the holder's answer: the four disclosures and a Key Binding JWT with `nonce` = challenge and `aud` =
  * domain. The timed section is only `POST /presentations/verify` with `{sdJwtPresentations: [p], options:
- * {challenge, domain}}` from concurrent clients: issuer signature with the key in force at issuance, disclosures,
+ * {challenge, domain, query}}` from concurrent clients: issuer signature with the key in force at issuance, disclosures,
  * key binding, validity, schema, status from the mirror, accreditation, the request's claims, single use.
  *
  * The baseline is `SDJwtVcInstance.verify()` on the same kind of presentation (see {@link referenceVerifier}):
@@ -82,12 +82,13 @@ const present = (held: Held, nonce: string) =>
 async function prepare(url: string, apiKey: string, count: number, held: Held[]): Promise<unknown[]> {
   const out: unknown[] = [];
   for (let i = 0; i < count; i++) {
-    const reply = await postJson(`${url}/presentation-requests`, { query: { credentials: [{ type: SD_JWT_TYPE, claims: [...DISCLOSED_CLAIMS] }] } }, { 'x-api-key': apiKey });
-    if (reply.status !== 201) throw new Error(`presentation request failed: ${reply.status} ${reply.body}`);
+    const reply = await postJson(`${url}/challenges`, {}, { 'x-api-key': apiKey });
+    if (reply.status !== 201) throw new Error(`challenge failed: ${reply.status} ${reply.body}`);
     const request = JSON.parse(reply.body) as { challenge: string; domain: string };
     if (request.domain !== DOMAIN) throw new Error(`the verifier's domain is ${request.domain}, not ${DOMAIN}`);
     const presentation = await present(held[i % held.length], request.challenge);
-    out.push({ sdJwtPresentations: [presentation], options: { challenge: request.challenge, domain: request.domain } });
+    const query = { credentials: [{ type: SD_JWT_TYPE, claims: [...DISCLOSED_CLAIMS] }] };
+    out.push({ sdJwtPresentations: [presentation], options: { challenge: request.challenge, domain: request.domain, query } });
   }
   return out;
 }

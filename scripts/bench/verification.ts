@@ -3,8 +3,8 @@
  * verifyPresentation + verifyCredential on the same chain in the same run.
  *
  * The verifier runs as a child process (`node dist/apps/verifier/src/main.js`), as production runs it: its
- * resident memory is its own, and its chain calls go through a counting JSON-RPC proxy. Presentation
- * requests and VP-JWTs are made before the timed section (a holder's wallet signs on the holder's phone, not
+ * resident memory is its own, and its chain calls go through a counting JSON-RPC proxy. Challenges
+ * (`POST /challenges`) and VP-JWTs are made before the timed section (a holder's wallet signs on the holder's phone, not
  * on the verifier's machine); the timed section is only `POST /presentations/verify` by concurrent clients.
  */
 import { mkdtempSync } from 'node:fs';
@@ -78,7 +78,7 @@ export const DOMAIN = 'bench.verifier.example';
 /** Admin token of the bench's own verifier processes (a throwaway chain and database). */
 const ADMIN_TOKEN = 'bench-verifier-admin-token';
 
-/** Creates the verifier account the bench's presentation requests belong to; returns its API key. */
+/** Creates the verifier account the bench's challenges belong to; returns its API key. */
 export async function createBenchVerifierAccount(url: string): Promise<string> {
   const reply = await postJson(`${url}/admin/verifiers`, { name: 'Bench verifier' }, { authorization: `Bearer ${ADMIN_TOKEN}` });
   if (reply.status !== 201) throw new Error(`verifier account failed: ${reply.status} ${reply.body}`);
@@ -90,18 +90,19 @@ interface Prepared {
 }
 
 /**
- * Creates `count` presentation requests on the verifier (as the account of `apiKey`) and the holders' answers to
+ * Takes `count` challenges from the verifier (as the account of `apiKey`) and the holders' answers to
  * them (untimed). The timed answers are sent without a key, as wallets send them.
  */
 async function prepare(url: string, apiKey: string, count: number, holders: BenchHolder[], credentials: string[]): Promise<Prepared[]> {
   const out: Prepared[] = [];
   for (let i = 0; i < count; i++) {
-    const reply = await postJson(`${url}/presentation-requests`, { query: { credentials: [{ type: BENCH_TYPE, claims: ['name'] }] } }, { 'x-api-key': apiKey });
-    if (reply.status !== 201) throw new Error(`presentation request failed: ${reply.status} ${reply.body}`);
+    const reply = await postJson(`${url}/challenges`, {}, { 'x-api-key': apiKey });
+    if (reply.status !== 201) throw new Error(`challenge failed: ${reply.status} ${reply.body}`);
     const request = JSON.parse(reply.body) as { challenge: string; domain: string };
     const h = i % holders.length;
     const vp = await presentCredential(holders[h], credentials[h], request.challenge, request.domain);
-    out.push({ body: { verifiablePresentation: vp, options: { challenge: request.challenge, domain: request.domain } } });
+    const query = { credentials: [{ type: BENCH_TYPE, claims: ['name'] }] };
+    out.push({ body: { verifiablePresentation: vp, options: { challenge: request.challenge, domain: request.domain, query } } });
   }
   return out;
 }

@@ -104,13 +104,13 @@ test('broken bodies keep their codes: malformed JSON 400, an unknown content enc
   expect([encoded.status, encoded.body.code]).toEqual([415, 'invalid_request']);
 });
 
-test('the verifier: small presentation requests, presentations up to VERIFIER_BODY_LIMIT', async () => {
-  const oversized = JSON.stringify({ query: { credentials: [{ type: 'EducationCredential' }] }, padding: 'x'.repeat(20 * 1024) });
+test('the verifier: tiny challenge requests, presentations up to VERIFIER_BODY_LIMIT', async () => {
+  const oversized = JSON.stringify({ padding: 'x'.repeat(20 * 1024) });
   // Without a verifier API key the body is never read: 401, not 413.
-  const anonymous = await send(`${verifier.url}/presentation-requests`, oversized);
+  const anonymous = await send(`${verifier.url}/challenges`, oversized);
   expect([anonymous.status, anonymous.body.code]).toEqual([401, 'unauthorized']);
   const { apiKey } = await createVerifierAccount(verifier.url);
-  const request = await send(`${verifier.url}/presentation-requests`, oversized, { 'x-api-key': apiKey });
+  const request = await send(`${verifier.url}/challenges`, oversized, { 'x-api-key': apiKey });
   expect([request.status, request.body.code]).toEqual([413, 'payload_too_large']);
   // 200 kB is under the verify routes' 256 kB: read, then judged by the schema (not a 413).
   const verify = await send(`${verifier.url}/credentials/verify`, JSON.stringify({ verifiableCredential: 42, padding: 'x'.repeat(200 * 1024) }));

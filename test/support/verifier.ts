@@ -84,19 +84,21 @@ export async function chainClockOffsetMs(provider: { getBlock(tag: 'latest'): Pr
   return Math.max(0, block!.timestamp * 1000 - Date.now());
 }
 
-/** Creates a presentation request for the verifier account of `apiKey` and returns it. */
-export async function createRequest(
+/** What a test asks a presentation to hold: `options.query` of `POST /presentations/verify`. */
+export type TestQuery = { credentials: Array<{ type: string; claims?: Array<string | Array<string | number | null>>; issuers?: string[] }> };
+
+/**
+ * Takes a challenge from `POST /challenges` for the verifier account of `apiKey`; `credentials` (when given) is
+ * returned as `query`, for the test to send as `options.query` with the presentation.
+ */
+export async function createChallenge(
   verifierUrl: string,
   apiKey: string,
-  credentials: Array<{ type: string; claims?: Array<string | Array<string | number | null>>; issuers?: string[] }>,
-): Promise<{ id: string; challenge: string; domain: string; expiresAt: string }> {
-  const reply = await post<{ id: string; challenge: string; domain: string; expiresAt: string }>(
-    `${verifierUrl}/presentation-requests`,
-    { query: { credentials } },
-    withKey(apiKey),
-  );
-  if (reply.status !== 201) throw new Error(`presentation request failed: ${reply.status} ${JSON.stringify(reply.body)}`);
-  return reply.body;
+  credentials?: TestQuery['credentials'],
+): Promise<{ challenge: string; domain: string; expiresAt: string; query?: TestQuery }> {
+  const reply = await post<{ challenge: string; domain: string; expiresAt: string }>(`${verifierUrl}/challenges`, {}, withKey(apiKey));
+  if (reply.status !== 201) throw new Error(`challenge failed: ${reply.status} ${JSON.stringify(reply.body)}`);
+  return { ...reply.body, ...(credentials ? { query: { credentials } } : {}) };
 }
 
 /** The body of a verification answer. */

@@ -2,7 +2,7 @@ import { chmodSync, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { startHarness, tempDir } from '../issuer/issuer-harness.js';
 import { deployFixture } from '../support/chain.js';
-import { createRequest, createVerifierAccount, startTestVerifier } from '../support/verifier.js';
+import { createChallenge, createVerifierAccount, startTestVerifier } from '../support/verifier.js';
 
 // Databases hold agency keys (encrypted) and personal data: owner-only, whatever the umask of the process.
 const mode = (file: string) => statSync(file).mode & 0o777;
@@ -41,7 +41,7 @@ test('the verifier creates its SQLite files 0600', async () => {
   const verifier = await startTestVerifier(fixture, { VERIFIER_SQLITE_PATH: sqlitePath });
   try {
     const { apiKey } = await createVerifierAccount(verifier.url);
-    await createRequest(verifier.url, apiKey, [{ type: 'EducationCredential' }]);
+    await createChallenge(verifier.url, apiKey);
     expect([path.dirname(sqlitePath), sqlitePath, `${sqlitePath}-wal`, `${sqlitePath}-shm`].map(mode)).toEqual([0o700, 0o600, 0o600, 0o600]);
   } finally {
     process.umask(previous);

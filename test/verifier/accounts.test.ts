@@ -15,7 +15,7 @@ import { SAMPLE_CLAIMS } from '../support/sample-claims.js';
 import { EMPLOYER_SCOPE } from '../support/verifier-registrations.js';
 import {
   VERIFIER_ADMIN_TOKEN,
-  createRequest,
+  createChallenge,
   createVerifierAccount,
   chainClockOffsetMs,
   get,
@@ -42,9 +42,9 @@ const holder = new TestHolder();
 const attacker = new TestHolder();
 
 const idOf = async (to: TestHolder) => (await agency.issue({ type: ID, holder: to.did, claims: SAMPLE_CLAIMS[ID], schema: schemaReference(ID) })).jwt;
-const verifyBody = (vp: string, request: { challenge: string; domain: string }) => ({
+const verifyBody = (vp: string, request: { challenge: string; domain: string; query?: unknown }) => ({
   verifiablePresentation: vp,
-  options: { challenge: request.challenge, domain: request.domain },
+  options: { challenge: request.challenge, domain: request.domain, query: request.query },
 });
 /** POSTs a presentation and returns the raw text as well, to search it for personal data. */
 async function presentRaw(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; text: string; json: Record<string, unknown> }> {
@@ -121,56 +121,38 @@ describe('admin API', () => {
   });
 });
 
-describe('presentation requests belong to the account that made them', () => {
-  test('creating one needs a valid key: none or a wrong one → 401 unauthorized', async () => {
-    const body = { query: { credentials: [{ type: ID }] } };
+describe('challenges belong to the account that asked for them', () => {
+  test('asking for one needs a valid key: none or a wrong one → 401 unauthorized', async () => {
     for (const headers of [{}, withKey('gvk_not-a-key'), withKey(''), admin, withKey('x'.repeat(500))]) {
-      const reply = await post(`${verifier.url}/presentation-requests`, body, headers);
+      const reply = await post(`${verifier.url}/challenges`, {}, headers);
       expect([reply.status, reply.body.code]).toEqual([401, 'unauthorized']);
     }
   });
 
-  test("the owner reads it; a wallet without key sees only what it needs; another account's key → 404 as for no request", async () => {
-    const request = await createRequest(verifier.url, bank.apiKey, [{ type: ID, claims: ['name'] }]);
-    const url = `${verifier.url}/presentation-requests/${request.id}`;
-    const owner = await get(url, withKey(bank.apiKey));
-    expect([owner.status, owner.body.state, owner.body.challenge]).toEqual([200, 'pending', request.challenge]);
-
-    const wallet = await get(url);
-    expect(wallet.status).toBe(200);
-    expect(Object.keys(wallet.body).sort()).toEqual(['challenge', 'domain', 'expiresAt', 'id', 'query', 'state']);
-
-    const other = await get(url, withKey(employer.apiKey));
-    const missing = await get(`${verifier.url}/presentation-requests/00000000-0000-4000-8000-000000000000`, withKey(employer.apiKey));
-    expect([other.status, other.body]).toEqual([404, missing.body]);
-    expect(other.body.code).toBe('not_found');
-
-    const wrong = await get(url, withKey('gvk_wrong'));
-    expect([wrong.status, wrong.body.code]).toEqual([401, 'unauthorized']);
+  test('each challenge is fresh, 256 bits, with the domain and an expiry', async () => {
+    const [a, b] = [await createChallenge(verifier.url, bank.apiKey), await createChallenge(verifier.url, bank.apiKey)];
+    expect(a.challenge).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(a.challenge).not.toBe(b.challenge);
+    expect(a.domain).toBe('bank.example');
+    expect(Date.parse(a.expiresAt) - Date.now() - clockOffsetMs).toBeGreaterThan(200_000); // CHALLENGE_TTL_SECONDS: 300
   });
 });
 
-describe('POST /presentations/verify: the wallet gets the outcome, the owner the result', () => {
-  test('without a key: {verified, problems:[{code, path}]} and no claim value; the owner reads the full result', async () => {
-    const request = await createRequest(verifier.url, bank.apiKey, [{ type: ID, claims: ['name', 'citizenIdNumber', 'address'] }]);
+describe('POST /presentations/verify: without a key the outcome, with the owner key the result', () => {
+  test('without a key: {verified, problems:[{code, path}]} and no claim value', async () => {
+    const request = await createChallenge(verifier.url, bank.apiKey, [{ type: ID, claims: ['name', 'citizenIdNumber', 'address'] }]);
     const vp = await holder.present([await idOf(holder)], request.challenge, request.domain);
     const answer = await presentRaw(verifier.url, verifyBody(vp, request));
     expect(answer.status).toBe(200);
     expect(answer.json).toEqual({ verified: true, problems: [] });
     for (const value of [...CLAIM_VALUES, holder.did]) expect(answer.text).not.toContain(value);
-
-    const stored = await get<{ state: string; result: ResultBody & { holder: string } }>(`${verifier.url}/presentation-requests/${request.id}`, withKey(bank.apiKey));
-    expect(stored.body.state).toBe('completed');
-    expect(stored.body.result.holder).toBe(holder.did);
-    expect(stored.body.result.credentials[0].claims.citizenIdNumber).toBe(SAMPLE_CLAIMS[ID].citizenIdNumber);
-    // The wallet's view of the same request never carries the result.
-    const publicView = await fetch(`${verifier.url}/presentation-requests/${request.id}`).then((r) => r.text());
-    expect(JSON.parse(publicView).state).toBe('completed');
-    for (const value of CLAIM_VALUES) expect(publicView).not.toContain(value);
+    // It used the challenge up: the owner's own try is a replay.
+    const owner = await post<ResultBody>(`${verifier.url}/presentations/verify`, verifyBody(vp, request), withKey(bank.apiKey));
+    expect(owner.body.problems.map((p) => p.code)).toEqual(['challenge_replayed']);
   });
 
   test("a failed answer without a key carries codes and paths only, even when the credentials' signatures held", async () => {
-    const request = await createRequest(verifier.url, bank.apiKey, [{ type: ID, claims: ['name'] }]);
+    const request = await createChallenge(verifier.url, bank.apiKey, [{ type: ID, claims: ['name'] }]);
     const vp = await holder.present([await idOf(holder)], request.challenge, 'evil.example');
     const answer = await presentRaw(verifier.url, verifyBody(vp, request));
     expect(answer.json.verified).toBe(false);
@@ -179,7 +161,7 @@ describe('POST /presentations/verify: the wallet gets the outcome, the owner the
   });
 
   test("with a key: a wrong key → 401; another account's challenge → challenge_unknown and left untouched", async () => {
-    const request = await createRequest(verifier.url, bank.apiKey, [{ type: ID }]);
+    const request = await createChallenge(verifier.url, bank.apiKey, [{ type: ID }]);
     const vp = await holder.present([await idOf(holder)], request.challenge, request.domain);
     const wrong = await post(`${verifier.url}/presentations/verify`, verifyBody(vp, request), withKey('gvk_wrong'));
     expect([wrong.status, wrong.body.code]).toEqual([401, 'unauthorized']);
@@ -193,7 +175,7 @@ describe('POST /presentations/verify: the wallet gets the outcome, the owner the
 
 describe('lock-out: only a completely verified presentation uses the challenge up', () => {
   test("garbage and an attacker's own valid presentation leave the challenge to the real holder", async () => {
-    const request = await createRequest(verifier.url, bank.apiKey, [{ type: EDU, claims: ['degree'] }]);
+    const request = await createChallenge(verifier.url, bank.apiKey, [{ type: EDU, claims: ['degree'] }]);
     const attempts = [
       'a.b.c',
       await attacker.present([await idOf(attacker)], request.challenge, request.domain), // valid, but not what was asked
@@ -205,29 +187,26 @@ describe('lock-out: only a completely verified presentation uses the challenge u
       expect([status, body.verified]).toEqual([200, false]);
       expect(body.problems.map((p) => p.code)).not.toContain('challenge_replayed');
     }
-    const pending = await get<{ state: string; result: ResultBody & { holder: string } }>(`${verifier.url}/presentation-requests/${request.id}`, withKey(bank.apiKey));
-    expect(pending.body.state).toBe('pending');
-    // The owner sees the latest failed attempt that answered its challenge.
-    expect([pending.body.result.verified, pending.body.result.holder]).toEqual([false, holder.did]);
 
     const university = await TestAgency.create(f, [{ type: EDU, validFrom: nowSeconds() - 86_400 }]);
     await waitForMirrors(verifier, await f.provider.getBlockNumber());
     const diploma = await university.issue({ type: EDU, holder: holder.did, claims: SAMPLE_CLAIMS[EDU], schema: schemaReference(EDU) });
-    const real = await post<ResultBody>(`${verifier.url}/presentations/verify`, verifyBody(await holder.present([diploma.jwt], request.challenge, request.domain), request));
-    expect([real.body.verified, real.body.problems]).toEqual([true, []]);
-    const done = await get<{ state: string; result: ResultBody & { holder: string } }>(`${verifier.url}/presentation-requests/${request.id}`, withKey(bank.apiKey));
-    expect([done.body.state, done.body.result.verified, done.body.result.holder]).toEqual(['completed', true, holder.did]);
-    // Once used, a later failed attempt overwrites nothing.
-    await post(`${verifier.url}/presentations/verify`, verifyBody(attempts[1], request));
-    const after = await get<{ result: { verified: boolean } }>(`${verifier.url}/presentation-requests/${request.id}`, withKey(bank.apiKey));
-    expect(after.body.result.verified).toBe(true);
+    const real = await post<ResultBody & { holder: string }>(
+      `${verifier.url}/presentations/verify`,
+      verifyBody(await holder.present([diploma.jwt], request.challenge, request.domain), request),
+      withKey(bank.apiKey),
+    );
+    expect([real.body.verified, real.body.problems, real.body.holder]).toEqual([true, [], holder.did]);
+    // Once used, every later attempt is a replay.
+    const later = await post<ResultBody>(`${verifier.url}/presentations/verify`, verifyBody(attempts[1], request));
+    expect(later.body.problems.map((p) => p.code)).toContain('challenge_replayed');
   });
 
   test('two replicas on one database: of concurrent verified presentations exactly one wins', async () => {
     const replica = await startTestVerifier(f, { VERIFIER_SQLITE_PATH: sqlitePath }, { now: () => new Date(Date.now() + clockOffsetMs) });
     try {
       await waitForMirrors(replica, await f.provider.getBlockNumber());
-      const request = await createRequest(replica.url, bank.apiKey, [{ type: ID }]);
+      const request = await createChallenge(replica.url, bank.apiKey, [{ type: ID }]);
       const jwt = await idOf(holder);
       const vps = await Promise.all([1, 2, 3].map((i) => holder.present([jwt], request.challenge, request.domain, { jti: `urn:uuid:vp-${i}` })));
       const replies = await Promise.all(
@@ -235,8 +214,6 @@ describe('lock-out: only a completely verified presentation uses the challenge u
       );
       expect(replies.filter((r) => r.body.verified)).toHaveLength(1);
       expect(replies.filter((r) => r.body.problems.some((p) => p.code === 'challenge_replayed'))).toHaveLength(5);
-      // Either replica shows the owner the one result.
-      expect((await get(`${verifier.url}/presentation-requests/${request.id}`, withKey(bank.apiKey))).body.state).toBe('completed');
     } finally {
       await replica.close();
     }

@@ -9,7 +9,7 @@ import type { RunningVerifier } from '../../apps/verifier/src/start-verifier.js'
 import { deployFixture, fundedWallet, rotateOwner, type Fixture } from '../support/chain.js';
 import { TestAgency, TestHolder, nowSeconds } from '../support/credentials.js';
 import { SAMPLE_CLAIMS } from '../support/sample-claims.js';
-import { chainClockOffsetMs, createRequest, createVerifierAccount, get, post, startTestVerifier, waitForMirrors, withKey, type ResultBody } from '../support/verifier.js';
+import { chainClockOffsetMs, createChallenge, createVerifierAccount, get, post, startTestVerifier, waitForMirrors, withKey, type ResultBody } from '../support/verifier.js';
 
 const DAY = 86_400;
 type TypeName = keyof typeof SAMPLE_CLAIMS;
@@ -42,23 +42,21 @@ afterAll(async () => {
   f?.provider.destroy();
 });
 
-test('one presentation with a credential of each catalog type verifies, and its result is stored', async () => {
+test('one presentation with a credential of each catalog type verifies, and uses its challenge up', async () => {
   const jwts = [];
   for (const type of TYPES) jwts.push((await issue(type, { expiresAt: nowSeconds() + 365 * DAY })).jwt);
-  const request = await createRequest(verifier.url, apiKey, [
+  const request = await createChallenge(verifier.url, apiKey, [
     { type: 'NationalIdCredential', claims: ['name', 'citizenIdNumber'] },
     { type: 'EducationCredential', claims: ['degree', 'institution'], issuers: [agencies.EducationCredential.did] },
     { type: 'PropertyCredential', claims: ['address', 'area'] },
   ]);
   expect(request.challenge.length).toBeGreaterThanOrEqual(22); // >= 128 bits in base64url
-  const before = await get<{ state: string; result?: unknown }>(`${verifier.url}/presentation-requests/${request.id}`, withKey(apiKey));
-  expect([before.body.state, before.body.result]).toEqual(['pending', undefined]);
 
   const vp = await holder.present(jwts, request.challenge, request.domain);
   // A system verifying with its key gets the full result.
   const { status, body } = await post<ResultBody>(
     `${verifier.url}/presentations/verify`,
-    { verifiablePresentation: vp, options: { challenge: request.challenge, domain: request.domain } },
+    { verifiablePresentation: vp, options: { challenge: request.challenge, domain: request.domain, query: request.query } },
     withKey(apiKey),
   );
   expect(status).toBe(200);
@@ -70,9 +68,12 @@ test('one presentation with a credential of each catalog type verifies, and its 
     expect(body.checks.map((c) => c.check)).toContain(check);
   }
 
-  const after = await get<{ state: string; result: ResultBody }>(`${verifier.url}/presentation-requests/${request.id}`, withKey(apiKey));
-  expect(after.body.state).toBe('completed');
-  expect(after.body.result.verified).toBe(true);
+  const again = await post<ResultBody>(
+    `${verifier.url}/presentations/verify`,
+    { verifiablePresentation: vp, options: { challenge: request.challenge, domain: request.domain, query: request.query } },
+    withKey(apiKey),
+  );
+  expect(again.body.problems.map((p) => p.code)).toEqual(['challenge_replayed']);
 });
 
 test.each(TYPES)('a %s verifies on its own', async (type) => {
@@ -144,9 +145,9 @@ test('withdrawn accreditation: credentials issued before stay valid, later ones 
 });
 
 test('trust policy: an accredited issuer the request does not accept → issuer_not_trusted', async () => {
-  const request = await createRequest(verifier.url, apiKey, [{ type: 'NationalIdCredential', issuers: [agencies.EducationCredential.did] }]);
+  const request = await createChallenge(verifier.url, apiKey, [{ type: 'NationalIdCredential', issuers: [agencies.EducationCredential.did] }]);
   const vp = await holder.present([(await issue('NationalIdCredential')).jwt], request.challenge, request.domain);
-  const { body } = await post<ResultBody>(`${verifier.url}/presentations/verify`, { verifiablePresentation: vp, options: { challenge: request.challenge, domain: request.domain } });
+  const { body } = await post<ResultBody>(`${verifier.url}/presentations/verify`, { verifiablePresentation: vp, options: { challenge: request.challenge, domain: request.domain, query: request.query } });
   expect(codes(body)).toEqual(['issuer_not_trusted']);
 });
 
@@ -185,6 +186,7 @@ test('OpenAPI at /docs documents the endpoints and the problem codes', async () 
     [
       '/admin/verifiers',
       '/certificates/{number}',
+      '/challenges',
       '/credentials/verify',
       '/health',
       '/oid4vp/requests',
@@ -192,8 +194,6 @@ test('OpenAPI at /docs documents the endpoints and the problem codes', async () 
       '/oid4vp/requests/{id}/events',
       '/oid4vp/requests/{id}/request-object',
       '/oid4vp/responses/{id}',
-      '/presentation-requests',
-      '/presentation-requests/{id}',
       '/presentations/verify',
     ].sort(),
   );

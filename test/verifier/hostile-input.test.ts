@@ -10,7 +10,7 @@ import { deployFixture, type Fixture } from '../support/chain.js';
 import { TestAgency, TestHolder, jwtPayload, nowSeconds } from '../support/credentials.js';
 import { NOT_A_CURVE_POINT, badChecksum, nearJwts, nestedArrayJson, nestedObjectJson, signJws, withSignature } from '../support/hostile-jwt.js';
 import { SAMPLE_CLAIMS } from '../support/sample-claims.js';
-import { chainClockOffsetMs, createRequest, createVerifierAccount, post, startTestVerifier, waitForMirrors, withKey, type ResultBody } from '../support/verifier.js';
+import { chainClockOffsetMs, createChallenge, createVerifierAccount, post, startTestVerifier, waitForMirrors, withKey, type ResultBody } from '../support/verifier.js';
 
 const ID = 'NationalIdCredential';
 const ES256K = { alg: 'ES256K', typ: 'JWT' };
@@ -109,9 +109,9 @@ test.each(credentialCases)('%s → %s (POST /credentials/verify)', async (_name,
 });
 
 test.each(credentialCases)('%s → %s (in a presentation)', async (_name, expected, make) => {
-  const request = await createRequest(verifier.url, apiKey, [{ type: ID, claims: ['name'] }]);
+  const request = await createChallenge(verifier.url, apiKey, [{ type: ID, claims: ['name'] }]);
   const vp = await presentation([await make()], request);
-  const { status, body, ms } = await timedPost('/presentations/verify', { verifiablePresentation: vp, options: { challenge: request.challenge, domain: request.domain } });
+  const { status, body, ms } = await timedPost('/presentations/verify', { verifiablePresentation: vp, options: { challenge: request.challenge, domain: request.domain, query: request.query } });
   const wanted = UNUSABLE.has(expected) ? [expected, 'requested_credential_missing'].sort() : [expected];
   expect([status, body.verified, codes(body)]).toEqual([200, false, wanted]);
   expect(ms).toBeLessThan(FAST_MS);
@@ -139,17 +139,17 @@ const presentationCases: Array<[string, string[], (request: { challenge: string;
 ];
 
 test.each(presentationCases)('%s → %s', async (_name, expected, make) => {
-  const request = await createRequest(verifier.url, apiKey, [{ type: ID, claims: ['name'] }]);
-  const options = { challenge: request.challenge, domain: request.domain };
+  const request = await createChallenge(verifier.url, apiKey, [{ type: ID, claims: ['name'] }]);
+  const options = { challenge: request.challenge, domain: request.domain, query: request.query };
   const { status, body, ms } = await timedPost('/presentations/verify', { verifiablePresentation: await make(request), options });
   expect([status, body.verified, codes(body)]).toEqual([200, false, expected]);
   expect(ms).toBeLessThan(FAST_MS);
 });
 
 test('control: an honest presentation signed here verifies (the cases above fail for their own reason only)', async () => {
-  const request = await createRequest(verifier.url, apiKey, [{ type: ID, claims: ['name'] }]);
+  const request = await createChallenge(verifier.url, apiKey, [{ type: ID, claims: ['name'] }]);
   const vp = await presentation([await honestJwt()], request);
-  const { status, body } = await timedPost('/presentations/verify', { verifiablePresentation: vp, options: { challenge: request.challenge, domain: request.domain } });
+  const { status, body } = await timedPost('/presentations/verify', { verifiablePresentation: vp, options: { challenge: request.challenge, domain: request.domain, query: request.query } });
   expect([status, body.problems]).toEqual([200, []]);
 });
 
@@ -157,11 +157,12 @@ test.each<[string, () => string]>([
   ['a wrong checksum', () => badChecksum(agency.did)],
   ['a bad hex digit', () => 'did:ethr:0x7a69:0xZZ00000000000000000000000000000000000000'],
   ['an address too short', () => 'did:ethr:0x7a69:0x1234'],
-])('a presentation request accepting an issuer DID with %s → 400 invalid_request', async (_name, issuer) => {
-  const reply = await post<{ code: string; details: { errors: Array<{ path: string }> } }>(`${verifier.url}/presentation-requests`, {
-    query: { credentials: [{ type: ID, issuers: [agency.did, issuer()] }] },
+])('a query accepting an issuer DID with %s → 400 invalid_request', async (_name, issuer) => {
+  const reply = await post<{ code: string; details: { errors: Array<{ path: string }> } }>(`${verifier.url}/presentations/verify`, {
+    verifiablePresentation: 'a.b.c',
+    options: { challenge: 'c', domain: 'bank.example', query: { credentials: [{ type: ID, issuers: [agency.did, issuer()] }] } },
   }, withKey(apiKey));
-  expect([reply.status, reply.body.code, reply.body.details.errors.map((e) => e.path)]).toEqual([400, 'invalid_request', ['/query/credentials/0/issuers/1']]);
+  expect([reply.status, reply.body.code, reply.body.details.errors.map((e) => e.path)]).toEqual([400, 'invalid_request', ['/options/query/credentials/0/issuers/1']]);
 });
 
 test('a claim named with 10 KB is reported by a cut path and message, not echoed whole', async () => {

@@ -8,7 +8,7 @@ import type { RunningVerifier } from '../../apps/verifier/src/start-verifier.js'
 import { deployFixture, type Fixture } from '../support/chain.js';
 import { TestAgency, TestHolder, algNone, hs256WithPublicKey, jwtPayload, nowSeconds, replacePayload, tamperSignature } from '../support/credentials.js';
 import { SAMPLE_CLAIMS } from '../support/sample-claims.js';
-import { chainClockOffsetMs, createRequest, createVerifierAccount, get, post, startTestVerifier, waitForMirrors, withKey, type ResultBody } from '../support/verifier.js';
+import { chainClockOffsetMs, createChallenge, createVerifierAccount, get, post, startTestVerifier, waitForMirrors, withKey, type ResultBody } from '../support/verifier.js';
 
 const DAY = 86_400;
 const ID = 'NationalIdCredential';
@@ -32,12 +32,12 @@ async function present(
   credentials: unknown[],
   tweak: { by?: TestHolder; nonce?: string; aud?: string; optionsDomain?: string; vp?: (jwt: string) => string; claims?: string[] } = {},
 ) {
-  const request = await createRequest(verifier.url, apiKey, [{ type: ID, claims: tweak.claims ?? ['name'] }]);
+  const request = await createChallenge(verifier.url, apiKey, [{ type: ID, claims: tweak.claims ?? ['name'] }]);
   let vp = await (tweak.by ?? holder).present(credentials, tweak.nonce ?? request.challenge, tweak.aud ?? request.domain);
   if (tweak.vp) vp = tweak.vp(vp);
   return post<ResultBody>(`${verifier.url}/presentations/verify`, {
     verifiablePresentation: vp,
-    options: { challenge: request.challenge, domain: tweak.optionsDomain ?? request.domain },
+    options: { challenge: request.challenge, domain: tweak.optionsDomain ?? request.domain, query: request.query },
   });
 }
 
@@ -224,11 +224,11 @@ test.each(presentationCases.map(([name, run, code]) => [name, code, run] as cons
   expect(codes(body)).toEqual([expected]);
 });
 
-test('replayed challenge → challenge_replayed; the first result stays stored', async () => {
+test('replayed challenge → challenge_replayed, for the owner too', async () => {
   const { jwt } = await idCredential(agency, holder);
-  const request = await createRequest(verifier.url, apiKey, [{ type: ID, claims: ['name'] }]);
+  const request = await createChallenge(verifier.url, apiKey, [{ type: ID, claims: ['name'] }]);
   const vp = await holder.present([jwt], request.challenge, request.domain);
-  const body = { verifiablePresentation: vp, options: { challenge: request.challenge, domain: request.domain } };
+  const body = { verifiablePresentation: vp, options: { challenge: request.challenge, domain: request.domain, query: request.query } };
   const first = await post<ResultBody>(`${verifier.url}/presentations/verify`, body);
   expect(first.body.verified).toBe(true);
   const again = await post<ResultBody>(`${verifier.url}/presentations/verify`, body);
@@ -237,16 +237,15 @@ test('replayed challenge → challenge_replayed; the first result stays stored',
   // Ten replays at once: none gets through.
   const burst = await Promise.all(Array.from({ length: 10 }, () => post<ResultBody>(`${verifier.url}/presentations/verify`, body)));
   expect(burst.map((r) => [r.status, r.body.verified])).toEqual(Array(10).fill([200, false]));
-  const { body: stored } = await get<{ state: string; result: ResultBody }>(`${verifier.url}/presentation-requests/${request.id}`, withKey(apiKey));
-  expect(stored.state).toBe('completed');
-  expect(stored.result.verified).toBe(true);
+  const owner = await post<ResultBody>(`${verifier.url}/presentations/verify`, body, withKey(apiKey));
+  expect(codes(owner.body)).toEqual(['challenge_replayed']);
 });
 
 test('concurrent first use: exactly one of two simultaneous presentations is accepted', async () => {
   const { jwt } = await idCredential(agency, holder);
-  const request = await createRequest(verifier.url, apiKey, [{ type: ID }]);
+  const request = await createChallenge(verifier.url, apiKey, [{ type: ID }]);
   const vp = await holder.present([jwt], request.challenge, request.domain);
-  const body = { verifiablePresentation: vp, options: { challenge: request.challenge, domain: request.domain } };
+  const body = { verifiablePresentation: vp, options: { challenge: request.challenge, domain: request.domain, query: request.query } };
   const replies = await Promise.all([1, 2, 3, 4].map(() => post<ResultBody>(`${verifier.url}/presentations/verify`, body)));
   expect(replies.filter((r) => r.body.verified)).toHaveLength(1);
   expect(replies.filter((r) => codes(r.body).includes('challenge_replayed'))).toHaveLength(3);
@@ -254,13 +253,13 @@ test('concurrent first use: exactly one of two simultaneous presentations is acc
 
 test('expired challenge → challenge_expired', async () => {
   const { jwt } = await idCredential(agency, holder);
-  const request = await createRequest(verifier.url, apiKey, [{ type: ID }]);
+  const request = await createChallenge(verifier.url, apiKey, [{ type: ID }]);
   const vp = await holder.present([jwt], request.challenge, request.domain);
   clockOffsetMs += 301_000; // past CHALLENGE_TTL_SECONDS (300 by default)
   try {
     const { status, body } = await post<ResultBody>(`${verifier.url}/presentations/verify`, {
       verifiablePresentation: vp,
-      options: { challenge: request.challenge, domain: request.domain },
+      options: { challenge: request.challenge, domain: request.domain, query: request.query },
     });
     expect(status).toBe(200);
     expect(codes(body)).toEqual(['challenge_expired']);
@@ -271,7 +270,7 @@ test('expired challenge → challenge_expired', async () => {
 
 describe('malformed requests are 4xx with a stable code, never 5xx', () => {
   test('malformed JSON → 400 malformed_json', async () => {
-    for (const path of ['/presentations/verify', '/credentials/verify', '/presentation-requests']) {
+    for (const path of ['/presentations/verify', '/credentials/verify', '/challenges']) {
       const { status, body } = await post(`${verifier.url}${path}`, '{"verifiablePresentation": ', withKey(apiKey));
       expect([path, status, body.code]).toEqual([path, 400, 'malformed_json']);
     }
@@ -294,10 +293,10 @@ describe('malformed requests are 4xx with a stable code, never 5xx', () => {
     ['a number as presentation', '/presentations/verify', { verifiablePresentation: 42, options: { challenge: 'c', domain: 'd' } }],
     ['an array body', '/credentials/verify', [1, 2]],
     ['no credential', '/credentials/verify', {}],
-    ['empty query', '/presentation-requests', { query: { credentials: [] } }],
-    ['query with a bad type name', '/presentation-requests', { query: { credentials: [{ type: '../etc' }] } }],
+    ['empty query', '/presentations/verify', { verifiablePresentation: 'a.b.c', options: { challenge: 'c', domain: 'd', query: { credentials: [] } } }],
+    ['query with a bad type name', '/presentations/verify', { verifiablePresentation: 'a.b.c', options: { challenge: 'c', domain: 'd', query: { credentials: [{ type: '../etc' }] } } }],
   ])('%s → 400 invalid_request', async (_name, path, body) => {
-    // With a verifier account's key: creating a request needs one, and the key must not mask a bad body.
+    // With a verifier account's key: the key must not mask a bad body.
     const reply = await post(`${verifier.url}${path}`, body, withKey(apiKey));
     expect([reply.status, reply.body.code]).toEqual([400, 'invalid_request']);
   });
@@ -309,8 +308,7 @@ describe('malformed requests are 4xx with a stable code, never 5xx', () => {
     for (const depth of [100, 2000, 7000, 20_000]) {
       const nested = `${'['.repeat(depth)}"x"${']'.repeat(depth)}`;
       const body = `{"verifiableCredential":{"proof":{"jwt":"${'a'.repeat(100)}.${'b'.repeat(100)}.c"},"nested":${nested}}}`;
-      const paths = depth <= 7000 ? ['/credentials/verify', '/presentations/verify', '/presentation-requests'] : ['/credentials/verify', '/presentations/verify'];
-      for (const path of paths) {
+      for (const path of ['/credentials/verify', '/presentations/verify']) {
         const reply = await post(`${verifier.url}${path}`, body, withKey(apiKey));
         expect([depth, path, reply.status, reply.body.code]).toEqual([depth, path, 400, 'invalid_request']);
       }
@@ -332,11 +330,16 @@ describe('malformed requests are 4xx with a stable code, never 5xx', () => {
     expect(reply.body.credentials[0].claims.name).toBe(SAMPLE_CLAIMS[ID].name);
   });
 
-  test('unknown presentation request id → 404 not_found', async () => {
-    for (const id of ['00000000-0000-4000-8000-000000000000', 'nope', "1' OR '1'='1"]) {
+  test('the removed presentation-request routes → 404 not_found', async () => {
+    for (const id of ['', '00000000-0000-4000-8000-000000000000', "1' OR '1'='1"]) {
       const reply = await fetch(`${verifier.url}/presentation-requests/${encodeURIComponent(id)}`);
       expect([reply.status, ((await reply.json()) as { code: string }).code]).toEqual([404, 'not_found']);
     }
+  });
+
+  test('an unknown challenge with a SQL-looking value → challenge_unknown', async () => {
+    const reply = await post<ResultBody>(`${verifier.url}/presentations/verify`, { verifiablePresentation: 'a.b.c', options: { challenge: "1' OR '1'='1", domain: 'bank.example' } }, withKey(apiKey));
+    expect([reply.status, codes(reply.body).includes('challenge_unknown')]).toEqual([200, true]);
   });
 });
 

@@ -1,18 +1,18 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { schemaReference } from '../../libs/credentials/src/index.js';
-import { RetentionService } from '../../apps/verifier/src/presentation-requests/retention.service.js';
+import { RetentionService } from '../../apps/verifier/src/challenges/retention.service.js';
 import { deployFixture } from '../support/chain.js';
 import { postgresTest } from '../support/postgres.js';
 import { TestAgency, TestHolder, nowSeconds } from '../support/credentials.js';
 import { SAMPLE_CLAIMS } from '../support/sample-claims.js';
-import { chainClockOffsetMs, createRequest, createVerifierAccount, get, post, startTestVerifier, waitForMirrors, withKey } from '../support/verifier.js';
+import { chainClockOffsetMs, createChallenge, createVerifierAccount, post, startTestVerifier, waitForMirrors, withKey } from '../support/verifier.js';
 
-// The verifier's migrations (accounts, ownership, retention columns) and its conditional statements on a fresh
+// The verifier's migrations (accounts, ownership, the challenges table) and its conditional statements on a fresh
 // PostgreSQL database (see test/support/postgres.ts).
 const ID = 'NationalIdCredential';
 
-postgresTest('the verifier runs on PostgreSQL: accounts, a private result, single use, purge', async (url) => {
+postgresTest('the verifier runs on PostgreSQL: accounts, owned challenges, single use, purge', async (url) => {
   const f = await deployFixture();
   const offset = await chainClockOffsetMs(f.provider);
   const clock = { shift: 0 };
@@ -28,18 +28,18 @@ postgresTest('the verifier runs on PostgreSQL: accounts, a private result, singl
     expect(stored).not.toContain(apiKey.slice(4));
 
     const holder = new TestHolder();
-    const request = await createRequest(verifier.url, apiKey, [{ type: ID, claims: ['name'] }]);
+    const request = await createChallenge(verifier.url, apiKey, [{ type: ID, claims: ['name'] }]);
     const { jwt } = await agency.issue({ type: ID, holder: holder.did, claims: SAMPLE_CLAIMS[ID], schema: schemaReference(ID) });
-    const body = { verifiablePresentation: await holder.present([jwt], request.challenge, request.domain), options: { challenge: request.challenge, domain: request.domain } };
-    const replies = await Promise.all([1, 2, 3].map(() => post(`${verifier.url}/presentations/verify`, body)));
+    const body = { verifiablePresentation: await holder.present([jwt], request.challenge, request.domain), options: { challenge: request.challenge, domain: request.domain, query: request.query } };
+    const replies = await Promise.all([1, 2, 3].map(() => post<{ verified: boolean; holder?: string }>(`${verifier.url}/presentations/verify`, body, withKey(apiKey))));
     expect(replies.map((r) => r.body.verified).sort()).toEqual([false, false, true]);
-    const owner = await get<{ state: string; result: { holder: string } }>(`${verifier.url}/presentation-requests/${request.id}`, withKey(apiKey));
-    expect([owner.body.state, owner.body.result.holder]).toEqual(['completed', holder.did]);
+    expect(replies.find((r) => r.body.verified)!.body.holder).toBe(holder.did);
+    const row = await db.query('SELECT verifier_id, used_at FROM challenges WHERE challenge = $1', [request.challenge]);
+    expect([row.rowCount, row.rows[0].used_at !== null]).toEqual([1, true]);
 
     clock.shift = 86_401_000; // past the default retention
-    expect((await get(`${verifier.url}/presentation-requests/${request.id}`, withKey(apiKey))).status).toBe(404);
     expect(await verifier.app.get(RetentionService).purgeNow()).toBeGreaterThanOrEqual(1);
-    expect((await db.query('SELECT 1 FROM presentation_requests WHERE id = $1', [request.id])).rowCount).toBe(0);
+    expect((await db.query('SELECT 1 FROM challenges WHERE challenge = $1', [request.challenge])).rowCount).toBe(0);
   } finally {
     await db.end();
     await verifier.close();

@@ -1,19 +1,18 @@
 /**
- * Retention of presentation results (they hold disclosed personal data) with an injected clock: never shown
- * past VERIFIER_RESULT_RETENTION_SECONDS even before a purge ran, then deleted from the database by the purge
- * (idempotent), and by the purge loop on its own.
+ * Retention of challenges with an injected clock: a used one is kept for VERIFIER_RESULT_RETENTION_SECONDS (a
+ * replay is told `challenge_replayed`), then deleted by the purge (idempotent) and by the purge loop on its own.
  */
 import Database from 'better-sqlite3';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { schemaReference } from '../../libs/credentials/src/index.js';
-import { RetentionService } from '../../apps/verifier/src/presentation-requests/retention.service.js';
+import { RetentionService } from '../../apps/verifier/src/challenges/retention.service.js';
 import type { RunningVerifier } from '../../apps/verifier/src/start-verifier.js';
 import { deployFixture, type Fixture } from '../support/chain.js';
 import { TestAgency, TestHolder, nowSeconds } from '../support/credentials.js';
 import { SAMPLE_CLAIMS } from '../support/sample-claims.js';
-import { chainClockOffsetMs, createRequest, createVerifierAccount, get, post, startTestVerifier, waitForMirrors, withKey, type ResultBody } from '../support/verifier.js';
+import { chainClockOffsetMs, createChallenge, createVerifierAccount, post, startTestVerifier, waitForMirrors, type ResultBody } from '../support/verifier.js';
 
 const ID = 'NationalIdCredential';
 const RETENTION_S = 3600;
@@ -41,19 +40,19 @@ async function verifierWithClock(env: Record<string, string>) {
 }
 
 /** Rows as stored, read straight from the SQLite file (the service's own WAL included). */
-function rows(sqlitePath: string): Array<{ id: string; result: string | null }> {
+function rows(sqlitePath: string): Array<{ challenge: string; used: number }> {
   const db = new Database(sqlitePath, { readonly: true });
   try {
-    return db.prepare('SELECT id, result FROM presentation_requests').all() as Array<{ id: string; result: string | null }>;
+    return db.prepare('SELECT challenge, used_at IS NOT NULL AS used FROM challenges').all() as Array<{ challenge: string; used: number }>;
   } finally {
     db.close();
   }
 }
 
-async function answer(verifier: RunningVerifier, request: { challenge: string; domain: string }, by: TestHolder) {
+async function answer(verifier: RunningVerifier, request: { challenge: string; domain: string; query?: unknown }, by: TestHolder) {
   const { jwt } = await agency.issue({ type: ID, holder: holder.did, claims: SAMPLE_CLAIMS[ID], schema: schemaReference(ID) });
   const vp = await by.present([jwt], request.challenge, request.domain);
-  return post<ResultBody>(`${verifier.url}/presentations/verify`, { verifiablePresentation: vp, options: { challenge: request.challenge, domain: request.domain } });
+  return post<ResultBody>(`${verifier.url}/presentations/verify`, { verifiablePresentation: vp, options: { challenge: request.challenge, domain: request.domain, query: request.query } });
 }
 
 beforeAll(async () => {
@@ -63,34 +62,31 @@ beforeAll(async () => {
 });
 afterAll(() => f?.provider.destroy());
 
-test('past retention a result is never shown, even before the purge; the purge then deletes it, idempotently', async () => {
-  // The loop would purge on its own: here it waits a day, so only reads stand between the data and the caller.
+test('a used challenge is kept through retention, then purged, idempotently; an open one after expiry and retention', async () => {
+  // The loop would purge on its own: here it waits a day, so only purgeNow deletes.
   const { verifier, clock, sqlitePath, apiKey } = await verifierWithClock({ VERIFIER_PURGE_INTERVAL_MS: '86400000' });
   try {
-    const completed = await createRequest(verifier.url, apiKey, [{ type: ID, claims: ['name'] }]);
+    const completed = await createChallenge(verifier.url, apiKey, [{ type: ID, claims: ['name'] }]);
     expect((await answer(verifier, completed, holder)).body.verified).toBe(true);
-    const failed = await createRequest(verifier.url, apiKey, [{ type: ID }]);
-    expect((await answer(verifier, failed, stranger)).body.verified).toBe(false); // holder_mismatch: kept as an attempt
-    const unanswered = await createRequest(verifier.url, apiKey, [{ type: ID }]);
-    const read = (id: string, key?: string) => get<{ state?: string; result?: ResultBody; code?: string }>(`${verifier.url}/presentation-requests/${id}`, key ? withKey(key) : {});
+    const failed = await createChallenge(verifier.url, apiKey, [{ type: ID }]);
+    expect((await answer(verifier, failed, stranger)).body.verified).toBe(false); // holder_mismatch: the challenge stays open
+    const unanswered = await createChallenge(verifier.url, apiKey, [{ type: ID }]);
+    const codes = async (request: typeof completed) => (await answer(verifier, request, holder)).body.problems.map((p) => p.code);
 
-    clock.shift = (RETENTION_S - 60) * 1000; // within retention: the owner still reads both results
-    expect((await read(completed.id, apiKey)).body.result?.verified).toBe(true);
-    expect((await read(failed.id, apiKey)).body).toMatchObject({ state: 'expired', result: { verified: false } });
+    clock.shift = (RETENTION_S - 60) * 1000; // within retention: a replay is named as one
+    expect(await codes(completed)).toEqual(['challenge_replayed']);
+    expect(rows(sqlitePath).map((r) => [r.challenge, r.used])).toEqual(
+      expect.arrayContaining([[completed.challenge, 1], [failed.challenge, 0], [unanswered.challenge, 0]]),
+    );
 
-    clock.shift = (RETENTION_S + 1) * 1000; // past retention of both results, not yet of the failed request's expiry
-    for (const key of [apiKey, undefined]) expect([(await read(completed.id, key)).status, (await read(completed.id, key)).body.code]).toEqual([404, 'not_found']);
-    const open = await read(failed.id, apiKey);
-    expect([open.status, open.body.state, open.body.result]).toEqual([200, 'expired', undefined]);
-    expect(rows(sqlitePath)).toHaveLength(3); // hidden, though still on disk: no purge ran
-
+    clock.shift = (RETENTION_S + 1) * 1000; // past retention of the used challenge, not of the open ones' expiry
     const retention = verifier.app.get(RetentionService);
-    expect(await retention.purgeNow()).toBe(1); // the completed request
+    expect(await retention.purgeNow()).toBe(1);
     expect(await retention.purgeNow()).toBe(0);
-    expect(rows(sqlitePath).map((r) => [r.id, r.result])).toEqual(expect.arrayContaining([[failed.id, null], [unanswered.id, null]]));
+    expect(await codes(completed)).toEqual(['challenge_unknown']);
+    expect(await codes(failed)).toEqual(['challenge_expired']);
 
-    clock.shift = (TTL_S + RETENTION_S + 1) * 1000; // the expired requests too
-    for (const id of [failed.id, unanswered.id]) expect((await read(id)).status).toBe(404);
+    clock.shift = (TTL_S + RETENTION_S + 1) * 1000; // the expired challenges too
     expect(await retention.purgeNow()).toBe(2);
     expect(rows(sqlitePath)).toEqual([]);
   } finally {
@@ -104,7 +100,7 @@ test('the purge loop deletes on its own, two replicas purging the same database'
     now: () => new Date(Date.now() + baseOffsetMs + first.clock.shift),
   });
   try {
-    const request = await createRequest(first.verifier.url, first.apiKey, [{ type: ID }]);
+    const request = await createChallenge(first.verifier.url, first.apiKey, [{ type: ID }]);
     expect((await answer(first.verifier, request, holder)).body.verified).toBe(true);
     await new Promise((r) => setTimeout(r, 300));
     expect(rows(first.sqlitePath)).toHaveLength(1); // within retention the loop keeps it

@@ -8,7 +8,7 @@ import { deployFixture, type Fixture } from '../support/chain.js';
 import { TestAgency, nowSeconds } from '../support/credentials.js';
 import { decodePart, digestOf, ecKey, encodeDisclosure, resign, withKb } from '../support/sd-jwt-fixtures.js';
 import { issueSdJwt, presentSdJwt, walletSigner } from '../support/sd-jwt-agency.js';
-import { chainClockOffsetMs, createRequest, createVerifierAccount, post, startTestVerifier, waitForMirrors } from '../support/verifier.js';
+import { chainClockOffsetMs, createChallenge, createVerifierAccount, post, startTestVerifier, waitForMirrors } from '../support/verifier.js';
 
 const DAY = 86_400;
 const ID = 'NationalIdCredential';
@@ -26,6 +26,7 @@ const nowChain = () => Math.floor(now().getTime() / 1000);
 interface Ask {
   challenge: string;
   domain: string;
+  query?: { credentials: Array<{ type: string; claims?: Array<string | Array<string | number | null>> }> };
 }
 
 const issued = async (extra: Partial<Parameters<typeof issueSdJwt>[1]> = {}) => (await issueSdJwt(agency, { type: ID, holder: p256, ...extra })).sdJwt;
@@ -54,11 +55,11 @@ afterAll(async () => {
 });
 
 async function send(make: (ask: Ask) => Promise<unknown>) {
-  const ask = await createRequest(verifier.url, apiKey, [{ type: ID, claims: ['age_over_18'] }]);
+  const ask = await createChallenge(verifier.url, apiKey, [{ type: ID, claims: ['age_over_18'] }]);
   const presentation = await make(ask);
   return post<{ verified: boolean; problems: Array<{ code: string; path: string }> }>(`${verifier.url}/presentations/verify`, {
     sdJwtPresentations: [presentation],
-    options: { challenge: ask.challenge, domain: ask.domain },
+    options: { challenge: ask.challenge, domain: ask.domain, query: ask.query },
   });
 }
 

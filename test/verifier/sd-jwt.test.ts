@@ -15,7 +15,7 @@ import { TestAgency, TestHolder, nowSeconds } from '../support/credentials.js';
 import { SAMPLE_CLAIMS } from '../support/sample-claims.js';
 import { decodePart, ecKey } from '../support/sd-jwt-fixtures.js';
 import { issueSdJwt, presentSdJwt } from '../support/sd-jwt-agency.js';
-import { chainClockOffsetMs, createRequest, createVerifierAccount, get, post, startTestVerifier, waitForMirrors, withKey, type ResultBody } from '../support/verifier.js';
+import { chainClockOffsetMs, createChallenge, createVerifierAccount, get, post, startTestVerifier, waitForMirrors, withKey, type ResultBody } from '../support/verifier.js';
 
 const DAY = 86_400;
 let f: Fixture;
@@ -46,23 +46,23 @@ afterAll(async () => {
   f?.provider.destroy();
 });
 
-test('an SD-JWT VC beside a VP-JWT answers one request; results and stored result name only disclosed claims', async () => {
+test('an SD-JWT VC beside a VP-JWT answer one challenge; results name only disclosed claims', async () => {
   const { sdJwt } = await issueSdJwt(idAgency, { type: 'NationalIdCredential', holder: p256 });
   const { jwt } = await eduAgency.issue({ type: 'EducationCredential', holder: didHolder.did, claims: SAMPLE_CLAIMS.EducationCredential, schema: schemaReference('EducationCredential') });
-  const request = await createRequest(verifier.url, apiKey, [
+  const request = await createChallenge(verifier.url, apiKey, [
     { type: 'NationalIdCredential', claims: ['age_over_18', ['region', 'province']] },
     { type: 'EducationCredential', claims: ['degree'] },
   ]);
   const presentation = await presentSdJwt(sdJwt, p256, [['age_over_18'], ['region', 'province']], request.challenge, request.domain, now());
   const vp = await didHolder.present([jwt], request.challenge, request.domain);
 
-  // A wallet (no key) gets codes only.
-  const wallet = await verifyPresentations({ verifiablePresentation: vp, sdJwtPresentations: [presentation], options: { challenge: request.challenge, domain: request.domain } });
-  expect(wallet.status).toBe(200);
-  expect(wallet.body).toEqual({ verified: true, problems: [] });
+  // A caller without a key gets codes only (this attempt lacks the VP-JWT, so it leaves the challenge open).
+  const anonymous = await verifyPresentations({ sdJwtPresentations: [presentation], options: { challenge: request.challenge, domain: request.domain, query: request.query } });
+  expect(anonymous.status).toBe(200);
+  expect(anonymous.body).toEqual({ verified: false, problems: [{ code: 'requested_credential_missing', path: 'query.credentials[1]' }] });
 
-  const stored = await get<{ state: string; result: Body }>(`${verifier.url}/presentation-requests/${request.id}`, withKey(apiKey));
-  expect(stored.body.state).toBe('completed');
+  const stored = { body: { result: (await verifyPresentations({ verifiablePresentation: vp, sdJwtPresentations: [presentation], options: { challenge: request.challenge, domain: request.domain, query: request.query } }, apiKey)).body } };
+  expect(stored.body.result.verified).toBe(true);
   const sd = stored.body.result.credentials.find((c) => c.format === 'dc+sd-jwt')!;
   expect(sd).toMatchObject({ type: 'NationalIdCredential', vct: 'urn:govcred:vct:NationalIdCredential:1', issuer: idAgency.did, holderKey: p256.jwk });
   expect(sd.claims).toEqual({ age_over_18: true, region: { province: '江苏省' } });
@@ -76,7 +76,7 @@ test('an SD-JWT VC beside a VP-JWT answers one request; results and stored resul
 test('several SD-JWT VCs alone (P-256 and secp256k1 holder keys), for a system verifying with its key', async () => {
   const id = await issueSdJwt(idAgency, { type: 'NationalIdCredential', holder: k1 });
   const title = await issueSdJwt(idAgency, { type: 'PropertyCredential', holder: p256 });
-  const request = await createRequest(verifier.url, apiKey, [
+  const request = await createChallenge(verifier.url, apiKey, [
     { type: 'NationalIdCredential', claims: ['nameZh'] },
     { type: 'PropertyCredential', claims: [['coOwners', null, 'name'], 'area'] },
   ]);
@@ -84,7 +84,7 @@ test('several SD-JWT VCs alone (P-256 and secp256k1 holder keys), for a system v
     await presentSdJwt(id.sdJwt, k1, [['nameZh']], request.challenge, request.domain, now()),
     await presentSdJwt(title.sdJwt, p256, [['coOwners', null, 'name'], ['area']], request.challenge, request.domain, now()),
   ];
-  const { body } = await verifyPresentations({ sdJwtPresentations: presentations, options: { challenge: request.challenge, domain: request.domain } }, apiKey);
+  const { body } = await verifyPresentations({ sdJwtPresentations: presentations, options: { challenge: request.challenge, domain: request.domain, query: request.query } }, apiKey);
   expect(body.problems).toEqual([]);
   expect(body.verified).toBe(true);
   expect(body.credentials.map((c) => c.claims)).toEqual([{ nameZh: '张三' }, { coOwners: [{ name: '王芳' }], area: 89.57 }]);
@@ -92,14 +92,14 @@ test('several SD-JWT VCs alone (P-256 and secp256k1 holder keys), for a system v
 
 test('the request is satisfied by disclosed claims only: an undisclosed claim is missing, named by its path', async () => {
   const { sdJwt } = await issueSdJwt(idAgency, { type: 'NationalIdCredential', holder: p256 });
-  const request = await createRequest(verifier.url, apiKey, [{ type: 'NationalIdCredential', claims: ['age_over_18', ['region', 'city']] }]);
+  const request = await createChallenge(verifier.url, apiKey, [{ type: 'NationalIdCredential', claims: ['age_over_18', ['region', 'city']] }]);
   const presentation = await presentSdJwt(sdJwt, p256, [['age_over_18'], ['region', 'province']], request.challenge, request.domain, now());
-  const { body } = await verifyPresentations({ sdJwtPresentations: [presentation], options: { challenge: request.challenge, domain: request.domain } }, apiKey);
+  const { body } = await verifyPresentations({ sdJwtPresentations: [presentation], options: { challenge: request.challenge, domain: request.domain, query: request.query } }, apiKey);
   expect(body.verified).toBe(false);
   expect(body.problems.map((p) => [p.code, p.path])).toEqual([['requested_claim_missing', 'sdJwtPresentations[0].region.city']]);
-  // A failed attempt answering the challenge (KB-JWT by the cnf key, right nonce) is kept for the account; the challenge stays open.
-  const stored = await get<{ state: string; result?: Body }>(`${verifier.url}/presentation-requests/${request.id}`, withKey(apiKey));
-  expect([stored.body.state, stored.body.result?.verified]).toEqual(['pending', false]);
+  // A failed attempt leaves the challenge open for the holder.
+  const fixed = await presentSdJwt(sdJwt, p256, [['age_over_18'], ['region', 'city']], request.challenge, request.domain, now());
+  expect((await verifyPresentations({ sdJwtPresentations: [fixed], options: { challenge: request.challenge, domain: request.domain, query: request.query } }, apiKey)).body.verified).toBe(true);
 });
 
 test('POST /credentials/verify takes an issued SD-JWT VC without a Key Binding JWT', async () => {
@@ -124,10 +124,10 @@ test('on the wire: the presented string carries no undisclosed claim value', asy
   await new Promise<void>((resolve) => tap.listen(0, '127.0.0.1', resolve));
   try {
     const { sdJwt } = await issueSdJwt(idAgency, { type: 'NationalIdCredential', holder: p256 });
-    const request = await createRequest(verifier.url, apiKey, [{ type: 'NationalIdCredential', claims: ['age_over_18'] }]);
+    const request = await createChallenge(verifier.url, apiKey, [{ type: 'NationalIdCredential', claims: ['age_over_18'] }]);
     const presentation = await presentSdJwt(sdJwt, p256, [['age_over_18'], ['region', 'province']], request.challenge, request.domain, now());
     const port = (tap.address() as net.AddressInfo).port;
-    const reply = await post<Body>(`http://127.0.0.1:${port}/presentations/verify`, { sdJwtPresentations: [presentation], options: { challenge: request.challenge, domain: request.domain } });
+    const reply = await post<Body>(`http://127.0.0.1:${port}/presentations/verify`, { sdJwtPresentations: [presentation], options: { challenge: request.challenge, domain: request.domain, query: request.query } });
     expect(reply.body.verified).toBe(true);
   } finally {
     for (const socket of sockets) socket.destroy(); // keep-alive connections would hold close() open

@@ -4,6 +4,11 @@ import { dataSourceOptions } from '../../common/src/database/data-source-options
 import { VerifierAccountEntity } from './accounts/entities/verifier-account.entity.js';
 import { VerifierAccounts1764500000000 } from './accounts/migrations/1764500000000-verifier-accounts.js';
 import { VerifierAccountsModule } from './accounts/verifier-accounts.module.js';
+import { ChallengesModule } from './challenges/challenges.module.js';
+import { VERIFIER_CLOCK } from './challenges/challenges.service.js';
+import { ChallengeEntity } from './challenges/entities/challenge.entity.js';
+import { CreatePresentationRequests1732170000000 } from './challenges/migrations/1732170000000-create-presentation-requests.js';
+import { Challenges1766000000000 } from './challenges/migrations/1766000000000-challenges.js';
 import { CertificatesModule } from './certificates/certificates.module.js';
 import { ChainState } from './chain/chain-state.js';
 import { VERIFIER_CONFIG, type VerifierConfig } from './config/verifier.config.js';
@@ -11,10 +16,6 @@ import { HealthController } from './health/health.controller.js';
 import { Oid4vpRequestEntity } from './oid4vp/entities/oid4vp-request.entity.js';
 import { Oid4vp1765000000000 } from './oid4vp/migrations/1765000000000-oid4vp.js';
 import { Oid4vpModule } from './oid4vp/oid4vp.module.js';
-import { PresentationRequestEntity } from './presentation-requests/entities/presentation-request.entity.js';
-import { CreatePresentationRequests1732170000000 } from './presentation-requests/migrations/1732170000000-create-presentation-requests.js';
-import { PresentationRequestsModule } from './presentation-requests/presentation-requests.module.js';
-import { VERIFIER_CLOCK } from './presentation-requests/presentation-requests.service.js';
 import { VerificationModule } from './verification/verification.module.js';
 
 /** What the app is built from: validated settings, the started chain state and a clock. */
@@ -38,8 +39,8 @@ export class VerifierAppModule {
             dataSourceOptions({
               url: runtime.config.DATABASE_URL,
               sqlitePath: runtime.config.VERIFIER_SQLITE_PATH,
-              entities: [PresentationRequestEntity, VerifierAccountEntity, Oid4vpRequestEntity],
-              migrations: [CreatePresentationRequests1732170000000, VerifierAccounts1764500000000, Oid4vp1765000000000],
+              entities: [ChallengeEntity, VerifierAccountEntity, Oid4vpRequestEntity],
+              migrations: [CreatePresentationRequests1732170000000, VerifierAccounts1764500000000, Oid4vp1765000000000, Challenges1766000000000],
               migrationsTableName: 'verifier_migrations',
               // The verifier stores challenges and results only. Without an fsync per verification, a power
               // loss (not a crash of the process) can undo the last moments' "challenge used" marks, i.e.
@@ -50,7 +51,7 @@ export class VerifierAppModule {
             }),
         }),
         VerifierAccountsModule,
-        PresentationRequestsModule,
+        ChallengesModule,
         Oid4vpModule,
         VerificationModule,
         CertificatesModule,

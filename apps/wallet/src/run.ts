@@ -4,7 +4,6 @@ import { WALLET_ERROR_CODES, WalletError } from './errors.js';
 import { messages, pickLang } from './i18n.js';
 import * as manage from './commands/manage.js';
 import { history } from './commands/history.js';
-import { present } from './commands/present.js';
 import { presentOid4vp } from './commands/present-oid4vp.js';
 import { receive } from './commands/receive.js';
 
@@ -85,9 +84,9 @@ export async function runWallet(argv: string[], io: WalletIO): Promise<number> {
         break;
       case 'present':
         // Exit 3: presented, but the verifier did not accept it.
-        if (arg?.trim().startsWith('openid4vp:')) return (await presentOid4vp(ctx, arg, values.yes, values['any-status'])) ? 0 : 3;
-        // The earlier private request URL form (an http(s) link to /presentation-requests/<id>).
-        return (await present(ctx, arg, values.yes, values['any-status'])) ? 0 : 3;
+        // OpenID4VP is the one way to answer a verifier: other links (the old http(s) request URLs) are refused.
+        if (!arg?.trim().startsWith('openid4vp:')) throw new WalletError('usage', 'present takes an openid4vp:// request URI');
+        return (await presentOid4vp(ctx, arg.trim(), values.yes, values['any-status'])) ? 0 : 3;
       case 'history':
         await history(ctx, values.json);
         break;

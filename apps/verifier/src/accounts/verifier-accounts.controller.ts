@@ -37,7 +37,7 @@ export class VerifierAccountsController {
   @ApiOperation({
     summary: 'Create a verifier account',
     description:
-      'A relying party that creates presentation requests and alone reads their results. The `apiKey` is shown only here. ' +
+      'A relying party: it makes OpenID4VP requests and challenges, and alone reads their results. The `apiKey` is shown only here. ' +
       'With a `did`, the DID must have a registration in force on the VerifierRegistry, and the account may then ask only ' +
       'for what that registration allows. Without a `did` (legacy mode) nothing on chain limits what it asks.',
   })

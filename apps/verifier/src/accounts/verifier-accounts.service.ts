@@ -6,7 +6,7 @@ import { GovcredError, addressOfKey, ethrDidAddress } from '../../../../libs/cre
 import { hashSecret, newApiKey } from '../../../common/src/auth/secrets.js';
 import { KeyBox } from '../oid4vp/key-box.js';
 import { VERIFIER_CONFIG, type VerifierConfig } from '../config/verifier.config.js';
-import { VERIFIER_CLOCK } from '../presentation-requests/presentation-requests.service.js';
+import { VERIFIER_CLOCK } from '../challenges/challenges.service.js';
 import { VerifierRegistrationService } from '../registration/verifier-registration.service.js';
 import type { CreateVerifierBody, CreatedVerifierAccount, VerifierAccountView } from './dto/create-verifier.dto.js';
 import { VerifierAccountEntity } from './entities/verifier-account.entity.js';

@@ -11,7 +11,7 @@ import {
   type EntryStatus,
 } from '../../../../libs/credentials/src/index.js';
 import { ChainState } from '../chain/chain-state.js';
-import { VERIFIER_CLOCK } from '../presentation-requests/presentation-requests.service.js';
+import { VERIFIER_CLOCK } from '../challenges/challenges.service.js';
 
 /** What a printed certificate's number says, from the chain alone. */
 export type CertificateState = 'valid' | 'revoked' | 'suspended' | 'superseded' | 'encumbered' | 'unknown';

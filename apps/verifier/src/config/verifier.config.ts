@@ -43,7 +43,7 @@ export const VERIFIER_CONFIG_SCHEMA: JSONSchemaType<VerifierConfig> = {
     VERIFIER_HOST: { type: 'string', default: '127.0.0.1', description: 'Interface to listen on.' },
     VERIFIER_PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 3002, description: 'HTTP port (0: any free port).' },
     DATABASE_URL: { type: 'string', nullable: true, pattern: '^postgres(ql)?://', description: 'PostgreSQL URL; the SQLite file is used when unset.' },
-    VERIFIER_SQLITE_PATH: { type: 'string', default: '.govcred/verifier.sqlite', description: 'SQLite file (created 0600) of presentation requests, when DATABASE_URL is unset.' },
+    VERIFIER_SQLITE_PATH: { type: 'string', default: '.govcred/verifier.sqlite', description: 'SQLite file (created 0600) of accounts, challenges and OpenID4VP requests, when DATABASE_URL is unset.' },
     VERIFIER_SQLITE_SYNCHRONOUS: {
       type: 'string',
       enum: ['FULL', 'NORMAL'],
@@ -72,7 +72,7 @@ export const VERIFIER_CONFIG_SCHEMA: JSONSchemaType<VerifierConfig> = {
       description: 'After this long without reaching the chain, status and accreditation answers become unknown.',
     },
     VERIFIER_DOMAIN: { type: 'string', minLength: 1, maxLength: 255, default: 'verifier.govcred.localhost', description: 'Domain presentations must be addressed to (VP `aud`).' },
-    CHALLENGE_TTL_SECONDS: { type: 'integer', minimum: 10, maximum: 86400, default: 300, description: 'Lifetime of a presentation request challenge.' },
+    CHALLENGE_TTL_SECONDS: { type: 'integer', minimum: 10, maximum: 86400, default: 300, description: 'Lifetime of a challenge (POST /challenges).' },
     CLOCK_SKEW_SECONDS: { type: 'integer', minimum: 0, maximum: 3600, default: 60, description: 'Tolerated clock difference for validity periods.' },
     KB_JWT_MAX_AGE_SECONDS: {
       type: 'integer',
@@ -98,8 +98,8 @@ export const VERIFIER_CONFIG_SCHEMA: JSONSchemaType<VerifierConfig> = {
       maximum: 31536000,
       default: 86400,
       description:
-        'How long a presentation result (it holds disclosed personal data) and an expired request are kept: never ' +
-        'shown after this, and deleted by the purge loop.',
+        'How long an OpenID4VP result (it holds disclosed personal data), an expired request and a used or expired ' +
+        'challenge are kept: never shown after this, and deleted by the purge loop.',
     },
     VERIFIER_PURGE_INTERVAL_MS: {
       type: 'integer',

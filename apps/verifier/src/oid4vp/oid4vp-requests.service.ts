@@ -15,7 +15,7 @@ import {
 } from '../../../../libs/credentials/src/index.js';
 import type { VerifierAccountEntity } from '../accounts/entities/verifier-account.entity.js';
 import { VERIFIER_CONFIG, type VerifierConfig } from '../config/verifier.config.js';
-import { VERIFIER_CLOCK } from '../presentation-requests/presentation-requests.service.js';
+import { VERIFIER_CLOCK } from '../challenges/challenges.service.js';
 import { VerifierRegistrationService } from '../registration/verifier-registration.service.js';
 import type { CreateOid4vpRequestBody, CreatedOid4vpRequest, Oid4vpRequestView } from './dto/oid4vp.dto.js';
 import { Oid4vpRequestEntity } from './entities/oid4vp-request.entity.js';

@@ -12,7 +12,7 @@ import {
 } from '../../../../libs/credentials/src/index.js';
 import { ChainState } from '../chain/chain-state.js';
 import { VERIFIER_CONFIG, type VerifierConfig } from '../config/verifier.config.js';
-import { VERIFIER_CLOCK } from '../presentation-requests/presentation-requests.service.js';
+import { VERIFIER_CLOCK } from '../challenges/challenges.service.js';
 
 /** One credential of a request that the account's registration does not allow, and why. */
 export interface RefusedCredential {

@@ -2,6 +2,7 @@ import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBody,
+  ApiForbiddenResponse,
   ApiOkResponse,
   ApiOperation,
   ApiPayloadTooLargeResponse,
@@ -44,22 +45,23 @@ export class VerificationController {
   @UseGuards(OptionalVerifierKeyGuard)
   @ApiSecurity('apiKey')
   @ApiOperation({
-    summary: 'Verify a presentation answering a presentation request',
+    summary: 'Verify a presentation obtained otherwise than over OpenID4VP (VC-API style)',
     description:
-      `${FAILURES_ARE_RESULTS} Without an API key (a wallet answering a request): only \`{verified, problems: [{code, path}]}\`; ` +
-      'the full result is stored for the account that made the request. With the x-api-key of a verifier account (a system ' +
-      "verifying): the full result, for challenges of that account's own requests only (any other is `challenge_unknown`). " +
-      'The challenge is used up only by a presentation that verifies completely: failed attempts leave it open for the holder. ' +
+      `${FAILURES_ARE_RESULTS} The challenge comes from \`POST /challenges\`; \`options.query\` says what the presentation ` +
+      "must hold. With the x-api-key of the account that owns the challenge: the full result (any other account's challenge " +
+      'is `challenge_unknown`). Without a key: only `{verified, problems: [{code, path}]}`. The challenge is used up only ' +
+      'by a presentation that verifies completely: failed attempts leave it open for the holder. ' +
       'Formats: a VP-JWT of JWT VCs (`verifiablePresentation`) and/or SD-JWT VC presentations (`sdJwtPresentations`, each ' +
       'bound by its Key Binding JWT to the challenge as `nonce` and the domain as `aud`); results name only disclosed claims.',
   })
   @ApiBody({ schema: VERIFY_PRESENTATION_SCHEMA as never })
   @ApiOkResponse({ schema: { oneOf: [PRESENTATION_OUTCOME_SCHEMA, VERIFICATION_RESULT_SCHEMA] } as never })
   @ApiBadRequestResponse({ description: '`invalid_request`, `malformed_json`' })
+  @ApiForbiddenResponse({ description: '`request_not_registered`: `options.query` beyond the account\'s registration on chain' })
   @ApiUnauthorizedResponse({ description: '`unauthorized`: an API key that is not valid' })
   @ApiPayloadTooLargeResponse({ description: '`payload_too_large`' })
   async verifyPresentation(@Body() body: unknown, @CurrentVerifier() verifier: VerifierAccountEntity | undefined): Promise<VerificationResult | PresentationOutcome> {
-    const result = await this.verification.verifyPresentation(validatePresentation(body), verifier?.id);
+    const result = await this.verification.verifyPresentation(validatePresentation(body), verifier);
     return verifier ? result : presentationOutcome(result);
   }
 

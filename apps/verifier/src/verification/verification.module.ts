@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
-import { PresentationRequestsModule } from '../presentation-requests/presentation-requests.module.js';
+import { ChallengesModule } from '../challenges/challenges.module.js';
+import { VerifierRegistrationModule } from '../registration/verifier-registration.module.js';
 import { VerificationController } from './verification.controller.js';
 import { VerificationService } from './verification.service.js';
 
 @Module({
-  imports: [PresentationRequestsModule],
+  imports: [ChallengesModule, VerifierRegistrationModule],
   controllers: [VerificationController],
   providers: [VerificationService],
 })

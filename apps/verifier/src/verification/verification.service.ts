@@ -2,13 +2,16 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   verifyCredential,
   verifyPresentations,
-  type PresentationQuery,
+  GovcredError,
+  presentationQueryErrors,
   type ProblemCode,
   type VerificationResult,
 } from '../../../../libs/credentials/src/index.js';
 import { ChainState } from '../chain/chain-state.js';
 import { VERIFIER_CONFIG, type VerifierConfig } from '../config/verifier.config.js';
-import { PresentationRequestsService, type ChallengeState } from '../presentation-requests/presentation-requests.service.js';
+import type { VerifierAccountEntity } from '../accounts/entities/verifier-account.entity.js';
+import { ChallengesService, type ChallengeState } from '../challenges/challenges.service.js';
+import { VerifierRegistrationService } from '../registration/verifier-registration.service.js';
 import type { VerifyPresentationBody } from './dto/verify.dto.js';
 
 /** Adds a problem to a result, marking `check` failed. */
@@ -31,7 +34,8 @@ const CHALLENGE_MESSAGES = {
 export class VerificationService {
   constructor(
     private readonly chain: ChainState,
-    private readonly requests: PresentationRequestsService,
+    private readonly challenges: ChallengesService,
+    private readonly registrations: VerifierRegistrationService,
     @Inject(VERIFIER_CONFIG) private readonly config: VerifierConfig,
   ) {}
 
@@ -40,18 +44,24 @@ export class VerificationService {
   }
 
   /**
-   * Verifies a presentation against the request its challenge belongs to. With `verifierId` (a verifier account
-   * calling), only that account's own challenges are known. The challenge is used up only by a presentation
-   * that verifies completely (every check, the request's query included), so whoever else holds the request URL
-   * cannot lock the holder out with garbage or with a presentation of their own; the result is stored for the
-   * account that made the request (a failed attempt that answered this challenge too, without using it up).
+   * Verifies a presentation against a challenge from `POST /challenges` and the caller's `options.query`. With
+   * `verifier` (a verifier account calling), only that account's own challenges are known. The challenge is used
+   * up only by a presentation that verifies completely (every check, the query included), so whoever else holds
+   * the challenge cannot lock the holder out with garbage or with a presentation of their own.
+   * @throws GovcredError invalid_request (a query naming a broken issuer DID), request_not_registered (a query
+   *   beyond the account's registration on the VerifierRegistry)
    */
-  async verifyPresentation(body: VerifyPresentationBody, verifierId?: string): Promise<VerificationResult> {
-    const { challenge, domain } = body.options;
-    const found = await this.requests.lookup(challenge);
-    // Another account's challenge is unknown to this one: its query and domain are not used either.
-    const state: ChallengeState = verifierId !== undefined && found.request && found.request.verifierId !== verifierId ? { ok: false, code: 'challenge_unknown' } : found;
-    const query = state.request ? (JSON.parse(state.request.query) as PresentationQuery) : undefined;
+  async verifyPresentation(body: VerifyPresentationBody, verifier?: Pick<VerifierAccountEntity, 'id' | 'did'>): Promise<VerificationResult> {
+    const { challenge, domain, query } = body.options;
+    if (query) {
+      const errors = presentationQueryErrors(query).map((e) => ({ ...e, path: e.path.replace(/^\/query/, '/options/query') }));
+      if (errors.length > 0) throw new GovcredError('invalid_request', 'the request body does not match the expected shape', { errors });
+      // An account tied to a DID asks only within its registration, as over OpenID4VP.
+      if (verifier?.did) this.registrations.assertQueryAllowed(verifier.did, query);
+    }
+    const found = await this.challenges.lookup(challenge);
+    // Another account's challenge is unknown to this one: its domain is not used either.
+    const state: ChallengeState = verifier !== undefined && found.entity && found.entity.verifierId !== verifier.id ? { ok: false, code: 'challenge_unknown' } : found;
     const result = await verifyPresentations(
       {
         ...(body.verifiablePresentation !== undefined ? { verifiablePresentation: body.verifiablePresentation } : {}),
@@ -61,26 +71,16 @@ export class VerificationService {
       this.chain.verificationContext(),
     );
 
-    const expectedDomain = state.request?.domain ?? this.config.VERIFIER_DOMAIN;
+    const expectedDomain = state.entity?.domain ?? this.config.VERIFIER_DOMAIN;
     if (domain !== expectedDomain) addProblem(result, 'domain', 'domain_mismatch', `this verifier's domain is ${expectedDomain}`, 'options.domain');
     if (!state.ok) {
       addProblem(result, 'challenge', state.code, CHALLENGE_MESSAGES[state.code], 'options.challenge');
       return result;
     }
-    if (result.verified) {
-      if (!(await this.requests.consume(state.request.id, result))) {
-        // Another presentation (perhaps on another replica) used the challenge between lookup and now.
-        addProblem(result, 'challenge', 'challenge_replayed', CHALLENGE_MESSAGES.challenge_replayed, 'options.challenge');
-      }
-      return result;
+    if (result.verified && !(await this.challenges.consume(state.entity.id))) {
+      // Another presentation (perhaps on another replica) used the challenge between lookup and now.
+      addProblem(result, 'challenge', 'challenge_replayed', CHALLENGE_MESSAGES.challenge_replayed, 'options.challenge');
     }
-    // Kept for the account only when a holder key signed an answer to this very challenge: garbage writes nothing.
-    // An SD-JWT VC's holder binding passes only for a KB-JWT signed by its cnf key with this challenge as nonce.
-    const answersChallenge =
-      (result.checks.some((c) => c.check === 'presentation_signature' && c.status === 'passed') &&
-        result.checks.some((c) => c.check === 'challenge' && c.status === 'passed')) ||
-      result.checks.some((c) => c.check === 'holder_binding' && c.status === 'passed' && c.path?.startsWith('sdJwtPresentations['));
-    if (answersChallenge) await this.requests.recordFailedAttempt(state.request.id, result);
     return result;
   }
 }

@@ -1,6 +1,6 @@
 /**
  * The query matchers of wallet and verifier. DCQL (OpenID4VP 1.0 §6, on the `dcql` library) for OpenID4VP
- * requests; DCQL-style claim paths (`match.ts`) for the VC-API presentation requests and the shared request check.
+ * requests; DCQL-style claim paths (`match.ts`) for the VC-API `options.query` and the shared request check.
  */
 export * from './claim-path.js';
 export * from './match.js';

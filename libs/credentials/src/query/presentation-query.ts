@@ -28,7 +28,7 @@ const DCQL_PATH_SCHEMA = {
   },
 } as const;
 
-/** JSON Schema (ajv) of a {@link PresentationQuery}: what `POST /presentation-requests` accepts as `query`. */
+/** JSON Schema (ajv) of a {@link PresentationQuery}: what `POST /presentations/verify` accepts as `options.query`. */
 export const PRESENTATION_QUERY_SCHEMA = {
   type: 'object',
   additionalProperties: false,

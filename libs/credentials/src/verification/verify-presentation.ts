@@ -23,7 +23,7 @@ export interface PresentationExpectations {
   challenge: string;
   /** The verifier's domain: the VP's `aud` must contain it (and each KB-JWT's `aud` be it). */
   domain: string;
-  /** The request's query, when the presentation answers a presentation request. */
+  /** What the presentation must hold (the request's DCQL query, or a VC-API caller's `options.query`). */
   query?: PresentationQuery;
 }
 

@@ -1,4 +1,4 @@
-import { MAX_SD_JWT_PRESENTATIONS, PROBLEM_CODES } from '../../../../../libs/credentials/src/index.js';
+import { MAX_SD_JWT_PRESENTATIONS, PRESENTATION_QUERY_SCHEMA, PROBLEM_CODES, type PresentationQuery } from '../../../../../libs/credentials/src/index.js';
 
 /** A credential or presentation: a compact JWT, or an object carrying it in `proof.jwt` (Veramo's form). */
 const JWT_OR_ENVELOPE = {
@@ -15,7 +15,7 @@ const JWT_OR_ENVELOPE = {
 export interface VerifyPresentationBody {
   verifiablePresentation?: unknown;
   sdJwtPresentations?: string[];
-  options: { challenge: string; domain: string };
+  options: { challenge: string; domain: string; query?: PresentationQuery };
 }
 
 export const VERIFY_PRESENTATION_SCHEMA = {
@@ -42,8 +42,14 @@ export const VERIFY_PRESENTATION_SCHEMA = {
       type: 'object',
       required: ['challenge', 'domain'],
       properties: {
-        challenge: { type: 'string', minLength: 1, maxLength: 200, description: 'The challenge of a presentation request.' },
-        domain: { type: 'string', minLength: 1, maxLength: 255, description: 'The domain of that request.' },
+        challenge: { type: 'string', minLength: 1, maxLength: 200, description: 'A challenge from `POST /challenges`.' },
+        domain: { type: 'string', minLength: 1, maxLength: 255, description: 'The domain that came with it.' },
+        query: {
+          ...PRESENTATION_QUERY_SCHEMA,
+          description:
+            'What the presentation must hold: credential types, DCQL-style claim paths that must be disclosed, accepted ' +
+            'issuers. Absent: any verified credential will do.',
+        },
       },
     },
   },

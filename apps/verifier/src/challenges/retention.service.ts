@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { VERIFIER_CONFIG, type VerifierConfig } from '../config/verifier.config.js';
 import { Oid4vpRequestsService } from '../oid4vp/oid4vp-requests.service.js';
-import { PresentationRequestsService } from './presentation-requests.service.js';
+import { ChallengesService } from './challenges.service.js';
 
 /**
  * The purge loop: every VERIFIER_PURGE_INTERVAL_MS, deletes what is past VERIFIER_RESULT_RETENTION_SECONDS.
@@ -16,7 +16,7 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
   private stopped = false;
 
   constructor(
-    private readonly requests: PresentationRequestsService,
+    private readonly challenges: ChallengesService,
     private readonly oid4vpRequests: Oid4vpRequestsService,
     @Inject(VERIFIER_CONFIG) private readonly config: VerifierConfig,
   ) {}
@@ -32,9 +32,9 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
     await this.running;
   }
 
-  /** One purge now. @returns how many requests were deleted */
+  /** One purge now (VC-API challenges and OpenID4VP requests). @returns how many rows were deleted */
   async purgeNow(): Promise<number> {
-    return (await this.requests.purge()) + (await this.oid4vpRequests.purge());
+    return (await this.challenges.purge()) + (await this.oid4vpRequests.purge());
   }
 
   private schedule(delay: number): void {
@@ -42,7 +42,7 @@ export class RetentionService implements OnApplicationBootstrap, OnModuleDestroy
     this.timer = setTimeout(() => {
       this.running = this.purgeNow().then(
         (deleted) => {
-          if (deleted > 0) this.logger.log(`deleted ${deleted} presentation requests past retention`);
+          if (deleted > 0) this.logger.log(`deleted ${deleted} challenges and OpenID4VP requests past retention`);
         },
         (error: unknown) => this.logger.warn(`purge failed, retrying next round: ${error instanceof Error ? error.message : String(error)}`),
       );
