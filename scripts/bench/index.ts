@@ -87,21 +87,23 @@ async function main(): Promise<void> {
         log,
       );
     }
+    // One load for both issuance rows, JWT VC and SD-JWT VC.
+    const issuanceOptions = {
+      credentials: numberEnv('BENCH_CREDENTIALS', 3000),
+      warmup: 300,
+      concurrency: numberEnv('BENCH_CONCURRENCY', 8),
+      baselineCredentials: numberEnv('BENCH_BASELINE_CREDENTIALS', 1000),
+      runs: numberEnv('BENCH_RUNS', 3),
+      spotChecks: 5,
+      freePort,
+      logDir: outDir,
+    };
     if (only('issuance')) {
       issuance = await runIssuanceBench(
         provider,
         signer,
         chain.rpcUrl,
-        {
-          credentials: numberEnv('BENCH_CREDENTIALS', 3000),
-          warmup: 300,
-          concurrency: numberEnv('BENCH_CONCURRENCY', 8),
-          baselineCredentials: numberEnv('BENCH_BASELINE_CREDENTIALS', 1000),
-          runs: numberEnv('BENCH_RUNS', 3),
-          spotChecks: 5,
-          freePort,
-          logDir: outDir,
-        },
+        issuanceOptions,
         log,
       );
     }
@@ -111,16 +113,7 @@ async function main(): Promise<void> {
         provider,
         signer,
         chain.rpcUrl,
-        {
-          credentials: numberEnv('BENCH_CREDENTIALS', 3000),
-          warmup: 300,
-          concurrency: numberEnv('BENCH_CONCURRENCY', 8),
-          baselineCredentials: numberEnv('BENCH_BASELINE_CREDENTIALS', 1000),
-          runs: numberEnv('BENCH_RUNS', 3),
-          spotChecks: 5,
-          freePort,
-          logDir: outDir,
-        },
+        issuanceOptions,
         log,
       );
     }

@@ -285,30 +285,42 @@ export async function runIssuanceBench(
     }
     await baseline.close();
     const memory = await treeMemoryMb(issuer.process.pid!);
-    const perSecond = median(runs.map((r) => r.perSecond));
-    const baselinePerSecond = median(baselineRuns.map((r) => r.perSecond));
-    return {
-      perSecond,
-      baselinePerSecond,
-      ratio: round(perSecond / baselinePerSecond, 2),
-      p50Ms: median(runs.map((r) => r.p50Ms)),
-      p99Ms: median(runs.map((r) => r.p99Ms)),
-      baselineP50Ms: median(baselineRuns.map((r) => r.p50Ms)),
-      baselineP99Ms: median(baselineRuns.map((r) => r.p99Ms)),
-      concurrency: options.concurrency,
-      credentialsPerRun: options.credentials,
-      runs,
-      baselineRuns,
-      issuerIdleRssMb: idle.rssMb,
-      issuerRssMb: memory.rssMb,
-      issuerPeakRssMb: memory.peakMb,
-      issuerCpuMsPerCredential: median(runs.map((r) => r.cpuMsPerCredential!)),
-      baselineCpuMsPerCredential: median(baselineRuns.map((r) => r.cpuMsPerCredential!)),
-      spotChecked,
-    };
+    return issuanceFigures(runs, baselineRuns, options, idle, memory, spotChecked);
   } finally {
     await issuer.stop();
     closeConnections();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The figures of an issuance row: medians of its runs and of the baseline's, same run. */
+export function issuanceFigures(
+  runs: IssuanceRunFigures[],
+  baselineRuns: IssuanceRunFigures[],
+  options: Pick<IssuanceBenchOptions, 'concurrency' | 'credentials'>,
+  idle: { rssMb: number },
+  memory: { rssMb: number; peakMb: number },
+  spotChecked: IssuanceResultFigures['spotChecked'],
+): IssuanceResultFigures {
+  const perSecond = median(runs.map((r) => r.perSecond));
+  const baselinePerSecond = median(baselineRuns.map((r) => r.perSecond));
+  return {
+    perSecond,
+    baselinePerSecond,
+    ratio: round(perSecond / baselinePerSecond, 2),
+    p50Ms: median(runs.map((r) => r.p50Ms)),
+    p99Ms: median(runs.map((r) => r.p99Ms)),
+    baselineP50Ms: median(baselineRuns.map((r) => r.p50Ms)),
+    baselineP99Ms: median(baselineRuns.map((r) => r.p99Ms)),
+    concurrency: options.concurrency,
+    credentialsPerRun: options.credentials,
+    runs,
+    baselineRuns,
+    issuerIdleRssMb: idle.rssMb,
+    issuerRssMb: memory.rssMb,
+    issuerPeakRssMb: memory.peakMb,
+    issuerCpuMsPerCredential: median(runs.map((r) => r.cpuMsPerCredential!)),
+    baselineCpuMsPerCredential: median(baselineRuns.map((r) => r.cpuMsPerCredential!)),
+    spotChecked,
+  };
 }

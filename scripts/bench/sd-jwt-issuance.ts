@@ -18,10 +18,10 @@ import { Wallet } from 'ethers';
 import { createDidResolver, statusEntries, verifySdJwtVc, type IssuerKey } from '../../libs/credentials/src/index.js';
 import { deployRegistries } from '../lib/deploy.js';
 import { SAMPLE_CLAIMS } from '../lib/sample-claims.js';
-import { fundedWallet, startIssuerProcess, type IssuanceBenchOptions, type IssuanceResultFigures, type IssuanceRunFigures } from './issuance.js';
+import { fundedWallet, issuanceFigures, startIssuerProcess, type IssuanceBenchOptions, type IssuanceResultFigures, type IssuanceRunFigures } from './issuance.js';
 import { closeConnections, postJson, throughput, timed } from './load.js';
 import { SD_JWT_TYPE, holderKey, referenceIssuer, type HolderKey } from './sd-jwt-fixtures.js';
-import { median, processCpuMs, round, treeMemoryMb } from './stats.js';
+import { processCpuMs, round, treeMemoryMb } from './stats.js';
 
 const CLAIMS = SAMPLE_CLAIMS[SD_JWT_TYPE];
 const HOLDERS = 16;
@@ -122,27 +122,7 @@ export async function runSdJwtIssuanceBench(
       );
     }
     const memory = await treeMemoryMb(issuer.process.pid!);
-    const perSecond = median(runs.map((r) => r.perSecond));
-    const baselinePerSecond = median(baselineRuns.map((r) => r.perSecond));
-    return {
-      perSecond,
-      baselinePerSecond,
-      ratio: round(perSecond / baselinePerSecond, 2),
-      p50Ms: median(runs.map((r) => r.p50Ms)),
-      p99Ms: median(runs.map((r) => r.p99Ms)),
-      baselineP50Ms: median(baselineRuns.map((r) => r.p50Ms)),
-      baselineP99Ms: median(baselineRuns.map((r) => r.p99Ms)),
-      concurrency: options.concurrency,
-      credentialsPerRun: options.credentials,
-      runs,
-      baselineRuns,
-      issuerIdleRssMb: idle.rssMb,
-      issuerRssMb: memory.rssMb,
-      issuerPeakRssMb: memory.peakMb,
-      issuerCpuMsPerCredential: median(runs.map((r) => r.cpuMsPerCredential!)),
-      baselineCpuMsPerCredential: median(baselineRuns.map((r) => r.cpuMsPerCredential!)),
-      spotChecked,
-    };
+    return issuanceFigures(runs, baselineRuns, options, idle, memory, spotChecked);
   } finally {
     await issuer.stop();
     closeConnections();
