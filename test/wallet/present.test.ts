@@ -5,7 +5,7 @@ import { deployFixture, type Fixture } from '../support/chain.js';
 import { TestAgency, jwtPayload } from '../support/credentials.js';
 import { SAMPLE_CLAIMS } from '../support/sample-claims.js';
 import { EMPLOYER_SCOPE } from '../support/verifier-registrations.js';
-import { VERIFIER_ADMIN_TOKEN, get, post, startTestVerifier, waitForMirrors, withKey } from '../support/verifier.js';
+import { VERIFIER_ADMIN_TOKEN, chainClockOffsetMs, get, post, startTestVerifier, waitForMirrors, withKey } from '../support/verifier.js';
 import { WalletUser } from '../support/wallet.js';
 import type { RunningVerifier } from '../../apps/verifier/src/start-verifier.js';
 
@@ -52,13 +52,16 @@ beforeAll(async () => {
   f = await deployFixture();
   agency = await TestAgency.create(f, [{ type: 'NationalIdCredential' }, { type: 'EducationCredential' }]);
   await new VerifierRegistryClient(f.verifierRegistry, f.governance).register(employerKey.address, EMPLOYER_SCOPE);
-  verifier = await startTestVerifier(f, { VERIFIER_KEY_SECRET: 'ab'.repeat(32) });
+  // On chain time: other test files move the shared chain's clock ahead, and registrations are dated by blocks.
+  const offsetMs = await chainClockOffsetMs(f.provider);
+  verifier = await startTestVerifier(f, { VERIFIER_KEY_SECRET: 'ab'.repeat(32) }, { now: () => new Date(Date.now() + offsetMs) });
   await waitForMirrors(verifier, await f.provider.getBlockNumber());
   const account = await post<{ apiKey: string }>(
     `${verifier.url}/admin/verifiers`,
     { name: 'Employer', did: ethrDid(f.chainId, employerKey.address), signingKey: employerKey.privateKey },
     { authorization: `Bearer ${VERIFIER_ADMIN_TOKEN}` },
   );
+  expect(account.status).toBe(201);
   apiKey = account.body.apiKey;
   user = new WalletUser(f);
   expect((await user.run('init')).code).toBe(0);
