@@ -3,15 +3,13 @@ import { DataSource } from 'typeorm';
 import { checkAuditExport, parseAuditExport, readAuditAnchors } from '../../libs/credentials/src/index.js';
 import { AuditAnchorWorker } from '../../apps/issuer/src/audit-anchor/audit-anchor.worker.js';
 import { deployFixture, type Fixture } from '../support/chain.js';
-import { freshDatabase, postgresUrl, type FreshDatabase } from '../support/postgres.js';
+import { describePostgres, freshDatabase, type FreshDatabase } from '../support/postgres.js';
 import { holderDid, issueRequest } from './claims.js';
 import { ADMIN_TOKEN, startHarness, waitFor, type IssuerHarness } from './issuer-harness.js';
 
 // Two issuer replicas on one PostgreSQL database, both running the audit anchor worker, while both append
 // to the audit log; the holder of the lease is then shut down mid-stream and the other takes over.
-const describePg = postgresUrl() ? describe : describe.skip;
-
-describePg('audit anchoring with two replicas on PostgreSQL', () => {
+describePostgres('audit anchoring with two replicas on PostgreSQL', () => {
   let database: FreshDatabase;
   let fixture: Fixture;
   let a: IssuerHarness;

@@ -12,9 +12,7 @@ import { decodeJwt } from './jwt.js';
 
 // Two issuer replicas on ONE PostgreSQL database, both running the workers (ISSUER_WORKERS=true everywhere),
 // raced against each other: status transitions, audit appends, issuance, worker leases, Idempotency-Key.
-const describePg = describePostgres;
-
-describePg('two issuer replicas on one PostgreSQL database', () => {
+describePostgres('two issuer replicas on one PostgreSQL database', () => {
   let database: FreshDatabase;
   let fixture: Fixture;
   let a: IssuerHarness;
