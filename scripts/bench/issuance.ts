@@ -47,7 +47,7 @@ import {
 import { deployRegistries, type RegistryDeployment } from '../lib/deploy.js';
 import { SAMPLE_CLAIMS } from '../lib/sample-claims.js';
 import { startService, type ServiceProcess } from '../lib/service.js';
-import { closeConnections, postJson, throughput, timed } from './load.js';
+import { closeConnections, postJson, throughput, timed, timedInProcess } from './load.js';
 import { median, processCpuMs, round, treeMemoryMb } from './stats.js';
 
 export interface IssuanceBenchOptions {
@@ -196,9 +196,7 @@ async function baselineAgent(rpcUrl: string, deployment: RegistryDeployment, dir
 
 /** One baseline run: `count` credentials in govcred's format, signed and saved by Veramo's default agent. */
 async function runBaseline(veramo: BaselineAgent, did: string, deployment: RegistryDeployment, count: number, concurrency: number): Promise<IssuanceRunFigures> {
-  let failures = 0;
-  const cpuBefore = process.cpuUsage();
-  const run = await timed(count, concurrency, async (i) => {
+  const { cpuMsPerJob, ...figures } = await timedInProcess(count, concurrency, async (i) => {
     const credential = buildCredential({
       type: TYPE,
       id: `urn:uuid:${randomUUID()}`,
@@ -218,11 +216,9 @@ async function runBaseline(veramo: BaselineAgent, did: string, deployment: Regis
     });
     const vc = await veramo.createVerifiableCredential({ credential: credential as never, proofFormat: 'jwt', removeOriginalFields: true });
     await veramo.dataStoreSaveVerifiableCredential({ verifiableCredential: vc });
-    if (typeof vc.proof?.jwt !== 'string') failures++;
-  });
-  if (failures > 0) throw new Error(`baseline: ${failures} credentials without a JWT`);
-  const cpu = process.cpuUsage(cpuBefore);
-  return { ...throughput(count, run), cpuMsPerCredential: round((cpu.user + cpu.system) / 1000 / count, 3) };
+    return typeof vc.proof?.jwt === 'string';
+  }, 'baseline: credentials with a JWT');
+  return { ...figures, cpuMsPerCredential: cpuMsPerJob };
 }
 
 export async function runIssuanceBench(

@@ -54,6 +54,26 @@ export function throughput(count: number, run: TimedRun): { perSecond: number; p
   };
 }
 
+/**
+ * One in-process baseline run: `count` jobs, `concurrency` at a time, each answering whether it did what it should;
+ * throws if any did not (a baseline that fails is no baseline). Throughput, latencies and this process's CPU per job.
+ */
+export async function timedInProcess(
+  count: number,
+  concurrency: number,
+  job: (i: number) => Promise<boolean>,
+  what: string,
+): Promise<{ perSecond: number; p50Ms: number; p99Ms: number; cpuMsPerJob: number }> {
+  let failures = 0;
+  const cpuBefore = process.cpuUsage();
+  const run = await timed(count, concurrency, async (i) => {
+    if (!(await job(i))) failures++;
+  });
+  if (failures > 0) throw new Error(`${what}: ${failures} of ${count} failed`);
+  const cpu = process.cpuUsage(cpuBefore);
+  return { ...throughput(count, run), cpuMsPerJob: round((cpu.user + cpu.system) / 1000 / count, 3) };
+}
+
 /** Closes the pooled connections (to a service that is about to stop). */
 export function closeConnections(): void {
   agent.destroy();
