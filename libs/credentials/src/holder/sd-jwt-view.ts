@@ -1,5 +1,5 @@
 import { findTypeByVct, typeMetadata } from '../catalog/index.js';
-import type { StatusListEntry } from '../format/status-entry.js';
+import type { StatusListEntry } from '../status/status-entry.js';
 import { decodeSdJwtVc, type EcPublicJwk } from '../formats/sd-jwt-vc/index.js';
 
 /** One claim as a wallet shows it: its name, the catalog's label in the wallet's language, its value. */

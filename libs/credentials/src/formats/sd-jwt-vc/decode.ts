@@ -1,4 +1,4 @@
-import { parseStatusEntries, type StatusListEntry } from '../../format/status-entry.js';
+import { parseStatusEntries, type StatusListEntry } from '../../status/status-entry.js';
 import { DEFAULT_LIMITS, REGISTERED_CLAIMS, SD_JWT_VC_TYP, STATUS_MEMBER } from './constants.js';
 import { rebuildClaims } from './disclosures.js';
 import { MemberBudget, decodeCompactJws, isObject } from './encoding.js';
