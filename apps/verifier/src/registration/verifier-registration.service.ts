@@ -2,12 +2,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   GovcredError,
   credentialTypeHash,
-  registryPathOf,
   scopeAllows,
   type ClaimPath,
   type MayAskAnswer,
-  type PresentationQuery,
-  type RequestedClaim,
+  type ReadPresentationQuery,
   type VerifierStanding,
 } from '../../../../libs/credentials/src/index.js';
 import { ChainState } from '../chain/chain-state.js';
@@ -20,16 +18,6 @@ export interface RefusedCredential {
   reason: Exclude<MayAskAnswer, { allowed: true }>['reason'];
   /** The requested claim paths no registered path covers (`[]`: the whole credential). */
   claims?: ClaimPath[];
-}
-
-/**
- * The claim paths a credential entry of a presentation query asks for, in the registry's form: its claims (dotted
- * or DCQL paths) as member-name paths, cut at the first array segment (an element lies under its array); with no
- * claims the whole credential (`[]`), as a DCQL credential query without `claims` asks for every claim (OID4VP 1.0
- * §6.1) and a JWT VC discloses every claim anyway.
- */
-export function requestedPaths(claims: readonly RequestedClaim[] | undefined): ClaimPath[] {
-  return claims && claims.length > 0 ? claims.map(registryPathOf) : [[]];
 }
 
 /**
@@ -66,11 +54,9 @@ export class VerifierRegistrationService {
    * refused type and claim. From memory: no RPC per request.
    * @throws GovcredError request_not_registered; chain_unavailable when the mirror cannot vouch
    */
-  assertQueryAllowed(did: string, query: PresentationQuery): void {
-    this.assertScopesAllowed(
-      did,
-      query.credentials.map((requested) => ({ type: requested.type, paths: requestedPaths(requested.claims) })),
-    );
+  assertQueryAllowed(did: string, query: ReadPresentationQuery): void {
+    // A DCQL entry naming no type of the catalog is asked under its label: no registration covers it.
+    this.assertScopesAllowed(did, query.scopes.map((s) => ({ type: s.type ?? s.label, paths: s.paths })));
   }
 
   /**

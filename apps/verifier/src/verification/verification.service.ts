@@ -3,7 +3,7 @@ import {
   verifyCredential,
   verifyPresentations,
   GovcredError,
-  presentationQueryErrors,
+  readPresentationQuery,
   type ProblemCode,
   type VerificationResult,
 } from '../../../../libs/credentials/src/index.js';
@@ -54,10 +54,13 @@ export class VerificationService {
   async verifyPresentation(body: VerifyPresentationBody, verifier?: Pick<VerifierAccountEntity, 'id' | 'did'>): Promise<VerificationResult> {
     const { challenge, domain, query } = body.options;
     if (query) {
-      const errors = presentationQueryErrors(query).map((e) => ({ ...e, path: e.path.replace(/^\/query/, '/options/query') }));
-      if (errors.length > 0) throw new GovcredError('invalid_request', 'the request body does not match the expected shape', { errors });
+      const read = readPresentationQuery(query);
+      if (!read.ok) {
+        const errors = read.errors.map((e) => ({ ...e, path: e.path.replace(/^\/query/, '/options/query') }));
+        throw new GovcredError('invalid_request', 'the request body does not match the expected shape', { errors });
+      }
       // An account tied to a DID asks only within its registration, as over OpenID4VP.
-      if (verifier?.did) this.registrations.assertQueryAllowed(verifier.did, query);
+      if (verifier?.did) this.registrations.assertQueryAllowed(verifier.did, read.query);
     }
     const found = await this.challenges.lookup(challenge);
     // Another account's challenge is unknown to this one: its domain is not used either.

@@ -10,19 +10,16 @@ export type DcqlClaimPath = ReadonlyArray<string | number | null>;
 /** Longest path and segment accepted, so hostile input cannot make the matcher expensive. */
 export const DCQL_PATH_LIMITS = { segments: 16, segmentLength: 200, index: 10_000 } as const;
 
-/** Whether `value` is a well-formed DCQL claims path within {@link DCQL_PATH_LIMITS} (non-empty). */
-export function isDcqlClaimPath(value: unknown): value is DcqlClaimPath {
-  return (
-    Array.isArray(value) &&
-    value.length > 0 &&
-    value.length <= DCQL_PATH_LIMITS.segments &&
-    value.every(
-      (s) =>
-        s === null ||
-        (typeof s === 'string' && s.length > 0 && s.length <= DCQL_PATH_LIMITS.segmentLength) ||
-        (typeof s === 'number' && Number.isSafeInteger(s) && s >= 0 && s <= DCQL_PATH_LIMITS.index),
-    )
-  );
+/**
+ * Member names no claims path may use: the `dcql` library reads members with plain property access, so these
+ * would match what every object inherits (a query for `constructor` answered by an empty credential) or make
+ * it throw while it reports the miss. No catalog claim has such a name; a query naming one is refused.
+ */
+const INHERITED_NAMES = new Set(Object.getOwnPropertyNames(Object.prototype));
+
+/** Whether a path segment is a member name every object inherits (see above). */
+export function isInheritedName(segment: unknown): boolean {
+  return typeof segment === 'string' && INHERITED_NAMES.has(segment);
 }
 
 /**
@@ -40,36 +37,6 @@ export function toDcqlPath(claim: RequestedClaim): DcqlClaimPath {
 export function claimPathText(claim: RequestedClaim): string {
   if (typeof claim === 'string') return claim;
   return claim.map((s, i) => (s === null ? '[*]' : typeof s === 'number' ? `[${s}]` : i === 0 ? s : `.${s}`)).join('');
-}
-
-/**
- * The values a path selects in `claims` (OpenID4VP 1.0 §7.1 processing): starting from the claims object, each
- * string segment takes that own member of every selected object, each integer that element of every selected
- * array, `null` every element of every selected array; what is missing or of the wrong kind drops out. An
- * empty result means the credential does not hold the claim. Linear in the values visited; never throws.
- */
-export function selectClaims(claims: unknown, path: DcqlClaimPath): unknown[] {
-  let selected: unknown[] = [claims];
-  for (const segment of path) {
-    const next: unknown[] = [];
-    for (const value of selected) {
-      if (segment === null) {
-        if (Array.isArray(value)) next.push(...value);
-      } else if (typeof segment === 'number') {
-        if (Array.isArray(value) && segment < value.length) next.push(value[segment]);
-      } else if (typeof value === 'object' && value !== null && !Array.isArray(value) && Object.hasOwn(value, segment)) {
-        next.push((value as Record<string, unknown>)[segment]);
-      }
-    }
-    selected = next.filter((v) => v !== undefined);
-    if (selected.length === 0) return [];
-  }
-  return selected;
-}
-
-/** Whether `claims` hold the requested claim (the path selects at least one value). */
-export function holdsClaim(claims: unknown, claim: RequestedClaim): boolean {
-  return selectClaims(claims, toDcqlPath(claim)).length > 0;
 }
 
 /**

@@ -1,6 +1,7 @@
-import { DcqlPresentationResult, DcqlQuery } from 'dcql';
+import { DcqlPresentationResult, DcqlQuery, type DcqlQueryResult } from 'dcql';
 import { findTypeByVct, getCredentialType, vctOf } from '../catalog/index.js';
 import type { ClaimPath } from '../trust/claim-path.js';
+import { isInheritedName, registryPathOf } from './claim-path.js';
 
 /**
  * One DCQL matcher for the holder and the verifier (OpenID4VP 1.0 §6), built on the `dcql` library, so the
@@ -36,7 +37,12 @@ export interface DcqlCandidate {
   type: string;
   /** Subject claims (disclosed ones, for a presented SD-JWT VC). */
   claims: Record<string, unknown>;
+  /** The issuer DID, for a request that names the issuers it accepts. */
+  issuer?: string;
 }
+
+/** The `dcql` library's answer for a query over candidates (`credential_matches` per credential query id). */
+export type DcqlMatches = Partial<DcqlQueryResult['credential_matches']>;
 
 /** The path of a claims query (mdoc's namespace form has none; the parser refuses mdoc anyway). */
 const pathOf = (claim: object): Array<string | number | null> => ('path' in claim && Array.isArray(claim.path) ? [...(claim.path as Array<string | number | null>)] : []);
@@ -66,6 +72,7 @@ export function parseDcqlQuery(input: unknown): { ok: true; query: ParsedDcqlQue
     if (Array.isArray(c.claims) && c.claims.some((claim) => !isObject(claim) || !Array.isArray(claim.path) || claim.path.length > DCQL_LIMITS.pathSegments)) {
       return fail(`a claim path has 1 to ${DCQL_LIMITS.pathSegments} segments`);
     }
+    if (Array.isArray(c.claims) && c.claims.some((claim) => (claim.path as unknown[]).some(isInheritedName))) return fail('a claim path names a member every object inherits');
   }
   try {
     const query = DcqlQuery.parse(input as DcqlQuery.Input);
@@ -77,7 +84,7 @@ export function parseDcqlQuery(input: unknown): { ok: true; query: ParsedDcqlQue
 }
 
 /** The catalog type a credential query names (by vct for SD-JWT VC, by type_values for a W3C VC). */
-function typeOfQuery(credential: ParsedDcqlQuery['credentials'][number]): string | undefined {
+export function typeOfQuery(credential: ParsedDcqlQuery['credentials'][number]): string | undefined {
   const meta = (credential.meta ?? {}) as { vct_values?: string[]; type_values?: string[][] };
   if (credential.format === 'dc+sd-jwt') {
     const types = new Set((meta.vct_values ?? []).map((vct) => findTypeByVct(vct)?.type));
@@ -87,23 +94,22 @@ function typeOfQuery(credential: ParsedDcqlQuery['credentials'][number]): string
   return names.size === 1 ? [...names][0] : undefined;
 }
 
-/** A query path as a subject claim path: a W3C VC's paths start at `credentialSubject`. */
-function subjectPath(format: string, path: ReadonlyArray<string | number | null>): ClaimPath | undefined {
-  const rest = format === 'jwt_vc_json' ? (path[0] === 'credentialSubject' ? path.slice(1) : undefined) : path;
-  if (!rest || rest.some((segment) => typeof segment !== 'string')) return undefined;
-  return rest as string[];
+/** A query path relative to the credential's claims: a W3C VC's paths start at `credentialSubject`; undefined outside it. */
+export function subjectPath(format: string, path: ReadonlyArray<string | number | null>): Array<string | number | null> | undefined {
+  const rest = format === 'jwt_vc_json' ? (path[0] === 'credentialSubject' ? path.slice(1) : undefined) : [...path];
+  return rest && rest.length > 0 ? rest : undefined;
 }
 
 /**
  * What each credential query asks for, as catalog type and subject claim paths, for the registration check on
- * both sides. A query without `claims` asks for the whole credential (`[[]]`, OID4VP 1.0 §6.1); a path that
- * is not a plain chain of names (array index, wildcard, outside the subject) counts as the whole credential too,
- * so it can only be allowed by a registration for everything.
+ * both sides. A query without `claims` asks for the whole credential (`[[]]`, OID4VP 1.0 §6.1); a path is cut at
+ * its first array segment, since an element lies under its array (`["coOwners", null, "name"]` needs `coOwners`
+ * registered: never looser than the registration); a path outside the subject counts as the whole credential.
  */
 export function requestedScopes(query: ParsedDcqlQuery): RequestedCredentialScope[] {
   return query.credentials.map((credential) => {
     const claims = credential.claims ?? [];
-    const paths = claims.length === 0 ? [[]] : claims.map((claim) => subjectPath(credential.format, pathOf(claim)) ?? []);
+    const paths: ClaimPath[] = claims.length === 0 ? [[]] : claims.map((claim) => registryPathOf(subjectPath(credential.format, pathOf(claim)) ?? []));
     const type = typeOfQuery(credential);
     return { id: credential.id, format: credential.format as DcqlFormat, ...(type ? { type } : {}), paths };
   });
@@ -138,12 +144,11 @@ export interface DcqlSelection {
  * @returns the selections, or the ids of the credential queries no candidate answers
  */
 export function selectForDcql(query: ParsedDcqlQuery, candidates: DcqlCandidate[]): { ok: true; selections: DcqlSelection[] } | { ok: false; missing: string[] } {
-  if (candidates.length === 0) return { ok: false, missing: query.credentials.map((c) => c.id) };
-  const result = DcqlQuery.query(query, candidates.map(dcqlInput) as never);
+  const matches = matchDcql(query, candidates);
   const selections: DcqlSelection[] = [];
   const missing: string[] = [];
   for (const credential of query.credentials) {
-    const match = result.credential_matches[credential.id];
+    const match = matches[credential.id];
     const valid = match?.success ? match.valid_credentials?.[0] : undefined;
     if (!valid) {
       missing.push(credential.id);
@@ -158,6 +163,20 @@ export function selectForDcql(query: ParsedDcqlQuery, candidates: DcqlCandidate[
     });
   }
   return missing.length > 0 ? { ok: false, missing } : { ok: true, selections };
+}
+
+/**
+ * The one matcher: which candidates answer which credential query (format, type by `vct_values`/`type_values`,
+ * every claim of a claim set, `values`), as the `dcql` library decides (OID4VP 1.0 §6.4). Used by the holder to
+ * choose and by the verifier to judge. Never throws: when the library fails, no query is answered.
+ */
+export function matchDcql(query: ParsedDcqlQuery, candidates: readonly DcqlCandidate[]): DcqlMatches {
+  if (candidates.length === 0) return {};
+  try {
+    return DcqlQuery.query(query, candidates.map(dcqlInput) as never).credential_matches;
+  } catch {
+    return {};
+  }
 }
 
 /**

@@ -1,15 +1,32 @@
-import { isBrokenEthrDid, parseEthrDid } from '../did/ethr-did.js';
-import type { ProblemCode } from '../verification/problem-codes.js';
-import type { VerifiedCredentialSummary } from '../verification/types.js';
-import { DCQL_PATH_LIMITS, claimPathText, type RequestedClaim } from './claim-path.js';
-import { matchCredential, type RequestedCredential } from './match.js';
+import { DCQL_PATH_LIMITS, type RequestedClaim } from './claim-path.js';
+import { DCQL_FORMATS, DCQL_LIMITS } from './dcql.js';
 
-export type { RequestedCredential };
+/**
+ * The VC-API `options.query` of `POST /presentations/verify`: a DCQL query (OpenID4VP 1.0 §6), or the request
+ * shape the verifier took before DCQL, which {@link readPresentationQuery} translates to DCQL. Both are judged by
+ * the one DCQL matcher the wallet uses too.
+ */
 
-/** What a verifier asks a holder to present. */
-export interface PresentationQuery {
+/** One credential a query in the original shape asks for. */
+export interface RequestedCredential {
+  /** Credential type name, e.g. `NationalIdCredential`. */
+  type: string;
+  /**
+   * Claims that must be present in the credential: dotted names (`address.city`) or DCQL claims paths
+   * (`["coOwners", null, "name"]`).
+   */
+  claims?: RequestedClaim[];
+  /** Trust policy: accepted issuer DIDs. Any accredited issuer when absent. */
+  issuers?: string[];
+}
+
+/** A query in the original shape: types, claims, accepted issuers. */
+export interface LegacyPresentationQuery {
   credentials: RequestedCredential[];
 }
+
+/** What a verifier asks a holder to present: a DCQL query, or the original shape. */
+export type PresentationQuery = LegacyPresentationQuery | { credentials: Array<Record<string, unknown>>; [member: string]: unknown };
 
 /** Limits of a query, shared by the verifier's request validation and the JSON Schema below. */
 export const QUERY_LIMITS = { credentials: 10, claims: 50, issuers: 50, nameLength: 200 } as const;
@@ -28,7 +45,7 @@ const DCQL_PATH_SCHEMA = {
   },
 } as const;
 
-/** JSON Schema (ajv) of a {@link PresentationQuery}: what `POST /presentations/verify` accepts as `options.query`. */
+/** JSON Schema (ajv) of a {@link LegacyPresentationQuery}. */
 export const PRESENTATION_QUERY_SCHEMA = {
   type: 'object',
   additionalProperties: false,
@@ -66,63 +83,25 @@ export const PRESENTATION_QUERY_SCHEMA = {
 } as const;
 
 /**
- * What the JSON Schema cannot see in a query: an accepted issuer that is a broken did:ethr (e.g. a wrong
- * EIP-55 checksum) could never match a credential, so the request is refused when it is made rather than
- * failing every presentation later. Returns the problems as `{path, message}` (JSON Pointer), empty when fine.
+ * The outline of a DCQL query as JSON Schema: a credentials array of objects with an `id` and a govcred format.
+ * The rest is the `dcql` library's to validate (parseDcqlQuery), answered with 400 `invalid_request` too.
  */
-export function presentationQueryErrors(query: PresentationQuery): Array<{ path: string; message: string }> {
-  const errors: Array<{ path: string; message: string }> = [];
-  query.credentials.forEach((requested, j) => {
-    (requested.issuers ?? []).forEach((did, k) => {
-      const parsed = parseEthrDid(did);
-      if (!parsed.ok && isBrokenEthrDid(parsed.reason)) errors.push({ path: `/query/credentials/${j}/issuers/${k}`, message: parsed.message });
-    });
-  });
-  return errors;
-}
+export const DCQL_QUERY_SCHEMA = {
+  type: 'object',
+  required: ['credentials'],
+  properties: {
+    credentials: {
+      type: 'array',
+      minItems: 1,
+      maxItems: DCQL_LIMITS.credentials,
+      items: {
+        type: 'object',
+        required: ['id', 'format'],
+        properties: { id: { type: 'string', maxLength: QUERY_LIMITS.nameLength }, format: { enum: [...DCQL_FORMATS] } },
+      },
+    },
+  },
+} as const;
 
-/** Where a requested claim sits in a verified credential, for problem paths: a JWT VC's subject, an SD-JWT's top level. */
-function claimLocation(credential: VerifiedCredentialSummary, claim: RequestedClaim): string {
-  const base = credential.format === 'dc+sd-jwt' ? credential.path : `${credential.path}.credentialSubject`;
-  const text = claimPathText(claim);
-  return text.startsWith('[') ? `${base}${text}` : `${base}.${text}`;
-}
-
-/**
- * Checks that the verified credentials answer the query: a credential of each requested type, from an
- * accepted issuer, holding every requested claim (disclosed claims only: a summary holds nothing else). The
- * rule is {@link matchCredential}, the wallet's too. Returns the problems (empty when satisfied).
- */
-export function queryProblems(
-  query: PresentationQuery,
-  credentials: VerifiedCredentialSummary[],
-  sameDid: (a: string, b: string) => boolean,
-): Array<{ code: ProblemCode; message: string; path: string }> {
-  const problems: Array<{ code: ProblemCode; message: string; path: string }> = [];
-  query.credentials.forEach((requested, j) => {
-    const path = `query.credentials[${j}]`;
-    const outcomes = credentials.map((c) => ({ c, outcome: matchCredential(requested, c, sameDid) }));
-    const ofType = outcomes.filter(({ outcome }) => outcome.ok || outcome.reason !== 'type');
-    if (ofType.length === 0) {
-      problems.push({ code: 'requested_credential_missing', message: `no verified ${requested.type} was presented`, path });
-      return;
-    }
-    const trusted = ofType.filter(({ outcome }) => outcome.ok || outcome.reason === 'claims');
-    if (trusted.length === 0) {
-      problems.push({ code: 'issuer_not_trusted', message: `no ${requested.type} from an issuer the request accepts`, path: ofType[0].c.path });
-      return;
-    }
-    if (trusted.some(({ outcome }) => outcome.ok)) return;
-    const missingBy = trusted.map(({ outcome }) => (outcome.ok ? [] : outcome.reason === 'claims' ? outcome.missing : []));
-    const best = missingBy.reduce((a, b) => (b.length < a.length ? b : a));
-    const credential = trusted[missingBy.indexOf(best)].c;
-    for (const claim of best) {
-      problems.push({
-        code: 'requested_claim_missing',
-        message: `the ${requested.type} does not hold the requested claim ${claimPathText(claim)}`,
-        path: claimLocation(credential, claim),
-      });
-    }
-  });
-  return problems;
-}
+/** What `POST /presentations/verify` accepts as `options.query`: a DCQL query or the original shape. */
+export const VC_API_QUERY_SCHEMA = { oneOf: [DCQL_QUERY_SCHEMA, PRESENTATION_QUERY_SCHEMA] } as const;

@@ -4,7 +4,9 @@ import { MAX_CREDENTIALS_PER_PRESENTATION, readPresentation, type ReadPresentati
 import { jwtOf } from '../formats/jwt-vc/payload.js';
 import { jwtVcProvider } from '../formats/jwt-vc/provider.js';
 import { sdJwtVcProvider } from '../formats/sd-jwt-vc/provider.js';
-import { queryProblems, type PresentationQuery } from '../query/presentation-query.js';
+import type { PresentationQuery } from '../query/presentation-query.js';
+import { readPresentationQuery } from '../query/read-query.js';
+import { queryProblems } from '../query/request-check.js';
 import { decodeJwt, verifyJwtSignature } from './jwt.js';
 import { JWT_LIMITS } from './limits.js';
 import type { ProblemCode } from './problem-codes.js';
@@ -23,7 +25,7 @@ export interface PresentationExpectations {
   challenge: string;
   /** The verifier's domain: the VP's `aud` must contain it (and each KB-JWT's `aud` be it). */
   domain: string;
-  /** What the presentation must hold (the request's DCQL query, or a VC-API caller's `options.query`). */
+  /** What the presentation must hold: a VC-API caller's `options.query` (DCQL, or its original shape). */
   query?: PresentationQuery;
 }
 
@@ -78,7 +80,11 @@ export async function verifyPresentations(input: PresentationInput, expected: Pr
     // A presentation that could not be read may have carried what the query asks: no verdict on the request then.
     if (!vpRead) recorder.skip('request');
     else {
-      const problems = queryProblems(expected.query, credentials, (a, b) => sameDid(a, b, ctx.chainId));
+      // The edge refuses an unreadable query with 400 before this; a library caller gets it as the request unmet.
+      const read = readPresentationQuery(expected.query);
+      const problems = read.ok
+        ? queryProblems(read.query, credentials, (a, b) => sameDid(a, b, ctx.chainId))
+        : [{ code: 'requested_credential_missing' as const, message: `the query cannot be read: ${read.errors[0]!.message}`, path: 'query' }];
       if (problems.length === 0) recorder.pass('request');
       else recorder.fail('request', undefined, problems);
     }

@@ -1,4 +1,4 @@
-import { MAX_SD_JWT_PRESENTATIONS, PRESENTATION_QUERY_SCHEMA, PROBLEM_CODES, type PresentationQuery } from '../../../../../libs/credentials/src/index.js';
+import { MAX_SD_JWT_PRESENTATIONS, PROBLEM_CODES, VC_API_QUERY_SCHEMA, type PresentationQuery } from '../../../../../libs/credentials/src/index.js';
 
 /** A credential or presentation: a compact JWT, or an object carrying it in `proof.jwt` (Veramo's form). */
 const JWT_OR_ENVELOPE = {
@@ -45,10 +45,11 @@ export const VERIFY_PRESENTATION_SCHEMA = {
         challenge: { type: 'string', minLength: 1, maxLength: 200, description: 'A challenge from `POST /challenges`.' },
         domain: { type: 'string', minLength: 1, maxLength: 255, description: 'The domain that came with it.' },
         query: {
-          ...PRESENTATION_QUERY_SCHEMA,
+          ...VC_API_QUERY_SCHEMA,
           description:
-            'What the presentation must hold: credential types, DCQL-style claim paths that must be disclosed, accepted ' +
-            'issuers. Absent: any verified credential will do.',
+            'What the presentation must hold: a DCQL query (OpenID4VP 1.0 §6; `dc+sd-jwt` and `jwt_vc_json`), or the original ' +
+            'shape (credential types, claim paths that must be disclosed, accepted issuers), judged as DCQL. Absent: any ' +
+            'verified credential will do.',
         },
       },
     },
