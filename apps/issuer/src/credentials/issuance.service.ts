@@ -4,11 +4,10 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import {
   GovcredError,
-  buildCredential,
   certificateNumber,
+  formatProvider,
   holderJwk,
   holderKeyProblem,
-  issueSdJwtVc,
   statusEntries,
   subjectDidProblem,
   type EcPublicJwk,
@@ -211,56 +210,22 @@ export class IssuanceService {
       titleId,
       predecessorId: continues?.predecessorId ?? null,
     };
-    if (prepared.format === 'dc+sd-jwt') {
-      if (continues) throw new GovcredError('invalid_request', 'a transferred title is issued as a JWT VC');
-      const { jwt, issuedAt, expiresAt } = await this.signSdJwt(agency, prepared, status);
-      return { ...common, jwt, issuedAt, expiresAt, credentialHash: titled ? keccak256(toUtf8Bytes(jwt)) : null };
-    }
-    const unsigned = buildCredential({
+    // The format's provider signs (a JWT VC carries the title record; an SD-JWT VC refuses a continued title).
+    const issued = await formatProvider(prepared.format).issue({
       type: prepared.type,
       id: credentialId,
       issuerDid: agency.did,
-      subjectDid: prepared.subjectDid,
-      claims: prepared.claims,
-      schema: schemaReference(prepared.type),
-      status,
-      issuanceDate: new Date(),
-      expirationDate: prepared.expirationDate,
-      ...(titleId ? { titleRecord: { titleId, ...(continues ? { predecessor: continues.predecessorHash } : {}) } } : {}),
-    });
-    const jwt = await this.veramo.signCredential(unsigned, agency.keyId);
-    return {
-      ...common,
-      jwt,
-      issuedAt: unsigned.issuanceDate,
-      expiresAt: unsigned.expirationDate ?? null,
-      credentialHash: titled ? keccak256(toUtf8Bytes(jwt)) : null,
-    };
-  }
-
-  /**
-   * An SD-JWT VC: `iss` the agency DID, `kid` its `#controller` key (the ERC-1056 owner at `iat`, the key the
-   * JWT VCs are verified with too), derived claims added, every claim selectively disclosable, the same status
-   * entries as a JWT VC. Valid from issuance (`nbf` = `iat`, as a JWT VC's `issuanceDate`).
-   */
-  private async signSdJwt(agency: Agency, prepared: PreparedCredential, status: ReturnType<typeof statusEntries>): Promise<{ jwt: string; issuedAt: string; expiresAt: string | null }> {
-    // Whole seconds, as JWT times are.
-    const now = new Date(Math.floor(Date.now() / 1000) * 1000);
-    const jwt = await issueSdJwtVc({
-      type: prepared.type,
-      claims: prepared.claims,
-      issuerDid: agency.did,
       kid: `${agency.did}#controller`,
       signer: (input) => this.veramo.signJws(agency.did, agency.keyId, input),
-      holderJwk: prepared.holderJwk,
+      holder: { did: prepared.subjectDid, ...(prepared.holderJwk ? { jwk: prepared.holderJwk } : {}) },
+      claims: prepared.claims,
       statusEntries: status,
-      validFrom: now,
+      now: new Date(),
       validUntil: prepared.expirationDate,
-      now,
+      ...(titleId ? { titleRecord: { titleId, ...(continues ? { predecessor: continues.predecessorHash } : {}) } } : {}),
     });
-    const iso = (d: Date) => d.toISOString().replace('.000Z', 'Z');
-    const expiresAt = prepared.expirationDate ? iso(new Date(Math.floor(prepared.expirationDate.getTime() / 1000) * 1000)) : null;
-    return { jwt, issuedAt: iso(now), expiresAt };
+    const jwt = issued.credential;
+    return { ...common, jwt, issuedAt: issued.issuedAt, expiresAt: issued.expiresAt, credentialHash: titled ? keccak256(toUtf8Bytes(jwt)) : null };
   }
 
   /** The credential's record (no claims) and its audit entry, in the caller's transaction. */

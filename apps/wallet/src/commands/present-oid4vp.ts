@@ -5,10 +5,10 @@ import {
   consentReceipt,
   createDidResolver,
   createProvider,
+  formatProvider,
   getCredentialType,
   listCredentialTypes,
   planPresentation,
-  presentSdJwtVc,
   resolveOid4vpRequest,
   sdJwtVcClaimView,
   submitOid4vpResponse,
@@ -170,21 +170,19 @@ export async function presentOid4vp(ctx: WalletContext, uri: string, yes: boolea
   return true;
 }
 
-/** One credential presented: an SD-JWT VC with only the planned disclosures and a KB-JWT, or a VP-JWT of a JWT VC; both bound to nonce and client_id. */
+/**
+ * One credential presented by its format's provider: an SD-JWT VC with only the planned disclosures and a KB-JWT
+ * (signed by its `cnf` key), or a VP-JWT of a JWT VC (signed by the holder DID); both bound to nonce and client_id.
+ */
 async function presentation(chain: WalletChain, store: WalletStore, stored: StoredCredential, planned: PlannedPresentation, request: WalletOid4vpRequest, at: Date): Promise<string> {
+  let holder: { did?: string; alg: 'ES256' | 'ES256K'; sign: (input: string) => Promise<string> };
   if (stored.format === 'dc+sd-jwt') {
     const key = stored.holderKey;
     if (!key) throw new WalletError('store_corrupt', 'an SD-JWT VC without its holder key');
-    return presentSdJwtVc(stored.jwt, {
-      claimPaths: planned.disclosePaths,
-      nonce: request.nonce,
-      audience: request.clientId,
-      holderAlg: key.alg,
-      holderSigner: async (input) => signInputWithHolderKey(key, input),
-      now: at,
-    });
+    holder = { alg: key.alg, sign: async (input) => signInputWithHolderKey(key, input) };
+  } else {
+    const agent = await Holder.load(chain, store.data.holder);
+    holder = { did: agent.identity.did, alg: 'ES256K', sign: (input) => agent.signInput(input) };
   }
-  const holder = await Holder.load(chain, store.data.holder);
-  return holder.present([stored.jwt], request.nonce, request.clientId);
+  return formatProvider(stored.format).present(stored.jwt, { claimPaths: planned.disclosePaths, nonce: request.nonce, audience: request.clientId, holder, now: at });
 }
-

@@ -70,15 +70,12 @@ export class Holder {
     return new Holder(agent, identity);
   }
 
-  /** A VP-JWT of `credentials` bound to a verifier's challenge (`nonce`) and domain (`aud`). */
-  async present(credentials: string[], challenge: string, domain: string): Promise<string> {
-    const vp = await this.agent.createVerifiablePresentation({
-      presentation: { holder: this.identity.did, verifiableCredential: credentials },
-      proofFormat: 'jwt',
-      challenge,
-      domain,
-    });
-    return vp.proof.jwt as string;
+  /**
+   * Signs a JWS signing input ES256K with the holder's key (base64url r‖s), as Veramo's JWT credential provider
+   * signs a presentation: the format provider builds the VP-JWT around it.
+   */
+  async signInput(signingInput: string): Promise<string> {
+    return this.agent.keyManagerSign({ keyRef: this.identity.kid, data: signingInput, algorithm: 'ES256K' });
   }
 
   /** A JWT signed by the holder's key (OID4VCI proof of possession): Veramo signs, the caller builds the payload. */

@@ -3,7 +3,17 @@
  * checks the issuer signature with the key in force at issuance and the holder binding; the pipeline
  * (verification/) runs every later check once over the view.
  */
-export type { CredentialFormatId, CredentialFormatProvider, CredentialView, FormatOutcome, FormatProblem, HolderExpectation } from './types.js';
+export type {
+  CredentialFormatId,
+  CredentialFormatProvider,
+  CredentialView,
+  FormatOutcome,
+  FormatProblem,
+  HolderExpectation,
+  FormatIssueInput,
+  FormatIssued,
+  FormatPresentInput,
+} from './types.js';
 export { CREDENTIAL_FORMATS, providerFor, formatProvider } from './registry.js';
 export * from './jwt-vc/index.js';
 export * from './sd-jwt-vc/index.js';

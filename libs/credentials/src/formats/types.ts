@@ -1,3 +1,7 @@
+import type { DcqlClaimPath } from '../query/claim-path.js';
+import type { StatusListEntry } from '../status/status-entry.js';
+import type { TitleRecord } from './jwt-vc/credential.js';
+import type { JwsSigner } from './sd-jwt-vc/issue.js';
 import type { EcPublicJwk } from './sd-jwt-vc/keys.js';
 import type { ProblemCode } from '../verification/problem-codes.js';
 import type { VerificationContext, VerifiedCredentialSummary } from '../verification/types.js';
@@ -72,10 +76,57 @@ export interface FormatOutcome {
   view?: CredentialView;
 }
 
+/** Everything an issuer decides before signing, whatever the format. */
+export interface FormatIssueInput {
+  /** Catalog type name, e.g. `NationalIdCredential`. */
+  type: string;
+  /** `urn:uuid:…` of this credential (a JWT VC's `jti`; an SD-JWT VC carries none). */
+  id: string;
+  /** The agency's DID (`iss`). */
+  issuerDid: string;
+  /** DID URL of the signing key (an SD-JWT VC's `kid` header). */
+  kid: string;
+  /** ES256K signer of the agency's secp256k1 key (its KMS). */
+  signer: JwsSigner;
+  /** The holder: its DID (a JWT VC's subject) or public key (an SD-JWT VC's `cnf.jwk`). */
+  holder: { did?: string; jwk?: unknown };
+  /** Claims of the type, validated against its schema. */
+  claims: Record<string, unknown>;
+  /** The credential's on-chain status entries. */
+  statusEntries: StatusListEntry[];
+  /** Issuance time (whole seconds are kept). */
+  now: Date;
+  /** End of validity; none when absent. */
+  validUntil?: Date;
+  /** Property titles: the title's id and, after a transfer, the hash of the certificate it supersedes. */
+  titleRecord?: TitleRecord;
+}
+
+/** A signed credential and the times it carries (ISO, whole seconds). */
+export interface FormatIssued {
+  credential: string;
+  issuedAt: string;
+  expiresAt: string | null;
+}
+
+/** What a holder's presentation of one credential is bound to and discloses. */
+export interface FormatPresentInput {
+  /** Claims to disclose (selective formats); a format that shows the credential whole ignores them. */
+  claimPaths: readonly DcqlClaimPath[];
+  /** The verifier's challenge (OpenID4VP `nonce`). */
+  nonce: string;
+  /** The verifier (OpenID4VP `client_id`, VC-API domain). */
+  audience: string;
+  /** The holder's key: its DID (a VP-JWT's `iss`) when it has one, its algorithm and signer. */
+  holder: { did?: string; alg: 'ES256' | 'ES256K'; sign: JwsSigner };
+  /** The presentation's time. */
+  now: Date;
+}
+
 /**
  * One credential format, as a provider in a list (as Veramo's credential providers and credo's
- * W3cCredentialService formats): it recognises its input, reads it into a {@link CredentialView}, checks the
- * issuer signature with the key in force at issuance and the holder binding. Everything after (validity,
+ * W3cCredentialService formats): it issues, presents, recognises its input, reads it into a
+ * {@link CredentialView}, checks the issuer signature with the key in force at issuance and the holder binding. Everything after (validity,
  * schema of what was disclosed, status, accreditation, the request) is the pipeline's, written once. A new
  * format is one folder under formats/ and one entry in {@link CREDENTIAL_FORMATS}.
  */
@@ -85,6 +136,10 @@ export interface CredentialFormatProvider {
   detect(input: unknown): boolean;
   /** Reads and checks one credential. Never throws on untrusted input. */
   check(input: unknown, ctx: VerificationContext, holder: HolderExpectation): Promise<FormatOutcome>;
+  /** Signs a credential of this format (the issuer's side). @throws GovcredError invalid_request on input it cannot carry */
+  issue(input: FormatIssueInput): Promise<FormatIssued>;
+  /** The holder's presentation of one credential of this format, bound to the verifier's nonce and audience. */
+  present(credential: string, input: FormatPresentInput): Promise<string>;
 }
 
 export type { EcPublicJwk };

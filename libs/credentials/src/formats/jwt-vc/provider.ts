@@ -4,6 +4,7 @@ import { decodeJwt, pinnedResolver, verifyJwtSignature, type DecodedJwt } from '
 import type { VerificationContext } from '../../verification/types.js';
 import type { CredentialFormatProvider, FormatOutcome, FormatProblem, HolderExpectation } from '../types.js';
 import { jwtOf, readCredentialPayload, type CredentialPayloadView } from './payload.js';
+import { issueJwtVc, presentJwtVc } from './sign.js';
 
 /** Media-type-free identifier of W3C VCDM 1.1 credentials as JWTs (OID4VCI 1.0 Appendix A.1.1). */
 export const JWT_VC_FORMAT = 'jwt_vc_json' as const;
@@ -14,6 +15,8 @@ export const JWT_VC_FORMAT = 'jwt_vc_json' as const;
  */
 export const jwtVcProvider: CredentialFormatProvider = {
   format: JWT_VC_FORMAT,
+  issue: issueJwtVc,
+  present: presentJwtVc,
 
   // The format of last resort: a compact JWS (no `~`) or Veramo's `{proof: {jwt}}`, and anything that is neither
   // gets this format's answer (`jwt_malformed`), as before SD-JWT VCs were accepted.

@@ -5,6 +5,7 @@ import type { CredentialFormatProvider, FormatOutcome, FormatProblem, HolderExpe
 import { SCHEMA_CLAIM, SD_JWT_VC_TYP, STATUS_MEMBER } from './constants.js';
 import { IssuerKeyFailure, issuerKeyAtIssuance } from './issuer-key.js';
 import type { IssuerKey } from './keys.js';
+import { issueSdJwtVcCredential, presentSdJwtVcCredential } from './sign.js';
 import { verifySdJwtVc } from './verify.js';
 
 /** How old a Key Binding JWT may be when the context does not say. @default 300 */
@@ -38,6 +39,8 @@ function checkOf(problem: Problem): 'format' | 'signature' | 'holderBinding' | S
  */
 export const sdJwtVcProvider: CredentialFormatProvider = {
   format: SD_JWT_VC_TYP,
+  issue: issueSdJwtVcCredential,
+  present: presentSdJwtVcCredential,
 
   // RFC 9901 §4: the compact form always has a `~` after the issuer-signed JWT; a JWS never does.
   detect: (input: unknown) => typeof input === 'string' && input.includes('~'),
