@@ -53,10 +53,11 @@ test('keys are per agency', async () => {
 
 test('a retry while the first is still being signed is 409 idempotency_key_in_progress, then gets the answer', async () => {
   const veramo = h.issuer.app.get(VeramoService);
-  const sign = veramo.signCredential.bind(veramo);
+  // Every format's provider signs through signJws.
+  const sign = veramo.signJws.bind(veramo);
   let release!: () => void;
   const gate = new Promise<void>((resolve) => (release = resolve));
-  veramo.signCredential = async (...args) => {
+  veramo.signJws = async (...args) => {
     await gate;
     return sign(...args);
   };
@@ -71,7 +72,7 @@ test('a retry while the first is still being signed is 409 idempotency_key_in_pr
     expect(answer.status).toBe(201);
     expect((await withKey('order-0005').post('/credentials/issue', body)).body).toEqual(answer.body);
   } finally {
-    veramo.signCredential = sign;
+    veramo.signJws = sign;
   }
 });
 

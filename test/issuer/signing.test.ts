@@ -8,7 +8,7 @@ import { dataSourceOptions } from '../../apps/common/src/database/data-source-op
 import type { IssuerConfig } from '../../apps/issuer/src/config/issuer.config.js';
 import { CachingKeyManagementSystem } from '../../apps/issuer/src/veramo/caching-kms.js';
 import { VeramoService } from '../../apps/issuer/src/veramo/veramo.service.js';
-import { buildCredential, createDidResolver, ethrDid, schemaReference, statusEntries } from '../../libs/credentials/src/index.js';
+import { buildCredential, createDidResolver, ethrDid, jwtVcProvider, schemaReference, statusEntries } from '../../libs/credentials/src/index.js';
 import { deployFixture, type Fixture } from '../support/chain.js';
 import { CLAIMS, holderDid } from './claims.js';
 import { tempDir } from './issuer-harness.js';
@@ -103,6 +103,34 @@ test('signCredential makes the JWT the Veramo agent makes, and did-jwt-vc verifi
   const verified = await verifyCredential(fast, createDidResolver({ chainId: fixture.chainId, rpcUrl: process.env.GOVCRED_TEST_RPC_URL!, didRegistry: fixture.didRegistry }) as never);
   expect(verified.issuer).toBe(did);
   expect(verified.payload.vc.credentialSubject.name).toBe(CLAIMS.NationalIdCredential.name);
+});
+
+test('the jwt_vc_json provider, signing through signJws, makes the JWT the Veramo agent makes', async () => {
+  const { key, address } = await veramo.createKey();
+  const did = ethrDid(fixture.chainId, address);
+  await veramo.registerIdentifier(did, key);
+  const unsigned = credential(did, address);
+  const viaProvider = () =>
+    jwtVcProvider.issue({
+      type: unsigned.type[1]!,
+      id: unsigned.id,
+      issuerDid: did,
+      kid: `${did}#controller`,
+      signer: (input) => veramo.signJws(did, key.kid, input),
+      holder: { did: unsigned.credentialSubject.id },
+      claims: (({ id: _id, ...claims }) => claims)(unsigned.credentialSubject),
+      statusEntries: unsigned.credentialStatus,
+      now: new Date(unsigned.issuanceDate),
+    });
+  let issued = await viaProvider();
+  let agent = await veramo.signCredentialWithAgent(unsigned, key.kid);
+  if (decodeJwt(issued.credential).payload.iat !== decodeJwt(agent).payload.iat) {
+    // Signed across a second boundary (iat is the signing second): sign both again.
+    issued = await viaProvider();
+    agent = await veramo.signCredentialWithAgent(unsigned, key.kid);
+  }
+  expect(issued.credential).toBe(agent);
+  expect([issued.issuedAt, issued.expiresAt]).toEqual([unsigned.issuanceDate, null]);
 });
 
 test('signCredential refuses a key that is not a key of the issuer DID', async () => {
