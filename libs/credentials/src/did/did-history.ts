@@ -175,8 +175,10 @@ export class PendingExpiries {
     let last: { validTo: bigint; block: number } | undefined;
     while (this.queue.length > 0 && this.queue[0].validTo! < BigInt(headTime)) {
       const event = this.queue[0];
-      if (last?.validTo !== event.validTo) last = { validTo: event.validTo!, block: (await blockAt(Number(event.validTo))) + 1 };
-      event.expiresAt = Math.max(last!.block, event.blockNumber);
+      const validTo = event.validTo!;
+      const block = last?.validTo === validTo ? last.block : (await blockAt(Number(validTo))) + 1;
+      last = { validTo, block };
+      event.expiresAt = Math.max(block, event.blockNumber);
       this.queue.shift();
     }
   }

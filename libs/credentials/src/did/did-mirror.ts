@@ -159,6 +159,8 @@ export class DidMirror extends ChainFollower<{ block: number; logs: number }> im
         return { block: latest, logs: logs.length };
       }
     }
+    // Should settling fail (the chain unreachable), the next sync scans these blocks again: the events queued
+    // now then belong to no history, and settling them later only costs a search.
     const pending = rebuild ? new PendingExpiries() : this.pending;
     for (const event of added) pending.add(event);
     // Expiries the chain's clock has passed by the new head: settled before any query may ask that far.
