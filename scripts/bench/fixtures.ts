@@ -60,7 +60,13 @@ export function createHolder(): BenchHolder {
 }
 
 /** Signs a national ID VC-JWT for `holder` in govcred's format (two status entries, schema reference). */
-export async function issueCredential(agency: BenchAgency, holder: BenchHolder, deployment: RegistryDeployment): Promise<string> {
+export async function issueCredential(
+  agency: BenchAgency,
+  holder: BenchHolder,
+  deployment: RegistryDeployment,
+  /** A signing key of the agency's DID document instead of its owner key, named by header `kid`. */
+  signing?: { key: Wallet; kid: string; issuedAt: Date },
+): Promise<string> {
   const credential = buildCredential({
     type: BENCH_TYPE,
     id: `urn:uuid:${randomUUID()}`,
@@ -76,13 +82,13 @@ export async function issueCredential(agency: BenchAgency, holder: BenchHolder, 
       suspensionListId: SUSPENSION_LIST,
       index: randomInt(0, 2 ** 17),
     }),
-    issuanceDate: new Date(Date.now() - 60_000),
+    issuanceDate: signing?.issuedAt ?? new Date(Date.now() - 60_000),
   });
-  return createVerifiableCredentialJwt(credential as never, {
-    did: agency.did,
-    signer: ES256KSigner(getBytes(agency.wallet.privateKey)),
-    alg: 'ES256K',
-  });
+  return createVerifiableCredentialJwt(
+    credential as never,
+    { did: agency.did, signer: ES256KSigner(getBytes((signing?.key ?? agency.wallet).privateKey)), alg: 'ES256K' },
+    signing ? { header: { alg: 'ES256K', kid: signing.kid } } : {},
+  );
 }
 
 /** The holder signs a VP-JWT carrying `credential`, answering `challenge` for `domain`. */

@@ -8,6 +8,7 @@ import { createProvider } from '../../libs/credentials/src/index.js';
 import { startChainNode } from '../lib/chain-node.js';
 import { repoRoot } from '../lib/paths.js';
 import { freePort } from '../lib/processes.js';
+import { runDidRotationBench } from './did-rotation.js';
 import { formatGasTable, runAuditGasBench, runGasBench, type GasResult } from './gas.js';
 import { runIssuanceBench, type IssuanceResultFigures } from './issuance.js';
 import { runMirrorBench, type MirrorResult } from './mirror.js';
@@ -66,6 +67,16 @@ async function main(): Promise<void> {
           `${mirror.statusChanges.toLocaleString('en')} status changes: ${mirror.coldSyncSeconds} s, ` +
           `${mirror.retainedMb} MB retained (RSS grew ${mirror.rssMb} MB); verifier service: answering after ` +
           `${mirror.serviceColdSyncSeconds} s, ${mirror.serviceRssMb} MB RSS\n`,
+      );
+    }
+    if (only('did-rotation')) {
+      // An agency that rotated its signing key ten times: verification must stay on the DID mirror's memory.
+      const didRotation = await runDidRotationBench(provider, signer, chain.rpcUrl, { rotations: 10, verifications: numberEnv('BENCH_DID_ROTATION_VERIFICATIONS', 2000), concurrency: 8 }, log);
+      writeFileSync(path.join(outDir, 'did-rotation.json'), JSON.stringify(didRotation, null, 2) + '\n');
+      console.log(
+        `\nVerification, agency after ${didRotation.rotations} key rotations: ${didRotation.perSecond}/s in process (p50 ${didRotation.p50Ms} ms, ` +
+          `p99 ${didRotation.p99Ms} ms); DID queries ${didRotation.mirrorMemory} from memory, ${didRotation.mirrorFallback} to the chain; ` +
+          `${didRotation.rpcCalls} chain calls in all\n`,
       );
     }
     // Last: the in-process mirror figures above need a heap without the verification run's garbage.

@@ -43,6 +43,8 @@ export interface IssueOptions {
   signingKey?: string;
   /** Status index. @default random */
   index?: number;
+  /** JOSE header `kid` (e.g. an attribute key's `#delegate-N`); none by default. */
+  kid?: string;
 }
 
 /** An agency: a did:ethr identity accredited on the fixture's TrustRegistry, owning two status lists. */
@@ -108,11 +110,11 @@ export class TestAgency {
       ...(options.expiresAt !== undefined ? { expirationDate: new Date(options.expiresAt * 1000) } : {}),
     });
     const key = options.signingKey ?? this.controller.privateKey;
-    const jwt = await createVerifiableCredentialJwt(credential as never, {
-      did: this.did,
-      signer: ES256KSigner(getBytes(key)),
-      alg: 'ES256K',
-    });
+    const jwt = await createVerifiableCredentialJwt(
+      credential as never,
+      { did: this.did, signer: ES256KSigner(getBytes(key)), alg: 'ES256K' },
+      options.kid !== undefined ? { header: { alg: 'ES256K', kid: options.kid } } : {},
+    );
     return { jwt, index };
   }
 

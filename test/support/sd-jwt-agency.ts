@@ -30,6 +30,8 @@ export interface SdJwtIssueOptions {
   signingKey?: Pick<Wallet, 'signingKey'>;
   /** Status index. @default random */
   index?: number;
+  /** The issuer key's DID URL. @default the agency's `#controller` */
+  kid?: string;
 }
 
 /** Issues an SD-JWT VC of `agency` (every claim disclosable, decoys included); returns it with its status index. */
@@ -40,7 +42,7 @@ export async function issueSdJwt(agency: TestAgency, options: SdJwtIssueOptions)
     type: options.type,
     claims: options.claims ?? SAMPLE_CLAIMS[options.type],
     issuerDid: agency.did,
-    kid: `${agency.did}#controller`,
+    kid: options.kid ?? `${agency.did}#controller`,
     signer: walletSigner(options.signingKey ?? agency.controller),
     holderJwk: options.holder.jwk,
     statusEntries: statusEntries({

@@ -55,14 +55,24 @@ export class ChainState {
       typeNames: listCredentialTypes().map((t) => t.type),
     });
     const chain = { chainId: config.CHAIN_ID, rpcUrl: config.CHAIN_RPC_URL, didRegistry: config.DID_REGISTRY };
+    // One block clock for the pipeline (issuance time → block) and the DID mirror (validity windows by block).
+    const blocks = new BlockTimeIndex(this.provider);
     // DID documents from memory; ethr-did-resolver reads the chain only for what the mirror cannot answer.
-    this.didMirror = new DidMirror({ ...follow, registry: config.DID_REGISTRY, chainId: config.CHAIN_ID, fallback: createDidResolver(chain, this.provider) });
+    this.didMirror = new DidMirror({
+      ...follow,
+      registry: config.DID_REGISTRY,
+      chainId: config.CHAIN_ID,
+      fallback: createDidResolver(chain, this.provider),
+      blockTimes: blocks,
+    });
     this.context = {
       chainId: config.CHAIN_ID,
       statusRegistry: getAddress(config.STATUS_REGISTRY),
       resolver: this.didMirror,
+      // Revoked issuer keys, from the same mirror's registry history.
+      keyRevocations: this.didMirror,
       signatures: new NativeSignatureVerifier(),
-      blocks: new BlockTimeIndex(this.provider),
+      blocks,
       status: this.statusMirror,
       trust: this.trustMirror,
       catalog,

@@ -54,7 +54,11 @@ export class BlockTimeIndex {
     return this.head.number;
   }
 
-  private async timestampOf(blockNumber: number): Promise<number> {
+  /**
+   * The timestamp of a block (Unix seconds), from the cache when visited before.
+   * @throws when the chain cannot be reached or has no such block.
+   */
+  async timestampOf(blockNumber: number): Promise<number> {
     const cached = this.timestamps.get(blockNumber);
     if (cached !== undefined) return cached;
     const block = await this.provider.getBlock(blockNumber);

@@ -94,3 +94,42 @@ describe('verifyJwtSignature: did_unresolvable only when the DID document could 
     if (!outcome.ok) expect(outcome.message).not.toMatch(/10\.0\.0\.7/);
   });
 });
+
+describe('verifyJwtSignature: a header `kid` must name the key that signed, listed for the purpose', () => {
+  const [owner, other] = [new Wallet(Wallet.createRandom().privateKey), new Wallet(Wallet.createRandom().privateKey)];
+  const did = ethrDid(31337, owner.address);
+  const keyHex = other.signingKey.compressedPublicKey.slice(2);
+  const resolver: Resolvable = {
+    resolve: async () => ({
+      didResolutionMetadata: {},
+      didDocumentMetadata: {},
+      didDocument: {
+        id: did,
+        verificationMethod: [
+          { id: `${did}#controller`, type: 'EcdsaSecp256k1RecoveryMethod2020', controller: did, blockchainAccountId: `eip155:31337:${owner.address}` },
+          { id: `${did}#delegate-1`, type: 'EcdsaSecp256k1VerificationKey2019', controller: did, publicKeyHex: keyHex },
+          { id: `${did}#delegate-2`, type: 'EcdsaSecp256k1VerificationKey2019', controller: did, publicKeyHex: keyHex },
+        ],
+        authentication: [`${did}#controller`],
+        assertionMethod: [`${did}#controller`, `${did}#delegate-1`],
+      },
+    }),
+  };
+  const signed = async (wallet: Wallet, kid?: unknown) =>
+    (decodeJwt(await createJWT({ iss: did, sub: 'x' }, { issuer: did, signer: ES256KSigner(getBytes(wallet.privateKey)) }, { alg: 'ES256K', ...(kid !== undefined ? { kid } : {}) })) as { decoded: DecodedJwt }).decoded;
+
+  test.each<[string, string, () => Wallet, unknown, 'assertionMethod' | 'authentication']>([
+    ['no kid: any key of the purpose', 'ok', () => other, undefined, 'assertionMethod'],
+    ['the kid of the key that signed', 'ok', () => other, `${did}#delegate-1`, 'assertionMethod'],
+    ['the owner, named', 'ok', () => owner, `${did}#controller`, 'assertionMethod'],
+    ['another key than the one that signed', 'signature_invalid', () => other, `${did}#controller`, 'assertionMethod'],
+    ['a key not listed for the purpose', 'signature_invalid', () => other, `${did}#delegate-2`, 'assertionMethod'],
+    ['a key listed for assertions only, in a presentation', 'signature_invalid', () => other, `${did}#delegate-1`, 'authentication'],
+    ['a relative reference', 'signature_invalid', () => other, '#delegate-1', 'assertionMethod'],
+    ['a number', 'signature_invalid', () => other, 1, 'assertionMethod'],
+  ])('%s → %s', async (_name, expected, wallet, kid, purpose) => {
+    const outcome = await verifyJwtSignature(await signed(wallet(), kid), resolver, purpose);
+    expect(outcome.ok ? 'ok' : outcome.reason).toBe(expected);
+    if (outcome.ok && typeof kid === 'string') expect(outcome.signer).toBe(kid);
+  });
+});

@@ -152,9 +152,15 @@ export async function verifyJwtSignature(
   if (error || !resolution.didDocument) {
     return { ok: false, reason: 'did_unresolvable', message: `the signer DID could not be resolved (${quoted(error ?? 'no document', 40)})` };
   }
+  if (header.kid !== undefined) {
+    const restricted = restrictToKid(resolution, header.kid, proofPurpose);
+    if (!restricted) return invalid('the key the JWT header names (`kid`) is not a key of the signer DID for this purpose');
+    resolution = restricted;
+  }
+  const signerResolution = resolution;
   if (native && header.alg === 'ES256K') {
     try {
-      const signer = native.verify(jwt, header, resolution, proofPurpose);
+      const signer = native.verify(jwt, header, signerResolution, proofPurpose);
       if (signer) return { ok: true, signer };
     } catch {
       // did-jwt meets the same failure below and judges it.
@@ -163,10 +169,13 @@ export async function verifyJwtSignature(
   let chainFailed = false;
   const watched: Resolvable = {
     resolve: (didUrl, options) =>
-      once.resolver.resolve(didUrl, options).catch((cause: unknown) => {
-        chainFailed = true;
-        throw cause;
-      }),
+      // did-jwt asks for the signer's document again: it gets the one already in hand (restricted to `kid`).
+      didUrl === payload.iss && options?.accept === 'application/did+json'
+        ? Promise.resolve(structuredClone(signerResolution))
+        : once.resolver.resolve(didUrl, options).catch((cause: unknown) => {
+            chainFailed = true;
+            throw cause;
+          }),
   };
   try {
     // A fresh options object per call: did-jwt caches the resolved authenticator in it.
@@ -181,4 +190,18 @@ export async function verifyJwtSignature(
     if (chainFailed) return { ok: false, reason: 'did_unresolvable', message: 'the signer DID could not be resolved: the chain could not be read' };
     return invalid('the signature does not match any key of the signer DID');
   }
+}
+
+/**
+ * The resolution with the proof purpose narrowed to the one key `kid` names (RFC 7515 §4.1.4), so the signature
+ * must verify with THAT key; undefined when `kid` is not a string naming a verification method the document
+ * lists for the purpose. did-jwt itself ignores `kid` when the JWT has an `iss`.
+ */
+function restrictToKid(resolution: DIDResolutionResult, kid: unknown, proofPurpose: 'assertionMethod' | 'authentication'): DIDResolutionResult | undefined {
+  const document = resolution.didDocument!;
+  if (typeof kid !== 'string') return undefined;
+  const listed = (document[proofPurpose] ?? []).some((ref) => (typeof ref === 'string' ? ref : ref.id) === kid);
+  const method = (document.verificationMethod ?? []).find((m) => m.id === kid);
+  if (!listed || !method) return undefined;
+  return { ...resolution, didDocument: { ...document, verificationMethod: [method], [proofPurpose]: [kid] } };
 }

@@ -27,6 +27,12 @@ export const PROBLEM_CODES = [
   'did_unresolvable',
   'presentation_signature_invalid',
   'credential_signature_invalid',
+  /**
+   * The key that signed the credential was revoked by the issuer on chain (ERC-1056 `revokeAttribute` or
+   * `revokeDelegate`, after a compromise): every credential of that key fails, whatever its issuance time. A key
+   * whose period merely ended is not revoked.
+   */
+  'issuer_key_revoked',
   // Freshness and binding of a presentation
   'challenge_mismatch',
   'challenge_unknown',

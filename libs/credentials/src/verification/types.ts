@@ -98,6 +98,15 @@ export interface BlockClock {
   blockAt(unixSeconds: number): Promise<number>;
 }
 
+/** Where revocations of issuer keys come from: a {@link DidMirror}, answering from the registry's history. */
+export interface KeyRevocationSource {
+  /**
+   * Whether `methodId`, a key of `did`'s document at `block`, was revoked on chain at any block so far
+   * (retroactive, whatever `block`); `unknown` when the source cannot vouch right now.
+   */
+  keyRevocation(did: string, methodId: string, block: number): Promise<'revoked' | 'not_revoked' | 'unknown'>;
+}
+
 /** Everything the pipeline relies on, passed in: it reads no environment and holds no state. */
 export interface VerificationContext {
   /** EIP-155 chain id of the configured chain: DIDs and status entries must name it. */
@@ -110,6 +119,12 @@ export interface VerificationContext {
   blocks: BlockClock;
   status: StatusSource;
   trust: TrustSource;
+  /**
+   * Revoked issuer keys: a credential whose signing key the issuer revoked on chain fails with
+   * `issuer_key_revoked`, whatever its issuance time. Without it, keys are judged by the document at issuance
+   * alone (a plain resolver cannot tell a revoked key from one whose period ended).
+   */
+  keyRevocations?: KeyRevocationSource;
   catalog: CredentialCatalogView;
   /** Current time. */
   now: () => Date;

@@ -1,6 +1,7 @@
 import { isBrokenEthrDid, parseEthrDid } from '../../did/ethr-did.js';
 import { sameDid } from '../../did/same-did.js';
 import { decodeJwt, pinnedResolver, verifyJwtSignature, type DecodedJwt } from '../../verification/jwt.js';
+import { keyRevocationProblem } from '../../verification/key-revocation.js';
 import type { VerificationContext } from '../../verification/types.js';
 import type { CredentialFormatProvider, FormatOutcome, FormatProblem, HolderExpectation } from '../types.js';
 import { jwtOf, readCredentialPayload, type CredentialPayloadView } from './payload.js';
@@ -83,9 +84,9 @@ export const jwtVcProvider: CredentialFormatProvider = {
  * is resolved at the last block mined at or before that time. An honest credential therefore survives a later
  * ERC-1056 owner change, and a rotated-out key cannot sign a credential dated after the rotation.
  *
- * Limit: `nbf` is chosen by the signer. Whoever steals a key that was later rotated out can still back-date a
- * credential to a time the key was in force; only the status lists (revoking what the agency did not issue)
- * or an on-chain record of issuance could tell such a credential from an honest old one.
+ * A header `kid` must name a key of that document, and the signature must verify with that key. `nbf` is chosen
+ * by the signer: whoever steals a key could back-date credentials to a time it was in force, so a key the issuer
+ * revoked on chain fails every credential it signed (`issuer_key_revoked`, from `ctx.keyRevocations`).
  */
 async function checkIssuerSignature(decoded: DecodedJwt, view: CredentialPayloadView, ctx: VerificationContext): Promise<FormatProblem[]> {
   let block: number;
@@ -95,7 +96,10 @@ async function checkIssuerSignature(decoded: DecodedJwt, view: CredentialPayload
     return [{ code: 'did_unresolvable', message: 'the chain could not be read to resolve the issuer DID' }];
   }
   const outcome = await verifyJwtSignature(decoded, pinnedResolver(ctx.resolver, view.issuer, block), 'assertionMethod', ctx.signatures);
-  if (outcome.ok) return [];
+  if (outcome.ok) {
+    const revoked = await keyRevocationProblem(ctx, view.issuer, outcome.signer, block);
+    return revoked ? [revoked] : [];
+  }
   return outcome.reason === 'did_unresolvable'
     ? [{ code: 'did_unresolvable', message: outcome.message }]
     : [{ code: 'credential_signature_invalid', message: 'the credential signature does not match the issuer key in force at issuance' }];

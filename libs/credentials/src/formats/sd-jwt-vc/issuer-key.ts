@@ -15,10 +15,14 @@ export class IssuerKeyFailure extends Error {
  * The issuer key an SD-JWT VC names (`iss`, `kid`), as the issuer's did:ethr document was at `iat`: resolved at
  * the last block mined at or before that time through the verifier's DID mirror, as JWT VCs are at `nbf`. The
  * `kid` must be a verification method of `iss` listed for assertions. `undefined` when the DID had no such key
- * then (a rotated-out key signing after the rotation is a bad signature).
+ * then (a rotated-out key signing after the rotation is a bad signature). `seen.block` receives the block read.
  * @throws IssuerKeyFailure when the DID is broken, not a did:ethr of this chain, or the chain could not be read.
  */
-export async function issuerKeyAtIssuance(ctx: VerificationContext, ref: { iss: string; kid: string; iat: number }): Promise<IssuerKey | undefined> {
+export async function issuerKeyAtIssuance(
+  ctx: VerificationContext,
+  ref: { iss: string; kid: string; iat: number },
+  seen: { block?: number } = {},
+): Promise<IssuerKey | undefined> {
   const did = parseEthrDid(ref.iss, ctx.chainId);
   if (!did.ok) throw new IssuerKeyFailure(isBrokenEthrDid(did.reason) ? 'did_invalid' : 'did_unresolvable');
   // A time the chain cannot have a block for is not a time: refuse it before any RPC.
@@ -27,6 +31,7 @@ export async function issuerKeyAtIssuance(ctx: VerificationContext, ref: { iss: 
   let document;
   try {
     const block = await ctx.blocks.blockAt(ref.iat);
+    seen.block = block;
     const resolution = await ctx.resolver.resolve(`${ref.iss}?versionId=${block}`, { accept: 'application/did+json' });
     document = resolution.didResolutionMetadata?.error ? undefined : resolution.didDocument;
   } catch {

@@ -3,6 +3,7 @@ import { ethrDidAddress } from '../../did/resolver.js';
 import type { Problem, VerificationContext } from '../../verification/types.js';
 import type { CredentialFormatProvider, FormatOutcome, FormatProblem, HolderExpectation } from '../types.js';
 import { SCHEMA_CLAIM, SD_JWT_VC_TYP, STATUS_MEMBER } from './constants.js';
+import { keyRevocationProblem } from '../../verification/key-revocation.js';
 import { IssuerKeyFailure, issuerKeyAtIssuance } from './issuer-key.js';
 import type { IssuerKey } from './keys.js';
 import { issueSdJwtVcCredential, presentSdJwtVcCredential } from './sign.js';
@@ -23,7 +24,7 @@ const SHARED: Readonly<Record<string, SharedCheck>> = {
   schema_unknown: 'schema',
   status_invalid: 'status',
 };
-const SIGNATURE = new Set(['sd_jwt_signature_invalid', 'did_unresolvable', 'did_invalid']);
+const SIGNATURE = new Set(['sd_jwt_signature_invalid', 'did_unresolvable', 'did_invalid', 'issuer_key_revoked']);
 
 /** Which check a problem of {@link verifySdJwtVc} is about. */
 function checkOf(problem: Problem): 'format' | 'signature' | 'holderBinding' | SharedCheck {
@@ -51,11 +52,14 @@ export const sdJwtVcProvider: CredentialFormatProvider = {
     let reached = false;
     let failure: IssuerKeyFailure['code'] | undefined;
     let usedKey: IssuerKey | undefined;
+    let usedRef: { iss: string; kid: string } | undefined;
+    const at: { block?: number } = {};
     const result = await verifySdJwtVc(input, {
       resolveIssuerKey: async (ref) => {
         reached = true;
+        usedRef = ref;
         try {
-          return (usedKey = await issuerKeyAtIssuance(ctx, ref));
+          return (usedKey = await issuerKeyAtIssuance(ctx, ref, at));
         } catch (error) {
           failure = error instanceof IssuerKeyFailure ? error.code : 'did_unresolvable';
           throw error;
@@ -74,6 +78,11 @@ export const sdJwtVcProvider: CredentialFormatProvider = {
       // Paths into the payload start at `$`: named `payload` so they stay plain structural paths.
       const fixed: Problem = { code, message: code === problem.code ? problem.message : messageOf(failure!), path: problem.path.replace(/^\$/, 'payload') };
       grouped[checkOf(fixed)].push({ code: fixed.code, message: fixed.message, ...(fixed.path ? { path: fixed.path } : {}) });
+    }
+    // The key verified the signature: a revocation on chain since fails it all the same (retroactive).
+    if (reached && !failure && grouped.signature.length === 0 && usedRef && at.block !== undefined) {
+      const revoked = await keyRevocationProblem(ctx, usedRef.iss, usedRef.kid, at.block);
+      if (revoked) grouped.signature.push({ ...revoked, path: 'header.kid' });
     }
     const view = result.view;
     if (reached && !failure && grouped.signature.length === 0 && usedKey && 'ethereumAddress' in usedKey && typeof input === 'string') {
