@@ -60,14 +60,19 @@ export async function createDemoVerifier(verifierUrl: string, adminToken: string
 /**
  * The demo verifier's counter clerk (signs in at `/` on the verifier), made through the admin API with a random
  * password kept in the manifest (a devnet: the manifest is owner-only, and nothing real is behind the account).
+ * Usernames are unique across accounts: when an earlier account of this database holds `employer.clerk` (a
+ * manifest from before registrations got a new account), the new clerk's name carries its account's id.
  */
 export async function createDemoClerk(verifierUrl: string, adminToken: string, verifierId: string): Promise<ManifestClerk> {
-  const clerk = { username: 'employer.clerk', password: randomBytes(12).toString('base64url') };
-  const response = await fetch(`${verifierUrl}/admin/verifiers/${verifierId}/clerks`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
-    body: JSON.stringify({ ...clerk, displayName: '柜员 Counter clerk' }),
-  });
-  if (response.status !== 201) throw new Error(`creating the demo clerk failed: ${response.status} ${await response.text()}`);
-  return clerk;
+  for (const username of ['employer.clerk', `employer.clerk.${verifierId.slice(0, 8)}`]) {
+    const clerk = { username, password: randomBytes(12).toString('base64url') };
+    const response = await fetch(`${verifierUrl}/admin/verifiers/${verifierId}/clerks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+      body: JSON.stringify({ ...clerk, displayName: '柜员 Counter clerk' }),
+    });
+    if (response.status === 201) return clerk;
+    if (response.status !== 409) throw new Error(`creating the demo clerk failed: ${response.status} ${await response.text()}`);
+  }
+  throw new Error('creating the demo clerk failed: its usernames are taken');
 }

@@ -84,6 +84,8 @@ test('npm start registers the demo verifier on chain and ties its account to the
     const second = manifest();
     expect(second.verifiers).toEqual([expect.objectContaining({ did: first.verifiers[0].did })]);
     expect(second.verifiers[0].id).not.toBe(first.verifiers[0].id);
+    // The first account's clerk keeps its name; the new account's clerk gets one of its own.
+    expect(second.verifiers[0].clerks).toEqual([{ username: `employer.clerk.${second.verifiers[0].id.slice(0, 8)}`, password: expect.any(String) }]);
     await system.stop();
 
     // A plain restart reuses the registration and the account.
