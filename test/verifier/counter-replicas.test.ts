@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { Wallet } from 'ethers';
 import { VerifierRegistryClient, ethrDid } from '../../libs/credentials/src/index.js';
+import { CounterRetentionService } from '../../apps/verifier/src/counter/counter-retention.service.js';
 import { deployFixture } from '../support/chain.js';
 import { postgresTest } from '../support/postgres.js';
 import { EMPLOYER_SCOPE } from '../support/verifier-registrations.js';
@@ -10,7 +11,7 @@ import { VERIFIER_ADMIN_TOKEN, chainClockOffsetMs, post, startTestVerifier, wait
  * The counter page's state on PostgreSQL with two verifier replicas on one database: the migration runs there,
  * a clerk made on one replica signs in on the other, a session opened on one is good on the other, failed sign-ins
  * are counted across replicas (every one of concurrent failures, none lost or colliding), a check made on one is
- * followed on the other.
+ * followed on the other, and once past the result retention it is hidden from the history and purged.
  */
 const PASSWORD = 'replica counter password';
 const ADMIN = { authorization: `Bearer ${VERIFIER_ADMIN_TOKEN}` };
@@ -20,8 +21,10 @@ postgresTest('counter clerks, sessions, throttling and checks are shared by repl
   const offset = await chainClockOffsetMs(f.provider);
   const employer = Wallet.createRandom();
   await new VerifierRegistryClient(f.verifierRegistry, f.governance).register(employer.address, EMPLOYER_SCOPE);
-  const env = { DATABASE_URL: url, VERIFIER_KEY_SECRET: 'a1'.repeat(32), COUNTER_SIGN_IN_MAX_FAILURES: '6', COUNTER_SIGN_IN_MAX_FAILURES_PER_IP: '100' };
-  const now = () => new Date(Date.now() + offset);
+  // Sessions outlive the retention here, so the history can be read past it.
+  const env = { DATABASE_URL: url, VERIFIER_KEY_SECRET: 'a1'.repeat(32), COUNTER_SIGN_IN_MAX_FAILURES: '6', COUNTER_SIGN_IN_MAX_FAILURES_PER_IP: '100', COUNTER_SESSION_TTL_MS: String(3 * 86_400_000) };
+  const clock = { shift: 0 };
+  const now = () => new Date(Date.now() + offset + clock.shift);
   // One replica first (it runs the migrations), then the second on the same database.
   const one = await startTestVerifier(f, env, { now });
   const two = await startTestVerifier(f, env, { now });
@@ -67,6 +70,15 @@ postgresTest('counter clerks, sessions, throttling and checks are shared by repl
     // Sessions are stored hashed: the cookie's token is nowhere in the database.
     const sessions = JSON.stringify((await db.query('SELECT * FROM counter_sessions')).rows);
     expect(sessions).not.toContain(cookie.split('=')[1]);
+
+    // Past the result retention (and the request's lifetime): hidden from the history at once, then purged.
+    clock.shift = (86_400 + 300) * 1000 + 1000;
+    for (const replica of [one, two]) {
+      expect(await (await fetch(`${replica.url}/counter/history`, { headers })).json()).toEqual([]);
+      expect((await fetch(`${replica.url}/counter/checks/${id}`, { headers })).status).toBe(404);
+    }
+    await one.app.get(CounterRetentionService).purgeNow();
+    expect((await db.query('SELECT id FROM counter_checks')).rowCount).toBe(0);
 
     // Signing out on one replica ends the session on the other.
     expect((await fetch(`${two.url}/counter/session`, { method: 'DELETE', headers })).status).toBe(204);
