@@ -45,12 +45,17 @@ async function main(): Promise<void> {
   const university = devnet.manifest.agencies.find((a) => a.credentialTypes.includes('EducationCredential'));
   const employer = devnet.manifest.verifiers[0];
   const staff = devnet.manifest.agencies.flatMap((a) => (a.staff ?? []).map((s) => `  ${s.username.padEnd(16)} ${s.password}   ${s.role.padEnd(8)} ${a.name}`));
+  const clerks = devnet.manifest.verifiers.flatMap((v) => (v.clerks ?? []).map((c) => `  ${c.username.padEnd(16)} ${c.password}   clerk    ${v.name}`));
   console.log(`
 govcred is running. Agencies and verifier accounts, with their API keys: ${devnet.manifestFile}
 
 Agency portal (zh-CN / English): ${issuer}/portal/
 Demo staff accounts (username, password, role, agency; also in the manifest):
 ${staff.join('\n')}
+
+Verifier counter page (zh-CN / English): ${verifier}/
+Demo clerk (username, password; also in the manifest):
+${clerks.join('\n')}
 
 Try:
   npm run demo                                   the whole story, told step by step (on its own chain and ports)

@@ -1,11 +1,13 @@
+import { randomBytes } from 'node:crypto';
 import { Wallet } from 'ethers';
 import { VerifierRegistryClient, ethrDid, type VerifierRegistrationInput } from '../../libs/credentials/src/index.js';
 import type { Devnet } from './devnet.js';
-import type { ManifestVerifier } from './manifest.js';
+import type { ManifestClerk, ManifestVerifier } from './manifest.js';
 
 /**
  * The demo verifier of `npm start`, an employer, as governance registers it on the VerifierRegistry: education
- * questions (degree level, institution, graduation date, name on the diploma) and whether the holder is over 18.
+ * questions (degree and its ISCED level, institution, graduation date, name on the diploma) and whether the holder
+ * is over 18.
  */
 export const DEMO_VERIFIER_REGISTRATION: Pick<VerifierRegistrationInput, 'name' | 'purpose' | 'credentials'> = {
   name: { 'zh-CN': '示例用人单位', en: 'Example Employer' },
@@ -14,7 +16,8 @@ export const DEMO_VERIFIER_REGISTRATION: Pick<VerifierRegistrationInput, 'name' 
     en: "Hiring: checks an applicant's degree and that they are over 18",
   },
   credentials: [
-    { type: 'EducationCredential', claims: [['degree'], ['institution'], ['institutionZh'], ['graduationDate'], ['holderName'], ['holderNameZh']] },
+    // degree_level (derived, ISCED): the counter page's "holds a bachelor's degree" asks only that.
+    { type: 'EducationCredential', claims: [['degree'], ['degree_level'], ['institution'], ['institutionZh'], ['graduationDate'], ['holderName'], ['holderNameZh']] },
     { type: 'NationalIdCredential', claims: [['age_over_18']] },
   ],
 };
@@ -52,4 +55,24 @@ export async function createDemoVerifier(verifierUrl: string, adminToken: string
   const body = (await response.json()) as { id: string; apiKey: string };
   if (response.status !== 201) throw new Error(`creating the demo verifier failed: ${response.status} ${JSON.stringify(body)}`);
   return { id: body.id, name: `${name['zh-CN']} (${name.en})`, did, apiKey: body.apiKey, signsRequests: true };
+}
+
+/**
+ * The demo verifier's counter clerk (signs in at `/` on the verifier), made through the admin API with a random
+ * password kept in the manifest (a devnet: the manifest is owner-only, and nothing real is behind the account).
+ * Usernames are unique across accounts: when an earlier account of this database holds `employer.clerk` (a
+ * manifest from before registrations got a new account), the new clerk's name carries its account's id.
+ */
+export async function createDemoClerk(verifierUrl: string, adminToken: string, verifierId: string): Promise<ManifestClerk> {
+  for (const username of ['employer.clerk', `employer.clerk.${verifierId.slice(0, 8)}`]) {
+    const clerk = { username, password: randomBytes(12).toString('base64url') };
+    const response = await fetch(`${verifierUrl}/admin/verifiers/${verifierId}/clerks`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
+      body: JSON.stringify({ ...clerk, displayName: '柜员 Counter clerk' }),
+    });
+    if (response.status === 201) return clerk;
+    if (response.status !== 409) throw new Error(`creating the demo clerk failed: ${response.status} ${await response.text()}`);
+  }
+  throw new Error('creating the demo clerk failed: its usernames are taken');
 }

@@ -28,6 +28,14 @@ export interface ManifestVerifier {
   apiKey: string;
   /** Whether the verifier holds the DID's key and so signs OpenID4VP requests (accounts from before OID4VP do not). */
   signsRequests?: boolean;
+  /** Demo clerks of the counter page (`/` on the verifier), with their passwords (a devnet: nothing real is behind them). */
+  clerks?: ManifestClerk[];
+}
+
+/** A counter-page clerk the devnet created for a verifier account. */
+export interface ManifestClerk {
+  username: string;
+  password: string;
 }
 
 /** `.govcred/devnet.json`: where everything of the running local system is. */

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Wallet } from 'ethers';
-import { createDemoVerifier, registerDemoVerifier } from './demo-verifier.js';
+import { createDemoClerk, createDemoVerifier, registerDemoVerifier } from './demo-verifier.js';
 import { startDevnet, type Devnet, type DevnetOptions } from './devnet.js';
 import { readManifest, writeManifest, type ManifestAgency, type ManifestStaff } from './manifest.js';
 import { newClusterPassword, startPostgresCluster, type PostgresCluster } from './postgres-cluster.js';
@@ -283,6 +283,10 @@ export async function startSystem(options: SystemOptions): Promise<LocalSystem> 
     if (!manifest.verifiers.some((v) => v.did === demoVerifierDid && v.signsRequests)) {
       log('verifiers: creating the demo verifier account …');
       manifest.verifiers = [await createDemoVerifier(manifest.services.verifier!, secrets.verifierAdminToken, demoVerifierDid, secrets.demoVerifierKey)];
+    }
+    // The demo verifier's counter clerk (verifiers of a manifest from before the counter page get theirs now).
+    for (const verifier of manifest.verifiers) {
+      if (verifier.signsRequests) verifier.clerks ??= [await createDemoClerk(manifest.services.verifier!, secrets.verifierAdminToken, verifier.id)];
     }
     for (const verifier of manifest.verifiers) log(`  ${verifier.name}: verifier account ${verifier.id} (${verifier.did ?? 'legacy, no DID'})`);
     writeManifest(devnet.manifestFile, manifest);

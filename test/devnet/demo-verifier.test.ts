@@ -28,7 +28,16 @@ test('npm start registers the demo verifier on chain and ties its account to the
     const key = (JSON.parse(readFileSync(path.join(home, 'secrets.json'), 'utf8')) as { demoVerifierKey: string }).demoVerifierKey;
     const address = new Wallet(key).address;
     const first = manifest();
-    expect(first.verifiers).toEqual([{ id: expect.any(String), name: '示例用人单位 (Example Employer)', did: ethrDid(31337, address), apiKey: expect.any(String), signsRequests: true }]);
+    expect(first.verifiers).toEqual([
+      {
+        id: expect.any(String),
+        name: '示例用人单位 (Example Employer)',
+        did: ethrDid(31337, address),
+        apiKey: expect.any(String),
+        signsRequests: true,
+        clerks: [{ username: 'employer.clerk', password: expect.any(String) }],
+      },
+    ]);
     expect(first.contracts.verifierRegistry).toMatch(/^0x[0-9a-fA-F]{40}$/);
     const registry = new VerifierRegistryClient(first.contracts.verifierRegistry, provider);
     expect(await registry.registrations(address)).toHaveLength(1);
@@ -52,6 +61,12 @@ test('npm start registers the demo verifier on chain and ties its account to the
     const portal = await fetch(`${first.services.issuer}/portal/`);
     expect(portal.status).toBe(200);
     expect(await portal.text()).toContain('<div id="root">');
+    // The demo clerk signs in at the verifier's counter page, served at /.
+    const counter = await fetch(`${first.services.verifier}/`);
+    expect([counter.status, await counter.text()]).toEqual([200, expect.stringContaining('<div id="root">')]);
+    const { username, password } = first.verifiers[0].clerks![0];
+    const clerkSignIn = await fetch(`${first.services.verifier}/counter/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+    expect(clerkSignIn.status).toBe(200);
     // The verifier holds the DID's key: the demo verifier signs OpenID4VP requests.
     const oid4vp = await fetch(`${first.services.verifier}/oid4vp/requests`, {
       method: 'POST',
@@ -69,6 +84,8 @@ test('npm start registers the demo verifier on chain and ties its account to the
     const second = manifest();
     expect(second.verifiers).toEqual([expect.objectContaining({ did: first.verifiers[0].did })]);
     expect(second.verifiers[0].id).not.toBe(first.verifiers[0].id);
+    // The first account's clerk keeps its name; the new account's clerk gets one of its own.
+    expect(second.verifiers[0].clerks).toEqual([{ username: `employer.clerk.${second.verifiers[0].id.slice(0, 8)}`, password: expect.any(String) }]);
     await system.stop();
 
     // A plain restart reuses the registration and the account.

@@ -185,8 +185,19 @@ test('OpenAPI at /docs documents the endpoints and the problem codes', async () 
   expect(Object.keys(doc.body.paths).sort()).toEqual(
     [
       '/admin/verifiers',
+      '/admin/verifiers/{verifierId}/clerks',
+      '/admin/verifiers/{verifierId}/clerks/{clerkId}',
       '/certificates/{number}',
       '/challenges',
+      // The counter page's API (its page routes, / and /assets, are not API and not documented).
+      '/counter/checks',
+      '/counter/checks/{id}',
+      '/counter/checks/{id}/events',
+      '/counter/clerks',
+      '/counter/clerks/{clerkId}',
+      '/counter/history',
+      '/counter/options',
+      '/counter/session',
       '/credentials/verify',
       '/health',
       '/oid4vp/requests',

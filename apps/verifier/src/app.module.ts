@@ -12,6 +12,7 @@ import { Challenges1766000000000 } from './challenges/migrations/1766000000000-c
 import { CertificatesModule } from './certificates/certificates.module.js';
 import { ChainState } from './chain/chain-state.js';
 import { VERIFIER_CONFIG, type VerifierConfig } from './config/verifier.config.js';
+import { COUNTER_ENTITIES, COUNTER_MIGRATIONS, CounterModule } from './counter/counter.module.js';
 import { HealthController } from './health/health.controller.js';
 import { Oid4vpRequestEntity } from './oid4vp/entities/oid4vp-request.entity.js';
 import { Oid4vp1765000000000 } from './oid4vp/migrations/1765000000000-oid4vp.js';
@@ -39,8 +40,8 @@ export class VerifierAppModule {
             dataSourceOptions({
               url: runtime.config.DATABASE_URL,
               sqlitePath: runtime.config.VERIFIER_SQLITE_PATH,
-              entities: [ChallengeEntity, VerifierAccountEntity, Oid4vpRequestEntity],
-              migrations: [CreatePresentationRequests1732170000000, VerifierAccounts1764500000000, Oid4vp1765000000000, Challenges1766000000000],
+              entities: [ChallengeEntity, VerifierAccountEntity, Oid4vpRequestEntity, ...COUNTER_ENTITIES],
+              migrations: [CreatePresentationRequests1732170000000, VerifierAccounts1764500000000, Oid4vp1765000000000, Challenges1766000000000, ...COUNTER_MIGRATIONS],
               migrationsTableName: 'verifier_migrations',
               // The verifier stores challenges and results only. Without an fsync per verification, a power
               // loss (not a crash of the process) can undo the last moments' "challenge used" marks, i.e.
@@ -55,6 +56,7 @@ export class VerifierAppModule {
         Oid4vpModule,
         VerificationModule,
         CertificatesModule,
+        CounterModule,
       ],
       controllers: [HealthController],
       providers: [

@@ -109,6 +109,12 @@ export const ERROR_CODES = {
   /** The username is taken (usernames are unique across agencies). */
   staff_username_taken: 409,
   staff_not_found: 404,
+  // Verifier: counter page (clerks sign in with the staff session codes above)
+  /** The clerk username is taken (usernames are unique across verifier accounts). */
+  clerk_username_taken: 409,
+  clerk_not_found: 404,
+  /** A counter check the page cannot ask: unknown preset or type, a bad district, claims not of the type. */
+  check_invalid: 400,
 } as const;
 
 /** One of the stable error codes. */

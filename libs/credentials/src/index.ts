@@ -1,7 +1,7 @@
 /**
  * govcred's framework-free core, one folder per capability, each with an `index.ts` that is its public API:
  * chain plumbing, status, trust, did, catalog, formats, verification, query, holder, oid4vci, audit,
- * certificates. Takes what it needs as parameters (providers, signers, clocks) and never reads `process.env`.
+ * certificates, counter checks. Takes what it needs as parameters (providers, signers, clocks) and never reads `process.env`.
  */
 export * from './errors.js';
 export * from './chain/index.js';
@@ -17,3 +17,4 @@ export * from './audit/index.js';
 export * from './certificates/index.js';
 export * from './holder/index.js';
 export * from './oid4vp/index.js';
+export * from './checks/index.js';

@@ -5,7 +5,8 @@ import { DataSource } from 'typeorm';
 import { GovcredError } from '../../../../libs/credentials/src/index.js';
 import type { Agency } from '../agencies/entities/agency.entity.js';
 import type { StaffMember, StaffRole } from '../staff/entities/staff-member.entity.js';
-import { CSRF_HEADER, csrfMatches, resolveSession } from '../staff/sessions.js';
+import { CSRF_HEADER, SAFE_METHODS, csrfMatches } from '../../../common/src/auth/session-cookie.js';
+import { resolveSession } from '../staff/sessions.js';
 import { API_KEY_HEADER, ApiKeyGuard } from './api-key.guard.js';
 
 const STAFF_ROLES_KEY = 'govcred:staff-roles';
@@ -15,8 +16,6 @@ export const StaffRoles = (...roles: StaffRole[]) => SetMetadata(STAFF_ROLES_KEY
 
 /** What the guard puts on the request. */
 export type ActingRequest = Request & { agency?: Agency; staff?: StaffMember; actor?: string };
-
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * An agency's routes, for systems and for people: an `x-api-key` (as {@link ApiKeyGuard}; actor

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { CookieOptions, Request, Response } from 'express';
+import { sessionCookieOptions } from '../../../common/src/auth/session-cookie.js';
 import { DataSource } from 'typeorm';
 import { Inject } from '@nestjs/common';
 import { GovcredError } from '../../../../libs/credentials/src/index.js';
@@ -43,8 +44,6 @@ export class StaffAdminController {
     return this.staff.remove(agencyId, staffId);
   }
 }
-
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/;
 
 /**
  * Portal sign-in and sign-out. The session lives in an HttpOnly, SameSite=Strict cookie (Secure unless the
@@ -90,7 +89,6 @@ export class StaffSessionController {
   }
 
   private cookieOptions(req: Request): CookieOptions {
-    const secure = this.config.STAFF_COOKIE_SECURE === 'always' || req.secure || !LOOPBACK.test(req.hostname);
-    return { httpOnly: true, sameSite: 'strict', secure, path: '/' };
+    return sessionCookieOptions(req, this.config.STAFF_COOKIE_SECURE);
   }
 }

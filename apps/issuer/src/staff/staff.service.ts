@@ -10,9 +10,11 @@ import { DbWriter } from '../database/db-writer.service.js';
 import type { CreateStaffDto, SessionView, StaffView } from './dto/staff.dto.js';
 import { StaffMember } from './entities/staff-member.entity.js';
 import { StaffSession } from './entities/staff-session.entity.js';
-import { decoyHash, hashPassword, verifyPassword } from './password.js';
-import { csrfTokenFor, newSessionToken, sessionKey, type ActiveSession } from './sessions.js';
-import { SignInThrottle } from './sign-in-throttle.js';
+import { decoyHash, hashPassword, verifyPassword } from '../../../common/src/auth/password.js';
+import { csrfTokenFor, newSessionToken, sessionKey } from '../../../common/src/auth/session-cookie.js';
+import { SignInThrottle } from '../../../common/src/auth/sign-in-throttle.js';
+import { SignInFailure } from './entities/sign-in-failure.entity.js';
+import type { ActiveSession } from './sessions.js';
 
 export function staffView(m: StaffMember): StaffView {
   return { id: m.id, agencyId: m.agencyId, username: m.username, displayName: m.displayName, role: m.role, createdAt: m.createdAt };
@@ -39,7 +41,7 @@ export class StaffService {
     private readonly agencies: AgenciesService,
     private readonly audit: AuditService,
   ) {
-    this.throttle = new SignInThrottle(db, {
+    this.throttle = new SignInThrottle(db, SignInFailure, {
       perAccount: config.STAFF_SIGN_IN_MAX_FAILURES,
       perIp: config.STAFF_SIGN_IN_MAX_FAILURES_PER_IP,
       windowMs: config.STAFF_SIGN_IN_WINDOW_MS,

@@ -1,11 +1,12 @@
 import type { JSONSchemaType } from 'ajv';
 import { loadConfig } from '../../../common/src/config/load-config.js';
+import { COUNTER_CONFIG_PROPERTIES, type CounterConfig } from '../counter/counter.config.js';
 
 /**
  * The verifier's settings, read from the environment and validated at boot. Its only inputs are
  * presentations and the chain: there is deliberately no issuer URL here.
  */
-export interface VerifierConfig {
+export interface VerifierConfig extends CounterConfig {
   VERIFIER_HOST: string;
   VERIFIER_PORT: number;
   DATABASE_URL?: string;
@@ -124,6 +125,7 @@ export const VERIFIER_CONFIG_SCHEMA: JSONSchemaType<VerifierConfig> = {
         'Origin wallets reach this verifier at (request_uri and response_uri of OID4VP requests). When unset, the origin the ' +
         'request creating the OID4VP request was sent to.',
     },
+    ...COUNTER_CONFIG_PROPERTIES,
   },
   additionalProperties: false,
 };

@@ -84,8 +84,9 @@ export class VerifierRegistrationService {
   /**
    * The standing now. A registration that starts within CLOCK_SKEW_SECONDS counts as started: the chain's block
    * times may run ahead of this machine's clock. Its end gets no such leeway (a withdrawal takes effect at once).
+   * From memory (the mirror); `unknown` when the mirror cannot vouch.
    */
-  private standing(did: string): VerifierStanding {
+  standing(did: string): VerifierStanding {
     const now = this.nowSeconds();
     const standing = this.chain.verifierMirror.standing(did, now);
     if (standing.inForce || standing.reason !== 'not_yet_valid') return standing;
