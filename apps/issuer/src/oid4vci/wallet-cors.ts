@@ -1,4 +1,5 @@
-import { RequestMethod, type RouteInfo } from '@nestjs/common';
+import { RequestMethod } from '@nestjs/common';
+import type { RouteInfo } from '@nestjs/common/interfaces/middleware/middleware-configuration.interface.js';
 import type { NextFunction, Request, Response } from 'express';
 
 /**

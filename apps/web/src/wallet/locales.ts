@@ -6,6 +6,8 @@ export const walletZhCN = {
   title: '我的证照钱包',
   skip: '跳到主要内容',
   lock: '锁定',
+  yes: '是',
+  no: '否',
   nav: { label: '钱包导航', credentials: '我的凭证', receive: '领取', present: '出示', history: '记录', backup: '备份' },
   setup: {
     createTitle: '创建钱包',
@@ -133,6 +135,8 @@ export const walletEn: Texts = {
   title: 'My credential wallet',
   skip: 'Skip to main content',
   lock: 'Lock',
+  yes: 'yes',
+  no: 'no',
   nav: { label: 'Wallet navigation', credentials: 'My credentials', receive: 'Receive', present: 'Present', history: 'History', backup: 'Backup' },
   setup: {
     createTitle: 'Create your wallet',

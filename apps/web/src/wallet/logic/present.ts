@@ -6,6 +6,7 @@ import { submitOid4vpResponse } from '../../../../../libs/credentials/src/holder
 import { sdJwtVcClaimView, type HeldClaim } from '../../../../../libs/credentials/src/holder/sd-jwt-view.js';
 import { createDidResolver } from '../../../../../libs/credentials/src/did/resolver.js';
 import { presentSdJwtVc } from '../../../../../libs/credentials/src/formats/sd-jwt-vc/present.js';
+import type { ParsedDcqlQuery } from '../../../../../libs/credentials/src/query/dcql.js';
 import type { VerifierRegistration } from '../../../../../libs/credentials/src/trust/verifier-scope.js';
 import type { StoredCredential, WalletStore } from '../store/wallet-store';
 import { chainNow, readStatusLists, readVerifierRegistry, type WalletSettings } from './chain';
@@ -52,6 +53,40 @@ function heldOf(stored: StoredCredential): HeldForPresentation | undefined {
   return view?.type ? { format: 'dc+sd-jwt', type: view.type, claims: Object.fromEntries(view.claims.map((c) => [c.key, c.value])) } : undefined;
 }
 
+/**
+ * Which held credentials answer a DCQL query and exactly which of their claims would leave (the shared matcher:
+ * the first satisfied claim set of the newest answering credential), with labels and values to show.
+ */
+export function proposeClaims(
+  query: ParsedDcqlQuery,
+  held: readonly StoredCredential[],
+  lang: Lang,
+): { ok: true; credentials: ProposedCredential[]; asked: number } | { ok: false; missing: string[] } {
+  const offered = held
+    .map((stored) => ({ stored, held: heldOf(stored) }))
+    .filter((c): c is typeof c & { held: HeldForPresentation } => !!c.held)
+    // Newest first: the matcher takes the first credential that answers.
+    .sort((a, b) => b.stored.receivedAt.localeCompare(a.stored.receivedAt));
+  const plan = planPresentation(query, offered.map((c) => c.held));
+  if (!plan.ok) return plan;
+  const credentials = plan.presentations.map((planned): ProposedCredential => {
+    const { stored } = offered[planned.held]!;
+    const claims = sdJwtVcClaimView(stored.sdJwt, lang)?.claims ?? [];
+    const label = (key: string) => claims.find((c) => c.key === key)?.label ?? key;
+    return {
+      planned,
+      stored,
+      typeLabel: typeLabel(planned.type, lang),
+      agency: agencyName(stored, lang),
+      leaving: planned.leaving.map((key) => claims.find((c) => c.key === key) ?? { key, label: key, value: undefined }),
+      hidden: planned.hidden.map(label),
+    };
+  });
+  // A credential query without claims asks for all of them (OID4VP 1.0 §6.1).
+  const asked = query.credentials.reduce((n, c, i) => n + (c.claims?.length ? c.claims.length : Object.keys(offered[plan.presentations[i]!.held]!.held.claims).length), 0);
+  return { ok: true, credentials, asked };
+}
+
 async function keep(store: WalletStore, receipt: ConsentReceipt): Promise<void> {
   store.data.receipts.push(receipt);
   await store.save();
@@ -81,31 +116,13 @@ export async function readRequest(uri: string, settings: WalletSettings, store: 
   }
 
   const lists = await readStatusLists(settings);
-  const offered = store.data.credentials
-    .map((stored) => ({ stored, held: heldOf(stored), status: credentialCard(stored, lang, settings.chainId, lists, undefined, now()).status }))
-    .filter((c): c is typeof c & { held: HeldForPresentation } => !!c.held && OFFERED.has(c.status))
-    // Newest first: the matcher takes the first credential that answers.
-    .sort((a, b) => b.stored.receivedAt.localeCompare(a.stored.receivedAt));
-  const plan = planPresentation(request.query, offered.map((c) => c.held));
+  const usable = store.data.credentials.filter((stored) => OFFERED.has(credentialCard(stored, lang, settings.chainId, lists, undefined, now()).status));
+  const plan = proposeClaims(request.query, usable, lang);
   if (!plan.ok) {
     await keep(store, consentReceipt({ ...base, disclosed: [], outcome: 'refused', reason: 'request_unsatisfiable' }, now()));
     return { ok: false, code: 'request_unsatisfiable', verifierDid: request.verifierDid, registration: check.registration };
   }
-  const credentials = plan.presentations.map((planned): ProposedCredential => {
-    const { stored } = offered[planned.held]!;
-    const claims = sdJwtVcClaimView(stored.sdJwt, lang)?.claims ?? [];
-    const label = (key: string) => claims.find((c) => c.key === key)?.label ?? key;
-    return {
-      planned,
-      stored,
-      typeLabel: typeLabel(planned.type, lang),
-      agency: agencyName(stored, lang),
-      leaving: planned.leaving.map((key) => claims.find((c) => c.key === key) ?? { key, label: key, value: undefined }),
-      hidden: planned.hidden.map(label),
-    };
-  });
-  const asked = request.query.credentials.reduce((n, c, i) => n + (c.claims?.length ? c.claims.length : Object.keys(offered[plan.presentations[i]!.held]!.held.claims).length), 0);
-  return { ok: true, proposal: { request, registration: check.registration, credentials, asked } };
+  return { ok: true, proposal: { request, registration: check.registration, credentials: plan.credentials, asked: plan.asked } };
 }
 
 /** The base of a receipt about a proposal. */

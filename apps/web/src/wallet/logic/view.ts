@@ -1,4 +1,5 @@
 import { getCredentialType } from '../../../../../libs/credentials/src/catalog/registry.js';
+import { typeMetadata } from '../../../../../libs/credentials/src/catalog/vct.js';
 import { ethrDidAddress } from '../../../../../libs/credentials/src/did/resolver.js';
 import { entriesStatus, withValidity, type HeldStatus, type StatusLookup } from '../../../../../libs/credentials/src/holder/held-status.js';
 import { sdJwtVcClaimView, type HeldClaim } from '../../../../../libs/credentials/src/holder/sd-jwt-view.js';
@@ -56,5 +57,20 @@ export function credentialCard(stored: StoredCredential, lang: Lang, chainId: nu
   };
 }
 
-/** A claim value as text: strings as they are, everything else as JSON. */
-export const claimText = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
+/**
+ * A claim value as people read it: yes/no for a boolean (`age_over_18`), the parts of an object (a region's
+ * province and city) or array joined, everything else as text.
+ */
+export function claimText(value: unknown, words: { yes: string; no: string }): string {
+  if (typeof value === 'boolean') return value ? words.yes : words.no;
+  if (Array.isArray(value)) return value.map((v) => claimText(v, words)).join(', ');
+  if (typeof value === 'object' && value !== null) return Object.values(value).map((v) => claimText(v, words)).join(' ');
+  return value === undefined ? '' : String(value);
+}
+
+/** The catalog's label of a claim of `type` in `lang` (SD-JWT VC Type Metadata; derived claims included). */
+export function claimLabel(type: string, key: string, lang: Lang): string {
+  const definition = getCredentialType(type);
+  const display = definition ? typeMetadata(definition.type).claims.find((c) => c.path.length === 1 && c.path[0] === key)?.display : undefined;
+  return display?.find((d) => d.locale === lang)?.label ?? display?.[0]?.label ?? key;
+}

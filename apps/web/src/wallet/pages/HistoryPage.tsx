@@ -1,7 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { receiptHistory } from '../../../../../libs/credentials/src/holder/consent-receipt.js';
 import { useWallet } from '../context';
-import { typeLabel, type Lang } from '../logic/view';
+import { claimLabel, typeLabel, type Lang } from '../logic/view';
 import { walletZhCN } from '../locales';
 
 /** Consent receipts, newest first: who asked, when, why, what left, and what became of it. */
@@ -35,7 +35,7 @@ export function HistoryPage() {
             {r.disclosed.length > 0 && (
               <>
                 <dt>{t('wallet.history.claims')}</dt>
-                <dd data-testid="receipt-claims">{r.disclosed.map((d) => `${typeLabel(d.type, lang)}: ${d.claims.join(', ')}`).join('; ')}</dd>
+                <dd data-testid="receipt-claims">{r.disclosed.map((d) => `${typeLabel(d.type, lang)}: ${d.claims.map((c) => claimLabel(d.type, c, lang)).join(lang === 'en' ? ', ' : '、')}`).join('; ')}</dd>
               </>
             )}
           </dl>
