@@ -221,6 +221,13 @@ describeBrowser('citizen web wallet in Chromium (phone-sized)', () => {
     expect(await page.getByTestId('setup-error').textContent()).toBe('Wrong passphrase.');
     await shoot('wrong-passphrase-en');
     await page.getByTestId('language').selectOption('zh-CN');
+    // By keyboard: the passphrase typed into the emptied field, then Enter submits.
+    await page.locator('#passphrase').fill('');
+    await page.locator('#passphrase').focus();
+    await page.keyboard.type(PASSPHRASE);
+    await page.keyboard.press('Enter');
+    // Unlocked, back where the citizen was.
+    await page.getByRole('heading', { name: '备份与恢复' }).waitFor();
 
     const fresh = await launchBrowser('zh-CN', PHONE_VIEWPORT);
     try {

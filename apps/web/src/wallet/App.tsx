@@ -1,25 +1,21 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { Suspense, lazy, useCallback, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, NavLink, Route, Routes } from 'react-router';
 import { LanguageSwitch } from '../shared/LanguageSwitch';
 import { ErrorText } from './components';
 import { WalletContext, type WalletSession } from './context';
-import { loadSettings, type WalletSettings } from './logic/chain';
-import { BackupPage } from './pages/BackupPage';
-import { CredentialsPage } from './pages/CredentialsPage';
-import { HistoryPage } from './pages/HistoryPage';
-import { PresentPage } from './pages/PresentPage';
-import { ReceivePage } from './pages/ReceivePage';
+import { loadSettings, type WalletSettings } from './logic/settings';
 import { SetupPage } from './pages/SetupPage';
 import { indexedDbStorage } from './store/storage';
 import { WalletStore } from './store/wallet-store';
 
+// Loaded once unlocked: the unlock page stays light on a phone (the chain and protocol code are most of the weight).
 const PAGES = [
-  { path: 'credentials', Page: CredentialsPage },
-  { path: 'receive', Page: ReceivePage },
-  { path: 'present', Page: PresentPage },
-  { path: 'history', Page: HistoryPage },
-  { path: 'backup', Page: BackupPage },
+  { path: 'credentials', Page: lazy(() => import('./pages/CredentialsPage').then((m) => ({ default: m.CredentialsPage }))) },
+  { path: 'receive', Page: lazy(() => import('./pages/ReceivePage').then((m) => ({ default: m.ReceivePage }))) },
+  { path: 'present', Page: lazy(() => import('./pages/PresentPage').then((m) => ({ default: m.PresentPage }))) },
+  { path: 'history', Page: lazy(() => import('./pages/HistoryPage').then((m) => ({ default: m.HistoryPage }))) },
+  { path: 'backup', Page: lazy(() => import('./pages/BackupPage').then((m) => ({ default: m.BackupPage }))) },
 ] as const;
 
 /** The citizen web wallet: create, unlock or restore the encrypted store, then its pages. */
@@ -82,12 +78,14 @@ export function App() {
         {!session && exists !== undefined && <SetupPage exists={exists} onUnlocked={unlocked} />}
         {session && (
           <WalletContext.Provider value={session}>
-            <Routes>
-              {PAGES.map(({ path, Page }) => (
-                <Route key={path} path={`/${path}`} element={<Page />} />
-              ))}
-              <Route path="*" element={<Navigate to="/credentials" replace />} />
-            </Routes>
+            <Suspense fallback={<p role="status">…</p>}>
+              <Routes>
+                {PAGES.map(({ path, Page }) => (
+                  <Route key={path} path={`/${path}`} element={<Page />} />
+                ))}
+                <Route path="*" element={<Navigate to="/credentials" replace />} />
+              </Routes>
+            </Suspense>
           </WalletContext.Provider>
         )}
       </main>

@@ -1,5 +1,5 @@
 import { createContext, useContext } from 'react';
-import type { WalletSettings } from './logic/chain';
+import type { WalletSettings } from './logic/settings';
 import type { WalletStore } from './store/wallet-store';
 
 /** The unlocked wallet the pages work on; `changed()` re-renders after they changed its data (already saved). */

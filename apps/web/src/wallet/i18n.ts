@@ -1,7 +1,7 @@
 import type { i18n } from 'i18next';
 import { VaultError } from './store/vault';
 import { PassphraseTooShortError } from './store/wallet-store';
-import { ReceiveError } from './logic/receive';
+import { ReceiveError } from './logic/receive-error';
 import { walletEn, walletZhCN } from './locales';
 
 /** Adds the wallet's texts (key `wallet`) to the shared i18next instance the portal's language switch drives. */

@@ -1,25 +1,16 @@
-import type { ChainConfig } from '../../../../../libs/credentials/src/chain/provider.js';
 import { createProvider } from '../../../../../libs/credentials/src/chain/provider.js';
 import { listCredentialTypes } from '../../../../../libs/credentials/src/catalog/registry.js';
 import { StatusMirror } from '../../../../../libs/credentials/src/status/status-mirror.js';
 import { TrustMirror } from '../../../../../libs/credentials/src/trust/trust-mirror.js';
 import { VerifierMirror } from '../../../../../libs/credentials/src/trust/verifier-mirror.js';
+import type { WalletSettings } from './settings';
 
 /**
  * The chain as the browser reads it, straight from its JSON-RPC (no server in between learns what the citizen
  * holds): whole status lists and whole registries, never one credential's entry.
  */
 
-/** `GET /wallet/config.json` of the verifier that serves the wallet: public chain settings. */
-export interface WalletSettings extends ChainConfig {
-  verifierRegistry: string;
-}
-
-export async function loadSettings(): Promise<WalletSettings> {
-  const response = await fetch(`${import.meta.env.BASE_URL}config.json`, { headers: { accept: 'application/json' } });
-  if (!response.ok) throw new Error(`config.json: HTTP ${response.status}`);
-  return (await response.json()) as WalletSettings;
-}
+export type { WalletSettings } from './settings';
 
 /** Syncs a mirror of the whole registry from the deployment block, then lets go of the provider. */
 async function synced<M extends { sync(): Promise<unknown> }>(settings: WalletSettings, make: (provider: ReturnType<typeof createProvider>) => M): Promise<M | undefined> {

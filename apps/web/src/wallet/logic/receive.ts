@@ -4,6 +4,7 @@ import { decodeSdJwtVc } from '../../../../../libs/credentials/src/formats/sd-jw
 import { receiveCredential } from '../../../../../libs/credentials/src/oid4vci/client.js';
 import { resolveOffer, type ResolvedOffer } from '../../../../../libs/credentials/src/oid4vci/client-offer.js';
 import type { StoredCredential } from '../store/wallet-store';
+import { ReceiveError } from './receive-error';
 import { newHolderKey, publicJwk, signJws } from './holder-key';
 
 /**
@@ -23,19 +24,6 @@ export function isLoopbackOffer(text: string): boolean {
     return typeof target === 'string' && LOOPBACK.test(new URL(target).hostname);
   } catch {
     return false;
-  }
-}
-
-/** Error codes the pages explain in plain words (the library's, plus the wallet's own). */
-export type ReceiveErrorCode = 'offer_invalid' | 'offer_format' | 'tx_code_required' | 'offer_rejected' | 'credential_rejected' | 'service_unreachable' | 'issuer_response_invalid';
-
-export class ReceiveError extends Error {
-  constructor(
-    readonly code: ReceiveErrorCode,
-    /** The issuer's OAuth error code, when it gave one (`invalid_grant` for a used offer or wrong PIN). */
-    readonly oauthError?: string,
-  ) {
-    super(code);
   }
 }
 
