@@ -153,8 +153,6 @@ describeBrowser('citizen web wallet in Chromium (phone-sized)', () => {
   test('answers an OpenID4VP request: registered name, purpose and the exact claim shown; only that claim reaches the verifier', async () => {
     const created = await post<{ id: string; authorizationRequestUri: string }>(`${verifier.url}/oid4vp/requests`, { dcql_query: AGE_QUERY, response_mode: 'direct_post' }, withKey(apiKey));
     expect(created.status).toBe(201);
-    // The citizen's device lives at the chain's time, as the verifier does (its key binding must be fresh there).
-    if (offsetMs > 30_000) await page.clock.setSystemTime(new Date(Date.now() + offsetMs));
     await page.getByRole('link', { name: '出示' }).click();
     await page.getByLabel('出示请求链接或二维码内容').fill(created.body.authorizationRequestUri);
     await page.getByRole('button', { name: '读取请求' }).click();
@@ -175,6 +173,9 @@ describeBrowser('citizen web wallet in Chromium (phone-sized)', () => {
       if (request.method() === 'POST' && request.url().includes('/oid4vp/')) posted.push(request.postData() ?? '');
     };
     page.on('request', capture);
+    // The key binding is judged by the verifier in chain time (see beforeAll): the device signs at that time too.
+    // Not earlier: the request object's expiry is written in the machine's time, as the CLI wallet's tests read it.
+    if (offsetMs > 30_000) await page.clock.setSystemTime(new Date(Date.now() + offsetMs));
     await page.getByRole('button', { name: '同意并发送' }).click();
     expect(await page.getByTestId('present-done').textContent()).toBe('已发送。请求方已确认收到。');
     page.off('request', capture);
