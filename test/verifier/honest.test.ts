@@ -206,6 +206,7 @@ test('OpenAPI at /docs documents the endpoints and the problem codes', async () 
       '/oid4vp/requests/{id}/request-object',
       '/oid4vp/responses/{id}',
       '/presentations/verify',
+      '/wallet/config.json',
     ].sort(),
   );
   expect(JSON.stringify(doc.body)).toContain('issuer_not_accredited_for_type');

@@ -24,8 +24,11 @@ const FLAGS = [
   '--disable-sync',
 ];
 
+/** A phone's screen (CSS pixels of a common 6.1-inch phone), for pages citizens use on their phones. */
+export const PHONE_VIEWPORT = { width: 390, height: 844 };
+
 /** A fresh Chromium profile (its own user-data-dir, removed on close). */
-export async function launchBrowser(locale = 'zh-CN'): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+export async function launchBrowser(locale = 'zh-CN', viewport = { width: 1200, height: 900 }): Promise<{ context: BrowserContext; close(): Promise<void> }> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`Chromium not found at ${CHROMIUM}: install it with \`apt-get install -y chromium fonts-noto-cjk\` (or set GOVCRED_SKIP_BROWSER=1 to skip the browser tests)`);
   }
@@ -36,7 +39,7 @@ export async function launchBrowser(locale = 'zh-CN'): Promise<{ context: Browse
     headless: true,
     args: FLAGS,
     locale,
-    viewport: { width: 1200, height: 900 },
+    viewport,
   });
   return {
     context,

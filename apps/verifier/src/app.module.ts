@@ -18,6 +18,7 @@ import { Oid4vpRequestEntity } from './oid4vp/entities/oid4vp-request.entity.js'
 import { Oid4vp1765000000000 } from './oid4vp/migrations/1765000000000-oid4vp.js';
 import { Oid4vpModule } from './oid4vp/oid4vp.module.js';
 import { VerificationModule } from './verification/verification.module.js';
+import { WebWalletModule } from './web-wallet/web-wallet.module.js';
 
 /** What the app is built from: validated settings, the started chain state and a clock. */
 export interface VerifierRuntime {
@@ -57,6 +58,7 @@ export class VerifierAppModule {
         VerificationModule,
         CertificatesModule,
         CounterModule,
+        WebWalletModule.forConfig(runtime.config),
       ],
       controllers: [HealthController],
       providers: [

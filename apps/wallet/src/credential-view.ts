@@ -2,12 +2,12 @@ import { normalizeCredential } from 'did-jwt-vc';
 import {
   StatusMirror,
   createProvider,
-  ethrDidAddress,
+  entriesStatus,
   getCredentialType,
-  parseStatusEntries,
   sdJwtVcClaimView,
+  withValidity,
   type ChainConfig,
-  type EntryStatus,
+  type HeldStatus,
 } from '../../../libs/credentials/src/index.js';
 import type { Lang } from './i18n.js';
 import type { StoredCredential } from './store/wallet-store.js';
@@ -23,7 +23,7 @@ export interface CredentialView {
   subject: string;
   validFrom?: string;
   validUntil?: string;
-  status: EntryStatus | 'expired' | 'not_yet_valid';
+  status: HeldStatus;
   claims: Array<{ key: string; label: string; value: string }>;
 }
 
@@ -45,27 +45,8 @@ export async function loadStatusMirror(chain: ChainConfig): Promise<StatusMirror
 }
 
 /** Status from the mirror of a credential's entries (a JWT VC's `credentialStatus`, an SD-JWT VC's `status`). */
-function statusOf(entries: unknown, issuer: string, chain: ChainConfig, mirror?: StatusMirror): EntryStatus {
-  const parsed = parseStatusEntries(entries);
-  const owner = ethrDidAddress(issuer, chain.chainId);
-  if (!mirror || 'error' in parsed || !owner) return 'unknown';
-  let result: EntryStatus = 'valid';
-  for (const entry of parsed.entries) {
-    const status = mirror.lookup(owner, entry.listId, entry.index);
-    if (status === 'revoked' || status === 'superseded') return status;
-    if (status === 'unknown') result = 'unknown';
-    else if (status === 'suspended' && (result === 'valid' || result === 'encumbered')) result = 'suspended';
-    else if (status === 'encumbered' && result === 'valid') result = 'encumbered';
-  }
-  return result;
-}
-
-/** Status, then validity: a valid credential outside its validity period shows as expired or not yet valid. */
-function statusWithValidity(status: EntryStatus, validFrom: string | undefined, validUntil: string | undefined, now: Date): CredentialView['status'] {
-  if (status === 'valid' && validUntil && new Date(validUntil) < now) return 'expired';
-  if (status === 'valid' && validFrom && new Date(validFrom) > now) return 'not_yet_valid';
-  return status;
-}
+const statusOf = (entries: unknown, issuer: string, chain: ChainConfig, mirror?: StatusMirror) => entriesStatus(entries, issuer, chain.chainId, mirror);
+const statusWithValidity = withValidity;
 
 const display = (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value));
 

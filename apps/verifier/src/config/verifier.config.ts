@@ -1,12 +1,13 @@
 import type { JSONSchemaType } from 'ajv';
 import { loadConfig } from '../../../common/src/config/load-config.js';
 import { COUNTER_CONFIG_PROPERTIES, type CounterConfig } from '../counter/counter.config.js';
+import { WEB_WALLET_CONFIG_PROPERTIES, WEB_WALLET_CONFIG_REQUIRED, type WebWalletConfig } from '../web-wallet/web-wallet.config.js';
 
 /**
  * The verifier's settings, read from the environment and validated at boot. Its only inputs are
  * presentations and the chain: there is deliberately no issuer URL here.
  */
-export interface VerifierConfig extends CounterConfig {
+export interface VerifierConfig extends CounterConfig, WebWalletConfig {
   VERIFIER_HOST: string;
   VERIFIER_PORT: number;
   DATABASE_URL?: string;
@@ -39,7 +40,7 @@ const address = { type: 'string', pattern: '^0x[0-9a-fA-F]{40}$' } as const;
 /** JSON Schema of {@link VerifierConfig}: each setting with its description and default. */
 export const VERIFIER_CONFIG_SCHEMA: JSONSchemaType<VerifierConfig> = {
   type: 'object',
-  required: ['CHAIN_RPC_URL', 'CHAIN_ID', 'DID_REGISTRY', 'TRUST_REGISTRY', 'STATUS_REGISTRY', 'VERIFIER_REGISTRY', 'VERIFIER_ADMIN_TOKEN'],
+  required: ['CHAIN_RPC_URL', 'CHAIN_ID', 'DID_REGISTRY', 'TRUST_REGISTRY', 'STATUS_REGISTRY', 'VERIFIER_REGISTRY', 'VERIFIER_ADMIN_TOKEN', ...WEB_WALLET_CONFIG_REQUIRED],
   properties: {
     VERIFIER_HOST: { type: 'string', default: '127.0.0.1', description: 'Interface to listen on.' },
     VERIFIER_PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 3002, description: 'HTTP port (0: any free port).' },
@@ -126,6 +127,7 @@ export const VERIFIER_CONFIG_SCHEMA: JSONSchemaType<VerifierConfig> = {
         'request creating the OID4VP request was sent to.',
     },
     ...COUNTER_CONFIG_PROPERTIES,
+    ...WEB_WALLET_CONFIG_PROPERTIES,
   },
   additionalProperties: false,
 };

@@ -1,5 +1,3 @@
-import { randomUUID } from 'node:crypto';
-
 /**
  * Consent receipts: what the wallet keeps, inside its encrypted file, of every request it answered or refused,
  * so the citizen can see who looked at their data, when, why, and what left (issue 11 §3).
@@ -37,7 +35,8 @@ export interface ConsentReceipt {
 
 /** A new receipt, stamped with an id and `now`. */
 export function consentReceipt(fields: Omit<ConsentReceipt, 'id' | 'at'>, now: Date): ConsentReceipt {
-  return { id: randomUUID(), at: now.toISOString(), ...fields };
+  // WebCrypto's randomUUID: a global in Node and in browsers (the web wallet keeps receipts too).
+  return { id: globalThis.crypto.randomUUID(), at: now.toISOString(), ...fields };
 }
 
 /** Receipts newest first, optionally only those about one verifier DID (case-insensitive). */

@@ -16,4 +16,5 @@ export {
   type PresentationPlan,
 } from './oid4vp-consent.js';
 export { submitOid4vpResponse, type SubmitOutcome, type SubmitOptions } from './oid4vp-response.js';
+export { entriesStatus, withValidity, type HeldStatus, type StatusLookup } from './held-status.js';
 export { consentReceipt, receiptHistory, type ConsentReceipt, type ReceiptOutcome, type ReceiptText } from './consent-receipt.js';

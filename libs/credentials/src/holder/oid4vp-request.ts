@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
 import { Openid4vpClient } from '@openid4vc/openid4vp';
 import type { Resolvable } from 'did-resolver';
+import { sha256Hex } from '../bytes.js';
 import { parseEthrDid } from '../did/ethr-did.js';
 import { allowInsecureLibraryUrls } from '../oid4vci/library.js';
-import { oid4vpCallbacks } from '../oid4vp/callbacks.js';
+import { walletCallbacks } from '../oid4vp/wallet-callbacks.js';
 import { parseDcqlQuery, type ParsedDcqlQuery } from '../query/dcql.js';
 
 /**
@@ -90,7 +90,7 @@ export async function resolveOid4vpRequest(uri: string, options: ResolveRequestO
       throw error;
     }
   };
-  const client = new Openid4vpClient({ callbacks: { ...oid4vpCallbacks({ resolver: options.resolver }), fetch: fetchWithTimeout } as never });
+  const client = new Openid4vpClient({ callbacks: { ...walletCallbacks({ resolver: options.resolver }), fetch: fetchWithTimeout } as never });
   let resolved;
   try {
     const parsed = client.parseOpenid4vpAuthorizationRequest({ authorizationRequest: String(uri).trim() });
@@ -126,7 +126,7 @@ export async function resolveOid4vpRequest(uri: string, options: ResolveRequestO
       responseMode: mode,
       responseUri: String(payload.response_uri),
       query: query.query,
-      requestHash: `sha256:${createHash('sha256').update(resolved.jar.jwt.compact).digest('hex')}`,
+      requestHash: `sha256:${sha256Hex(resolved.jar.jwt.compact)}`,
       payload,
     },
   };

@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { Openid4vpClient } from '@openid4vc/openid4vp';
-import { RESPONSE_ENCRYPTION, oid4vpCallbacks } from '../oid4vp/callbacks.js';
+import { bytesToBase64url, randomBytes } from '../bytes.js';
+import { RESPONSE_ENCRYPTION, walletCallbacks } from '../oid4vp/wallet-callbacks.js';
 import type { WalletOid4vpRequest } from './oid4vp-request.js';
 
 /** What the verifier answered the wallet: an acknowledgement only (OID4VP 1.0 §8.2), never the result. */
@@ -31,7 +31,7 @@ export async function submitOid4vpResponse(request: WalletOid4vpRequest, vpToken
       throw error;
     }
   };
-  const client = new Openid4vpClient({ callbacks: { ...oid4vpCallbacks({}), fetch: fetchWithTimeout } as never });
+  const client = new Openid4vpClient({ callbacks: { ...walletCallbacks({}), fetch: fetchWithTimeout } as never });
   try {
     const jwt = request.responseMode === 'direct_post.jwt';
     const response = await client.createOpenid4vpAuthorizationResponse({
@@ -41,7 +41,7 @@ export async function submitOid4vpResponse(request: WalletOid4vpRequest, vpToken
         ? {
             jarm: {
               // The wallet's own nonce (apu); the library adds the request's nonce as apv.
-              encryption: { nonce: randomBytes(16).toString('base64url') },
+              encryption: { nonce: bytesToBase64url(randomBytes(16)) },
               serverMetadata: { authorization_encryption_alg_values_supported: [RESPONSE_ENCRYPTION.alg], authorization_encryption_enc_values_supported: [...RESPONSE_ENCRYPTION.encValues] } as never,
             },
           }

@@ -1,6 +1,8 @@
-import { findTypeByVct, typeMetadata } from '../catalog/index.js';
+// File imports, not the folders' index: the web wallet bundles this view, and the indexes pull node-only code.
+import { findTypeByVct, typeMetadata } from '../catalog/vct.js';
 import type { StatusListEntry } from '../status/status-entry.js';
-import { decodeSdJwtVc, type EcPublicJwk } from '../formats/sd-jwt-vc/index.js';
+import { decodeSdJwtVc } from '../formats/sd-jwt-vc/decode.js';
+import type { EcPublicJwk } from '../formats/sd-jwt-vc/holder-key.js';
 
 /** One claim as a wallet shows it: its name, the catalog's label in the wallet's language, its value. */
 export interface HeldClaim {

@@ -1,25 +1,27 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { HashAlgorithm, getGlobalConfig, setGlobalConfig, type HashCallback } from '@openid4vc/oauth2';
+import { randomBytes, sha256Bytes, sha512Bytes } from '../bytes.js';
 
 /**
- * Glue to @openid4vc/* 0.4: the crypto callbacks it asks for, and its process-wide https rule.
+ * Glue to @openid4vc/* 0.4: the crypto callbacks it asks for, and its process-wide https rule. Browser-safe:
+ * the web wallet runs the same client.
  */
 
-const NODE_HASHES: Record<string, string> = {
-  [HashAlgorithm.Sha256]: 'sha256',
-  [HashAlgorithm.Sha384]: 'sha384',
-  [HashAlgorithm.Sha512]: 'sha512',
+const HASHES: Record<string, (data: Uint8Array) => Uint8Array | Promise<Uint8Array>> = {
+  [HashAlgorithm.Sha256]: sha256Bytes,
+  // ethers has no SHA-384; the library accepts a promise.
+  [HashAlgorithm.Sha384]: async (data) => new Uint8Array(await globalThis.crypto.subtle.digest('SHA-384', new Uint8Array(data))),
+  [HashAlgorithm.Sha512]: sha512Bytes,
 };
 
-/** The library's hash callback (PKCE, DPoP, JWK thumbprints), by node:crypto. */
+/** The library's hash callback (PKCE S256, DPoP `ath`, JWK thumbprints). */
 export const hashCallback: HashCallback = (data, alg) => {
-  const name = NODE_HASHES[alg];
-  if (!name) throw new RangeError(`unsupported hash algorithm ${alg}`);
-  return new Uint8Array(createHash(name).update(data).digest());
+  const hash = HASHES[alg];
+  if (!hash) throw new RangeError(`unsupported hash algorithm ${alg}`);
+  return hash(data);
 };
 
-/** The library's random callback, by node:crypto. */
-export const generateRandom = (length: number): Uint8Array => new Uint8Array(randomBytes(length));
+/** The library's random callback, by WebCrypto. */
+export const generateRandom = (length: number): Uint8Array => randomBytes(length);
 
 /**
  * The library validates every issuer, endpoint and offer URL as https unless its process-wide

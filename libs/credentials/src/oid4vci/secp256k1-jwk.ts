@@ -1,11 +1,12 @@
 import type { Jwk } from '@openid4vc/oauth2';
-import { Signature, SigningKey, computeAddress, getAddress, sha256, toUtf8Bytes } from 'ethers';
+import { Signature, SigningKey, computeAddress, getAddress, getBytes, sha256, toUtf8Bytes } from 'ethers';
+import { base64urlToBytes, bytesToBase64url, bytesToHex } from '../bytes.js';
 
 /** The JWK (RFC 7517, `crv: secp256k1`) of a secp256k1 public key given as hex, compressed or not. */
 export function secp256k1Jwk(publicKeyHex: string): Jwk {
   const uncompressed = SigningKey.computePublicKey(`0x${publicKeyHex.replace(/^0x/, '')}`, false);
-  const bytes = Buffer.from(uncompressed.slice(4), 'hex');
-  return { kty: 'EC', crv: 'secp256k1', x: bytes.subarray(0, 32).toString('base64url'), y: bytes.subarray(32).toString('base64url') };
+  const bytes = getBytes(`0x${uncompressed.slice(4)}`);
+  return { kty: 'EC', crv: 'secp256k1', x: bytesToBase64url(bytes.subarray(0, 32)), y: bytesToBase64url(bytes.subarray(32)) };
 }
 
 /**
@@ -17,11 +18,11 @@ export function secp256k1Jwk(publicKeyHex: string): Jwk {
 export function recoverSecp256k1Jwk(compactJws: string, address: string): Jwk | undefined {
   const [header, payload, signature] = compactJws.split('.');
   if (signature === undefined) return undefined;
-  const rs = Buffer.from(signature, 'base64url');
+  const rs = base64urlToBytes(signature);
   if (rs.length !== 64) return undefined;
   const digest = sha256(toUtf8Bytes(`${header}.${payload}`));
-  const r = `0x${rs.subarray(0, 32).toString('hex')}`;
-  const s = `0x${rs.subarray(32).toString('hex')}`;
+  const r = `0x${bytesToHex(rs.subarray(0, 32))}`;
+  const s = `0x${bytesToHex(rs.subarray(32))}`;
   for (const yParity of [0, 1] as const) {
     try {
       const candidate = SigningKey.recoverPublicKey(digest, Signature.from({ r, s, yParity }));

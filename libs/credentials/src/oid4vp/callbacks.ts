@@ -1,18 +1,18 @@
-import { createHash, createPrivateKey, randomBytes, sign, type JsonWebKey } from 'node:crypto';
+import { createPrivateKey, sign, type JsonWebKey } from 'node:crypto';
 import type { CallbackContext, Jwk, JwtSigner } from '@openid4vc/oauth2';
 import type { Resolvable } from 'did-resolver';
 import { computeAddress, SigningKey } from 'ethers';
-import { CompactEncrypt, compactDecrypt, importJWK, type JWK } from 'jose';
-import { verifyEs256kByAddress } from '../formats/sd-jwt-vc/keys.js';
+import { compactDecrypt, importJWK, type JWK } from 'jose';
+import { RESPONSE_ENCRYPTION, walletCallbacks } from './wallet-callbacks.js';
+
+export { RESPONSE_ENCRYPTION } from './wallet-callbacks.js';
 
 /**
  * The callbacks `@openid4vc/openid4vp` needs (hashing, randomness, JWS and JWE), for the verifier and the
- * wallet alike. Keys of did:ethr are secp256k1 (ES256K, which `jose` lacks): signatures go through
- * node:crypto, and a did:ethr signer is checked against the chain with the project's DID resolver.
+ * wallet alike: the wallet's (browser-safe, wallet-callbacks.ts) plus the verifier's signing of request objects
+ * and decryption of responses. Keys of did:ethr are secp256k1 (ES256K, which `jose` lacks): signatures go
+ * through node:crypto.
  */
-
-/** JWE algorithms of `direct_post.jwt` responses (OpenID4VP 1.0 §8.3, HAIP: ECDH-ES with AES-GCM). */
-export const RESPONSE_ENCRYPTION = { alg: 'ECDH-ES', encValues: ['A128GCM', 'A256GCM'] } as const;
 
 /** A secp256k1 private key (hex) as the JWK node:crypto signs with. */
 export function secp256k1PrivateJwk(privateKeyHex: string): JsonWebKey {
@@ -49,26 +49,11 @@ export interface Oid4vpCallbackOptions {
 /** The callbacks of {@link Oid4vpCallbackOptions}; those whose key is not given throw when called. */
 export function oid4vpCallbacks(options: Oid4vpCallbackOptions): Omit<CallbackContext, 'clientAuthentication'> {
   return {
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-    hash: (data, alg) => new Uint8Array(createHash(alg.replace('-', '').toLowerCase()).update(data).digest()),
-    generateRandom: (bytes) => new Uint8Array(randomBytes(bytes)),
+    ...walletCallbacks(options),
     signJwt: async (signer: JwtSigner, jwt) => {
       if (!options.signingKeyHex || signer.method !== 'did') throw new Error('this party signs only with its did:ethr key');
       const { d: _d, ...publicJwk } = secp256k1PrivateJwk(options.signingKeyHex);
       return { jwt: signEs256k(options.signingKeyHex, jwt.header, jwt.payload), signerJwk: publicJwk as Jwk };
-    },
-    verifyJwt: async (signer: JwtSigner, jwt) => {
-      // Only a did signer is accepted: the client identifier prefix is decentralized_identifier.
-      if (signer.method !== 'did' || !options.resolver || jwt.header.alg !== 'ES256K') return { verified: false };
-      const ok = await verifyByDidEthr(options.resolver, signer.didUrl, jwt.compact).catch(() => false);
-      return ok ? { verified: true, signerJwk: { kty: 'EC', crv: 'secp256k1' } as Jwk } : { verified: false };
-    },
-    encryptJwe: async (encryptor, data) => {
-      const jwk = encryptor.publicJwk as JWK;
-      const jwe = await new CompactEncrypt(new TextEncoder().encode(data))
-        .setProtectedHeader({ alg: RESPONSE_ENCRYPTION.alg, enc: encryptor.enc, ...(jwk.kid ? { kid: jwk.kid } : {}), ...(encryptor.apu ? { apu: encryptor.apu } : {}), ...(encryptor.apv ? { apv: encryptor.apv } : {}) })
-        .encrypt(await importJWK(jwk, RESPONSE_ENCRYPTION.alg));
-      return { jwe, encryptionJwk: encryptor.publicJwk };
     },
     decryptJwe: async (jwe) => {
       if (!options.decryptionJwk) return { decrypted: false };
@@ -84,21 +69,4 @@ export function oid4vpCallbacks(options: Oid4vpCallbackOptions): Omit<CallbackCo
       }
     },
   };
-}
-
-/**
- * Whether `compact` (ES256K) was signed by the verification method `didUrl` of a did:ethr, as the chain has
- * it now: the method must be one of the document's assertion methods, and an address-form method
- * (`blockchainAccountId`, ERC-1056's controller) is checked by public key recovery. Request objects carry no
- * `iss` (OID4VP 1.0 §5), so did-jwt, which resolves `iss`, is not used here.
- */
-async function verifyByDidEthr(resolver: Resolvable, didUrl: string, compact: string): Promise<boolean> {
-  const did = didUrl.split('#')[0]!;
-  const { didDocument } = await resolver.resolve(did);
-  const method = didDocument?.verificationMethod?.find((m) => m.id === didUrl);
-  const asserts = didDocument?.assertionMethod?.some((m) => (typeof m === 'string' ? m : m.id) === didUrl);
-  const address = method?.blockchainAccountId?.split(':').pop();
-  if (!method || !asserts || !address) return false;
-  const dot = compact.lastIndexOf('.');
-  return verifyEs256kByAddress(address, compact.slice(0, dot), Buffer.from(compact.slice(dot + 1), 'base64url'));
 }

@@ -1,5 +1,6 @@
 import { DcqlPresentationResult, DcqlQuery, type DcqlQueryResult } from 'dcql';
-import { findTypeByVct, getCredentialType, vctOf } from '../catalog/index.js';
+import { getCredentialType } from '../catalog/registry.js';
+import { findTypeByVct, vctOf } from '../catalog/vct.js';
 import type { ClaimPath } from '../trust/claim-path.js';
 import { isInheritedName, registryPathOf } from './claim-path.js';
 

@@ -2,7 +2,7 @@ import { parseStatusEntries, type StatusListEntry } from '../../status/status-en
 import { DEFAULT_LIMITS, REGISTERED_CLAIMS, SD_JWT_VC_TYP, STATUS_MEMBER } from './constants.js';
 import { rebuildClaims } from './disclosures.js';
 import { MemberBudget, decodeCompactJws, isObject } from './encoding.js';
-import { holderJwk, type EcPublicJwk } from './keys.js';
+import { holderJwk, type EcPublicJwk } from './holder-key.js';
 
 /** What an SD-JWT VC says about itself, read without checking the issuer's signature. */
 export interface DecodedSdJwtVc {

@@ -1,10 +1,11 @@
-import { createHash } from 'node:crypto';
+import { base64urlToBytes, base64urlToText, bytesToBase64url, sha256Bytes } from '../../bytes.js';
 import type { SdJwtLimits } from './constants.js';
 
 /**
  * Strict, bounded decoding of the parts of an SD-JWT. Hand-written rather than `@sd-jwt/decode`, whose
  * decoder throws on bad input, accepts characters outside base64url (js-base64 is lenient) and has no size
- * or depth bounds. Every function here is linear in its input and never throws.
+ * or depth bounds. Every function here is linear in its input and never throws. Browser-safe (the web wallet
+ * decodes its credentials with it): no node: import.
  */
 
 /** A single character class with `*`: linear, no backtracking. */
@@ -16,7 +17,8 @@ export function isBase64url(text: string): boolean {
 
 /** base64url of SHA-256 over the ASCII text (the digest of a disclosure, RFC 9901 §4.2.3, and `sd_hash`). */
 export function sha256b64u(text: string): string {
-  return createHash('sha256').update(text, 'ascii').digest('base64url');
+  // The text is base64url and `~`: ASCII, so its UTF-8 bytes are its ASCII bytes.
+  return bytesToBase64url(sha256Bytes(text));
 }
 
 /** Why decoded JSON was refused. */
@@ -42,7 +44,7 @@ export function decodeJson(part: string, limits: Pick<SdJwtLimits, 'maxDepth'>, 
   if (part.length === 0 || !isBase64url(part)) return { ok: false, failure: 'malformed' };
   let value: unknown;
   try {
-    value = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+    value = JSON.parse(base64urlToText(part));
   } catch {
     return { ok: false, failure: 'malformed' };
   }
@@ -73,7 +75,7 @@ export interface CompactJws {
   payload: Record<string, unknown>;
   /** `<header>.<payload>`, exactly as received (what was signed). */
   signingInput: string;
-  signature: Buffer;
+  signature: Uint8Array;
 }
 
 export function decodeCompactJws(text: string, limits: SdJwtLimits, budget: MemberBudget): { ok: true; jws: CompactJws } | { ok: false; failure: JsonFailure } {
@@ -86,7 +88,7 @@ export function decodeCompactJws(text: string, limits: SdJwtLimits, budget: Memb
   if (!payload.ok) return payload;
   const signature = text.slice(second + 1);
   if (!isObject(header.value) || !isObject(payload.value) || signature.length === 0 || !isBase64url(signature)) return { ok: false, failure: 'malformed' };
-  return { ok: true, jws: { header: header.value, payload: payload.value, signingInput: text.slice(0, second), signature: Buffer.from(signature, 'base64url') } };
+  return { ok: true, jws: { header: header.value, payload: payload.value, signingInput: text.slice(0, second), signature: base64urlToBytes(signature) } };
 }
 
 export function isObject(value: unknown): value is Record<string, unknown> {

@@ -1,11 +1,10 @@
 import { SDJwtInstance } from '@sd-jwt/core';
-import { digest } from '@sd-jwt/crypto-nodejs';
-import type { PresentationFrame } from '@sd-jwt/types';
+import type { Hasher, PresentationFrame } from '@sd-jwt/types';
 import { decodeSdJwt } from '@sd-jwt/decode';
 import { HOLDER_CURVES } from './constants.js';
 import { isObject } from './encoding.js';
 import type { JwsSigner } from './issue.js';
-import { holderJwk } from './keys.js';
+import { holderJwk } from './holder-key.js';
 
 import type { DcqlClaimPath } from '../../query/claim-path.js';
 
@@ -26,6 +25,16 @@ export interface PresentSdJwtVcOptions {
   /** KB-JWT `iat`. */
   now: Date;
 }
+
+/**
+ * SHA-256 by WebCrypto, a global in Node 20 and in browsers: the CLI wallet and the web wallet present with the
+ * same code, and no node:crypto reaches the web wallet's bundle. `_sd_alg` is always sha-256 here.
+ */
+const digest: Hasher = async (data, alg) => {
+  if (alg.toLowerCase() !== 'sha-256') throw new RangeError(`unsupported _sd_alg ${alg}`);
+  const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : new Uint8Array(data);
+  return new Uint8Array(await globalThis.crypto.subtle.digest('SHA-256', bytes));
+};
 
 /**
  * A presentation of the holder's SD-JWT VC: only the disclosures the requested claim paths need, then a Key
