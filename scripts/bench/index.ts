@@ -43,11 +43,19 @@ async function main(): Promise<void> {
       // `BENCH_ONLY=audit-gas` measures the audit anchor alone and keeps the status rows of the previous file.
       const file = path.join(outDir, 'gas.json');
       const previous = (existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined) as GasResult | undefined;
-      const status = only('gas') ? await runGasBench(signer, [1, 100, 1_000, 10_000], log) : previous;
+      // Without status rows to keep (a fresh clone: no previous file, or one an audit-only run wrote with
+      // `listSize: 0, rows: []`), the status rows are measured too: gas.json never loses them.
+      const status = only('gas') || !previous?.rows?.length ? await runGasBench(signer, [1, 100, 1_000, 10_000], log) : previous;
       const audit = await runAuditGasBench(signer, [100, 1_000, 10_000], log);
-      const gas = { listSize: status?.listSize ?? 0, rows: status?.rows ?? [], audit };
+      const gas = { listSize: status.listSize, rows: status.rows, ...(status.revocation ? { revocation: status.revocation } : {}), audit };
       writeFileSync(file, JSON.stringify(gas, null, 2) + '\n');
-      if (gas.rows.length) console.log('\n' + formatGasTable(gas) + '\n');
+      console.log('\n' + formatGasTable(gas) + '\n');
+      if (gas.revocation) {
+        console.log(
+          `Revocation of ${gas.revocation.indexes.toLocaleString('en')} random indexes in a ${gas.revocation.listSize.toLocaleString('en')}-entry list: ` +
+            `${gas.revocation.gasPerCredential} gas per credential (naive bitmap ${gas.revocation.baselineGasPerCredential}, packed indexes ${gas.revocation.packedGasPerCredential})`,
+        );
+      }
       for (const r of audit) console.log(`Audit anchor of ${r.auditBatch.toLocaleString('en')} entries: ${r.gasPerEntry} gas per entry (a stream's first anchor: ${r.firstAnchorGasPerEntry})`);
       log(`wrote ${file}`);
     }
