@@ -158,6 +158,9 @@ async function main(): Promise<void> {
                 ratio: issuance.ratio,
                 p50Ms: issuance.p50Ms,
                 p99Ms: issuance.p99Ms,
+                rssMb: issuance.issuerRssMb,
+                peakRssMb: issuance.issuerPeakRssMb,
+                cpuMsPerCredential: issuance.issuerCpuMsPerCredential,
               },
             }
           : {}),
@@ -215,14 +218,25 @@ interface SdJwtFigures {
 
 /** `throughput.json`'s `sdJwt`: per row, the median rate over HTTP, the reference's in the same run, and their ratio. */
 function sdJwtSummary(sdJwt: SdJwtFigures) {
-  const row = (r: { perSecond: number | null; baselinePerSecond: number; ratio: number | null }) => ({
+  const row = (r: { perSecond: number | null; baselinePerSecond: number; ratio: number | null; p50Ms?: number | null; p99Ms?: number | null }) => ({
     perSecond: r.perSecond,
     baselinePerSecond: r.baselinePerSecond,
     ratio: r.ratio,
+    p50Ms: r.p50Ms,
+    p99Ms: r.p99Ms,
   });
   // Only the rows measured: the other one is kept from the previous file.
   return {
-    ...(sdJwt.issuance ? { issuance: row(sdJwt.issuance) } : {}),
+    ...(sdJwt.issuance
+      ? {
+          issuance: {
+            ...row(sdJwt.issuance),
+            rssMb: sdJwt.issuance.issuerRssMb,
+            peakRssMb: sdJwt.issuance.issuerPeakRssMb,
+            cpuMsPerCredential: sdJwt.issuance.issuerCpuMsPerCredential,
+          },
+        }
+      : {}),
     ...(sdJwt.verification ? { verification: row(sdJwt.verification) } : {}),
   };
 }
