@@ -1,28 +1,44 @@
 import { createHash, randomInt } from 'node:crypto';
-import { Contract, Wallet, type Signer } from 'ethers';
+import { Contract, Wallet, hexlify, type Signer } from 'ethers';
 import {
   AUDIT_ANCHOR_ABI,
+  STATUS_REGISTRY_ABI,
   StatusListWriter,
   StatusOperation,
   StatusPurpose,
   TRANSACTION_GAS_CAP,
   merkleRoot,
+  normalizeIndexes,
+  packIndexes,
 } from '../../libs/credentials/src/index.js';
 import { deployContract, deployRegistries, loadArtifact } from '../lib/deploy.js';
 
 /** One row of the gas benchmark. */
 export interface GasRow {
   batch: number;
+  /** What the status writer sends (sorted gaps or packed indexes, whichever costs less calldata). */
   gasPerCredential: number;
   baselineGasPerCredential: number;
   transactions: number;
   baselineTransactions: number;
+  /** `update` with packed 3-byte indexes, what the writer sent before `updateSorted` (same indexes, same run). */
+  packedGasPerCredential?: number;
+}
+
+/** The revocation row of issue 14: 1,000 random indexes of a 131,072-entry list, beside the naive bitmap. */
+export interface RevocationGasRow {
+  indexes: number;
+  listSize: number;
+  gasPerCredential: number;
+  baselineGasPerCredential: number;
+  packedGasPerCredential?: number;
 }
 
 /** The gas benchmark's result, as written to bench-results/gas.json. */
 export interface GasResult {
   listSize: number;
   rows: GasRow[];
+  revocation?: RevocationGasRow;
   /** Audit anchoring, e.g. `{"auditBatch": 1000, "gasPerEntry": 42.4, …}`. */
   audit?: AuditGasRow[];
 }
@@ -47,14 +63,19 @@ export async function runGasBench(signer: Signer, batches: number[], log: (line:
   const { statusRegistry } = await deployRegistries(signer);
   const naive = new Contract(await deployContract('NaiveStatusRegistry', signer), loadArtifact('NaiveStatusRegistry').abi as never, signer);
   const writer = new StatusListWriter({ registry: statusRegistry, signer });
+  const registry = new Contract(statusRegistry, STATUS_REGISTRY_ABI, signer);
   const size = 2 ** LIST_SIZE_LOG2;
   const rows: GasRow[] = [];
   for (const [i, batch] of batches.entries()) {
-    // A fresh list per batch, so every batch starts from the same empty state in both registries.
-    const listId = i + 1;
+    // Fresh lists per batch, so every batch starts from the same empty state in both registries.
+    const listId = 2 * i + 1;
     await writer.createList(identity, listId, StatusPurpose.Revocation, LIST_SIZE_LOG2);
+    await writer.createList(identity, listId + 1, StatusPurpose.Revocation, LIST_SIZE_LOG2);
     const indexes = distinctRandom(batch, size);
     const ours = await writer.update(identity, listId, StatusOperation.Set, indexes);
+    // The previous encoding, one transaction (every batch here fits one).
+    const packedTx = await registry.getFunction('update')(identity, listId + 1, StatusOperation.Set, hexlify(packIndexes(normalizeIndexes(indexes))));
+    const packedGas = (await packedTx.wait())!.gasUsed;
 
     let baselineGas = 0n;
     let baselineTransactions = 0;
@@ -71,23 +92,35 @@ export async function runGasBench(signer: Signer, batches: number[], log: (line:
       baselineGasPerCredential: Math.round(Number(baselineGas) / batch),
       transactions: ours.receipts.length,
       baselineTransactions,
+      packedGasPerCredential: Math.round(Number(packedGas) / batch),
     };
     rows.push(row);
-    log(`gas: batch ${batch} done (${row.gasPerCredential} vs ${row.baselineGasPerCredential} gas per credential)`);
+    log(`gas: batch ${batch} done (${row.gasPerCredential} vs ${row.baselineGasPerCredential} gas per credential; packed indexes ${row.packedGasPerCredential})`);
   }
-  return { listSize: size, rows };
+  const thousand = rows.find((r) => r.batch === 1_000);
+  const revocation = thousand
+    ? {
+        indexes: thousand.batch,
+        listSize: size,
+        gasPerCredential: thousand.gasPerCredential,
+        baselineGasPerCredential: thousand.baselineGasPerCredential,
+        packedGasPerCredential: thousand.packedGasPerCredential,
+      }
+    : undefined;
+  return { listSize: size, rows, ...(revocation ? { revocation } : {}) };
 }
 
 /** The result as a printable table. */
 export function formatGasTable(result: GasResult): string {
   const lines = [
     `Status change gas, random indexes in a ${result.listSize.toLocaleString('en')}-entry list (lower is better)`,
-    '| batch | govcred gas/credential | txs | naive bitmap gas/credential | txs | naive ÷ govcred |',
-    '|---:|---:|---:|---:|---:|---:|',
+    '| batch | govcred gas/credential | txs | packed 3-byte indexes | naive bitmap gas/credential | txs | naive ÷ govcred |',
+    '|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of result.rows) {
     lines.push(
       `| ${r.batch.toLocaleString('en')} | ${r.gasPerCredential.toLocaleString('en')} | ${r.transactions} | ` +
+        `${r.packedGasPerCredential?.toLocaleString('en') ?? '–'} | ` +
         `${r.baselineGasPerCredential.toLocaleString('en')} | ${r.baselineTransactions} | ` +
         `${(r.baselineGasPerCredential / r.gasPerCredential).toFixed(1)}× |`,
     );

@@ -44,11 +44,19 @@ async function main(): Promise<void> {
       // `BENCH_ONLY=audit-gas` measures the audit anchor alone and keeps the status rows of the previous file.
       const file = path.join(outDir, 'gas.json');
       const previous = (existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined) as GasResult | undefined;
-      const status = only('gas') ? await runGasBench(signer, [1, 100, 1_000, 10_000], log) : previous;
+      // Without status rows to keep (a fresh clone: no previous file, or one an audit-only run wrote with
+      // `listSize: 0, rows: []`), the status rows are measured too: gas.json never loses them.
+      const status = only('gas') || !previous?.rows?.length ? await runGasBench(signer, [1, 100, 1_000, 10_000], log) : previous;
       const audit = await runAuditGasBench(signer, [100, 1_000, 10_000], log);
-      const gas = { listSize: status?.listSize ?? 0, rows: status?.rows ?? [], audit };
+      const gas = { listSize: status.listSize, rows: status.rows, ...(status.revocation ? { revocation: status.revocation } : {}), audit };
       writeFileSync(file, JSON.stringify(gas, null, 2) + '\n');
-      if (gas.rows.length) console.log('\n' + formatGasTable(gas) + '\n');
+      console.log('\n' + formatGasTable(gas) + '\n');
+      if (gas.revocation) {
+        console.log(
+          `Revocation of ${gas.revocation.indexes.toLocaleString('en')} random indexes in a ${gas.revocation.listSize.toLocaleString('en')}-entry list: ` +
+            `${gas.revocation.gasPerCredential} gas per credential (naive bitmap ${gas.revocation.baselineGasPerCredential}, packed indexes ${gas.revocation.packedGasPerCredential})`,
+        );
+      }
       for (const r of audit) console.log(`Audit anchor of ${r.auditBatch.toLocaleString('en')} entries: ${r.gasPerEntry} gas per entry (a stream's first anchor: ${r.firstAnchorGasPerEntry})`);
       log(`wrote ${file}`);
     }
@@ -161,6 +169,9 @@ async function main(): Promise<void> {
                 ratio: issuance.ratio,
                 p50Ms: issuance.p50Ms,
                 p99Ms: issuance.p99Ms,
+                rssMb: issuance.issuerRssMb,
+                peakRssMb: issuance.issuerPeakRssMb,
+                cpuMsPerCredential: issuance.issuerCpuMsPerCredential,
               },
             }
           : {}),
@@ -218,14 +229,25 @@ interface SdJwtFigures {
 
 /** `throughput.json`'s `sdJwt`: per row, the median rate over HTTP, the reference's in the same run, and their ratio. */
 function sdJwtSummary(sdJwt: SdJwtFigures) {
-  const row = (r: { perSecond: number | null; baselinePerSecond: number; ratio: number | null }) => ({
+  const row = (r: { perSecond: number | null; baselinePerSecond: number; ratio: number | null; p50Ms?: number | null; p99Ms?: number | null }) => ({
     perSecond: r.perSecond,
     baselinePerSecond: r.baselinePerSecond,
     ratio: r.ratio,
+    p50Ms: r.p50Ms,
+    p99Ms: r.p99Ms,
   });
   // Only the rows measured: the other one is kept from the previous file.
   return {
-    ...(sdJwt.issuance ? { issuance: row(sdJwt.issuance) } : {}),
+    ...(sdJwt.issuance
+      ? {
+          issuance: {
+            ...row(sdJwt.issuance),
+            rssMb: sdJwt.issuance.issuerRssMb,
+            peakRssMb: sdJwt.issuance.issuerPeakRssMb,
+            cpuMsPerCredential: sdJwt.issuance.issuerCpuMsPerCredential,
+          },
+        }
+      : {}),
     ...(sdJwt.verification ? { verification: row(sdJwt.verification) } : {}),
   };
 }

@@ -3,7 +3,8 @@
  * machine in the same run.
  *
  * The issuer runs as a child process (`node dist/apps/issuer/src/main.js`), as production runs it, on its own
- * SQLite file (WAL, synchronous = FULL). The timed section is `POST /credentials/issue` by concurrent clients:
+ * SQLite file (WAL; every commit made durable by an fsync of the WAL before the answer, as synchronous = FULL
+ * does, but off the event loop). The timed section is `POST /credentials/issue` by concurrent clients:
  * checks, a random unique status index, signing in the KMS, the credential record and its audit entry
  * committed before the answer. Every answer must be 201 with a JWT; a sample of them is verified with did-jwt-vc.
  *
@@ -11,7 +12,8 @@
  * KeyStore/PrivateKeyStore/DIDStore on better-sqlite3, `createVerifiableCredential` (proofFormat jwt,
  * @veramo/credential-jwt), and, since Veramo 7 no longer saves inside createVerifiableCredential, the agent's
  * own persistence of what it issued: `dataStoreSaveVerifiableCredential` (DataStore). Its database gets the
- * same pragmas as the issuer's (WAL, synchronous = FULL), so both sides pay for durable commits.
+ * WAL and synchronous = FULL (an fsync per commit, as the issuer pays one per group commit), so both sides pay
+ * for durable commits.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,10 +1,13 @@
 import { randomInt } from 'node:crypto';
-import { JsonRpcProvider, Wallet, type Filter, type Log } from 'ethers';
+import { AbiCoder, Interface, JsonRpcProvider, Log, Wallet, type Filter } from 'ethers';
 import {
+  STATUS_REGISTRY_ABI,
   StatusListWriter,
   StatusMirror,
   StatusOperation,
   StatusPurpose,
+  genesisHead,
+  nextSortedHead,
   type EntryStatus,
 } from '../../libs/credentials/src/index.js';
 import { deployFixture, fundedWallet, type Fixture } from '../support/chain.js';
@@ -120,6 +123,41 @@ test('a mirror that misses an update notices the head mismatch, answers unknown,
   expect(mirror.lookup(agency.address, 1, 20)).toBe('revoked');
   expect(mirror.lookup(agency.address, 1, 10)).toBe('revoked');
   expect(mirror.lookup(agency.address, 1, 30)).toBe('valid');
+  provider.destroy();
+});
+
+/** A node that rewrites the data of the logs it is told to: a lying RPC endpoint forging entries. */
+class ForgingProvider extends JsonRpcProvider {
+  forge = (log: Log): string | undefined => undefined;
+  override async getLogs(filter: Filter): Promise<Log[]> {
+    return (await super.getLogs(filter)).map((log) => {
+      const data = this.forge(log);
+      return data === undefined ? log : new Log({ ...log, data, topics: [...log.topics] }, this);
+    });
+  }
+}
+
+test.each([
+  // Gaps the contract refuses (index 4 twice), under a head recomputed to match them: never applied as entries.
+  ['gaps the contract refuses, with a matching head', (head: string) => AbiCoder.defaultAbiCoder().encode(['uint8', 'uint64', 'bytes32', 'bytes'], [0, 1, nextSortedHead(head, StatusOperation.Set, Uint8Array.from([0x05, 0x00])), '0x0500'])],
+  ['data that is not even ABI', () => '0x1234'],
+])('a forged sorted-update log (%s) is an inconsistency: unknown, no throw, recovered from the chain', async (_name, forged) => {
+  const written = await writer.update(agency.address, 1, StatusOperation.Set, Array.from({ length: 40 }, (_, i) => i * 7));
+  const iface = new Interface(STATUS_REGISTRY_ABI);
+  expect(iface.parseLog(written.receipts[0].logs[0])!.name).toBe('StatusUpdatedSorted');
+  const provider = new ForgingProvider(process.env.GOVCRED_TEST_RPC_URL, 31337, { staticNetwork: true, cacheTimeout: -1 });
+  const genesis = genesisHead(f.chainId, f.statusRegistry, agency.address, 1, StatusPurpose.Revocation, 17);
+  provider.forge = (log) => (log.transactionHash === written.receipts[0].hash ? forged(genesis) : undefined);
+  const mirror = mirrorOn(provider);
+  const report = await mirror.sync();
+  expect(report.staleLists).toBe(1);
+  expect(mirror.lookup(agency.address, 1, 4)).toBe('unknown');
+  expect(mirror.lookup(agency.address, 1, 7)).toBe('unknown');
+  expect(mirror.lookup(agency.address, 2, 7)).toBe('valid');
+  provider.forge = () => undefined;
+  await mirror.sync();
+  expect(mirror.lookup(agency.address, 1, 7)).toBe('revoked');
+  expect(mirror.lookup(agency.address, 1, 8)).toBe('valid');
   provider.destroy();
 });
 

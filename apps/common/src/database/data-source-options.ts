@@ -17,7 +17,8 @@ export interface DatabaseSettings {
   migrationsTableName?: string;
   /**
    * SQLite `synchronous` pragma. FULL (default) fsyncs every commit and survives power loss; NORMAL (with WAL)
-   * survives a crash of the process but a power loss may undo the last commits. @default 'FULL'
+   * survives a crash of the process but a power loss may undo the last commits — unless the caller syncs the
+   * WAL itself after each write transaction, as the issuer's DbWriter does. @default 'FULL'
    */
   sqliteSynchronous?: 'FULL' | 'NORMAL';
 }

@@ -146,11 +146,13 @@ export class AgenciesService {
    * The agency with `keyId` set to the key to sign with now: waits for a rotation in progress, and keeps the
    * previous key until the rotation's block time has been reached on this machine's clock, so every credential
    * verifies against the DID document as of its issuance time.
+   * @param loaded The agency's row as this request already read it (the API key guard): used as is unless a
+   *   rotation was in progress here, which saves a read per credential.
    */
-  async signingKey(agencyId: string): Promise<Agency> {
+  async signingKey(agencyId: string, loaded?: Agency): Promise<Agency> {
     const rotation = this.rotations.get(agencyId);
     if (rotation) await rotation.catch(() => undefined);
-    let agency = await this.get(agencyId);
+    let agency = loaded && !rotation && loaded.id === agencyId ? loaded : await this.get(agencyId);
     if (issuesTitles(agency.credentialTypes) && agency.supersededListId === null) agency = await this.ensureTitleLists(agency);
     if (agency.previousKeyId && agency.keyActiveFrom && Date.now() < Date.parse(agency.keyActiveFrom)) {
       return { ...agency, keyId: agency.previousKeyId };

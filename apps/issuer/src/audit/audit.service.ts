@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { DataSource } from 'typeorm';
 import { AUDIT_GENESIS_HASH, auditEntryHash, canonicalAuditData } from '../../../../libs/credentials/src/index.js';
+import { runSql } from '../database/raw-sql.js';
 import { AuditEntry } from './entities/audit-entry.entity.js';
 import { AuditHead } from './entities/audit-head.entity.js';
 
@@ -51,9 +52,10 @@ export class AuditService {
    * Callers append last in their transactions, after their other row locks, so the head is held briefly.
    */
   async append(manager: EntityManager, record: AuditRecord): Promise<AuditEntry> {
-    const heads = manager.getRepository(AuditHead);
-    await heads.createQueryBuilder().update().set({ seq: () => '"seq" + 1' }).where('"id" = 1').execute();
-    const head = await heads.findOneByOrFail({ id: 1 });
+    // Hand-written statements (one per step, the head read back by RETURNING): this runs once per credential.
+    const { rows } = await runSql<Pick<AuditHead, 'seq' | 'hash'>>(manager, 'UPDATE "audit_head" SET "seq" = "seq" + 1 WHERE "id" = 1 RETURNING "seq", "hash"', []);
+    const head = rows[0];
+    if (!head) throw new Error('the audit head row is missing');
     const entry: Omit<AuditEntry, 'hash'> = {
       seq: Number(head.seq),
       at: new Date().toISOString(),
@@ -64,8 +66,17 @@ export class AuditService {
       prevHash: head.hash,
     };
     const full = { ...entry, hash: entryHash(entry) };
-    await manager.getRepository(AuditEntry).insert(full);
-    await heads.update({ id: 1 }, { hash: full.hash });
+    await runSql(manager, 'INSERT INTO "audit_entry" ("seq", "at", "actor", "agencyId", "action", "data", "prevHash", "hash") VALUES (?, ?, ?, ?, ?, ?, ?, ?)', [
+      full.seq,
+      full.at,
+      full.actor,
+      full.agencyId,
+      full.action,
+      full.data,
+      full.prevHash,
+      full.hash,
+    ]);
+    await runSql(manager, 'UPDATE "audit_head" SET "hash" = ? WHERE "id" = 1', [full.hash]);
     return full;
   }
 

@@ -3,6 +3,7 @@ import type { Request } from 'express';
 import { DataSource } from 'typeorm';
 import { GovcredError } from '../../../../libs/credentials/src/index.js';
 import { Agency } from '../agencies/entities/agency.entity.js';
+import { selectSql } from '../database/raw-sql.js';
 import { hashSecret } from './secrets.js';
 
 /** Header that carries an agency's API key. */
@@ -23,11 +24,22 @@ export class ApiKeyGuard implements CanActivate {
     const key = request.headers[API_KEY_HEADER];
     if (typeof key !== 'string' || key.length === 0) throw new GovcredError('unauthorized', `missing ${API_KEY_HEADER} header`);
     if (key.length > 200) throw new GovcredError('unauthorized', 'the API key is not valid');
-    const agency = await this.dataSource.getRepository(Agency).findOneBy({ apiKeyHash: hashSecret(key) });
+    const agency = await agencyByApiKeyHash(this.dataSource, hashSecret(key));
     if (!agency) throw new GovcredError('unauthorized', 'the API key is not valid');
     request.agency = agency;
     return true;
   }
+}
+
+/**
+ * The agency whose API key hashes to `apiKeyHash`, by one hand-written SELECT: every API request makes this read,
+ * and TypeORM's findOneBy cost ~0.3 ms of CPU to build and map it.
+ */
+export async function agencyByApiKeyHash(dataSource: DataSource, apiKeyHash: string): Promise<Agency | null> {
+  const [row] = await selectSql<Omit<Agency, 'credentialTypes'> & { credentialTypes: string }>(dataSource, 'SELECT * FROM "agency" WHERE "apiKeyHash" = ?', [apiKeyHash]);
+  if (!row) return null;
+  // The one column TypeORM would convert: simple-json.
+  return { ...row, credentialTypes: JSON.parse(row.credentialTypes) as string[] };
 }
 
 /** The authenticated agency of a request guarded by {@link ApiKeyGuard}. */

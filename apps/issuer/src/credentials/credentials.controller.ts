@@ -75,7 +75,8 @@ export class CredentialsController {
   ): Promise<IssueAnswer> {
     const { credential, options } = validateIssue(body);
     const answer = await this.idempotency.run<IssueAnswer>(agency.id, key, { route: 'POST /credentials/issue', body }, 201, async (store) => {
-      const issued = await this.issuance.issue(agency, credential, (m, done) => store(m, issueAnswer(done)), options ?? undefined);
+      // The guards read `agency` for this request.
+      const issued = await this.issuance.issue(agency, credential, (m, done) => store(m, issueAnswer(done)), { ...options, agencyReadNow: true });
       return issueAnswer(issued);
     });
     res.status(answer.status);

@@ -18,6 +18,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { getCredentialType, schemaReference, validateClaims } from '../catalog/catalog.js';
 import { ChainService } from '../chain/chain.service.js';
 import { DbWriter } from '../database/db-writer.service.js';
+import { runSql } from '../database/raw-sql.js';
 import { VeramoService } from '../veramo/veramo.service.js';
 import type { CredentialFormat, CredentialRequest, IssueOptions } from './dto/issue-credential.dto.js';
 import { IssuedCredential } from './entities/issued-credential.entity.js';
@@ -73,6 +74,26 @@ export interface Signed {
   credentialHash: string | null;
   predecessorId: string | null;
 }
+/** Every column of an issued credential's record, in INSERT order. */
+const RECORD_COLUMNS = [
+  'id',
+  'agencyId',
+  'type',
+  'format',
+  'subjectDid',
+  'statusIndex',
+  'state',
+  'issuedAt',
+  'expiresAt',
+  'updatedAt',
+  'certificateNumber',
+  'titleId',
+  'credentialHash',
+  'predecessorId',
+  'successorId',
+] as const satisfies ReadonlyArray<keyof IssuedCredential>;
+const INSERT_RECORD = `INSERT INTO "issued_credential" (${RECORD_COLUMNS.map((c) => `"${c}"`).join(', ')}) VALUES (${RECORD_COLUMNS.map(() => '?').join(', ')})`;
+
 const DID_PATTERN = /^did:[a-z0-9]+:[A-Za-z0-9._:%-]+$/;
 
 /**
@@ -148,11 +169,18 @@ export class IssuanceService {
    * it: never a second signature), signing (outside any transaction), then the record and its audit entry
    * committed in a group commit shared with concurrent issuances. Returns the JWT only after that commit.
    * `alongside` runs in the same transaction (the idempotency record stores the answer with the credential:
-   * both commit, or neither).
+   * both commit, or neither). `options.agencyReadNow`: `agency` was read from the database by this request
+   * (not kept from earlier), so signing needs no second read of it.
    */
-  async issue(agency: Agency, request: CredentialRequest, alongside?: (m: EntityManager, issued: Issued) => Promise<void>, options?: IssueOptions): Promise<Issued> {
+  async issue(
+    agency: Agency,
+    request: CredentialRequest,
+    alongside?: (m: EntityManager, issued: Issued) => Promise<void>,
+    options?: IssueOptions & { agencyReadNow?: boolean },
+  ): Promise<Issued> {
     const prepared = this.prepare(agency, request, options);
-    const signer = await this.agencies.signingKey(agency.id);
+    // A row the caller read for this very request (the auth guards) is as fresh as a second read would be.
+    const signer = await this.agencies.signingKey(agency.id, options?.agencyReadNow ? agency : undefined);
     const index = await this.indexes.reserve(signer.id);
     let signed: Signed;
     try {
@@ -230,7 +258,7 @@ export class IssuanceService {
 
   /** The credential's record (no claims) and its audit entry, in the caller's transaction. */
   async record(m: EntityManager, agency: Agency, prepared: PreparedCredential, signed: Signed): Promise<void> {
-    await m.getRepository(IssuedCredential).insert({
+    const row: IssuedCredential = {
       id: signed.credentialId,
       agencyId: agency.id,
       type: prepared.type,
@@ -246,7 +274,9 @@ export class IssuanceService {
       credentialHash: signed.credentialHash,
       predecessorId: signed.predecessorId,
       successorId: null,
-    });
+    };
+    // One hand-written INSERT per credential (the repository's insert also re-selects the row for its defaults).
+    await runSql(m, INSERT_RECORD, RECORD_COLUMNS.map((c) => row[c]));
     await this.audit.append(m, {
       actor: `agency:${agency.id}`,
       agencyId: agency.id,

@@ -77,6 +77,9 @@ export class DatabaseModule {
               sqlitePath: config.ISSUER_SQLITE_PATH,
               entities: [...VeramoEntities, ...ISSUER_ENTITIES],
               migrations: [...veramoMigrations, ...ISSUER_MIGRATIONS],
+              // Not weaker than FULL: DbWriter syncs the WAL after every write transaction before anyone is
+              // answered or writes again, on the thread pool instead of blocking the event loop in COMMIT.
+              sqliteSynchronous: 'NORMAL',
             }),
         }),
       ],

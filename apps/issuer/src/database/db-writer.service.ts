@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { KeyedLock } from '../chain/keyed-lock.js';
 import { GroupCommit } from './group-commit.js';
+import { DURABLE_SYNC, walSync, type DurableSync } from './wal-sync.js';
 
 /**
  * Every write of the issuer goes through here: one short transaction at a time per process.
@@ -15,12 +16,28 @@ import { GroupCommit } from './group-commit.js';
 export class DbWriter {
   private readonly lock = new KeyedLock();
   private readonly grouped = new GroupCommit((work) => this.write(work));
+  /** SQLite: the WAL fsync done here instead of inside COMMIT (see {@link walSync}); none for PostgreSQL. */
+  private readonly sync: DurableSync | undefined;
 
-  constructor(readonly dataSource: DataSource) {}
+  constructor(
+    readonly dataSource: DataSource,
+    /** Tests put a slow or counting sync here. @default walSync(dataSource) */
+    @Optional() @Inject(DURABLE_SYNC) sync?: DurableSync,
+  ) {
+    this.sync = sync ?? walSync(dataSource);
+  }
 
-  /** Runs `work` in its own transaction, after every earlier write of this process finished. */
+  /**
+   * Runs `work` in its own transaction, after every earlier write of this process finished; resolves once the
+   * transaction is durable. SQLite: the write lock is held until the WAL is synced (off the event loop), so no
+   * later write — an outbox read followed by its fence, an idempotency claim — builds on a commit not yet on disk.
+   */
   write<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.lock.run('db', () => this.dataSource.transaction(work));
+    return this.lock.run('db', async () => {
+      const result = await this.dataSource.transaction(work);
+      await this.sync?.();
+      return result;
+    });
   }
 
   /**
@@ -34,6 +51,10 @@ export class DbWriter {
 
   /** Runs `work` (e.g. a Veramo call that saves through its own repositories) with the write lock held. */
   exclusive<T>(work: () => Promise<T>): Promise<T> {
-    return this.lock.run('db', work);
+    return this.lock.run('db', async () => {
+      const result = await work();
+      await this.sync?.();
+      return result;
+    });
   }
 }

@@ -42,8 +42,16 @@ export type CertificateNumberProblem = 'malformed' | 'check_failed';
 
 /** The top 40 bits of an address: what a certificate number keeps of its issuer. */
 export function agencyPrefixOf(address: string): bigint {
-  return BigInt(getAddress(address)) >> (160n - AGENCY_BITS);
+  let prefix = prefixes.get(address);
+  if (prefix === undefined) {
+    prefix = BigInt(getAddress(address)) >> (160n - AGENCY_BITS);
+    // An issuer numbers every credential with its one address: keep the checksum work (keccak) to once each.
+    if (prefixes.size >= 1024) prefixes.clear();
+    prefixes.set(address, prefix);
+  }
+  return prefix;
 }
+const prefixes = new Map<string, bigint>();
 
 /**
  * The certificate number of a credential.

@@ -2,7 +2,17 @@ import { Contract, Interface, getAddress, getBytes, zeroPadValue, toBeHex, type 
 import { STATUS_REGISTRY_ABI } from '../chain/abi.js';
 import { ChainFollower, type FollowOptions } from '../chain/chain-follower.js';
 import { scanLogs } from '../chain/log-scanner.js';
-import { FINAL_PURPOSES, StatusOperation, StatusPurpose, genesisHead, nextHead, unpackIndexes } from './status-codec.js';
+import {
+  FINAL_PURPOSES,
+  INDEX_BYTES,
+  StatusOperation,
+  StatusPurpose,
+  decodeSortedGaps,
+  genesisHead,
+  nextHead,
+  nextSortedHead,
+  unpackIndexes,
+} from './status-codec.js';
 
 /** What the mirror can say about one status entry. */
 export type EntryStatus = 'valid' | 'revoked' | 'suspended' | 'superseded' | 'encumbered' | 'unknown';
@@ -51,6 +61,7 @@ export interface SyncReport {
 const iface = new Interface(STATUS_REGISTRY_ABI);
 const CREATED = iface.getEvent('StatusListCreated')!.topicHash;
 const UPDATED = iface.getEvent('StatusUpdated')!.topicHash;
+const UPDATED_SORTED = iface.getEvent('StatusUpdatedSorted')!.topicHash;
 
 function listKey(identity: string, listId: bigint): string {
   return `${identity.toLowerCase()}/${listId}`;
@@ -126,7 +137,7 @@ export class StatusMirror extends ChainFollower<SyncReport> {
     if (latest >= this.nextBlock) {
       const logs = await scanLogs(
         provider,
-        { address: this.registry, topics: [[CREATED, UPDATED]] },
+        { address: this.registry, topics: [[CREATED, UPDATED, UPDATED_SORTED]] },
         this.nextBlock,
         latest,
         this.options,
@@ -150,7 +161,20 @@ export class StatusMirror extends ChainFollower<SyncReport> {
 
   /** Applies one log; returns the list it touched. */
   private apply(log: Log): MirroredList | undefined {
-    const parsed = iface.parseLog(log);
+    let parsed: ReturnType<typeof iface.parseLog>;
+    try {
+      parsed = iface.parseLog(log);
+    } catch {
+      // Undecodable data under a registry topic: the list it names (if known) is inconsistent, not the mirror broken.
+      let list: MirroredList | undefined;
+      try {
+        list = log.topics.length === 3 ? this.lists.get(listKey(`0x${log.topics[1].slice(-40)}`, BigInt(log.topics[2]))) : undefined;
+      } catch {
+        // topics that are not even numbers name no list
+      }
+      if (list) list.stale = true;
+      return list;
+    }
     if (!parsed) return undefined;
     const identity = getAddress(parsed.args.identity as string);
     const listId = parsed.args.listId as bigint;
@@ -182,15 +206,18 @@ export class StatusMirror extends ChainFollower<SyncReport> {
       return list;
     }
     const operation = Number(parsed.args.operation) as StatusOperation;
-    const packed = getBytes(parsed.args.indexes as string);
-    list.head = nextHead(list.head, operation, packed);
+    const sorted = parsed.topic === UPDATED_SORTED;
+    const data = getBytes((sorted ? parsed.args.gaps : parsed.args.indexes) as string);
+    list.head = sorted ? nextSortedHead(list.head, operation, data) : nextHead(list.head, operation, data);
     list.version = version;
-    if (list.head !== parsed.args.head) {
+    // Data the contract would have refused is an inconsistency (a forged or corrupted log), never entries.
+    const indexes = sorted ? decodeSortedGaps(data, list.sizeLog2) : data.length % INDEX_BYTES === 0 ? unpackIndexes(data) : undefined;
+    if (list.head !== parsed.args.head || !indexes || (operation !== StatusOperation.Set && operation !== StatusOperation.Clear)) {
       list.stale = true;
       return list;
     }
     const size = 2 ** list.sizeLog2;
-    for (const index of unpackIndexes(packed)) {
+    for (const index of indexes) {
       if (index >= size) continue; // the contract rejects these; never trust a log blindly
       if (operation === StatusOperation.Set) list.bits[index >>> 3] |= 1 << (index & 7);
       else if (!FINAL_PURPOSES.has(list.purpose)) list.bits[index >>> 3] &= ~(1 << (index & 7));
@@ -207,7 +234,7 @@ export class StatusMirror extends ChainFollower<SyncReport> {
       this.options.provider,
       {
         address: this.registry,
-        topics: [[CREATED, UPDATED], zeroPadValue(list.identity, 32), toBeHex(list.listId, 32)],
+        topics: [[CREATED, UPDATED, UPDATED_SORTED], zeroPadValue(list.identity, 32), toBeHex(list.listId, 32)],
       },
       this.options.fromBlock ?? 0,
       this.nextBlock - 1,
