@@ -75,6 +75,13 @@ export interface Signed {
   predecessorId: string | null;
 }
 const DID_PATTERN = /^did:[a-z0-9]+:[A-Za-z0-9._:%-]+$/;
+const DAY_MS = 86_400_000;
+
+/** How {@link IssuanceService.sign} signs. */
+export interface SignOptions {
+  /** SD-JWT VC copies: time claims rounded down to the UTC day. @default false */
+  dayRounded?: boolean;
+}
 
 /**
  * Turns requests into signed credentials: checks, a random status index, then a JWT VC (Veramo / did-jwt-vc)
@@ -186,7 +193,7 @@ export class IssuanceService {
    * carries its superseded and encumbered entries and (JWT VC) its title record (a new random title id, or the
    * chain it continues after a transfer).
    */
-  async sign(agency: Agency, prepared: PreparedCredential, index: number, continues?: TitleContinuation): Promise<Signed> {
+  async sign(agency: Agency, prepared: PreparedCredential, index: number, continues?: TitleContinuation, options: SignOptions = {}): Promise<Signed> {
     const definition = getCredentialType(prepared.type);
     const titled = definition?.titleChain === true;
     if (titled && (agency.supersededListId === null || agency.encumberedListId === null)) {
@@ -213,7 +220,7 @@ export class IssuanceService {
     };
     if (prepared.format === 'dc+sd-jwt') {
       if (continues) throw new GovcredError('invalid_request', 'a transferred title is issued as a JWT VC');
-      const { jwt, issuedAt, expiresAt } = await this.signSdJwt(agency, prepared, status);
+      const { jwt, issuedAt, expiresAt } = await this.signSdJwt(agency, prepared, status, options.dayRounded ?? false);
       return { ...common, jwt, issuedAt, expiresAt, credentialHash: titled ? keccak256(toUtf8Bytes(jwt)) : null };
     }
     const unsigned = buildCredential({
@@ -241,11 +248,20 @@ export class IssuanceService {
   /**
    * An SD-JWT VC: `iss` the agency DID, `kid` its `#controller` key (the ERC-1056 owner at `iat`, the key the
    * JWT VCs are verified with too), derived claims added, every claim selectively disclosable, the same status
-   * entries as a JWT VC. Valid from issuance (`nbf` = `iat`, as a JWT VC's `issuanceDate`).
+   * entries as a JWT VC. Valid from issuance (`nbf` = `iat`, as a JWT VC's `issuanceDate`). `dayRounded`
+   * (copies of a batch): `iat`/`nbf` and `exp` rounded down to the UTC day, so no time links a copy to its
+   * siblings or to the moment of issuance; derived claims (age_over_NN) are judged at that day's start.
    */
-  private async signSdJwt(agency: Agency, prepared: PreparedCredential, status: ReturnType<typeof statusEntries>): Promise<{ jwt: string; issuedAt: string; expiresAt: string | null }> {
-    // Whole seconds, as JWT times are.
-    const now = new Date(Math.floor(Date.now() / 1000) * 1000);
+  private async signSdJwt(
+    agency: Agency,
+    prepared: PreparedCredential,
+    status: ReturnType<typeof statusEntries>,
+    dayRounded: boolean,
+  ): Promise<{ jwt: string; issuedAt: string; expiresAt: string | null }> {
+    // Whole seconds, as JWT times are; whole days for copies.
+    const unit = dayRounded ? DAY_MS : 1000;
+    const now = new Date(Math.floor(Date.now() / unit) * unit);
+    const until = prepared.expirationDate && new Date(Math.floor(prepared.expirationDate.getTime() / unit) * unit);
     const jwt = await issueSdJwtVc({
       type: prepared.type,
       claims: prepared.claims,
@@ -255,16 +271,16 @@ export class IssuanceService {
       holderJwk: prepared.holderJwk,
       statusEntries: status,
       validFrom: now,
-      validUntil: prepared.expirationDate,
+      validUntil: until,
       now,
     });
     const iso = (d: Date) => d.toISOString().replace('.000Z', 'Z');
-    const expiresAt = prepared.expirationDate ? iso(new Date(Math.floor(prepared.expirationDate.getTime() / 1000) * 1000)) : null;
+    const expiresAt = until ? iso(until) : null;
     return { jwt, issuedAt: iso(now), expiresAt };
   }
 
-  /** The credential's record (no claims) and its audit entry, in the caller's transaction. */
-  async record(m: EntityManager, agency: Agency, prepared: PreparedCredential, signed: Signed): Promise<void> {
+  /** The credential's record (no claims) and its audit entry (with `auditData` added), in the caller's transaction. */
+  async record(m: EntityManager, agency: Agency, prepared: PreparedCredential, signed: Signed, auditData: Record<string, unknown> = {}): Promise<void> {
     await m.getRepository(IssuedCredential).insert({
       id: signed.credentialId,
       agencyId: agency.id,
@@ -286,7 +302,7 @@ export class IssuanceService {
       actor: `agency:${agency.id}`,
       agencyId: agency.id,
       action: 'credential.issued',
-      data: { credentialId: signed.credentialId, type: prepared.type, statusIndex: signed.index, ...(prepared.format === 'jwt_vc_json' ? {} : { format: prepared.format }) },
+      data: { credentialId: signed.credentialId, type: prepared.type, statusIndex: signed.index, ...(prepared.format === 'jwt_vc_json' ? {} : { format: prepared.format }), ...auditData },
     });
   }
 }
