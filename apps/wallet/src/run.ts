@@ -29,7 +29,10 @@ options:
   --wallet <file>              wallet file (default: .govcred/wallet.json, or GOVCRED_WALLET)
   --manifest <file>            system manifest (default: .govcred/devnet.json, or GOVCRED_MANIFEST)
   --json                       machine-readable output (list, show, history)
-The passphrase is read from GOVCRED_WALLET_PASSPHRASE, or asked for.`;
+The passphrase is read from GOVCRED_WALLET_PASSPHRASE, or asked for.
+An SD-JWT VC arrives as unlinkable copies when the issuer issues batches: each presentation shows an unused
+copy; below GOVCRED_WALLET_REFILL_BELOW unused copies (default 3) the wallet asks for a refill offer, and
+once out it reuses a copy only with a warning.`;
 
 /** Exit code of a wallet error: 2 for usage, then one per code from 10 on, so scripts can tell them apart. */
 export function exitCode(error: WalletError): number {

@@ -25,6 +25,8 @@ interface OfferContext {
   type: string;
   claims: Record<string, unknown>;
   expirationDate?: string;
+  /** A refill: the issued credential the copies join. */
+  copiesOf?: string;
 }
 
 /** Stands in for the holder while an offer's claims are checked; the real subject is the DID the wallet proves. */
@@ -120,7 +122,14 @@ export class Oid4vciService implements OnModuleDestroy {
    */
   async createOffer(agency: Agency, body: CreateOfferBody, actor = `agency:${agency.id}`): Promise<CreatedOffer> {
     const offer = await this.makeOffer(agency, body);
-    await this.db.write((m) => this.audit.append(m, { actor, agencyId: agency.id, action: 'offer.created', data: { type: body.type, format: offerFormat(body.format)!.id, expiresAt: offer.expiresAt } }));
+    await this.db.write((m) =>
+      this.audit.append(m, {
+        actor,
+        agencyId: agency.id,
+        action: 'offer.created',
+        data: { type: body.type, format: offerFormat(body.format)!.id, expiresAt: offer.expiresAt, ...(body.copiesOf ? { copiesOf: body.copiesOf } : {}) },
+      }),
+    );
     return offer;
   }
 
@@ -155,8 +164,18 @@ export class Oid4vciService implements OnModuleDestroy {
     if (!format) throw new GovcredError('invalid_request', `unknown credential format ${JSON.stringify(body.format).slice(0, 60)}`);
     const credential = { type: body.type, credentialSubject: { ...body.claims, id: PENDING_HOLDER }, expirationDate: body.expirationDate };
     this.issuance.prepare(agency, credential, format.id === 'dc+sd-jwt' ? { format: format.id, holderJwk: PENDING_HOLDER_JWK, subjectPending: true } : { subjectPending: true });
+    if (body.copiesOf !== undefined) {
+      if (format.id !== 'dc+sd-jwt') throw new GovcredError('invalid_request', 'copiesOf refills an SD-JWT VC: the format must be dc+sd-jwt');
+      await this.copies.checkRefill(agency, body.copiesOf, body.type);
+    }
     const { service } = await this.issuerFor(agency.id);
-    const context: OfferContext = { agencyId: agency.id, type: body.type, claims: body.claims, expirationDate: body.expirationDate };
+    const context: OfferContext = {
+      agencyId: agency.id,
+      type: body.type,
+      claims: body.claims,
+      expirationDate: body.expirationDate,
+      ...(body.copiesOf !== undefined ? { copiesOf: body.copiesOf } : {}),
+    };
     const offer = await service.createOffer({
       configurationId: configurationId(body.type, format.id),
       txCode: body.txCode ?? false,
@@ -182,7 +201,9 @@ export class Oid4vciService implements OnModuleDestroy {
       const validity = offer.expirationDate ? { expirationDate: offer.expirationDate } : {};
       if (format === 'dc+sd-jwt') {
         const keys = holderJwks ?? (holderJwk ? [holderJwk] : []);
-        return (await this.copies.issue(agency, { type: offer.type, credentialSubject: { ...offer.claims }, ...validity }, keys)).copies;
+        const request = { type: offer.type, credentialSubject: { ...offer.claims }, ...validity };
+        const issued = offer.copiesOf ? await this.copies.refill(agency, offer.copiesOf, request, keys) : await this.copies.issue(agency, request, keys);
+        return issued.copies;
       }
       const { jwt } = await this.issuance.issue(agency, { type: offer.type, credentialSubject: { ...offer.claims, id: holderDid }, ...validity });
       return jwt;

@@ -1,10 +1,16 @@
 import { createHash } from 'node:crypto';
-import { GovcredError, decodeSdJwtVc, getCredentialType, receiveCredential, resolveOffer } from '../../../../libs/credentials/src/index.js';
+import canonicalizeModule from 'canonicalize';
+import { GovcredError, decodeSdJwtVc, getCredentialType, receiveCredential, resolveOffer, type ResolvedOffer } from '../../../../libs/credentials/src/index.js';
 import type { WalletContext } from '../context.js';
 import { WalletError, type WalletErrorCode } from '../errors.js';
 import { Holder } from '../holder/holder-agent.js';
 import { newHolderKey, publicHolderJwk, signWithHolderKey, type HolderKeyKind } from '../holder/holder-keys.js';
-import type { StoredCredential } from '../store/wallet-store.js';
+import { copyMessages } from '../i18n-copies.js';
+import { unusedCopies, type StoredCopy } from '../store/copies.js';
+import type { StoredCredential, StoredHolderKey, WalletStore } from '../store/wallet-store.js';
+
+// The package's CommonJS default export, typed for ESM callers.
+const canonicalize = canonicalizeModule as unknown as (input: unknown) => string | undefined;
 
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/;
 
@@ -55,18 +61,31 @@ export async function receive(ctx: WalletContext, offerText: string | undefined,
     const issuerName = Object.fromEntries(offer.issuerDisplay.map((d) => [d.locale, d.name]));
     const receivedAt = new Date().toISOString();
     if (offer.format === 'dc+sd-jwt') {
-      const holderKey = newHolderKey(keyKind as HolderKeyKind, store.data.holder);
-      const received = await receiveCredential({
-        ...network,
-        offer,
-        txCode,
-        holderKey: { jwk: publicHolderJwk(holderKey), alg: holderKey.alg },
-        signProofJwt: async (header, payload) => signWithHolderKey(holderKey, header, payload),
-      });
-      const issuerJwt = received.credential.slice(0, received.credential.indexOf('~'));
+      const copies = await receiveCopies(offer, { ...network, txCode }, keyKind as HolderKeyKind, store);
+      const first = copies[0]!;
+      const decoded = decodeSdJwtVc(first.jwt);
+      const issuer = decoded?.issuer ?? offer.credentialIssuer;
+      const held = heldSame(store, first.jwt);
+      if (held) {
+        // A refill (the issuer's offer for more copies of this credential): the copies join the one held.
+        held.copies = [...(held.copies ?? [{ jwt: held.jwt, holderKey: held.holderKey!, usedAt: held.receivedAt }]), ...copies];
+        await store.save();
+        ctx.io.out(copyMessages(ctx.lang).refilled(copies.length, unusedCopies(held) ?? 0));
+        return;
+      }
+      const issuerJwt = first.jwt.slice(0, first.jwt.indexOf('~'));
       const id = `sha256:${createHash('sha256').update(issuerJwt).digest('base64url')}`;
-      const issuer = decodeSdJwtVc(received.credential)?.issuer ?? received.credentialIssuer;
-      stored = { id, format: 'dc+sd-jwt', jwt: received.credential, holderKey, type: received.type, issuer, issuerName, receivedAt };
+      stored = {
+        id,
+        format: 'dc+sd-jwt',
+        jwt: first.jwt,
+        holderKey: first.holderKey,
+        ...(copies.length > 1 ? { copies } : {}),
+        type: offer.type,
+        issuer,
+        issuerName,
+        receivedAt,
+      };
     } else {
       const holder = await Holder.load(chain, store.data.holder);
       const received = await receiveCredential({
@@ -92,7 +111,42 @@ export async function receive(ctx: WalletContext, offerText: string | undefined,
     const label = getCredentialType(stored.type)?.labels[ctx.lang].name ?? stored.type;
     const name = issuerName[ctx.lang] ?? issuerName.en ?? stored.issuer;
     ctx.io.out(`${ctx.t.receivedCredential}: ${label} — ${ctx.t.from} ${name}${stored.format === 'dc+sd-jwt' ? ' (SD-JWT VC)' : ''}`);
+    if (stored.copies) ctx.io.out(copyMessages(ctx.lang).copiesReceived(stored.copies.length));
   } catch (error) {
     throw walletError(error);
   }
+}
+
+/**
+ * An SD-JWT VC offer: one fresh key per copy the issuer issues in one request (its batch_size; OID4VCI batch
+ * issuance), or the offer's single key when it issues no batches. Returns the copies with their keys.
+ */
+async function receiveCopies(offer: ResolvedOffer, options: { allowHttp: boolean; txCode?: string }, kind: HolderKeyKind, store: WalletStore): Promise<StoredCopy[]> {
+  const keys: StoredHolderKey[] = Array.from({ length: offer.batchSize }, () => newHolderKey(kind, store.data.holder, offer.batchSize > 1));
+  const publicKeys = keys.map((key) => ({ jwk: publicHolderJwk(key), alg: key.alg }));
+  const received = await receiveCredential({
+    ...options,
+    offer,
+    holderKeys: publicKeys,
+    // Each proof is signed by the key its jwk header names.
+    signProofJwt: async (header, payload) => {
+      const jwk = header.jwk as { x?: string; y?: string } | undefined;
+      const key = keys[publicKeys.findIndex((k) => k.jwk.x === jwk?.x && k.jwk.y === jwk?.y)];
+      if (!key) throw new Error('a key proof for a key this wallet did not make');
+      return signWithHolderKey(key, header, payload);
+    },
+  });
+  return received.copies.map(({ credential, keyIndex }) => ({ jwt: credential, holderKey: keys[keyIndex]! }));
+}
+
+/** The held SD-JWT VC with the same issuer, type and claims as `sdJwt` (its refill), if any. */
+function heldSame(store: WalletStore, sdJwt: string): StoredCredential | undefined {
+  const decoded = decodeSdJwtVc(sdJwt);
+  if (!decoded) return undefined;
+  const claims = canonicalize(decoded.claims);
+  return store.data.credentials.find((held) => {
+    if (held.format !== 'dc+sd-jwt' || !held.holderKey) return false;
+    const other = decodeSdJwtVc(held.jwt);
+    return other?.issuer === decoded.issuer && other.vct === decoded.vct && canonicalize(other.claims) === claims;
+  });
 }
