@@ -113,9 +113,15 @@ export class CopyIssuanceService {
     const signer = await this.agencies.signingKey(agency.id);
     const indexes = await this.indexes.reserveMany(signer.id, keys.length);
     const signed: Signed[] = [];
+    // A day-rounded time must not predate the agency's accreditation (made just before its record) nor the
+    // activation of the key that signs: a verifier checks both at `iat`. On such a day every credential of
+    // the agency carries that same time, so it still links nothing.
+    const current = signer.previousKeyId === null || signer.keyId !== signer.previousKeyId;
+    const since = [signer.createdAt, ...(current && signer.keyActiveFrom ? [signer.keyActiveFrom] : [])].map((t) => Date.parse(t));
+    const notBefore = new Date(Math.max(...since));
     try {
       for (const [i, holderJwk] of keys.entries()) {
-        signed.push(await this.issuance.sign(signer, { ...prepared, holderJwk }, indexes[i]!, undefined, { dayRounded: true }));
+        signed.push(await this.issuance.sign(signer, { ...prepared, holderJwk }, indexes[i]!, undefined, { dayRounded: true, notBefore }));
       }
     } catch (error) {
       await this.indexes.release(signer.id, indexes);

@@ -81,6 +81,11 @@ const DAY_MS = 86_400_000;
 export interface SignOptions {
   /** SD-JWT VC copies: time claims rounded down to the UTC day. @default false */
   dayRounded?: boolean;
+  /**
+   * With `dayRounded`: the earliest `iat`/`nbf` the agency can vouch for (its accreditation, its key's
+   * activation), so a day-rounded time never predates what a verifier checks at issuance.
+   */
+  notBefore?: Date;
 }
 
 /**
@@ -220,7 +225,7 @@ export class IssuanceService {
     };
     if (prepared.format === 'dc+sd-jwt') {
       if (continues) throw new GovcredError('invalid_request', 'a transferred title is issued as a JWT VC');
-      const { jwt, issuedAt, expiresAt } = await this.signSdJwt(agency, prepared, status, options.dayRounded ?? false);
+      const { jwt, issuedAt, expiresAt } = await this.signSdJwt(agency, prepared, status, options);
       return { ...common, jwt, issuedAt, expiresAt, credentialHash: titled ? keccak256(toUtf8Bytes(jwt)) : null };
     }
     const unsigned = buildCredential({
@@ -256,11 +261,12 @@ export class IssuanceService {
     agency: Agency,
     prepared: PreparedCredential,
     status: ReturnType<typeof statusEntries>,
-    dayRounded: boolean,
+    { dayRounded = false, notBefore }: SignOptions,
   ): Promise<{ jwt: string; issuedAt: string; expiresAt: string | null }> {
-    // Whole seconds, as JWT times are; whole days for copies.
+    // Whole seconds, as JWT times are; whole days for copies (never before `notBefore`, never after now).
     const unit = dayRounded ? DAY_MS : 1000;
-    const now = new Date(Math.floor(Date.now() / unit) * unit);
+    const floor = dayRounded && notBefore ? Math.min(Math.ceil(notBefore.getTime() / 1000) * 1000, Math.floor(Date.now() / 1000) * 1000) : 0;
+    const now = new Date(Math.max(Math.floor(Date.now() / unit) * unit, floor));
     const until = prepared.expirationDate && new Date(Math.floor(prepared.expirationDate.getTime() / unit) * unit);
     const jwt = await issueSdJwtVc({
       type: prepared.type,
