@@ -179,7 +179,7 @@ test('out of unused copies, the wallet reuses one with a warning in the consent 
   expect(run.out).toContain('0 unused copies left: ask the issuer for a refill offer');
 
   const [record] = await records();
-  const refill = await user.run('receive', (await offer({ copiesOf: record!.id })).offerUri);
+  const refill = await user.run('receive', '--refill', '1', (await offer({ copiesOf: record!.id })).offerUri);
   expect([refill.code, refill.err]).toEqual([0, '']);
   expect(refill.out).toContain('Refilled: 10 new copies (10 unused)');
   const after = await WalletStore.open(user.walletFile, user.passphrase);

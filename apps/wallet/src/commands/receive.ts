@@ -48,10 +48,11 @@ function walletError(error: unknown): unknown {
  * is bound to the wallet's DID; an SD-JWT VC to a holder key made for it (`--key p256`, the default) or to the
  * DID's secp256k1 key (`--key secp256k1`), kept in the wallet file.
  */
-export async function receive(ctx: WalletContext, offerText: string | undefined, pin: string | undefined, keyKind: string = 'p256'): Promise<void> {
-  if (!offerText) throw new WalletError('usage', 'receive <openid-credential-offer://…> [--pin CODE] [--key p256|secp256k1]');
+export async function receive(ctx: WalletContext, offerText: string | undefined, pin: string | undefined, keyKind: string = 'p256', refill?: string): Promise<void> {
+  if (!offerText) throw new WalletError('usage', 'receive <openid-credential-offer://…> [--pin CODE] [--key p256|secp256k1] [--refill <number|id>]');
   if (keyKind !== 'p256' && keyKind !== 'secp256k1') throw new WalletError('usage', '--key p256|secp256k1');
   const store = await ctx.open();
+  const refilled = refill === undefined ? undefined : heldCredential(store, refill);
   const chain = await ctx.chain();
   const network = { allowHttp: isLoopbackOffer(offerText) };
   try {
@@ -65,12 +66,12 @@ export async function receive(ctx: WalletContext, offerText: string | undefined,
       const first = copies[0]!;
       const decoded = decodeSdJwtVc(first.jwt);
       const issuer = decoded?.issuer ?? offer.credentialIssuer;
-      const held = heldSame(store, first.jwt);
-      if (held) {
-        // A refill (the issuer's offer for more copies of this credential): the copies join the one held.
-        held.copies = [...(held.copies ?? [{ jwt: held.jwt, holderKey: held.holderKey!, usedAt: held.receivedAt }]), ...copies];
+      // The agency's refill offer: its copies join the credential held, if they are copies of it (anything
+      // else is kept as a credential of its own: received is never thrown away).
+      if (refilled && sameCredential(refilled, first.jwt)) {
+        refilled.copies = [...(refilled.copies ?? [{ jwt: refilled.jwt, holderKey: refilled.holderKey!, usedAt: refilled.receivedAt }]), ...copies];
         await store.save();
-        ctx.io.out(copyMessages(ctx.lang).refilled(copies.length, unusedCopies(held) ?? 0));
+        ctx.io.out(copyMessages(ctx.lang).refilled(copies.length, unusedCopies(refilled) ?? 0));
         return;
       }
       const issuerJwt = first.jwt.slice(0, first.jwt.indexOf('~'));
@@ -87,6 +88,7 @@ export async function receive(ctx: WalletContext, offerText: string | undefined,
         receivedAt,
       };
     } else {
+      if (refilled) throw new WalletError('offer_invalid', 'only SD-JWT VCs are refilled: this offer is for a JWT VC');
       const holder = await Holder.load(chain, store.data.holder);
       const received = await receiveCredential({
         ...network,
@@ -139,14 +141,17 @@ async function receiveCopies(offer: ResolvedOffer, options: { allowHttp: boolean
   return received.copies.map(({ credential, keyIndex }) => ({ jwt: credential, holderKey: keys[keyIndex]! }));
 }
 
-/** The held SD-JWT VC with the same issuer, type and claims as `sdJwt` (its refill), if any. */
-function heldSame(store: WalletStore, sdJwt: string): StoredCredential | undefined {
-  const decoded = decodeSdJwtVc(sdJwt);
-  if (!decoded) return undefined;
-  const claims = canonicalize(decoded.claims);
-  return store.data.credentials.find((held) => {
-    if (held.format !== 'dc+sd-jwt' || !held.holderKey) return false;
-    const other = decodeSdJwtVc(held.jwt);
-    return other?.issuer === decoded.issuer && other.vct === decoded.vct && canonicalize(other.claims) === claims;
-  });
+/** The held SD-JWT VC `which` names (its number in `list`, or its id) for a refill. */
+function heldCredential(store: WalletStore, which: string): StoredCredential {
+  const index = /^[0-9]+$/.test(which) ? Number(which) - 1 : store.data.credentials.findIndex((c) => c.id === which);
+  const held = store.data.credentials[index];
+  if (!held) throw new WalletError('credential_not_found', which);
+  if (held.format !== 'dc+sd-jwt' || !held.holderKey) throw new WalletError('usage', '--refill takes an SD-JWT VC');
+  return held;
+}
+
+/** Whether `sdJwt` is a copy of `held`: the same issuer, type and claims. */
+function sameCredential(held: StoredCredential, sdJwt: string): boolean {
+  const [a, b] = [decodeSdJwtVc(held.jwt), decodeSdJwtVc(sdJwt)];
+  return !!a && !!b && a.issuer === b.issuer && a.vct === b.vct && canonicalize(a.claims) === canonicalize(b.claims);
 }
