@@ -1,6 +1,8 @@
 import { verifyCredential } from 'did-jwt-vc';
 import { createDidResolver } from '../../libs/credentials/src/index.js';
 import { freePort } from '../support/free-port.js';
+import { newP256, proofJwt } from '../support/batch-copies.js';
+import { SAMPLE_CLAIMS } from '../support/sample-claims.js';
 import { ecKey } from '../support/sd-jwt-fixtures.js';
 import { postgresTest } from '../support/postgres.js';
 import { holderDid, issueRequest } from './claims.js';
@@ -9,7 +11,7 @@ import { decodeJwt } from './jwt.js';
 
 // The same entities and migrations as on SQLite, end to end, on a fresh PostgreSQL database (the run's cluster:
 // see test/support/postgres.ts; without PostgreSQL this test fails unless GOVCRED_SKIP_POSTGRES=1).
-postgresTest('the issuer runs on PostgreSQL: issue (both formats), anchor a revocation, bulk, audit check', async (url) => {
+postgresTest('the issuer runs on PostgreSQL: issue (both formats, SD-JWT VC copies), anchor revocations, bulk, audit check', async (url) => {
   const port = await freePort();
   const h = await startHarness({ env: { DATABASE_URL: url, ISSUER_PORT: String(port), ISSUER_PUBLIC_URL: `http://127.0.0.1:${port}` } });
   try {
@@ -35,6 +37,30 @@ postgresTest('the issuer runs on PostgreSQL: issue (both formats), anchor a revo
     expect(done).toMatchObject({ succeeded: 2, failed: 0 });
     const results = (await a.client.get(`/credentials/issue/bulk/${bulk.body.id}/results`)).body.items;
     expect(results[1].verifiableCredential).toMatch(/~$/);
+    // OID4VCI batch copies (migration 1767200000000): three copies, one record, a revocation reaching all three.
+    const offer = await a.client.post('/oid4vci/offers', { type: 'EducationCredential', format: 'dc+sd-jwt', claims: SAMPLE_CLAIMS.EducationCredential });
+    const issuer = offer.body.credentialIssuer as string;
+    const code = JSON.parse(new URL(offer.body.offerUri).searchParams.get('credential_offer')!).grants['urn:ietf:params:oauth:grant-type:pre-authorized_code']['pre-authorized_code'];
+    const form = new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:pre-authorized_code', 'pre-authorized_code': code });
+    const { access_token } = (await (await fetch(`${issuer}/token`, { method: 'POST', body: form })).json()) as { access_token: string };
+    const { c_nonce } = (await (await fetch(`${issuer}/nonce`, { method: 'POST' })).json()) as { c_nonce: string };
+    const proofs = [newP256(), newP256(), newP256()].map((key) => proofJwt(key, issuer, c_nonce));
+    const batch = await fetch(`${issuer}/credential`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${access_token}` },
+      body: JSON.stringify({ credential_configuration_id: 'EducationCredential_sd_jwt', proofs: { jwt: proofs } }),
+    });
+    expect(((await batch.json()) as { credentials: unknown[] }).credentials).toHaveLength(3);
+    const entries = async () =>
+      ((await a.client.get('/agency/audit?limit=1000')).body.entries as Array<{ action: string; data: unknown }>).map((e) => ({
+        action: e.action,
+        data: (typeof e.data === 'string' ? JSON.parse(e.data) : e.data) as Record<string, unknown>,
+      }));
+    const issued = (await entries()).find((e) => e.action === 'credential.issued' && e.data.copies === 3)!;
+    const revoked = await a.client.post('/credentials/status', { credentialId: issued.data.credentialId, action: 'revoke' });
+    expect(revoked.status).toBe(202);
+    await waitFor(async () => (await a.client.get(`/credentials/status/${revoked.body.id}`)).body.state === 'anchored');
+    expect((await entries()).filter((e) => e.action === 'status.anchored').at(-1)!.data.changeIds).toHaveLength(3);
     expect((await h.admin.get('/admin/audit/check')).body).toMatchObject({ valid: true });
   } finally {
     await h.close();

@@ -9,8 +9,8 @@ import { encrypt } from '../../apps/wallet/src/store/encrypted-file.js';
 
 /**
  * The CLI wallet receives both formats from the issuer's OID4VCI offers: a JWT VC bound to its DID, SD-JWT VCs
- * bound to a new P-256 key (default) or its DID's secp256k1 key; `list` and `show` label every claim from the
- * catalog and read status from the chain.
+ * as copies (the issuer's batch_size) bound to new P-256 keys (default) or new secp256k1 keys, one per copy;
+ * `list` and `show` label every claim from the catalog and read status from the chain.
  */
 
 let h: IssuerHarness;
@@ -31,7 +31,7 @@ async function offer(type: string, format: string): Promise<string> {
   return res.body.offerUri;
 }
 
-test('receive takes a JWT VC and SD-JWT VCs (P-256 by default, or the DID key), each stored with its format and key', async () => {
+test('receive takes a JWT VC and SD-JWT VCs (P-256 by default, or secp256k1), each stored with its format and keys', async () => {
   expect((await user.run('receive', await offer('EducationCredential', 'jwt_vc_json'))).code).toBe(0);
   const sdDefault = await user.run('receive', await offer('NationalIdCredential', 'dc+sd-jwt'));
   expect(sdDefault.err).toBe('');
@@ -44,7 +44,10 @@ test('receive takes a JWT VC and SD-JWT VCs (P-256 by default, or the DID key), 
   expect(store.data.credentials.map((c) => c.format)).toEqual(['jwt_vc_json', 'dc+sd-jwt', 'dc+sd-jwt']);
   expect(jwt.holderKey).toBeUndefined();
   expect(p256.holderKey).toMatchObject({ alg: 'ES256', jwk: { kty: 'EC', crv: 'P-256', d: expect.any(String) } });
-  expect(k1.holderKey).toMatchObject({ alg: 'ES256K', jwk: { crv: 'secp256k1', d: Buffer.from(store.data.holder.privateKeyHex, 'hex').toString('base64url') } });
+  // Copies need keys of their own: with batches the DID key (one for all) is not used for any of them.
+  expect(k1.holderKey).toMatchObject({ alg: 'ES256K', jwk: { crv: 'secp256k1', d: expect.any(String) } });
+  expect(k1.holderKey!.jwk.d).not.toBe(Buffer.from(store.data.holder.privateKeyHex, 'hex').toString('base64url'));
+  for (const credential of [p256, k1]) expect(new Set(credential.copies!.map((c) => c.holderKey.jwk.x)).size).toBe(10);
   for (const credential of [p256, k1]) {
     // Signed by the bureau (checked on chain) and bound to the key the wallet keeps.
     const verified = await verifyIssued(h.fixture, credential.jwt);

@@ -31,6 +31,11 @@ export interface WalletContext {
   manifestFile: string;
   /** Chain settings from the devnet manifest (or another deployment's). */
   chain(): Promise<WalletChain>;
+  /**
+   * Below this many unused copies of an SD-JWT VC the wallet asks its user to get a refill offer
+   * (GOVCRED_WALLET_REFILL_BELOW). @default 3
+   */
+  refillBelow: number;
   /** The passphrase: GOVCRED_WALLET_PASSPHRASE, else asked on the terminal. */
   passphrase(confirm?: boolean): Promise<string>;
   open(): Promise<WalletStore>;
@@ -41,10 +46,13 @@ export function createContext(io: WalletIO, lang: Lang, options: { wallet?: stri
   const walletFile = path.resolve(options.wallet ?? io.env.GOVCRED_WALLET ?? '.govcred/wallet.json');
   const manifestFile = path.resolve(options.manifest ?? io.env.GOVCRED_MANIFEST ?? '.govcred/devnet.json');
   let cachedPassphrase: string | undefined;
+  const refillBelow = Number(io.env.GOVCRED_WALLET_REFILL_BELOW ?? 3);
+  if (!Number.isInteger(refillBelow) || refillBelow < 0) throw new WalletError('usage', 'GOVCRED_WALLET_REFILL_BELOW must be a whole number');
   const ctx: WalletContext = {
     io,
     lang,
     t,
+    refillBelow,
     walletFile,
     manifestFile,
     async chain() {

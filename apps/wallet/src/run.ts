@@ -13,9 +13,11 @@ usage: wallet <command> [options]
   init                         create your key, DID and encrypted wallet
   backup <file>                write an encrypted backup
   restore <file> [--force]     restore a backup
-  receive <offer> [--pin CODE] [--key p256|secp256k1]
+  receive <offer> [--pin CODE] [--key p256|secp256k1] [--refill <number|id>]
                                receive a credential from an agency (OID4VCI offer link or QR text);
-                               an SD-JWT VC is bound to a new P-256 key (default) or your DID's secp256k1 key
+                               an SD-JWT VC is bound to a new P-256 key (default) or your DID's secp256k1 key,
+                               one fresh key per copy when the issuer issues copies; --refill adds the copies
+                               of the agency's refill offer to that credential
   list                         your credentials, with status read from the chain
   show <number|id>             one credential in full
   present '<openid4vp://…>' [--yes] [--any-status]
@@ -29,7 +31,10 @@ options:
   --wallet <file>              wallet file (default: .govcred/wallet.json, or GOVCRED_WALLET)
   --manifest <file>            system manifest (default: .govcred/devnet.json, or GOVCRED_MANIFEST)
   --json                       machine-readable output (list, show, history)
-The passphrase is read from GOVCRED_WALLET_PASSPHRASE, or asked for.`;
+The passphrase is read from GOVCRED_WALLET_PASSPHRASE, or asked for.
+An SD-JWT VC arrives as unlinkable copies when the issuer issues batches: each presentation shows an unused
+copy; below GOVCRED_WALLET_REFILL_BELOW unused copies (default 3) the wallet asks for a refill offer
+(receive --refill), and once out it reuses a copy only with a warning.`;
 
 /** Exit code of a wallet error: 2 for usage, then one per code from 10 on, so scripts can tell them apart. */
 export function exitCode(error: WalletError): number {
@@ -53,6 +58,7 @@ export async function runWallet(argv: string[], io: WalletIO): Promise<number> {
         'any-status': { type: 'boolean', default: false },
         pin: { type: 'string' },
         key: { type: 'string', default: 'p256' },
+        refill: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -74,7 +80,7 @@ export async function runWallet(argv: string[], io: WalletIO): Promise<number> {
         await manage.restore(ctx, arg, values.force);
         break;
       case 'receive':
-        await receive(ctx, arg, values.pin, values.key);
+        await receive(ctx, arg, values.pin, values.key, values.refill);
         break;
       case 'list':
         await manage.list(ctx, values.json);

@@ -55,6 +55,8 @@ export interface IssuerConfig extends StaffConfig {
   ISSUER_BODY_LIMIT: string;
   /** Signed bulk results are deleted this long after the job finished. */
   BULK_RESULT_TTL_MS: number;
+  /** Most copies of an SD-JWT VC one OID4VCI credential request gets (`batch_credential_issuance.batch_size`); 1: no batches. */
+  OID4VCI_BATCH_SIZE: number;
 }
 
 const HEX_ADDRESS = '^0x[0-9a-fA-F]{40}$';
@@ -108,6 +110,15 @@ export const ISSUER_CONFIG_SCHEMA: JSONSchemaType<IssuerConfig> = {
       description: 'Largest body of bulk issuance, read only after the API key was accepted; every other route has a small limit of its own.',
     },
     BULK_RESULT_TTL_MS: { type: 'integer', minimum: 0, default: 86_400_000, description: 'Signed bulk results are deleted this long after the job finished.' },
+    OID4VCI_BATCH_SIZE: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 50,
+      default: 10,
+      description:
+        'OID4VCI batch issuance (`batch_credential_issuance.batch_size`): an SD-JWT VC request may carry this many key proofs and gets one ' +
+        'unlinkable copy per key (own key, salts and status index; times rounded to the day), so a wallet shows each copy to one verifier. 1: no batches.',
+    },
     ...STAFF_CONFIG_PROPERTIES,
   },
   required: [
@@ -132,6 +143,7 @@ export const ISSUER_CONFIG_SCHEMA: JSONSchemaType<IssuerConfig> = {
     'CHAIN_TX_TIMEOUT_MS',
     'ISSUER_BODY_LIMIT',
     'BULK_RESULT_TTL_MS',
+    'OID4VCI_BATCH_SIZE',
     ...STAFF_CONFIG_REQUIRED,
   ],
   additionalProperties: false,

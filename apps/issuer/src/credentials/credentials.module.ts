@@ -4,6 +4,7 @@ import { AuditModule } from '../audit/audit.module.js';
 import { ChainModule } from '../chain/chain.module.js';
 import { IdempotencyModule } from '../idempotency/idempotency.module.js';
 import { VeramoModule } from '../veramo/veramo.module.js';
+import { CopyIssuanceService } from './copy-issuance.service.js';
 import { CredentialsController } from './credentials.controller.js';
 import { IssuanceService } from './issuance.service.js';
 import { StatusIndexAllocator } from './status-index-allocator.js';
@@ -12,7 +13,7 @@ import { StatusIndexAllocator } from './status-index-allocator.js';
 @Module({
   imports: [AgenciesModule, AuditModule, ChainModule, VeramoModule, IdempotencyModule],
   controllers: [CredentialsController],
-  providers: [IssuanceService, StatusIndexAllocator],
-  exports: [IssuanceService, StatusIndexAllocator],
+  providers: [IssuanceService, CopyIssuanceService, StatusIndexAllocator],
+  exports: [IssuanceService, CopyIssuanceService, StatusIndexAllocator],
 })
 export class CredentialsModule {}

@@ -95,6 +95,18 @@ const RECORD_COLUMNS = [
 const INSERT_RECORD = `INSERT INTO "issued_credential" (${RECORD_COLUMNS.map((c) => `"${c}"`).join(', ')}) VALUES (${RECORD_COLUMNS.map(() => '?').join(', ')})`;
 
 const DID_PATTERN = /^did:[a-z0-9]+:[A-Za-z0-9._:%-]+$/;
+const DAY_MS = 86_400_000;
+
+/** How {@link IssuanceService.sign} signs. */
+export interface SignOptions {
+  /** SD-JWT VC copies: time claims rounded down to the UTC day. @default false */
+  dayRounded?: boolean;
+  /**
+   * With `dayRounded`: the earliest `iat`/`nbf` the agency can vouch for (its accreditation, its key's
+   * activation), so a day-rounded time never predates what a verifier checks at issuance.
+   */
+  notBefore?: Date;
+}
 
 /**
  * Turns requests into signed credentials: checks, a random status index, then a JWT VC (Veramo / did-jwt-vc)
@@ -213,7 +225,7 @@ export class IssuanceService {
    * carries its superseded and encumbered entries and (JWT VC) its title record (a new random title id, or the
    * chain it continues after a transfer).
    */
-  async sign(agency: Agency, prepared: PreparedCredential, index: number, continues?: TitleContinuation): Promise<Signed> {
+  async sign(agency: Agency, prepared: PreparedCredential, index: number, continues?: TitleContinuation, options: SignOptions = {}): Promise<Signed> {
     const definition = getCredentialType(prepared.type);
     const titled = definition?.titleChain === true;
     if (titled && (agency.supersededListId === null || agency.encumberedListId === null)) {
@@ -238,6 +250,13 @@ export class IssuanceService {
       titleId,
       predecessorId: continues?.predecessorId ?? null,
     };
+    // Whole seconds, as JWT times are; whole UTC days for SD-JWT VC copies of a batch (`dayRounded`), so no time
+    // links a copy to its siblings or to the moment of issuance — never before `notBefore` (what a verifier
+    // checks at issuance: accreditation, key activation), never after now.
+    const unit = options.dayRounded ? DAY_MS : 1000;
+    const floor = options.dayRounded && options.notBefore ? Math.min(Math.ceil(options.notBefore.getTime() / 1000) * 1000, Math.floor(Date.now() / 1000) * 1000) : 0;
+    const now = new Date(Math.max(Math.floor(Date.now() / unit) * unit, floor));
+    const until = prepared.expirationDate && (options.dayRounded ? new Date(Math.floor(prepared.expirationDate.getTime() / unit) * unit) : prepared.expirationDate);
     // The format's provider signs (a JWT VC carries the title record; an SD-JWT VC refuses a continued title).
     const issued = await formatProvider(prepared.format).issue({
       type: prepared.type,
@@ -248,16 +267,16 @@ export class IssuanceService {
       holder: { did: prepared.subjectDid, ...(prepared.holderJwk ? { jwk: prepared.holderJwk } : {}) },
       claims: prepared.claims,
       statusEntries: status,
-      now: new Date(),
-      validUntil: prepared.expirationDate,
+      now,
+      validUntil: until,
       ...(titleId ? { titleRecord: { titleId, ...(continues ? { predecessor: continues.predecessorHash } : {}) } } : {}),
     });
     const jwt = issued.credential;
     return { ...common, jwt, issuedAt: issued.issuedAt, expiresAt: issued.expiresAt, credentialHash: titled ? keccak256(toUtf8Bytes(jwt)) : null };
   }
 
-  /** The credential's record (no claims) and its audit entry, in the caller's transaction. */
-  async record(m: EntityManager, agency: Agency, prepared: PreparedCredential, signed: Signed): Promise<void> {
+  /** The credential's record (no claims) and its audit entry (with `auditData` added), in the caller's transaction. */
+  async record(m: EntityManager, agency: Agency, prepared: PreparedCredential, signed: Signed, auditData: Record<string, unknown> = {}): Promise<void> {
     const row: IssuedCredential = {
       id: signed.credentialId,
       agencyId: agency.id,
@@ -281,7 +300,7 @@ export class IssuanceService {
       actor: `agency:${agency.id}`,
       agencyId: agency.id,
       action: 'credential.issued',
-      data: { credentialId: signed.credentialId, type: prepared.type, statusIndex: signed.index, ...(prepared.format === 'jwt_vc_json' ? {} : { format: prepared.format }) },
+      data: { credentialId: signed.credentialId, type: prepared.type, statusIndex: signed.index, ...(prepared.format === 'jwt_vc_json' ? {} : { format: prepared.format }), ...auditData },
     });
   }
 }

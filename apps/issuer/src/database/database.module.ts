@@ -27,6 +27,8 @@ import { SignInFailure } from '../staff/entities/sign-in-failure.entity.js';
 import { StaffMember } from '../staff/entities/staff-member.entity.js';
 import { StaffSession } from '../staff/entities/staff-session.entity.js';
 import { Staff1764900000000 } from './migrations/1764900000000-staff.js';
+import { CredentialCopies1767200000000 } from './migrations/1767200000000-credential-copies.js';
+import { IssuedCredentialCopy } from '../credentials/entities/issued-credential-copy.entity.js';
 import { Oid4vciAccessTokenRow, Oid4vciNonceRow, Oid4vciOfferRow } from '../oid4vci/entities/oid4vci.entities.js';
 
 /** The issuer's entities; Veramo's (keys, identifiers) live in the same database. */
@@ -49,6 +51,7 @@ export const ISSUER_ENTITIES = [
   StaffMember,
   StaffSession,
   SignInFailure,
+  IssuedCredentialCopy,
 ];
 export const ISSUER_MIGRATIONS = [
   IssuerInitial1763700000000,
@@ -59,6 +62,7 @@ export const ISSUER_MIGRATIONS = [
   TitleChain1764700000000,
   CredentialFormat1764800000000,
   Staff1764900000000,
+  CredentialCopies1767200000000,
 ];
 
 /** TypeORM (SQLite file by default, PostgreSQL with DATABASE_URL), migrations run at start. */

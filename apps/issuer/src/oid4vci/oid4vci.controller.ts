@@ -97,9 +97,14 @@ export class Oid4vciProtocolController {
   }
 
   @Post('oid4vci/:agencyId/credential')
-  // A credential request is a key proof (a JWT) and a few names.
-  @BodyLimit('32kb')
-  @ApiOperation({ summary: 'Credential endpoint (Bearer access token, jwt key proof)' })
+  // A credential request is a few names and its key proofs: up to OID4VCI_BATCH_SIZE JWTs of about 1 kB.
+  @BodyLimit('64kb')
+  @ApiOperation({
+    summary: 'Credential endpoint (Bearer access token, jwt key proofs)',
+    description:
+      'An SD-JWT VC (`dc+sd-jwt`) request may carry up to `batch_credential_issuance.batch_size` proofs in `proofs.jwt`, each of its own key and ' +
+      'all answering one c_nonce, and gets one unlinkable copy per key in `credentials`; a JWT VC request carries one proof.',
+  })
   @ApiBody({ schema: { type: 'object' } })
   async credential(@Param('agencyId') agencyId: string, @Headers() headers: Record<string, string>, @Body() body: unknown, @Res() res: Response): Promise<void> {
     const { agency, service } = await this.oid4vci.issuerFor(agencyId);

@@ -13,6 +13,7 @@ import { ChainService } from '../chain/chain.service.js';
 import { DbWriter } from '../database/db-writer.service.js';
 import { ISSUER_CONFIG, type IssuerConfig } from '../config/issuer.config.js';
 import { IssuanceService } from '../credentials/issuance.service.js';
+import { CopyIssuanceService } from '../credentials/copy-issuance.service.js';
 import type { CredentialFormat } from '../credentials/dto/issue-credential.dto.js';
 import type { CreateOfferBody, CreatedOffer } from './dto/create-offer.dto.js';
 import { offerFormat } from './offer-formats.js';
@@ -24,6 +25,8 @@ interface OfferContext {
   type: string;
   claims: Record<string, unknown>;
   expirationDate?: string;
+  /** A refill: the issued credential the copies join. */
+  copiesOf?: string;
 }
 
 /** Stands in for the holder while an offer's claims are checked; the real subject is the DID the wallet proves. */
@@ -49,6 +52,7 @@ export class Oid4vciService implements OnModuleDestroy {
   private readonly resolver: Resolvable;
   private readonly timer: NodeJS.Timeout;
   private readonly chainId: number;
+  private readonly batchSize: number;
   private baseUrl: string;
 
   constructor(
@@ -56,6 +60,7 @@ export class Oid4vciService implements OnModuleDestroy {
     private readonly store: Oid4vciTypeormStore,
     private readonly agencies: AgenciesService,
     private readonly issuance: IssuanceService,
+    private readonly copies: CopyIssuanceService,
     chain: ChainService,
     private readonly db: DbWriter,
     private readonly audit: AuditService,
@@ -63,6 +68,7 @@ export class Oid4vciService implements OnModuleDestroy {
     this.baseUrl = (config.ISSUER_PUBLIC_URL ?? `http://${config.ISSUER_HOST}:${config.ISSUER_PORT}`).replace(/\/$/, '');
     this.resolver = createDidResolver(chain.chain);
     this.chainId = chain.chain.chainId;
+    this.batchSize = config.OID4VCI_BATCH_SIZE;
     // Expired offers, nonces and tokens (and the claims in them) go a minute after they expire.
     this.timer = setInterval(() => {
       this.store.deleteExpired(new Date(Date.now() - HOUSEKEEPING_MS)).catch((e: unknown) => this.logger.warn(`housekeeping: ${String(e)}`));
@@ -103,6 +109,7 @@ export class Oid4vciService implements OnModuleDestroy {
       store: this.store,
       resolver: this.resolver,
       holderChainId: this.chainId,
+      batchSize: this.batchSize,
       allowHttp: this.baseUrl.startsWith('http://'),
       onError: (message, error) => this.logger.error(`${message}: ${error instanceof Error ? error.message : String(error)}`),
     });
@@ -115,7 +122,14 @@ export class Oid4vciService implements OnModuleDestroy {
    */
   async createOffer(agency: Agency, body: CreateOfferBody, actor = `agency:${agency.id}`): Promise<CreatedOffer> {
     const offer = await this.makeOffer(agency, body);
-    await this.db.write((m) => this.audit.append(m, { actor, agencyId: agency.id, action: 'offer.created', data: { type: body.type, format: offerFormat(body.format)!.id, expiresAt: offer.expiresAt } }));
+    await this.db.write((m) =>
+      this.audit.append(m, {
+        actor,
+        agencyId: agency.id,
+        action: 'offer.created',
+        data: { type: body.type, format: offerFormat(body.format)!.id, expiresAt: offer.expiresAt, ...(body.copiesOf ? { copiesOf: body.copiesOf } : {}) },
+      }),
+    );
     return offer;
   }
 
@@ -150,8 +164,18 @@ export class Oid4vciService implements OnModuleDestroy {
     if (!format) throw new GovcredError('invalid_request', `unknown credential format ${JSON.stringify(body.format).slice(0, 60)}`);
     const credential = { type: body.type, credentialSubject: { ...body.claims, id: PENDING_HOLDER }, expirationDate: body.expirationDate };
     this.issuance.prepare(agency, credential, format.id === 'dc+sd-jwt' ? { format: format.id, holderJwk: PENDING_HOLDER_JWK, subjectPending: true } : { subjectPending: true });
+    if (body.copiesOf !== undefined) {
+      if (format.id !== 'dc+sd-jwt') throw new GovcredError('invalid_request', 'copiesOf refills an SD-JWT VC: the format must be dc+sd-jwt');
+      await this.copies.checkRefill(agency, body.copiesOf, body.type);
+    }
     const { service } = await this.issuerFor(agency.id);
-    const context: OfferContext = { agencyId: agency.id, type: body.type, claims: body.claims, expirationDate: body.expirationDate };
+    const context: OfferContext = {
+      agencyId: agency.id,
+      type: body.type,
+      claims: body.claims,
+      expirationDate: body.expirationDate,
+      ...(body.copiesOf !== undefined ? { copiesOf: body.copiesOf } : {}),
+    };
     const offer = await service.createOffer({
       configurationId: configurationId(body.type, format.id),
       txCode: body.txCode ?? false,
@@ -167,17 +191,19 @@ export class Oid4vciService implements OnModuleDestroy {
   }
 
   /**
-   * Issues through the one issuance path: a JWT VC about the DID the wallet proved it holds, or an SD-JWT VC
-   * bound to the key it proved (no subject DID: the record names the key's thumbprint).
+   * Issues through the one issuance path: a JWT VC about the DID the wallet proved it holds, or an SD-JWT VC as
+   * unlinkable copies, one per key the wallet proved (no subject DID: the record names the first key's thumbprint).
    */
   issueCallback(agency: Agency): IssueCredential {
-    return async ({ context, holderDid, holderJwk, format }) => {
+    return async ({ context, holderDid, holderJwk, holderJwks, format }) => {
       const offer = context as OfferContext;
       if (offer.agencyId !== agency.id) throw new Error('offer context of another agency');
       const validity = offer.expirationDate ? { expirationDate: offer.expirationDate } : {};
       if (format === 'dc+sd-jwt') {
-        const { jwt } = await this.issuance.issue(agency, { type: offer.type, credentialSubject: { ...offer.claims }, ...validity }, undefined, { format, holderJwk: { ...holderJwk } });
-        return jwt;
+        const keys = holderJwks ?? (holderJwk ? [holderJwk] : []);
+        const request = { type: offer.type, credentialSubject: { ...offer.claims }, ...validity };
+        const issued = offer.copiesOf ? await this.copies.refill(agency, offer.copiesOf, request, keys) : await this.copies.issue(agency, request, keys);
+        return issued.copies;
       }
       const { jwt } = await this.issuance.issue(agency, { type: offer.type, credentialSubject: { ...offer.claims, id: holderDid }, ...validity });
       return jwt;

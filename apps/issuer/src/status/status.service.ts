@@ -6,6 +6,7 @@ import type { Agency } from '../agencies/entities/agency.entity.js';
 import { AuditService } from '../audit/audit.service.js';
 import { DbWriter } from '../database/db-writer.service.js';
 import { IssuedCredential } from '../credentials/entities/issued-credential.entity.js';
+import { IssuedCredentialCopy } from '../credentials/entities/issued-credential-copy.entity.js';
 import { StatusChange, type StatusAction } from './entities/status-change.entity.js';
 import { TRANSITIONS, decide, type Transition } from './status-transitions.js';
 
@@ -85,14 +86,19 @@ export class StatusService {
       .execute();
     if (!moved.affected) return { change: await this.refused(m, agency, credentialId, action), created: false };
     const credential = await m.getRepository(IssuedCredential).findOneByOrFail({ id: credentialId });
-    const change: Omit<StatusChange, 'seq'> = {
+    // An SD-JWT VC issued as copies has one index per copy: the change is written to each (the credential's own
+    // index first: that row is the change the client is answered with). One list, one operation: the anchoring
+    // worker sends them in one chain write.
+    const copies = await m.getRepository(IssuedCredentialCopy).find({ where: { credentialId, agencyId: agency.id }, order: { copy: 'ASC' } });
+    const indexes = [...new Set([credential.statusIndex, ...copies.map((c) => c.statusIndex)])];
+    const rows: Array<Omit<StatusChange, 'seq'>> = indexes.map((statusIndex) => ({
       id: randomUUID(),
       agencyId: agency.id,
       credentialId,
       action,
       listId,
       operation: t.operation,
-      statusIndex: credential.statusIndex,
+      statusIndex,
       state: 'pending',
       attempts: 0,
       lastError: null,
@@ -100,13 +106,22 @@ export class StatusService {
       blockNumber: null,
       createdAt: now,
       anchoredAt: null,
-    };
-    await m.getRepository(StatusChange).insert(change);
+    }));
+    const change = rows[0]!;
+    // One by one, in order: `seq` then follows the copies' order on every driver.
+    for (const row of rows) await m.getRepository(StatusChange).insert(row);
     await this.audit.append(m, {
       actor: options.actor ?? `agency:${agency.id}`,
       agencyId: agency.id,
       action: `status.${action}.requested`,
-      data: { changeId: change.id, credentialId, listId: change.listId, statusIndex: change.statusIndex, ...(options.reason ? { reason: options.reason } : {}) },
+      data: {
+        changeId: change.id,
+        credentialId,
+        listId: change.listId,
+        statusIndex: change.statusIndex,
+        ...(rows.length > 1 ? { copies: rows.length, copyStatusIndexes: indexes, copyChangeIds: rows.map((r) => r.id) } : {}),
+        ...(options.reason ? { reason: options.reason } : {}),
+      },
     });
     return { change: await m.getRepository(StatusChange).findOneByOrFail({ id: change.id }), created: true };
   }
@@ -121,7 +136,10 @@ export class StatusService {
     if (TRANSITIONS[action].titlesOnly && credential.titleId === null) {
       throw new GovcredError('not_a_title', 'transfer, encumbrance and release apply to property title certificates only');
     }
-    const [last] = await m.getRepository(StatusChange).find({ where: { credentialId, agencyId: agency.id }, order: { seq: 'DESC' }, take: 1 });
+    // The change on the credential's own index: copies' rows are written after it and answer to it.
+    const [last] = await m
+      .getRepository(StatusChange)
+      .find({ where: { credentialId, agencyId: agency.id, statusIndex: credential.statusIndex }, order: { seq: 'DESC' }, take: 1 });
     const decision = decide(credential.state, action, last?.action);
     if (decision.kind === 'repeat') return last!;
     // 'apply' cannot happen here (the conditional UPDATE would have applied it): the state changed again since.

@@ -23,7 +23,9 @@ import { loadStatusMirror, viewCredential } from '../credential-view.js';
 import { WalletError } from '../errors.js';
 import { Holder } from '../holder/holder-agent.js';
 import { signInputWithHolderKey } from '../holder/holder-keys.js';
+import { copyMessages } from '../i18n-copies.js';
 import { oid4vpMessages } from '../i18n-oid4vp.js';
+import { markUsed, nextCopy, unusedCopies, type NextCopy } from '../store/copies.js';
 import type { StoredCredential, WalletStore } from '../store/wallet-store.js';
 
 /** Usable statuses: the wallet offers no credential the chain shows revoked, suspended or expired, unless asked to. */
@@ -142,13 +144,16 @@ export async function presentOid4vp(ctx: WalletContext, uri: string, yes: boolea
 
   const asked = request.query.credentials.reduce((n, c, i) => n + (c.claims?.length ? c.claims.length : Object.keys(offered[plan.presentations[i]!.held]!.held.claims).length), 0);
   const disclosed = plan.presentations.map((p) => ({ type: p.type, claims: p.leaving }));
+  // The SD-JWT VC copy each presentation would show: an unused one, or (out of copies) one shown before.
+  const chosen = plan.presentations.map((p) => (p.format === 'dc+sd-jwt' ? nextCopy(offered[p.held]!.stored) : undefined));
   ctx.io.out(`${ctx.t.willShare}:`);
-  for (const p of plan.presentations) {
+  for (const [i, p] of plan.presentations.entries()) {
     const stored = offered[p.held]!.stored;
     const label = labeller(stored, ctx.lang);
     ctx.io.out(`  - ${getCredentialType(p.type)?.labels[ctx.lang].name ?? p.type} — ${stored.issuerName?.[ctx.lang] ?? stored.issuer}${p.format === 'jwt_vc_json' ? ` ${m.wholeJwtVc}` : ''}`);
     ctx.io.out(`      ${m.leaves}: ${p.leaving.map(label).join(', ')}`);
     if (p.hidden.length > 0) ctx.io.out(`      ${m.staysHidden}: ${p.hidden.map(label).join(', ')}`);
+    if (chosen[i]?.reused) ctx.io.out(`      ${copyMessages(ctx.lang).reusedWarning}`);
   }
   ctx.io.out(m.disclosedOfAsked(disclosed.reduce((n, d) => n + d.claims.length, 0), asked));
   if (!yes) {
@@ -160,29 +165,49 @@ export async function presentOid4vp(ctx: WalletContext, uri: string, yes: boolea
   }
 
   const vpToken: Record<string, string[]> = {};
-  for (const p of plan.presentations) vpToken[p.credentialQueryId] = [await presentation(chain, store, offered[p.held]!.stored, p, request, now())];
+  for (const [i, p] of plan.presentations.entries()) {
+    vpToken[p.credentialQueryId] = [await presentation(chain, store, offered[p.held]!.stored, chosen[i], p, request, now())];
+    // Used once it leaves the wallet, whatever the verifier answers: it was seen.
+    if (chosen[i] && offered[p.held]!.stored.copies) markUsed(chosen[i]!.copy, now());
+  }
   const submitted = await submitOid4vpResponse(request, vpToken, { fetch: fetchImpl });
   if (!submitted.ok && submitted.code === 'service_unreachable') throw new WalletError('service_unreachable', request.responseUri);
   await keep(store, consentReceipt({ ...receiptBase, disclosed, outcome: submitted.ok ? 'presented' : 'failed', ...(!submitted.ok && submitted.error ? { reason: submitted.error } : {}) }, now()));
   if (!submitted.ok) throw new WalletError('response_rejected', `HTTP ${submitted.status ?? '-'}${submitted.error ? ` ${submitted.error}` : ''}`);
   ctx.io.out(m.acknowledged);
   if (submitted.redirectUri) ctx.io.out(submitted.redirectUri);
+  for (const p of plan.presentations) {
+    const unused = unusedCopies(offered[p.held]!.stored);
+    if (unused !== undefined && unused < ctx.refillBelow) ctx.io.out(copyMessages(ctx.lang).refillHint(unused));
+  }
   return true;
 }
 
 /**
- * One credential presented by its format's provider: an SD-JWT VC with only the planned disclosures and a KB-JWT
- * (signed by its `cnf` key), or a VP-JWT of a JWT VC (signed by the holder DID); both bound to nonce and client_id.
+/**
+ * One credential presented by its format's provider: an SD-JWT VC (the chosen copy) with only the planned
+ * disclosures and a KB-JWT by that copy's `cnf` key, or a VP-JWT of a JWT VC (signed by the holder DID); both
+ * bound to nonce and client_id.
  */
-async function presentation(chain: WalletChain, store: WalletStore, stored: StoredCredential, planned: PlannedPresentation, request: WalletOid4vpRequest, at: Date): Promise<string> {
+async function presentation(
+  chain: WalletChain,
+  store: WalletStore,
+  stored: StoredCredential,
+  chosen: NextCopy | undefined,
+  planned: PlannedPresentation,
+  request: WalletOid4vpRequest,
+  at: Date,
+): Promise<string> {
   let holder: { did?: string; alg: 'ES256' | 'ES256K'; sign: (input: string) => Promise<string> };
+  let credential = stored.jwt;
   if (stored.format === 'dc+sd-jwt') {
-    const key = stored.holderKey;
-    if (!key) throw new WalletError('store_corrupt', 'an SD-JWT VC without its holder key');
+    if (!chosen) throw new WalletError('store_corrupt', 'an SD-JWT VC without its holder key');
+    const key = chosen.copy.holderKey;
+    credential = chosen.copy.jwt;
     holder = { alg: key.alg, sign: async (input) => signInputWithHolderKey(key, input) };
   } else {
     const agent = await Holder.load(chain, store.data.holder);
     holder = { did: agent.identity.did, alg: 'ES256K', sign: (input) => agent.signInput(input) };
   }
-  return formatProvider(stored.format).present(stored.jwt, { claimPaths: planned.disclosePaths, nonce: request.nonce, audience: request.clientId, holder, now: at });
+  return formatProvider(stored.format).present(credential, { claimPaths: planned.disclosePaths, nonce: request.nonce, audience: request.clientId, holder, now: at });
 }

@@ -8,12 +8,13 @@ export type HolderKeyKind = 'p256' | 'secp256k1';
 
 /**
  * A key for a new SD-JWT VC. P-256 keys are fresh for each credential, so two of a citizen's credentials
- * presented to two verifiers share no key; `secp256k1` reuses the DID key (one key to back up, but linkable).
+ * presented to two verifiers share no key; `secp256k1` reuses the DID key (one key to back up, but linkable),
+ * unless `fresh`: each copy of a batch needs a key of its own, or its copies would be linkable by it.
  */
-export function newHolderKey(kind: HolderKeyKind, identity: HolderIdentity): StoredHolderKey {
-  if (kind === 'p256') {
-    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    return { alg: 'ES256', jwk: privateKey.export({ format: 'jwk' }) };
+export function newHolderKey(kind: HolderKeyKind, identity: HolderIdentity, fresh = false): StoredHolderKey {
+  if (kind === 'p256' || fresh) {
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: kind === 'p256' ? 'P-256' : 'secp256k1' });
+    return { alg: kind === 'p256' ? 'ES256' : 'ES256K', jwk: privateKey.export({ format: 'jwk' }) };
   }
   const privateKey = Buffer.from(identity.privateKeyHex.replace(/^0x/, ''), 'hex');
   const point = Buffer.from(SigningKey.computePublicKey(privateKey, false).slice(4), 'hex');

@@ -3,6 +3,7 @@ import { copyFile, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ConsentReceipt } from '../../../../libs/credentials/src/index.js';
 import { WalletError } from '../errors.js';
+import type { StoredCopy } from './copies.js';
 import { DEFAULT_KDF, decrypt, encrypt, parseEncryptedFile } from './encrypted-file.js';
 
 /** Formats the wallet holds. */
@@ -24,10 +25,15 @@ export interface StoredCredential {
   id: string;
   /** Older wallet files hold JWT VCs only: opened, they read as `jwt_vc_json`. */
   format: StoredFormat;
-  /** The credential as received: the VC-JWT, or the SD-JWT VC with every disclosure. */
+  /** The credential as received: the VC-JWT, or the SD-JWT VC with every disclosure (for copies: the first). */
   jwt: string;
-  /** `dc+sd-jwt`: the key it is bound to. */
+  /** `dc+sd-jwt`: the key it is bound to (for copies: the first copy's). */
   holderKey?: StoredHolderKey;
+  /**
+   * `dc+sd-jwt` issued in a batch: every copy with its own key; each presentation shows an unused one (see
+   * copies.ts). Refills add copies here.
+   */
+  copies?: StoredCopy[];
   /** Credential type name, e.g. `NationalIdCredential`. */
   type: string;
   /** Issuer DID. */

@@ -32,6 +32,11 @@ export interface ResolvedOffer {
   vct?: string;
   /** Key-proof algorithms the issuer accepts for this configuration. */
   proofAlgs: string[];
+  /**
+   * Copies one request may ask for: the issuer's `batch_credential_issuance.batch_size` for `dc+sd-jwt`
+   * (OID4VCI 1.0 §12.2.4), else 1.
+   */
+  batchSize: number;
   /** The issuer's names (the agency), as its metadata gives them. */
   issuerDisplay: Oid4vciDisplay[];
   /** The credential's names. */
@@ -124,6 +129,8 @@ export async function resolveOffer(text: string, network: Oid4vciClientNetwork =
     type = definition.type;
   }
   const metadata = (configuration as { credential_metadata?: { display?: Oid4vciCredentialDisplay[] } }).credential_metadata;
+  const batch = issuerMetadata.credentialIssuer.batch_credential_issuance?.batch_size;
+  const batchSize = format === OID4VCI_SD_JWT_FORMAT && Number.isInteger(batch) && batch! > 1 ? batch! : 1;
   return {
     credentialIssuer: offer.credential_issuer,
     configurationId,
@@ -131,6 +138,7 @@ export async function resolveOffer(text: string, network: Oid4vciClientNetwork =
     type,
     ...(vct ? { vct } : {}),
     proofAlgs,
+    batchSize,
     issuerDisplay: (issuerMetadata.credentialIssuer.display ?? []).flatMap((d) => (d.name ? [{ name: d.name, locale: d.locale ?? '' }] : [])),
     credentialDisplay: (metadata?.display ?? []).map(({ name, locale, description }) => ({ name, locale: locale ?? '', ...(description ? { description } : {}) })),
     ...(grant.tx_code ? { txCode: { length: grant.tx_code.length, inputMode: grant.tx_code.input_mode, description: grant.tx_code.description } } : {}),

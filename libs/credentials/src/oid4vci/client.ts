@@ -26,15 +26,26 @@ export interface ReceiveCredentialOptions extends Oid4vciClientNetwork {
    * algorithm `signProofJwt` signs with (ES256 for P-256, ES256K for secp256k1).
    */
   holderKey?: { jwk: EcPublicJwk; alg: 'ES256' | 'ES256K' };
-  /** Signs the key proof with the holder DID's key, or with `holderKey`'s private key. */
+  /**
+   * `dc+sd-jwt` offers, instead of `holderKey`: one distinct key per copy wanted (OID4VCI 1.0 §8.2 batch
+   * issuance). Only the first `batchSize` of the offer are used; `signProofJwt` signs each proof with the key
+   * its header's `jwk` names.
+   */
+  holderKeys?: Array<{ jwk: EcPublicJwk; alg: 'ES256' | 'ES256K' }>;
+  /** Signs the key proof with the holder DID's key, or with the private key of the header's `jwk`. */
   signProofJwt: SignProofJwt;
   clock?: () => Date;
 }
 
 /** A received credential, with what the wallet shows about it. */
 export interface ReceivedCredential {
-  /** The VC-JWT, or the SD-JWT VC (with all its disclosures). */
+  /** The VC-JWT, or the (first) SD-JWT VC (with all its disclosures). */
   credential: string;
+  /**
+   * Every credential received: one for `jwt_vc_json` and single-key requests; for a batch, one copy per key
+   * the issuer chose to bind (at most one per key), with the index of its key in `holderKeys`.
+   */
+  copies: Array<{ credential: string; keyIndex: number }>;
   format: Oid4vciFormat;
   configurationId: string;
   type: string;
@@ -55,8 +66,8 @@ export interface ReceivedCredential {
 export async function receiveCredential(options: ReceiveCredentialOptions): Promise<ReceivedCredential> {
   const resolved = typeof options.offer === 'string' ? await resolveOffer(options.offer, options) : options.offer;
   if (resolved.txCode && !options.txCode) throw new GovcredError('tx_code_required', 'this offer needs the transaction code the agency gave you');
-  const signer = proofSigner(resolved, options);
-  const client = libraryClient(options, async (_signer, { header, payload }) => {
+  const signers = proofSigners(resolved, options);
+  const client = libraryClient(options, async (signer, { header, payload }) => {
     const jwt = await options.signProofJwt(header, payload);
     return { jwt, signerJwk: signer.method === 'jwk' ? signer.publicJwk : holderJwk(options.holderDid!, jwt) };
   });
@@ -76,11 +87,14 @@ export async function receiveCredential(options: ReceiveCredentialOptions): Prom
 
   for (let attempt = 1; ; attempt++) {
     try {
-      const credential = await requestCredential(client, issuerMetadata, configurationId, accessToken, signer, clock());
-      if (resolved.format === OID4VCI_SD_JWT_FORMAT) checkSdJwtVc(credential, resolved.vct!, options.holderKey!.jwk);
-      else checkCredential(credential, resolved.type, options.holderDid!);
+      const credentials = await requestCredentials(client, issuerMetadata, configurationId, accessToken, signers, clock());
+      const copies =
+        resolved.format === OID4VCI_SD_JWT_FORMAT
+          ? matchCopies(credentials, resolved.vct!, signers.map((s) => (s as { publicJwk: EcPublicJwk }).publicJwk))
+          : [{ credential: checkCredential(credentials[0]!, resolved.type, options.holderDid!), keyIndex: 0 }];
       return {
-        credential,
+        credential: copies[0]!.credential,
+        copies,
         format: resolved.format,
         configurationId,
         type: resolved.type,
@@ -98,45 +112,67 @@ export async function receiveCredential(options: ReceiveCredentialOptions): Prom
   }
 }
 
-async function requestCredential(
+/** One request with one proof per signer, all answering one c_nonce; the credentials of the response (§8.3). */
+async function requestCredentials(
   client: Openid4vciClient,
   issuerMetadata: IssuerMetadataResult,
   credentialConfigurationId: string,
   accessToken: string,
-  signer: JwtSigner,
+  signers: JwtSigner[],
   issuedAt: Date,
-): Promise<string> {
+): Promise<string[]> {
   const { c_nonce } = await client.requestNonce({ issuerMetadata });
-  const { jwt } = await client.createCredentialRequestJwtProof({ issuerMetadata, credentialConfigurationId, signer, nonce: c_nonce, issuedAt });
-  const { credentialResponse } = await client.retrieveCredentials({ issuerMetadata, accessToken, credentialConfigurationId, proofs: { jwt: [jwt] } });
-  const first = credentialResponse.credentials?.[0] ?? credentialResponse.credential;
-  const credential = typeof first === 'object' && first !== null && 'credential' in first ? first.credential : first;
-  if (typeof credential !== 'string') throw new GovcredError('issuer_response_invalid', 'the issuer did not return a JWT credential');
-  return credential;
+  const jwts: string[] = [];
+  for (const signer of signers) jwts.push((await client.createCredentialRequestJwtProof({ issuerMetadata, credentialConfigurationId, signer, nonce: c_nonce, issuedAt })).jwt);
+  const { credentialResponse } = await client.retrieveCredentials({ issuerMetadata, accessToken, credentialConfigurationId, proofs: { jwt: jwts } });
+  const entries = credentialResponse.credentials ?? (credentialResponse.credential !== undefined ? [credentialResponse.credential] : []);
+  const credentials = entries.map((entry) => (typeof entry === 'object' && entry !== null && 'credential' in entry ? entry.credential : entry));
+  if (credentials.length === 0 || credentials.length > signers.length || credentials.some((c) => typeof c !== 'string')) {
+    throw new GovcredError('issuer_response_invalid', 'the issuer did not return one JWT credential per key');
+  }
+  return credentials as string[];
 }
 
-/** The key proof's signer: the holder DID's key for `jwt_vc_json`, the holder key as a `jwk` for `dc+sd-jwt`. */
-function proofSigner(resolved: ResolvedOffer, options: ReceiveCredentialOptions): JwtSigner {
+/**
+ * The key proofs' signers: the holder DID's key for `jwt_vc_json`, the holder key(s) as a `jwk` for `dc+sd-jwt`
+ * (a batch: the first `batchSize` of `holderKeys`).
+ */
+function proofSigners(resolved: ResolvedOffer, options: ReceiveCredentialOptions): JwtSigner[] {
   if (resolved.format === OID4VCI_SD_JWT_FORMAT) {
-    const key = options.holderKey;
-    if (!key) throw new GovcredError('invalid_request', 'a dc+sd-jwt offer needs a holder key (holderKey)');
-    if (!resolved.proofAlgs.includes(key.alg)) throw new GovcredError('offer_invalid', `the issuer does not accept ${key.alg} key proofs`);
-    return { method: 'jwk', publicJwk: { ...key.jwk }, alg: key.alg };
+    const keys = options.holderKeys ?? (options.holderKey ? [options.holderKey] : []);
+    if (keys.length === 0) throw new GovcredError('invalid_request', 'a dc+sd-jwt offer needs a holder key (holderKey or holderKeys)');
+    return keys.slice(0, resolved.batchSize).map((key) => {
+      if (!resolved.proofAlgs.includes(key.alg)) throw new GovcredError('offer_invalid', `the issuer does not accept ${key.alg} key proofs`);
+      return { method: 'jwk', publicJwk: { ...key.jwk }, alg: key.alg };
+    });
   }
   if (!options.holderDid) throw new GovcredError('invalid_request', 'a jwt_vc_json offer needs the holder DID (holderDid)');
-  return { method: 'did', didUrl: `${options.holderDid}#${options.keyFragment ?? 'controller'}`, alg: OID4VCI_PROOF_ALG };
+  return [{ method: 'did', didUrl: `${options.holderDid}#${options.keyFragment ?? 'controller'}`, alg: OID4VCI_PROOF_ALG }];
 }
 
-/** The SD-JWT VC must be of the offered vct and bound to the holder key the wallet proved (`cnf.jwk`). */
-function checkSdJwtVc(credential: string, vct: string, jwk: EcPublicJwk): void {
+/** Each copy must be an SD-JWT VC of the offered vct bound to one of the keys the wallet proved, no two to one key. */
+function matchCopies(credentials: string[], vct: string, keys: EcPublicJwk[]): Array<{ credential: string; keyIndex: number }> {
+  const taken = new Set<number>();
+  return credentials.map((credential) => {
+    const keyIndex = boundKey(credential, vct, keys);
+    if (taken.has(keyIndex)) throw new GovcredError('issuer_response_invalid', 'two copies are bound to one key');
+    taken.add(keyIndex);
+    return { credential, keyIndex };
+  });
+}
+
+/** The index of the holder key the SD-JWT VC is bound to (`cnf.jwk`); it must be of the offered vct. */
+function boundKey(credential: string, vct: string, keys: EcPublicJwk[]): number {
   const decoded = decodeSdJwtVc(credential);
   if (!decoded) throw new GovcredError('issuer_response_invalid', 'the credential is not an SD-JWT VC');
-  const bound = decoded.holderKey && decoded.holderKey.crv === jwk.crv && decoded.holderKey.x === jwk.x && decoded.holderKey.y === jwk.y;
-  if (decoded.vct !== vct || !bound) throw new GovcredError('issuer_response_invalid', 'the credential is not the one offered to this holder key', { vct });
+  const bound = decoded.holderKey;
+  const index = bound ? keys.findIndex((jwk) => bound.crv === jwk.crv && bound.x === jwk.x && bound.y === jwk.y) : -1;
+  if (decoded.vct !== vct || index < 0) throw new GovcredError('issuer_response_invalid', 'the credential is not the one offered to this holder key', { vct });
+  return index;
 }
 
 /** The credential must be a VC-JWT of the offered type whose subject is the holder: what the wallet asked for. */
-function checkCredential(credential: string, type: string, holderDid: string): void {
+function checkCredential(credential: string, type: string, holderDid: string): string {
   let payload: Record<string, unknown>;
   try {
     // Read only, to check it is what was offered: the verifier checks its signature when it is presented.
@@ -152,6 +188,7 @@ function checkCredential(credential: string, type: string, holderDid: string): v
   if (!Array.isArray(vc?.type) || !vc.type.includes(type) || subject !== holderDid) {
     throw new GovcredError('issuer_response_invalid', 'the credential is not the one offered to this holder', { type, holderDid });
   }
+  return credential;
 }
 
 /** The holder key's JWK for the library (used only with key attestations): from a public-key DID, or recovered. */

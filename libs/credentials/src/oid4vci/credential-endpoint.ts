@@ -11,7 +11,7 @@ import { OID4VCI_SD_JWT_FORMAT, type Oid4vciFormat } from './metadata.js';
 import { DidResolutionUnavailableError } from './proof-verifier.js';
 import { hashSecret } from './secrets.js';
 
-/** What the hosting service gets to issue one credential, after the token and the holder's proof checked out. */
+/** What the hosting service gets to issue one credential, after the token and the holder's proofs checked out. */
 export interface IssueCredentialInput {
   /** The `context` given to `createOffer`. */
   context: unknown;
@@ -22,12 +22,21 @@ export interface IssueCredentialInput {
   format: Oid4vciFormat;
   /** `jwt_vc_json`: the DID whose key signed the proof, the credential's subject. */
   holderDid?: string;
-  /** `dc+sd-jwt`: the public key the proof's `jwk` header carried and that signed it: the credential's `cnf.jwk`. */
+  /** `dc+sd-jwt`: the public key the (first) proof's `jwk` header carried and that signed it: the credential's `cnf.jwk`. */
   holderJwk?: EcPublicJwk;
+  /**
+   * `dc+sd-jwt`: every proven key, distinct, in the order of `proofs.jwt` (the first is `holderJwk`): one copy of
+   * the credential per key (OID4VCI 1.0 §8.2, batch issuance).
+   */
+  holderJwks?: EcPublicJwk[];
 }
 
-/** Signs the credential: returns the VC-JWT or the SD-JWT VC. Throw a 4xx {@link GovcredError} to refuse (`credential_request_denied`). */
-export type IssueCredential = (input: IssueCredentialInput) => Promise<string>;
+/**
+ * Signs the credential: returns the VC-JWT, or the SD-JWT VC copies, one per key of `holderJwks` in its order
+ * (fewer is allowed: OID4VCI 1.0 §8.3 lets an issuer issue fewer credentials than keys). Throw a 4xx
+ * {@link GovcredError} to refuse (`credential_request_denied`).
+ */
+export type IssueCredential = (input: IssueCredentialInput) => Promise<string | string[]>;
 
 /** Key-proof algorithms: the verifier's, plus ES256 for the P-256 holder keys of `dc+sd-jwt` credentials. */
 const PROOF_ALGS: readonly string[] = [...ALLOWED_JWT_ALGS, 'ES256'];
@@ -83,9 +92,10 @@ function proofProblem(ctx: IssuerContext, format: Oid4vciFormat, proof: { header
 }
 
 /**
- * Credential endpoint (OID4VCI 1.0 §8): bearer token → request → holder proof → nonce → issue. The token is
- * checked first but spent only once the proof is good, so a wallet told `invalid_nonce` retries with a fresh
- * nonce and the same token (§8.3.1.2); it is given back if issuing fails on our side.
+ * Credential endpoint (OID4VCI 1.0 §8): bearer token → request → holder proofs → nonce → issue. The token is
+ * checked first but spent only once the proofs are good, so a wallet told `invalid_nonce` retries with a fresh
+ * nonce and the same token (§8.3.1.2); it is given back if issuing fails on our side. A `dc+sd-jwt` request may
+ * carry up to `batchSize` proofs, each of its own key, and gets one copy per key (`credentials` array, §8.3).
  */
 export async function handleCredentialRequest(ctx: IssuerContext, request: Oid4vciRequest, issue: IssueCredential): Promise<Oid4vciResponse> {
   const now = ctx.clock();
@@ -109,41 +119,78 @@ export async function handleCredentialRequest(ctx: IssuerContext, request: Oid4v
   // The library's request schema rejects an unsigned (`alg: none`, empty signature) JWT as a malformed
   // *request*; it is a bad key proof (§8.3.1.2), so that is what we answer.
   const proofs = (fields.proofs as { jwt?: unknown } | undefined)?.jwt;
-  if (!Array.isArray(proofs) || proofs.length === 0) return errorResponse(400, 'invalid_proof', 'one jwt key proof is required in proofs.jwt');
-  if (proofs.length > 1) return errorResponse(400, 'invalid_credential_request', 'this issuer issues one credential per request: send one proof');
+  if (!Array.isArray(proofs) || proofs.length === 0) return errorResponse(400, 'invalid_proof', 'at least one jwt key proof is required in proofs.jwt');
   const format = ctx.configurations[configurationId].format ?? 'jwt_vc_json';
-  const problem = proofPreflightProblem(ctx, proofs[0], format);
-  if (problem) return errorResponse(400, 'invalid_proof', problem);
+  if (format !== OID4VCI_SD_JWT_FORMAT && proofs.length > 1) return errorResponse(400, 'invalid_credential_request', 'a jwt_vc_json credential is issued one per request: send one proof');
+  if (proofs.length > ctx.batchSize) return errorResponse(400, 'invalid_credential_request', `at most ${ctx.batchSize} key proofs per request (batch_size)`);
+  for (const [i, proof] of proofs.entries()) {
+    const problem = proofPreflightProblem(ctx, proof, format);
+    if (problem) return errorResponse(400, 'invalid_proof', proofs.length > 1 ? `key proof ${i + 1}: ${problem}` : problem);
+  }
 
   try {
     const parsed = ctx.library.parseCredentialRequest({ issuerMetadata: ctx.issuerMetadata, credentialRequest: fields });
-    const jwt = parsed.proofs?.jwt?.[0];
-    if (!jwt) return errorResponse(400, 'invalid_proof', 'one jwt key proof is required in proofs.jwt');
-    const { header, payload, signer } = await ctx.library.verifyCredentialRequestJwtProof({ issuerMetadata: ctx.issuerMetadata, jwt, now });
-    const problem = proofProblem(ctx, format, { header, payload }, signer.method, now);
-    if (problem) return errorResponse(400, 'invalid_proof', problem);
-    if (typeof payload.nonce !== 'string') return errorResponse(400, 'invalid_proof', 'the key proof has no c_nonce');
-    if (!(await ctx.store.consumeNonce(payload.nonce, ctx.credentialIssuer, now))) {
+    const jwts = parsed.proofs?.jwt;
+    if (!jwts || jwts.length !== proofs.length) return errorResponse(400, 'invalid_proof', 'every key proof in proofs.jwt must be a jwt');
+    const holders = await verifyProofs(ctx, format, jwts, now);
+    if ('error' in holders) return holders.error;
+    // One c_nonce per request, spent once, and only after every proof verified: a bad proof among good ones
+    // leaves it unspent, so the wallet can retry with the same nonce.
+    if (!(await ctx.store.consumeNonce(holders.nonce, ctx.credentialIssuer, now))) {
       return errorResponse(400, 'invalid_nonce', 'the c_nonce is unknown, used or expired: get a new one from the nonce endpoint');
     }
     if (!(await ctx.store.consumeAccessToken(tokenHash, now))) return invalidToken('the access token was already used');
 
-    const holder =
-      signer.method === 'did' ? { holderDid: signer.didUrl.slice(0, signer.didUrl.indexOf('#')) } : signer.method === 'jwk' ? { holderJwk: holderJwk(signer.publicJwk) } : {};
-    let credential: string;
+    let credentials: string[];
     try {
-      credential = await issue({ context: token.context, configurationId, type: ctx.configurations[configurationId].type, format, ...holder });
+      const issued = await issue({ context: token.context, configurationId, type: ctx.configurations[configurationId].type, format, ...holders.holder });
+      credentials = Array.isArray(issued) ? issued : [issued];
+      if (credentials.length === 0 || credentials.length > proofs.length) throw new Error(`issue returned ${credentials.length} credentials for ${proofs.length} keys`);
     } catch (error) {
       if (error instanceof GovcredError && error.httpStatus < 500) return errorResponse(400, 'credential_request_denied', error.message);
       await ctx.store.releaseAccessToken(tokenHash);
       ctx.onError('issuing a credential failed', error);
       return errorResponse(500, 'server_error', 'the credential could not be issued now: try again later');
     }
-    return jsonResponse(200, ctx.library.createCredentialResponse({ credentialRequest: parsed, credentials: [{ credential }] }));
+    return jsonResponse(200, ctx.library.createCredentialResponse({ credentialRequest: parsed, credentials: credentials.map((credential) => ({ credential })) }));
   } catch (error) {
     if (causedBy(error, DidResolutionUnavailableError)) return errorResponse(503, 'server_error', 'the holder DID could not be resolved now: try again later');
     const response = libraryErrorResponse(error);
     if (response) return response;
     throw error;
   }
+}
+
+/** The holder the proofs bind to and the one c_nonce they answer, or the error response. */
+type VerifiedProofs = { holder: Pick<IssueCredentialInput, 'holderDid' | 'holderJwk' | 'holderJwks'>; nonce: string } | { error: Oid4vciResponse };
+
+/**
+ * Verifies every key proof (the library: signature, `typ`, audience; then {@link proofProblem}). A batch
+ * (OID4VCI 1.0 §8.2) answers one c_nonce with every proof and binds each copy to its own key: two proofs of
+ * one key would give two copies a verifier could link, so they are refused (`invalid_proof`).
+ */
+async function verifyProofs(ctx: IssuerContext, format: Oid4vciFormat, jwts: string[], now: Date): Promise<VerifiedProofs> {
+  const fail = (description: string) => ({ error: errorResponse(400, 'invalid_proof', description) });
+  const nonces = new Set<unknown>();
+  const keys: EcPublicJwk[] = [];
+  let holderDid: string | undefined;
+  for (const [i, jwt] of jwts.entries()) {
+    const which = jwts.length > 1 ? `key proof ${i + 1}: ` : '';
+    const { header, payload, signer } = await ctx.library.verifyCredentialRequestJwtProof({ issuerMetadata: ctx.issuerMetadata, jwt, now });
+    const problem = proofProblem(ctx, format, { header, payload }, signer.method, now);
+    if (problem) return fail(`${which}${problem}`);
+    if (typeof payload.nonce !== 'string') return fail(`${which}the key proof has no c_nonce`);
+    nonces.add(payload.nonce);
+    if (signer.method === 'did') holderDid = signer.didUrl.slice(0, signer.didUrl.indexOf('#'));
+    if (signer.method === 'jwk') {
+      const key = holderJwk(signer.publicJwk);
+      if (!key) return fail(`${which}the jwk is not a usable holder key`);
+      if (keys.some((k) => k.crv === key.crv && k.x === key.x && k.y === key.y)) return fail(`${which}another key proof of this request has the same key: every copy needs its own key`);
+      keys.push(key);
+    }
+  }
+  if (nonces.size !== 1) return fail('the key proofs of one request must all answer the same c_nonce');
+  const nonce = [...nonces][0] as string;
+  if (holderDid !== undefined) return { holder: { holderDid }, nonce };
+  return { holder: keys.length > 0 ? { holderJwk: keys[0], holderJwks: keys } : {}, nonce };
 }

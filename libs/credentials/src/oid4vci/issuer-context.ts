@@ -16,6 +16,8 @@ export interface IssuerContext {
   accessTokenTtlSeconds: number;
   nonceTtlSeconds: number;
   maxTxCodeFailures: number;
+  /** Most key proofs (copies) per `dc+sd-jwt` credential request; 1: no batches. */
+  batchSize: number;
   /** When set, holders must be address-form did:ethr identities on this chain. */
   holderChainId?: number;
   /** Reports failures on our side (the client gets a bare `server_error`). */

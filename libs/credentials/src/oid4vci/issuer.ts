@@ -54,6 +54,14 @@ export interface Oid4vciIssuerOptions {
   nonceTtlSeconds?: number;
   /** Wrong transaction codes after which an offer is dead. @default 5 */
   maxTxCodeFailures?: number;
+  /**
+   * Batch issuance (OID4VCI 1.0 §8.2, §12.2.4 `batch_credential_issuance`): a `dc+sd-jwt` credential request may
+   * carry up to this many key proofs in `proofs.jwt`, one distinct holder key each, and gets one copy of the
+   * credential per key, so the holder can show each copy to one verifier only. `jwt_vc_json` stays one
+   * credential per request. 1 turns batches off (no `batch_credential_issuance` in the metadata).
+   * @default 1
+   */
+  batchSize?: number;
   /** Digits of generated transaction codes. @default 6 */
   txCodeLength?: number;
   /** Told about failures on the issuer's side (the wallet only gets `server_error`). */
@@ -82,6 +90,8 @@ export interface CreatedOffer {
 }
 
 const MAX_OFFER_TTL_SECONDS = 7 * 24 * 3600;
+/** Copies per request at most: each costs a signature and a status index, and the request body stays small (~1 kB a proof). */
+export const MAX_BATCH_SIZE = 50;
 
 /**
  * The issuer side of OpenID for Verifiable Credential Issuance 1.0, pre-authorized code flow, `jwt_vc_json`
@@ -107,6 +117,8 @@ export class Oid4vciIssuerService {
     }
     if (options.credentialIssuer.startsWith('http:')) allowInsecureLibraryUrls();
     if (Object.keys(options.configurations).length === 0) throw new RangeError('at least one credential configuration is required');
+    const batchSize = options.batchSize ?? 1;
+    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > MAX_BATCH_SIZE) throw new RangeError(`batchSize must be an integer from 1 to ${MAX_BATCH_SIZE}`);
     const callbacks: Omit<CallbackContext, 'decryptJwe' | 'encryptJwe'> = {
       hash: hashCallback,
       generateRandom,
@@ -120,7 +132,7 @@ export class Oid4vciIssuerService {
     const library = new Openid4vciIssuer({ callbacks });
     const authorizationServer = new Oauth2AuthorizationServer({ callbacks });
     this.endpoints = oid4vciEndpoints(options.credentialIssuer);
-    this.metadata = library.createCredentialIssuerMetadata(credentialIssuerMetadata(options.credentialIssuer, options.display ?? [], options.configurations));
+    this.metadata = library.createCredentialIssuerMetadata(credentialIssuerMetadata(options.credentialIssuer, options.display ?? [], options.configurations, batchSize));
     const asMetadata: AuthorizationServerMetadata = authorizationServer.createAuthorizationServerMetadata(authorizationServerMetadata(options.credentialIssuer));
     this.defaultOfferTtlSeconds = options.defaultOfferTtlSeconds ?? 900;
     this.txCodeLength = options.txCodeLength ?? 6;
@@ -141,6 +153,7 @@ export class Oid4vciIssuerService {
       accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? 300,
       nonceTtlSeconds: options.nonceTtlSeconds ?? 300,
       maxTxCodeFailures: options.maxTxCodeFailures ?? 5,
+      batchSize,
       ...(options.holderChainId !== undefined ? { holderChainId: options.holderChainId } : {}),
       onError: options.onError ?? (() => {}),
     };

@@ -88,3 +88,10 @@ it.each<[string, () => unknown]>([
 test('plain http is allowed for a devnet when asked for', () => {
   expect(make('http://127.0.0.1:4000/oid4vci/psb', { allowHttp: true }).endpoints.token).toBe('http://127.0.0.1:4000/oid4vci/psb/token');
 });
+
+test('batch_credential_issuance is announced only for batches of 2 or more (OID4VCI 1.0 §12.2.4); other sizes are caller misuse', () => {
+  expect(make('https://gov.example/oid4vci/psb').credentialIssuerMetadata()).not.toHaveProperty('batch_credential_issuance');
+  expect(make('https://gov.example/oid4vci/psb', { batchSize: 1 }).credentialIssuerMetadata()).not.toHaveProperty('batch_credential_issuance');
+  expect(make('https://gov.example/oid4vci/psb', { batchSize: 10 }).credentialIssuerMetadata().batch_credential_issuance).toEqual({ batch_size: 10 });
+  for (const batchSize of [0, 1.5, 51]) expect(() => make('https://gov.example/oid4vci/psb', { batchSize })).toThrow(RangeError);
+});

@@ -63,13 +63,16 @@ export function oid4vciEndpoints(credentialIssuer: string): Oid4vciEndpoints {
 /**
  * The Credential Issuer Metadata (OID4VCI 1.0 §12.2.4) of one issuer: its display names and a configuration
  * per offered catalog type and format, with the catalog's labels as display and claim names.
- * `credential_metadata` makes it 1.0 metadata (the library tells versions apart by it).
+ * `credential_metadata` makes it 1.0 metadata (the library tells versions apart by it). With a `batchSize` of
+ * 2 or more, `batch_credential_issuance` (§12.2.4: `batch_size` "MUST be 2 or greater") says how many key
+ * proofs one credential request may carry: `dc+sd-jwt` configurations then issue one copy per key.
  * @throws RangeError for a configuration whose type the catalog does not know (caller misuse).
  */
 export function credentialIssuerMetadata(
   credentialIssuer: string,
   display: Oid4vciDisplay[],
   configurations: Record<string, Oid4vciConfiguration>,
+  batchSize = 1,
 ): CredentialIssuerMetadata {
   const endpoints = oid4vciEndpoints(credentialIssuer);
   const supported = Object.fromEntries(
@@ -84,6 +87,7 @@ export function credentialIssuerMetadata(
     credential_endpoint: endpoints.credential,
     nonce_endpoint: endpoints.nonce,
     ...(display.length > 0 ? { display } : {}),
+    ...(batchSize >= 2 ? { batch_credential_issuance: { batch_size: batchSize } } : {}),
     credential_configurations_supported: supported,
   } as CredentialIssuerMetadata;
 }

@@ -10,6 +10,7 @@ export interface CreateOfferBody {
   txCode?: boolean;
   expiresInSeconds?: number;
   expirationDate?: string;
+  copiesOf?: string;
 }
 
 export class CreateOfferDto implements CreateOfferBody {
@@ -37,6 +38,12 @@ export class CreateOfferDto implements CreateOfferBody {
   @ApiPropertyOptional({ description: 'Expiration of the credential, when the type does not derive one from its claims' })
   expirationDate?: string;
 
+  @ApiPropertyOptional({
+    description:
+      'A refill: more unlinkable copies of this issued SD-JWT VC (its id, `urn:uuid:…`; format `dc+sd-jwt`, state active) for a wallet that ' +
+      'used up its copies. The claims must be the credential\'s; the new copies join its record, so a status change reaches them too.',
+  })
+  copiesOf?: string;
 }
 
 export const CREATE_OFFER_SCHEMA: JSONSchemaType<CreateOfferBody> = {
@@ -50,6 +57,7 @@ export const CREATE_OFFER_SCHEMA: JSONSchemaType<CreateOfferBody> = {
     txCode: { type: 'boolean', nullable: true },
     expiresInSeconds: { type: 'integer', minimum: 60, maximum: 7 * 86_400, nullable: true },
     expirationDate: { type: 'string', format: 'date-time', nullable: true },
+    copiesOf: { type: 'string', maxLength: 45, nullable: true },
   },
 };
 
