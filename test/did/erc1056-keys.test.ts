@@ -61,7 +61,7 @@ test('owner-signed calls relayed by another account, and key ids as ethr-did-res
   const ids = [k1, k2, k3].map((k) => signingKeyId(did, events, k));
   expect(ids).toEqual([`${did}#delegate-2`, `${did}#delegate-3`, `${did}#delegate-6`]);
 
-  const { didDocument } = await createDidResolver(f, f.provider).resolve(did);
+  const { didDocument } = await createDidResolver({ chainId: f.chainId, rpcUrl: '', didRegistry: f.didRegistry }, f.provider).resolve(did);
   const byId = new Map(didDocument!.verificationMethod!.map((m) => [m.id, m]));
   // The revoked key is gone, the live ones are where the issuer expects them, with their public keys.
   expect(byId.has(ids[0]!)).toBe(false);
