@@ -48,6 +48,11 @@ export interface Issued {
 }
 
 
+/** sha256 (hex) of a credential exactly as issued (compact JWT VC, or SD-JWT VC with every disclosure). */
+export function credentialDigest(issued: string): string {
+  return createHash('sha256').update(issued, 'utf8').digest('hex');
+}
+
 /** RFC 7638 thumbprint (SHA-256) of an EC public key, as an RFC 9278 URI. */
 function jwkThumbprintUri(jwk: EcPublicJwk): string {
   const canonical = JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y });
@@ -228,7 +233,7 @@ export class IssuanceService {
       expirationDate: prepared.expirationDate,
       ...(titleId ? { titleRecord: { titleId, ...(continues ? { predecessor: continues.predecessorHash } : {}) } } : {}),
     });
-    const jwt = await this.veramo.signCredential(unsigned, agency.keyId);
+    const jwt = await this.veramo.signCredential(unsigned, agency.keyId, agency.signingKid ?? undefined);
     return {
       ...common,
       jwt,
@@ -239,8 +244,8 @@ export class IssuanceService {
   }
 
   /**
-   * An SD-JWT VC: `iss` the agency DID, `kid` its `#controller` key (the ERC-1056 owner at `iat`, the key the
-   * JWT VCs are verified with too), derived claims added, every claim selectively disclosable, the same status
+   * An SD-JWT VC: `iss` the agency DID, `kid` its signing key's DID URL (`#delegate-N`; `#controller`, the
+   * ERC-1056 owner at `iat`, for an agency created before key roles), derived claims added, every claim selectively disclosable, the same status
    * entries as a JWT VC. Valid from issuance (`nbf` = `iat`, as a JWT VC's `issuanceDate`).
    */
   private async signSdJwt(agency: Agency, prepared: PreparedCredential, status: ReturnType<typeof statusEntries>): Promise<{ jwt: string; issuedAt: string; expiresAt: string | null }> {
@@ -250,7 +255,7 @@ export class IssuanceService {
       type: prepared.type,
       claims: prepared.claims,
       issuerDid: agency.did,
-      kid: `${agency.did}#controller`,
+      kid: agency.signingKid ?? `${agency.did}#controller`,
       signer: (input) => this.veramo.signJws(agency.did, agency.keyId, input),
       holderJwk: prepared.holderJwk,
       statusEntries: status,
@@ -281,12 +286,22 @@ export class IssuanceService {
       credentialHash: signed.credentialHash,
       predecessorId: signed.predecessorId,
       successorId: null,
+      credentialDigest: credentialDigest(signed.jwt),
+      signingKid: agency.signingKid,
     });
     await this.audit.append(m, {
       actor: `agency:${agency.id}`,
       agencyId: agency.id,
       action: 'credential.issued',
-      data: { credentialId: signed.credentialId, type: prepared.type, statusIndex: signed.index, ...(prepared.format === 'jwt_vc_json' ? {} : { format: prepared.format }) },
+      data: {
+        credentialId: signed.credentialId,
+        type: prepared.type,
+        statusIndex: signed.index,
+        ...(prepared.format === 'jwt_vc_json' ? {} : { format: prepared.format }),
+        // What re-issuance after a key compromise checks a presented credential against (anchored with the log).
+        digest: credentialDigest(signed.jwt),
+        ...(agency.signingKid ? { keyId: agency.signingKid } : {}),
+      },
     });
   }
 }
