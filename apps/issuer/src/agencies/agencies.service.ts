@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { getAddress } from 'ethers';
 import { DataSource } from 'typeorm';
 import { GovcredError, StatusPurpose } from '../../../../libs/credentials/src/index.js';
@@ -73,6 +73,9 @@ export interface RotatedKey {
 export class AgenciesService {
   /** Rotations in progress: issuance waits for them so no credential is signed by a key being replaced. */
   private readonly rotations = new Map<string, Promise<unknown>>();
+  /** Previous signing keys being deleted (one deletion per key, whatever the concurrent signatures). */
+  private readonly retiring = new Map<string, Promise<void>>();
+  private readonly logger = new Logger('Agencies');
 
   constructor(
     private readonly dataSource: DataSource,
@@ -174,7 +177,10 @@ export class AgenciesService {
     let agency = await this.get(agencyId);
     if (issuesTitles(agency.credentialTypes) && agency.supersededListId === null) agency = await this.ensureTitleLists(agency);
     const activeFrom = agency.keyActiveFrom ? Date.parse(agency.keyActiveFrom) : 0;
-    if (Date.now() >= activeFrom) return agency;
+    if (Date.now() >= activeFrom) {
+      if (agency.previousKeyId && agency.ownerAddress) void this.retirePrevious(agency);
+      return agency;
+    }
     if (agency.previousKeyId) return { ...agency, keyId: agency.previousKeyId, signingKid: agency.previousSigningKid };
     // A first key whose block time is still ahead of this clock (the chain's clock runs ahead): a credential
     // dated now would predate its key, so wait for it, a bounded time.
@@ -184,6 +190,30 @@ export class AgenciesService {
     }
     await new Promise((resolve) => setTimeout(resolve, wait));
     return agency;
+  }
+
+  /**
+   * Deletes the previous signing key from the KMS once the new one signs (a routine rotation: the key stays
+   * listed on chain, so what it signed keeps verifying; nobody can sign with it any more). Runs beside issuance.
+   */
+  private retirePrevious(agency: Agency): Promise<void> {
+    const previous = agency.previousKeyId!;
+    let work = this.retiring.get(previous);
+    if (!work) {
+      work = (async () => {
+        await this.db.exclusive(() => this.veramo.deleteKey(previous));
+        await this.db.write(async (m) => {
+          const cleared = await m.getRepository(Agency).update({ id: agency.id, previousKeyId: previous }, { previousKeyId: null, previousSigningKid: null });
+          if (!cleared.affected) return;
+          await m.getRepository(AgencyKey).update({ agencyId: agency.id, kmsKeyId: previous }, { kmsKeyId: null });
+          await this.audit.append(m, { actor: 'worker', agencyId: agency.id, action: 'agency.key_deleted', data: { signingKeyId: agency.previousSigningKid } });
+        });
+      })()
+        .catch((error: unknown) => this.logger.error(`deleting the previous signing key of ${agency.id}: ${String(error)}`))
+        .finally(() => this.retiring.delete(previous));
+      this.retiring.set(previous, work);
+    }
+    return work;
   }
 
   /**

@@ -61,6 +61,25 @@ export class AgencySetupService {
     return BigInt(this.config.SIGNING_KEY_PERIOD_DAYS + this.config.SIGNING_KEY_HORIZON_DAYS) * DAY_SECONDS;
   }
 
+  /**
+   * When a signing key set in a block of time `blockTime` (Unix seconds) may sign: its block time rounded up to
+   * the granularity of the times credentials claim, so that no credential's time predates its key's block.
+   */
+  activationTime(blockTime: number): number {
+    const r = this.config.CREDENTIAL_TIME_ROUNDING_SECONDS;
+    return Math.ceil(blockTime / r) * r;
+  }
+
+  /** Waits (bounded) until `blockNumber` has KEY_FINALITY_BLOCKS blocks on top of it. */
+  async awaitFinality(blockNumber: number): Promise<void> {
+    const target = blockNumber + this.config.KEY_FINALITY_BLOCKS;
+    const deadline = Date.now() + this.config.CHAIN_TX_TIMEOUT_MS;
+    while ((await this.chain.bounded('getBlockNumber', this.chain.provider.getBlockNumber())) < target) {
+      if (Date.now() > deadline) throw new Error(`block ${blockNumber} not final within ${this.config.CHAIN_TX_TIMEOUT_MS} ms`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+
   /** ERC-1056 validity (seconds) of a status writer delegate. */
   writerValidity(): bigint {
     return BigInt(this.config.STATUS_WRITER_VALIDITY_DAYS) * DAY_SECONDS;
@@ -90,13 +109,15 @@ export class AgencySetupService {
         await send({ method: 'changeOwner', newOwner: ownerAddress });
         return { writerReceipt, signingReceipt };
       });
+      const iso = (seconds: number | bigint) => new Date(Number(seconds) * 1000).toISOString();
       const kid = signingKeyId(did, await this.chain.keyEvents(at), signing.publicKeyHex);
       if (!kid) throw new Error('the signing key is not in the identity history after its transaction');
+      await this.awaitFinality(signingReceipt.blockNumber);
       const signingTime = await this.chain.blockTime(signingReceipt.blockNumber);
+      const activeFrom = iso(this.activationTime(signingTime));
       const writerTime = await this.chain.blockTime(writerReceipt.blockNumber);
       // The DID's identifier in Veramo's store is controlled by the signing key (the identity key never joins it).
       await this.db.exclusive(() => this.veramo.registerIdentifier(did, signing.key));
-      const iso = (seconds: number | bigint) => new Date(Number(seconds) * 1000).toISOString();
       const createdAt = new Date().toISOString();
       const row = (k: NewKey, role: AgencyKey['role'], extra: Partial<AgencyKey>): Omit<AgencyKey, 'agencyId'> => ({
         id: randomUUID(),
@@ -120,7 +141,7 @@ export class AgencySetupService {
         row(signing, 'signing', {
           kid,
           validTo: iso(BigInt(signingTime) + this.signingValidity()),
-          activeFrom: iso(signingTime),
+          activeFrom,
           txHash: signingReceipt.hash,
           blockNumber: signingReceipt.blockNumber,
         }),
@@ -132,7 +153,7 @@ export class AgencySetupService {
         }),
       ];
       done = true;
-      return { did, identityAddress: at, ownerAddress, signing: { ...signing, kid, activeFrom: iso(signingTime) }, writer, keys };
+      return { did, identityAddress: at, ownerAddress, signing: { ...signing, kid, activeFrom }, writer, keys };
     } catch (error) {
       throw this.chain.toError(error, 'agency set-up on chain');
     } finally {

@@ -63,6 +63,12 @@ export interface IssuerConfig extends StaffConfig {
   STATUS_WRITER_VALIDITY_DAYS: number;
   /** Longest wait of a signature for its key's block time to pass on this machine's clock (chain clock ahead). */
   SIGNING_KEY_ACTIVATION_WAIT_MS: number;
+  /** Granularity of the times credentials claim (seconds): a new key signs from its block time rounded up to it. */
+  CREDENTIAL_TIME_ROUNDING_SECONDS: number;
+  /** Blocks after a key's block before the issuer signs with it (0: a chain with instant finality, e.g. QBFT). */
+  KEY_FINALITY_BLOCKS: number;
+  /** A rotation also renews the status writer when its delegate ends within this many days. */
+  STATUS_WRITER_RENEW_DAYS: number;
 }
 
 const HEX_ADDRESS = '^0x[0-9a-fA-F]{40}$';
@@ -139,6 +145,29 @@ export const ISSUER_CONFIG_SCHEMA: JSONSchemaType<IssuerConfig> = {
       default: 90,
       description: 'Validity of the govcred/statusWriter ERC-1056 delegate that sends status writes (days); renewed before it ends.',
     },
+    CREDENTIAL_TIME_ROUNDING_SECONDS: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 86_400,
+      default: 1,
+      description:
+        'Granularity of the times credentials claim (1: whole seconds, as JWT VC and SD-JWT VC today; 86400 when credentials carry ' +
+        'day-rounded times): a new signing key signs only from its block time rounded up to it, so no credential time predates its key.',
+    },
+    KEY_FINALITY_BLOCKS: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 10_000,
+      default: 0,
+      description: "Blocks mined on top of a new key's block before the issuer signs with it (0 for chains with instant finality such as QBFT/IBFT; e.g. 64 on a proof-of-stake L1).",
+    },
+    STATUS_WRITER_RENEW_DAYS: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 3660,
+      default: 30,
+      description: 'A signing key rotation also renews the status writer delegate (a new key, in the same owner-signed batch) when it ends within this many days.',
+    },
     SIGNING_KEY_ACTIVATION_WAIT_MS: {
       type: 'integer',
       minimum: 0,
@@ -175,6 +204,9 @@ export const ISSUER_CONFIG_SCHEMA: JSONSchemaType<IssuerConfig> = {
     'SIGNING_KEY_HORIZON_DAYS',
     'STATUS_WRITER_VALIDITY_DAYS',
     'SIGNING_KEY_ACTIVATION_WAIT_MS',
+    'CREDENTIAL_TIME_ROUNDING_SECONDS',
+    'KEY_FINALITY_BLOCKS',
+    'STATUS_WRITER_RENEW_DAYS',
     ...STAFF_CONFIG_REQUIRED,
   ],
   additionalProperties: false,
