@@ -10,6 +10,7 @@ import {
   revertName,
 } from '../../libs/credentials/src/index.js';
 import { deployFixture, fundedWallet, rotateOwner, setNextBlockTime, type Fixture } from '../support/chain.js';
+import { startPrivateChain, type PrivateChain } from '../support/private-chain.js';
 
 // The key hierarchy's contract side: status bits are written by the identity's `govcred/statusWriter`
 // delegate (or its owner); lists are created by the owner only; no other key of the identity writes anything.
@@ -22,8 +23,15 @@ const identity = () => owner.address;
 const WRITER = encodeBytes32String(STATUS_WRITER_DELEGATE);
 const DAY = 86_400n;
 
+// This file moves the chain's clock ahead (evm_setNextBlockTimestamp): on a chain of its own, so the shared
+// chain's clock stays with this machine's (agency signing keys are valid from their block time on).
+let chain: PrivateChain;
+beforeAll(async () => {
+  chain = await startPrivateChain();
+});
+afterAll(() => chain?.stop());
 beforeEach(async () => {
-  f = await deployFixture();
+  f = await deployFixture(chain.url);
   owner = await fundedWallet(f.provider);
   writer = await fundedWallet(f.provider);
   registry = new Contract(f.statusRegistry, STATUS_REGISTRY_ABI, owner);
