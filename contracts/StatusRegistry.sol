@@ -15,7 +15,11 @@ import {IDIDOwnership} from "./IDIDOwnership.sol";
 ///         proves its copy complete by recomputing the head. This keeps a change at ~100 gas instead of a
 ///         ~23,000-gas storage write.
 /// @dev Ownership follows the identity's current owner in the ERC-1056 registry, so a rotated agency key
-///      keeps control of its lists and the old key loses it. No personal data ever reaches this contract.
+///      keeps control of its lists and the old key loses it. Day-to-day writes (`update`, `supersede`) may also
+///      come from the identity's ERC-1056 delegate of type `govcred/statusWriter` while it is valid: the owner
+///      (governance, offline) then never signs a routine status change, and a stolen writer key can change
+///      status bits until the owner revokes it, but can neither create lists nor touch the identity's keys or
+///      owner. No personal data ever reaches this contract.
 contract StatusRegistry {
     /// @notice What the entries of a list mean.
     enum Purpose {
@@ -65,6 +69,11 @@ contract StatusRegistry {
     /// @notice Or-ed into the operation byte of the head of a `updateSorted`, so that no packed update and no
     ///         sorted one can ever hash alike (a reader knows from the head which encoding it was given).
     uint8 public constant SORTED_HEAD_FLAG = 0x80;
+
+    /// @notice ERC-1056 delegate type of an identity's status writer (`validDelegate`): it may update the
+    ///         identity's lists, never create them. Not a key of the DID document (ethr-did-resolver lists only
+    ///         `veriKey` and `sigAuth` delegates), so it cannot sign credentials.
+    bytes32 public constant STATUS_WRITER = "govcred/statusWriter";
 
     /// @notice The ERC-1056 registry that decides who controls an identity.
     IDIDOwnership public immutable didRegistry;
@@ -133,6 +142,8 @@ contract StatusRegistry {
 
     /// @notice The caller does not control `identity` in the ERC-1056 registry.
     error NotIdentityOwner(address identity, address caller);
+    /// @notice The caller is neither the identity's ERC-1056 owner nor its valid `govcred/statusWriter` delegate.
+    error NotStatusWriter(address identity, address caller);
     /// @notice The list already exists.
     error ListExists(address identity, uint64 listId);
     /// @notice The list does not exist.
@@ -157,6 +168,16 @@ contract StatusRegistry {
 
     modifier onlyIdentityOwner(address identity) {
         if (didRegistry.identityOwner(identity) != msg.sender) revert NotIdentityOwner(identity, msg.sender);
+        _;
+    }
+
+    /// @dev The owner first: one registry call for the owner, two for a writer (the common case, a few
+    ///      thousand gas either way, measured in bench-results/gas.json).
+    modifier onlyStatusWriter(address identity) {
+        if (
+            didRegistry.identityOwner(identity) != msg.sender
+                && !didRegistry.validDelegate(identity, STATUS_WRITER, msg.sender)
+        ) revert NotStatusWriter(identity, msg.sender);
         _;
     }
 
@@ -187,13 +208,13 @@ contract StatusRegistry {
     }
 
     /// @notice Sets or clears entries of a list.
-    /// @param identity The issuer identity; the caller must be its current ERC-1056 owner.
+    /// @param identity The issuer identity; the caller must be its current ERC-1056 owner or status writer.
     /// @param listId The list's number.
     /// @param operation Set, or clear (suspension and encumbered lists only).
     /// @param indexes The indexes to change, each 3 bytes big-endian, concatenated.
     function update(address identity, uint64 listId, Operation operation, bytes calldata indexes)
         external
-        onlyIdentityOwner(identity)
+        onlyStatusWriter(identity)
     {
         _update(identity, listId, operation, indexes);
     }
@@ -204,13 +225,13 @@ contract StatusRegistry {
     ///         4 bytes: the first is index₀ + 1, each next one indexᵢ − indexᵢ₋₁. Every gap is at least 1 and
     ///         in shortest form (so no byte is zero: the indexes are strictly increasing and have one encoding),
     ///         and the last index is below the list's size. Logged as given in `StatusUpdatedSorted`.
-    /// @param identity The issuer identity; the caller must be its current ERC-1056 owner.
+    /// @param identity The issuer identity; the caller must be its ERC-1056 owner or its status writer delegate.
     /// @param listId The list's number.
     /// @param operation Set, or clear (suspension and encumbered lists only).
     /// @param gaps The indexes to change, ascending, gap-coded as above.
     function updateSorted(address identity, uint64 listId, Operation operation, bytes calldata gaps)
         external
-        onlyIdentityOwner(identity)
+        onlyStatusWriter(identity)
     {
         StatusList storage list = _writableList(identity, listId, operation);
         _checkSortedGaps(gaps, list.sizeLog2);
@@ -224,13 +245,13 @@ contract StatusRegistry {
     /// @notice Records title transfers: sets the predecessors' entries of a superseded list (one `StatusUpdated`,
     ///         exactly as `update` with Set) and emits one `TitleTransferred` per transfer, in one transaction, so
     ///         the superseded bit never lands without its link nor the link without the bit.
-    /// @param identity The issuer identity; the caller must be its current ERC-1056 owner.
+    /// @param identity The issuer identity; the caller must be its current ERC-1056 owner or status writer.
     /// @param listId A list of purpose Superseded.
     /// @param indexes The predecessors' indexes, each 3 bytes big-endian, concatenated.
     /// @param transfers One per index, in the same order.
     function supersede(address identity, uint64 listId, bytes calldata indexes, TitleTransfer[] calldata transfers)
         external
-        onlyIdentityOwner(identity)
+        onlyStatusWriter(identity)
     {
         if (_lists[identity][listId].exists && _lists[identity][listId].purpose != Purpose.Superseded) {
             revert NotASupersededList(identity, listId);

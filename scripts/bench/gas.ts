@@ -1,8 +1,14 @@
 import { createHash, randomInt } from 'node:crypto';
-import { Contract, Wallet, hexlify, type Signer } from 'ethers';
+import { Contract, Wallet, encodeBytes32String, hexlify, type Signer } from 'ethers';
 import {
   AUDIT_ANCHOR_ABI,
+  ERC1056_ABI,
+  SIGNING_KEY_ATTRIBUTE,
   STATUS_REGISTRY_ABI,
+  STATUS_WRITER_DELEGATE,
+  erc1056SignedCalldata,
+  erc1056SignedHash,
+  type Erc1056Call,
   StatusListWriter,
   StatusOperation,
   StatusPurpose,
@@ -41,6 +47,14 @@ export interface GasResult {
   revocation?: RevocationGasRow;
   /** Audit anchoring, e.g. `{"auditBatch": 1000, "gasPerEntry": 42.4, …}`. */
   audit?: AuditGasRow[];
+  /** One transaction of every key-hierarchy and status operation, e.g. `{"operation": "update by writer", "gas": 40123}`. */
+  operations?: OperationGasRow[];
+}
+
+/** The full gas of one transaction (21,000 base, calldata, execution) of one operation. */
+export interface OperationGasRow {
+  operation: string;
+  gas: number;
 }
 
 const LIST_SIZE_LOG2 = 17;
@@ -166,5 +180,57 @@ export async function runAuditGasBench(signer: Signer, batches: number[], log: (
     rows.push(row);
     log(`gas: audit anchor of ${batch} entries: ${row.anchorGas} gas, ${row.gasPerEntry} per entry (first anchor ${row.firstAnchorGasPerEntry})`);
   }
+  return rows;
+}
+
+/**
+ * One transaction of every operation of an agency's key hierarchy, each with its full gas: the ERC-1056 calls
+ * governance signs and the issuer relays (`*Signed`), the owner's own calls, and the StatusRegistry calls by
+ * owner and by status writer (one index / one transfer: the fixed cost the access check adds to).
+ */
+export async function runOperationGasBench(signer: Signer, log: (line: string) => void): Promise<OperationGasRow[]> {
+  const { didRegistry, statusRegistry } = await deployRegistries(signer);
+  const fund = async <W extends { address: string }>(wallet: W) => {
+    await (await signer.sendTransaction({ to: wallet.address, value: 10n ** 18n })).wait();
+    return wallet;
+  };
+  const provider = signer.provider!;
+  const identity = await fund(Wallet.createRandom().connect(provider));
+  const governance = Wallet.createRandom();
+  const writer = await fund(Wallet.createRandom().connect(provider));
+  const dids = new Contract(didRegistry, ERC1056_ABI, identity);
+  const status = new Contract(statusRegistry, STATUS_REGISTRY_ABI, identity);
+  const rows: OperationGasRow[] = [];
+  const measure = async (operation: string, tx: Promise<{ wait(): Promise<{ gasUsed: bigint } | null> }>) => {
+    const gas = Number((await (await tx).wait())!.gasUsed);
+    rows.push({ operation, gas });
+    log(`gas: ${operation}: ${gas}`);
+  };
+  const year = 365n * 86_400n;
+  const key = (w: { signingKey: { compressedPublicKey: string } }) => w.signingKey.compressedPublicKey;
+  const transfer = { titleId: `0x${'ab'.repeat(32)}`, predecessor: `0x${'11'.repeat(32)}`, successor: `0x${'22'.repeat(32)}`, predecessorIndex: 7, successorIndex: 8 };
+
+  // Creation, sent by the one-time identity key itself.
+  await measure('ERC-1056 addDelegate (status writer)', dids.getFunction('addDelegate')(identity.address, encodeBytes32String(STATUS_WRITER_DELEGATE), writer.address, 90n * 86_400n));
+  await measure('ERC-1056 setAttribute (signing key)', dids.getFunction('setAttribute')(identity.address, encodeBytes32String(SIGNING_KEY_ATTRIBUTE), key(Wallet.createRandom()), 2n * year));
+  await measure('StatusRegistry createList (owner)', status.getFunction('createList')(identity.address, 1, 1, 17));
+  await measure('StatusRegistry createList (owner), superseded', status.getFunction('createList')(identity.address, 3, 2, 17));
+  await measure('StatusRegistry update, 1 index (owner)', status.getFunction('update')(identity.address, 1, 0, hexlify(packIndexes([5]))));
+  await measure('StatusRegistry update, 1 index (status writer)', (status.connect(writer) as Contract).getFunction('update')(identity.address, 1, 1, hexlify(packIndexes([5]))));
+  await measure('StatusRegistry supersede, 1 transfer (owner; the identity\'s first transfer, which creates its counter)', status.getFunction('supersede')(identity.address, 3, hexlify(packIndexes([7])), [transfer]));
+  await measure('StatusRegistry supersede, 1 transfer (status writer)', (status.connect(writer) as Contract).getFunction('supersede')(identity.address, 3, hexlify(packIndexes([9])), [{ ...transfer, predecessorIndex: 9 }]));
+  await measure('ERC-1056 changeOwner (to governance)', dids.getFunction('changeOwner')(identity.address, governance.address));
+
+  // Governance-signed calls relayed by the issuer (the writer account pays the gas).
+  const relay = async (operation: string, call: Erc1056Call) => {
+    const nonce = (await dids.getFunction('nonce')(governance.address)) as bigint;
+    const signature = governance.signingKey.sign(erc1056SignedHash(didRegistry, nonce, identity.address, call)).serialized;
+    await measure(operation, writer.sendTransaction({ to: didRegistry, data: erc1056SignedCalldata(identity.address, call, signature) }));
+  };
+  const next = key(Wallet.createRandom());
+  await relay('ERC-1056 setAttributeSigned (rotation: next signing key)', { method: 'setAttribute', name: SIGNING_KEY_ATTRIBUTE, value: next, validity: 2n * year });
+  await relay('ERC-1056 addDelegateSigned (writer renewal)', { method: 'addDelegate', delegateType: STATUS_WRITER_DELEGATE, delegate: Wallet.createRandom().address, validity: 90n * 86_400n });
+  await relay('ERC-1056 revokeAttributeSigned (compromised signing key)', { method: 'revokeAttribute', name: SIGNING_KEY_ATTRIBUTE, value: next });
+  await relay('ERC-1056 revokeDelegateSigned (compromised writer)', { method: 'revokeDelegate', delegateType: STATUS_WRITER_DELEGATE, delegate: writer.address });
   return rows;
 }

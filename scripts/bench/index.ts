@@ -9,7 +9,7 @@ import { startChainNode } from '../lib/chain-node.js';
 import { repoRoot } from '../lib/paths.js';
 import { freePort } from '../lib/processes.js';
 import { runDidRotationBench } from './did-rotation.js';
-import { formatGasTable, runAuditGasBench, runGasBench, type GasResult } from './gas.js';
+import { formatGasTable, runAuditGasBench, runGasBench, runOperationGasBench, type GasResult } from './gas.js';
 import { runIssuanceBench, type IssuanceResultFigures } from './issuance.js';
 import { runMirrorBench, type MirrorResult } from './mirror.js';
 import { runSdJwtIssuanceBench } from './sd-jwt-issuance.js';
@@ -22,7 +22,7 @@ import { runVerificationBench, startVerifierProcess, type VerificationResultFigu
 const log = (line: string) => console.log(`[bench] ${line}`);
 
 /**
- * `BENCH_ONLY=verification,mirror` runs a subset (all by default); `sd-jwt` is the two SD-JWT VC rows, also run
+ * `BENCH_ONLY=verification,mirror` runs a subset (all by default; `operations-gas` is the key-hierarchy gas rows); `sd-jwt` is the two SD-JWT VC rows, also run
  * one at a time as `sd-jwt-issuance` and `sd-jwt-verification`.
  */
 const only = (name: string) => !process.env.BENCH_ONLY || process.env.BENCH_ONLY.split(',').includes(name);
@@ -40,15 +40,16 @@ async function main(): Promise<void> {
   const provider = createProvider(chain.rpcUrl, chain.chainId, 50);
   try {
     const signer = await provider.getSigner(0);
-    if (only('gas') || only('audit-gas')) {
-      // `BENCH_ONLY=audit-gas` measures the audit anchor alone and keeps the status rows of the previous file.
+    if (only('gas') || only('audit-gas') || only('operations-gas')) {
+      // `BENCH_ONLY=audit-gas` (or `operations-gas`) measures that part alone and keeps the other rows of the previous file.
       const file = path.join(outDir, 'gas.json');
       const previous = (existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined) as GasResult | undefined;
-      // Without status rows to keep (a fresh clone: no previous file, or one an audit-only run wrote with
+      // Without status rows to keep (a fresh clone: no previous file, or one a partial run wrote with
       // `listSize: 0, rows: []`), the status rows are measured too: gas.json never loses them.
       const status = only('gas') || !previous?.rows?.length ? await runGasBench(signer, [1, 100, 1_000, 10_000], log) : previous;
-      const audit = await runAuditGasBench(signer, [100, 1_000, 10_000], log);
-      const gas = { listSize: status.listSize, rows: status.rows, ...(status.revocation ? { revocation: status.revocation } : {}), audit };
+      const audit = only('gas') || only('audit-gas') || !previous?.audit?.length ? await runAuditGasBench(signer, [100, 1_000, 10_000], log) : previous.audit;
+      const operations = only('gas') || only('operations-gas') || !previous?.operations?.length ? await runOperationGasBench(signer, log) : previous.operations;
+      const gas = { listSize: status.listSize, rows: status.rows, ...(status.revocation ? { revocation: status.revocation } : {}), audit, operations };
       writeFileSync(file, JSON.stringify(gas, null, 2) + '\n');
       console.log('\n' + formatGasTable(gas) + '\n');
       if (gas.revocation) {
@@ -58,6 +59,7 @@ async function main(): Promise<void> {
         );
       }
       for (const r of audit) console.log(`Audit anchor of ${r.auditBatch.toLocaleString('en')} entries: ${r.gasPerEntry} gas per entry (a stream's first anchor: ${r.firstAnchorGasPerEntry})`);
+      for (const r of operations) console.log(`${r.operation}: ${r.gas.toLocaleString('en')} gas`);
       log(`wrote ${file}`);
     }
     if (only('mirror')) {

@@ -239,7 +239,7 @@ export async function runIssuanceBench(
   const dir = mkdtempSync(path.join(tmpdir(), 'govcred-bench-veramo-'));
   const resolver = createDidResolver({ chainId: 31337, rpcUrl, didRegistry: deployment.didRegistry });
   try {
-    const created = await postJson(`${issuer.url}/admin/agencies`, { nameZh: '基准机构', nameEn: 'Bench agency', credentialTypes: [TYPE] }, { authorization: `Bearer ${adminToken}` });
+    const created = await postJson(`${issuer.url}/admin/agencies`, { nameZh: '基准机构', nameEn: 'Bench agency', credentialTypes: [TYPE], ownerAddress: Wallet.createRandom().address }, { authorization: `Bearer ${adminToken}` });
     if (created.status !== 201) throw new Error(`agency creation failed: ${created.status} ${created.body}`);
     const { apiKey, did: agencyDid } = JSON.parse(created.body) as { apiKey: string; did: string };
     const headers = { 'x-api-key': apiKey };

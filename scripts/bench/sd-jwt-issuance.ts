@@ -14,7 +14,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { JsonRpcProvider, Signer } from 'ethers';
-import { Wallet } from 'ethers';
+import { SigningKey, Wallet } from 'ethers';
 import { createDidResolver, statusEntries, verifySdJwtVc, type IssuerKey } from '../../libs/credentials/src/index.js';
 import { deployRegistries } from '../lib/deploy.js';
 import { SAMPLE_CLAIMS } from '../lib/sample-claims.js';
@@ -34,7 +34,13 @@ const issueBody = (holder: HolderKey) => ({
 /** The agency's signing key as a verifier finds it: the `kid` method of its did:ethr, from the chain. */
 async function agencyIssuerKey(resolver: ReturnType<typeof createDidResolver>, did: string, kid: string): Promise<IssuerKey> {
   const { didDocument } = await resolver.resolve(did);
-  const address = didDocument?.verificationMethod?.find((m) => m.id === kid)?.blockchainAccountId?.split(':').pop();
+  const method = didDocument?.verificationMethod?.find((m) => m.id === kid);
+  // A signing key is an ERC-1056 attribute: a public key (an owner key would be an address).
+  if (method?.publicKeyHex) {
+    const point = Buffer.from(SigningKey.computePublicKey(`0x${method.publicKeyHex}`, false).slice(4), 'hex');
+    return { jwk: { kty: 'EC', crv: 'secp256k1', x: point.subarray(0, 32).toString('base64url'), y: point.subarray(32).toString('base64url') } };
+  }
+  const address = method?.blockchainAccountId?.split(':').pop();
   if (!address) throw new Error(`no key ${kid} in the agency DID document`);
   return { ethereumAddress: address };
 }
@@ -64,11 +70,11 @@ export async function runSdJwtIssuanceBench(
   const issuer = await startIssuerProcess(rpcUrl, deployment, governance, funder, adminToken, options, 'bench-issuer-sd-jwt');
   const resolver = createDidResolver({ chainId: 31337, rpcUrl, didRegistry: deployment.didRegistry });
   try {
-    const created = await postJson(`${issuer.url}/admin/agencies`, { nameZh: '基准机构', nameEn: 'Bench agency', credentialTypes: [SD_JWT_TYPE] }, { authorization: `Bearer ${adminToken}` });
+    const created = await postJson(`${issuer.url}/admin/agencies`, { nameZh: '基准机构', nameEn: 'Bench agency', credentialTypes: [SD_JWT_TYPE], ownerAddress: Wallet.createRandom().address }, { authorization: `Bearer ${adminToken}` });
     if (created.status !== 201) throw new Error(`agency creation failed: ${created.status} ${created.body}`);
-    const { apiKey, did: agencyDid } = JSON.parse(created.body) as { apiKey: string; did: string };
+    const { apiKey, did: agencyDid, signingKeyId } = JSON.parse(created.body) as { apiKey: string; did: string; signingKeyId: string };
     const headers = { 'x-api-key': apiKey };
-    const resolveIssuerKey = async () => agencyIssuerKey(resolver, agencyDid, `${agencyDid}#controller`);
+    const resolveIssuerKey = async () => agencyIssuerKey(resolver, agencyDid, signingKeyId);
     const idle = await treeMemoryMb(issuer.process.pid!);
     const holders = Array.from({ length: HOLDERS }, holderKey);
 

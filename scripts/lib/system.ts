@@ -84,6 +84,11 @@ interface DevnetSecrets {
   demoVerifierKey: string;
   /** VERIFIER_KEY_SECRET: seals verifier accounts' signing keys at rest. */
   verifierKeySecret: string;
+  /**
+   * Governance's owner key of each demo agency's did:ethr, by the agency's English name: the devnet plays
+   * governance and signs the agency's ERC-1056 calls (key rotation, revocation) itself. The issuer never holds them.
+   */
+  agencyOwnerKeys?: Record<string, string>;
 }
 
 /**
@@ -125,13 +130,17 @@ function issuerChainEnv(devnet: Devnet): Record<string, string> {
   return { ...chainEnv(devnet), AUDIT_ANCHOR: devnet.manifest.contracts.auditAnchor };
 }
 
-async function createDemoAgencies(issuerUrl: string, adminToken: string): Promise<ManifestAgency[]> {
+async function createDemoAgencies(issuerUrl: string, adminToken: string, home: string, secrets: DevnetSecrets): Promise<ManifestAgency[]> {
   const agencies: ManifestAgency[] = [];
   for (const agency of DEMO_AGENCIES) {
+    // One owner key per agency, kept in secrets.json before the agency exists (a crash must not lose it).
+    const owners = (secrets.agencyOwnerKeys ??= {});
+    owners[agency.nameEn] ??= Wallet.createRandom().privateKey;
+    writeFileSync(path.join(home, 'secrets.json'), JSON.stringify(secrets, null, 2) + '\n', { mode: 0o600 });
     const response = await fetch(`${issuerUrl}/admin/agencies`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${adminToken}` },
-      body: JSON.stringify(agency),
+      body: JSON.stringify({ ...agency, ownerAddress: new Wallet(owners[agency.nameEn]).address }),
     });
     const body = (await response.json()) as { id: string; did: string; apiKey: string; credentialTypes: string[] };
     if (response.status !== 201) throw new Error(`creating ${agency.nameEn} failed: ${response.status} ${JSON.stringify(body)}`);
@@ -273,7 +282,7 @@ export async function startSystem(options: SystemOptions): Promise<LocalSystem> 
     manifest.services = { issuer: urls('issuer')[0], verifier: urls('verifier')[0], issuerReplicas: urls('issuer'), verifierReplicas: urls('verifier') };
     if (manifest.agencies.length === 0) {
       log('agencies: creating the demo agencies (keys, DIDs, status lists and accreditation on chain) …');
-      manifest.agencies = await createDemoAgencies(manifest.services.issuer!, secrets.adminToken);
+      manifest.agencies = await createDemoAgencies(manifest.services.issuer!, secrets.adminToken, home, secrets);
     }
     for (const agency of manifest.agencies) log(`  ${agency.name}: ${agency.did} → ${agency.credentialTypes.join(', ')}`);
     // Agencies of a manifest from before staff accounts get theirs now.

@@ -42,7 +42,7 @@ describe('StatusRegistry access control', () => {
     await create(agency, agency.address, 1, StatusPurpose.Revocation);
     const stranger = await fundedWallet(f.provider);
     await expectRevert(create(stranger, agency.address, 2, StatusPurpose.Revocation), 'NotIdentityOwner');
-    await expectRevert(update(stranger, agency.address, 1, StatusOperation.Set, [5]), 'NotIdentityOwner');
+    await expectRevert(update(stranger, agency.address, 1, StatusOperation.Set, [5]), 'NotStatusWriter');
     await update(agency, agency.address, 1, StatusOperation.Set, [5]);
     const [, , , version] = await registry.getFunction('getList')(agency.address, 1);
     expect(version).toBe(1n);
@@ -52,7 +52,7 @@ describe('StatusRegistry access control', () => {
     await create(agency, agency.address, 1, StatusPurpose.Suspension);
     const newKey = await fundedWallet(f.provider);
     await rotateOwner(f.didRegistry, agency, agency.address, newKey.address);
-    await expectRevert(update(agency, agency.address, 1, StatusOperation.Set, [7]), 'NotIdentityOwner');
+    await expectRevert(update(agency, agency.address, 1, StatusOperation.Set, [7]), 'NotStatusWriter');
     await update(newKey, agency.address, 1, StatusOperation.Set, [7]);
     await update(newKey, agency.address, 1, StatusOperation.Clear, [7]);
     await create(newKey, agency.address, 2, StatusPurpose.Revocation);
@@ -175,7 +175,7 @@ describe('StatusRegistry property lists', () => {
     await expectRevert(supersede(8, [transfer(1)]), 'UnknownList');
     const stranger = await fundedWallet(f.provider);
     const asStranger = registry.connect(stranger) as Contract;
-    await expectRevert(asStranger.getFunction('supersede')(agency.address, 3, hexlify(packIndexes([1])), [transfer(1)]), 'NotIdentityOwner');
+    await expectRevert(asStranger.getFunction('supersede')(agency.address, 3, hexlify(packIndexes([1])), [transfer(1)]), 'NotStatusWriter');
     expect(await registry.getFunction('titleTransferCount')(agency.address)).toBe(0n);
   });
 });

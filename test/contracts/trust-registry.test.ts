@@ -1,13 +1,21 @@
 import { Wallet } from 'ethers';
 import { OPEN_ENDED, TrustRegistryClient, credentialTypeHash, revertName } from '../../libs/credentials/src/index.js';
 import { deployFixture, fundedWallet, setNextBlockTime, type Fixture } from '../support/chain.js';
+import { startPrivateChain, type PrivateChain } from '../support/private-chain.js';
 
 let f: Fixture;
 let trust: TrustRegistryClient;
 let issuer: Wallet;
 
+// This file moves the chain's clock ahead (evm_setNextBlockTimestamp): on a chain of its own, so the shared
+// chain's clock stays with this machine's (agency signing keys are valid from their block time on).
+let chain: PrivateChain;
+beforeAll(async () => {
+  chain = await startPrivateChain();
+});
+afterAll(() => chain?.stop());
 beforeEach(async () => {
-  f = await deployFixture();
+  f = await deployFixture(chain.url);
   trust = new TrustRegistryClient(f.trustRegistry, f.governance);
   issuer = await fundedWallet(f.provider);
 });

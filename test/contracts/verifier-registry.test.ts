@@ -10,14 +10,22 @@ import {
   type VerifierRegistrationInput,
 } from '../../libs/credentials/src/index.js';
 import { deployFixture, fundedWallet, setNextBlockTime, type Fixture } from '../support/chain.js';
+import { startPrivateChain, type PrivateChain } from '../support/private-chain.js';
 import { EMPLOYER_SCOPE } from '../support/verifier-registrations.js';
 
 let f: Fixture;
 let registry: VerifierRegistryClient;
 let verifier: string;
 
+// This file moves the chain's clock ahead (evm_setNextBlockTimestamp): on a chain of its own, so the shared
+// chain's clock stays with this machine's (agency signing keys are valid from their block time on).
+let chain: PrivateChain;
+beforeAll(async () => {
+  chain = await startPrivateChain();
+});
+afterAll(() => chain?.stop());
 beforeEach(async () => {
-  f = await deployFixture();
+  f = await deployFixture(chain.url);
   registry = new VerifierRegistryClient(f.verifierRegistry, f.governance);
   verifier = Wallet.createRandom().address;
 });

@@ -1,3 +1,4 @@
+import { Wallet } from 'ethers';
 import path from 'node:path';
 import { DataSource } from 'typeorm';
 import { StatusMirror, readAuditAnchors } from '../../libs/credentials/src/index.js';
@@ -60,7 +61,7 @@ test('with the chain stopped a revocation is accepted, stays pending, and is anc
   expect(failing.lastError).toBeTruthy();
   expect(failing.txHash).toBeNull();
   // Creating an agency needs the chain: a clear 503 code, not a hang.
-  const refused = await h.admin.post('/admin/agencies', { nameZh: '某局', nameEn: 'x', credentialTypes: ['PropertyCredential'] });
+  const refused = await h.admin.post('/admin/agencies', { nameZh: '某局', nameEn: 'x', credentialTypes: ['PropertyCredential'], ownerAddress: Wallet.createRandom().address });
   expect(refused.status).toBe(503);
   expect(refused.body.code).toBe('chain_unavailable');
 

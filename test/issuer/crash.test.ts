@@ -1,3 +1,4 @@
+import { Wallet } from 'ethers';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { DataSource } from 'typeorm';
@@ -59,7 +60,7 @@ test('killing the issuer between accepting and anchoring loses no status change'
   // Phase 1: the worker waits an hour, so every accepted change is still pending when the process dies.
   const first = await spawnIssuer({ ANCHOR_INTERVAL_MS: '3600000', AUDIT_ANCHOR_INTERVAL_MS: '3600000' });
   const admin = new Client(first.url, { authorization: `Bearer ${ADMIN_TOKEN}` });
-  const created = await admin.post('/admin/agencies', { nameZh: '南京大学', nameEn: 'Nanjing University', credentialTypes: ['EducationCredential'] });
+  const created = await admin.post('/admin/agencies', { nameZh: '南京大学', nameEn: 'Nanjing University', credentialTypes: ['EducationCredential'], ownerAddress: Wallet.createRandom().address });
   expect(created.status).toBe(201);
   const { apiKey, identityAddress } = created.body;
   const issued: Array<{ id: string; index: number }> = [];

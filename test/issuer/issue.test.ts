@@ -22,6 +22,9 @@ beforeAll(async () => {
 
 afterAll(() => h?.close());
 
+/** A governance owner address for agency bodies that are refused before the chain (no key needed). */
+const OWNER = '0x5B38Da6a701c568545dCfcB03FcB875f56beddC4';
+
 describe('agencies', () => {
   test('an agency gets a did:ethr on the configured chain, its lists on chain and its accreditation', async () => {
     expect(police.did).toBe(ethrDid(31337, police.identityAddress));
@@ -46,7 +49,10 @@ describe('agencies', () => {
   });
 
   test.each([
-    ['an unknown credential type', { nameZh: '某局', nameEn: 'x', credentialTypes: ['PassportCredential'] }, 'unknown_credential_type'],
+    ['an unknown credential type', { nameZh: '某局', nameEn: 'x', credentialTypes: ['PassportCredential'], ownerAddress: OWNER }, 'unknown_credential_type'],
+    ['no owner address', { nameZh: '某局', nameEn: 'x', credentialTypes: ['NationalIdCredential'] }, 'invalid_request'],
+    ['a malformed owner address', { nameZh: '某局', nameEn: 'x', credentialTypes: ['NationalIdCredential'], ownerAddress: '0x1234' }, 'invalid_request'],
+    ['the zero address as owner', { nameZh: '某局', nameEn: 'x', credentialTypes: ['NationalIdCredential'], ownerAddress: `0x${'0'.repeat(40)}` }, 'invalid_request'],
     ['no types', { nameZh: '某局', nameEn: 'x', credentialTypes: [] }, 'invalid_request'],
     ['a missing name', { nameEn: 'x', credentialTypes: ['NationalIdCredential'] }, 'invalid_request'],
     ['an extra field', { nameZh: '某局', nameEn: 'x', credentialTypes: ['NationalIdCredential'], admin: true }, 'invalid_request'],

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Wallet } from 'ethers';
 import { loadIssuerConfig, type IssuerConfig } from '../../apps/issuer/src/config/issuer.config.js';
 import { startIssuer, type RunningIssuer } from '../../apps/issuer/src/issuer-app.js';
 import { deployFixture, fundedWallet, type Fixture } from '../support/chain.js';
@@ -74,7 +75,12 @@ export interface CreatedAgency {
   did: string;
   apiKey: string;
   identityAddress: string;
+  /** The identity's ERC-1056 owner (governance's key, held by the test, never by the issuer). */
+  ownerAddress: string;
   keyAddress: string;
+  /** DID URL of the signing key: every credential's `kid`. */
+  signingKeyId: string;
+  writerAddress: string;
   credentialTypes: string[];
   statusLists: { revocation: number; suspension: number };
   accreditation: { submitted: boolean; transactions: Array<{ to: string; data: string; hash?: string }> };
@@ -87,7 +93,8 @@ export interface IssuerHarness {
   issuer: RunningIssuer;
   admin: Client;
   anonymous: Client;
-  createAgency(credentialTypes: string[], names?: { nameZh: string; nameEn: string }): Promise<CreatedAgency & { client: Client }>;
+  /** Creates an agency owned by a fresh governance key, returned as `owner` (it signs the agency's ERC-1056 calls). */
+  createAgency(credentialTypes: string[], names?: { nameZh: string; nameEn: string }): Promise<CreatedAgency & { client: Client; owner: Wallet }>;
   close(): Promise<void>;
 }
 
@@ -106,9 +113,10 @@ export async function startHarness(options: { fixture?: Fixture; sqlitePath?: st
     admin,
     anonymous,
     async createAgency(credentialTypes, names = { nameZh: '测试机构', nameEn: 'Test agency' }) {
-      const res = await admin.post<CreatedAgency>('/admin/agencies', { ...names, credentialTypes });
+      const owner = Wallet.createRandom();
+      const res = await admin.post<CreatedAgency>('/admin/agencies', { ...names, credentialTypes, ownerAddress: owner.address });
       if (res.status !== 201) throw new Error(`agency creation failed: ${res.status} ${JSON.stringify(res.body)}`);
-      return { ...res.body, client: anonymous.withHeaders({ 'x-api-key': res.body.apiKey }) };
+      return { ...res.body, client: anonymous.withHeaders({ 'x-api-key': res.body.apiKey }), owner: new Wallet(owner.privateKey) };
     },
     async close() {
       await issuer.close();

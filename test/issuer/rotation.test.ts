@@ -1,6 +1,7 @@
 import { verifyCredential } from 'did-jwt-vc';
 import type { Resolvable } from 'did-resolver';
-import { Contract, Transaction } from 'ethers';
+import { randomUUID } from 'node:crypto';
+import { Contract, Transaction, Wallet } from 'ethers';
 import { DID_REGISTRY_ABI, StatusMirror, TrustRegistryClient, createDidResolver } from '../../libs/credentials/src/index.js';
 import { startPrivateChain, type PrivateChain } from '../support/private-chain.js';
 import { holderDid, issueRequest } from './claims.js';
@@ -12,7 +13,7 @@ import path from 'node:path';
 // other test files may move the shared chain's clock ahead.
 let chain: PrivateChain;
 let h: IssuerHarness;
-let agency: CreatedAgency & { client: Client };
+let agency: CreatedAgency & { client: Client; owner: Wallet };
 const temp = tempDir();
 
 beforeAll(async () => {
@@ -65,60 +66,92 @@ async function issue(i: number): Promise<string> {
   return res.body.verifiableCredential;
 }
 
-test('a rotated key signs new credentials while credentials issued before keep verifying', async () => {
-  const before = await issue(1);
-  expect((await verifyCredential(before, latestResolver())).verified).toBe(true);
+/** A rotation as governance does it: open, sign every hash with the owner key offline, relay the signatures. */
+async function rotate(role: 'signing' | 'writer' = 'signing') {
+  const opened = await h.admin.post(`/admin/agencies/${agency.id}/keys/rotations`, { role });
+  expect(opened.status).toBe(200);
+  expect(opened.body.state).toBe('awaiting_signatures');
+  expect(opened.body.ownerAddress).toBe(agency.ownerAddress);
+  const signatures = opened.body.calls.map((c: { hash: string }) => agency.owner.signingKey.sign(c.hash).serialized);
+  const done = await h.admin.post(`/admin/agencies/${agency.id}/keys/rotations/${opened.body.id}/signatures`, { signatures });
+  expect(done.status).toBe(200);
+  expect(done.body.state).toBe('done');
+  return { opened: opened.body, done: done.body, signatures };
+}
 
-  const rotated = await h.admin.post(`/admin/agencies/${agency.id}/rotate-key`);
-  expect(rotated.status).toBe(200);
-  expect(rotated.body.did).toBe(agency.did);
-  expect(rotated.body.previousKeyAddress).toBe(agency.keyAddress);
-  expect(rotated.body.keyAddress).not.toBe(agency.keyAddress);
+test('credentials from before and after two rotations verify with a plain verifier and at issuance', async () => {
+  const jwts = [await issue(1)];
+  const kids = [agency.signingKeyId];
+  for (let round = 0; round < 2; round++) {
+    const { done } = await rotate();
+    expect(done.signingKeyId).not.toBe(kids[kids.length - 1]);
+    kids.push(done.signingKeyId);
+    // The new key signs only from its activation time on (its block time: no credential predates its key).
+    await waitFor(async () => Date.now() >= Date.parse(done.keyActiveFrom) + 1100, 20_000, 50);
+    jwts.push(await issue(2 + round));
+  }
+  expect(jwts.map((jwt) => decodeJwt(jwt).header.kid)).toEqual(kids);
+  // The owner never changed, and the old keys stay listed: a plain did:ethr verifier (no versionId) accepts all.
   const registry = new Contract(chain.fixture.didRegistry, DID_REGISTRY_ABI, chain.fixture.provider);
-  expect(await registry.getFunction('identityOwner')(agency.identityAddress)).toBe(rotated.body.keyAddress);
+  expect(await registry.getFunction('identityOwner')(agency.identityAddress)).toBe(agency.ownerAddress);
+  for (const jwt of jwts) {
+    expect((await verifyCredential(jwt, latestResolver())).verified).toBe(true);
+    expect((await verifyAtIssuance(jwt)).verified).toBe(true);
+  }
   const me = await agency.client.get('/agency');
-  expect(me.body).toMatchObject({ did: agency.did, keyAddress: rotated.body.keyAddress });
-
-  // Credentials issued from the rotation's block time on are signed with the new key.
-  const activeFrom = Date.parse(rotated.body.keyActiveFrom);
-  await waitFor(async () => Date.now() >= activeFrom + 1100, 20_000, 50);
-  const after = await issue(2);
-  expect(decodeJwt(after).payload.iss).toBe(agency.did);
-
-  // Against the current DID document only the new key verifies …
-  expect((await verifyCredential(after, latestResolver())).verified).toBe(true);
-  await expect(verifyCredential(before, latestResolver())).rejects.toThrow(/signature/i);
-  // … and against the document as of each credential's issuance time, both do.
-  expect((await verifyAtIssuance(before)).verified).toBe(true);
-  expect((await verifyAtIssuance(after)).verified).toBe(true);
+  expect(me.body.signingKeyId).toBe(kids[2]);
 });
 
-test('status changes after a rotation are anchored with the new key (the identity keeps its lists)', async () => {
-  const jwt = await issue(3);
+test('the old private keys are deleted once the new key signs; the keys stay listed', async () => {
+  await issue(9); // a signature after activation retires the previous key
+  const keys = await waitFor(async () => {
+    const r = await h.admin.get(`/admin/agencies/${agency.id}/keys`);
+    const signing = r.body.filter((k: { role: string }) => k.role === 'signing');
+    return signing.filter((k: { held: boolean }) => k.held).length === 1 ? signing : undefined;
+  });
+  expect(keys.map((k: { state: string }) => k.state)).toEqual(['retired', 'retired', 'active']);
+  const { didDocument } = await latestResolver().resolve(agency.did);
+  for (const k of keys) expect(didDocument!.assertionMethod).toContain(k.kid);
+});
+
+test('a rotation is idempotent: asked twice it answers the same hashes; relayed twice, the same result', async () => {
+  const first = await h.admin.post(`/admin/agencies/${agency.id}/keys/rotations`, {});
+  const again = await h.admin.post(`/admin/agencies/${agency.id}/keys/rotations`, {});
+  expect(again.body).toEqual(first.body);
+  // A signature by anyone but the owner is refused, and nothing is sent.
+  const stranger = Wallet.createRandom();
+  const forged = await h.admin.post(`/admin/agencies/${agency.id}/keys/rotations/${first.body.id}/signatures`, {
+    signatures: first.body.calls.map((c: { hash: string }) => stranger.signingKey.sign(c.hash).serialized),
+  });
+  expect(forged.status).toBe(400);
+  expect(forged.body.code).toBe('owner_signature_invalid');
+  const signatures = first.body.calls.map((c: { hash: string }) => agency.owner.signingKey.sign(c.hash).serialized);
+  const url = `/admin/agencies/${agency.id}/keys/rotations/${first.body.id}/signatures`;
+  const done = await h.admin.post(url, { signatures });
+  const replay = await h.admin.post(url, { signatures });
+  expect(replay.status).toBe(200);
+  expect(replay.body).toEqual(done.body);
+  const unknown = await h.admin.post(`/admin/agencies/${agency.id}/keys/rotations/${randomUUID()}/signatures`, { signatures });
+  expect(unknown.status).toBe(404);
+  expect(unknown.body.code).toBe('key_operation_not_found');
+});
+
+test('writer renewal: status changes are then sent by the new writer; the issuer never held the owner key', async () => {
+  const { done } = await rotate('writer');
+  expect(done.writerAddress).not.toBe(agency.writerAddress);
+  const jwt = await issue(5);
   const { jti, vc } = decodeJwt(jwt).payload as { jti: string; vc: { credentialStatus: Array<{ statusListIndex: string }> } };
   const res = await agency.client.post('/credentials/status', { credentialId: jti, action: 'revoke' });
   expect(res.status).toBe(202);
-  const done = await waitFor(async () => {
+  const anchored = await waitFor(async () => {
     const r = await agency.client.get(`/credentials/status/${res.body.id}`);
     return r.body.state === 'anchored' ? r.body : undefined;
   });
-  const tx = await chain.fixture.provider.getTransaction(done.txHash);
-  const me = await agency.client.get('/agency');
-  expect(Transaction.from(tx!).from).toBe(me.body.keyAddress);
+  const tx = await chain.fixture.provider.getTransaction(anchored.txHash);
+  expect(Transaction.from(tx!).from).toBe(done.writerAddress);
   const mirror = new StatusMirror({ provider: chain.fixture.provider, registry: chain.fixture.statusRegistry, chainId: 31337 });
   await mirror.sync();
   expect(mirror.lookup(agency.identityAddress, 1, Number(vc.credentialStatus[0].statusListIndex))).toBe('revoked');
-});
-
-test('a second rotation works too, and the first key no longer signs anything', async () => {
-  const first = await h.admin.post(`/admin/agencies/${agency.id}/rotate-key`);
-  const second = await h.admin.post(`/admin/agencies/${agency.id}/rotate-key`);
-  expect(second.status).toBe(200);
-  expect(second.body.previousKeyAddress).toBe(first.body.keyAddress);
-  await waitFor(async () => Date.now() >= Date.parse(second.body.keyActiveFrom) + 1100, 20_000, 50);
-  const jwt = await issue(4);
-  expect((await verifyCredential(jwt, latestResolver())).verified).toBe(true);
-  expect((await verifyAtIssuance(jwt)).verified).toBe(true);
 });
 
 test('without a governance key the accreditation comes back as transactions for governance to submit', async () => {

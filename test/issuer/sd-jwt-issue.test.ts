@@ -33,7 +33,7 @@ async function expectAgencySdJwt(sdJwt: string, type: string, holder: TestKey) {
   const verified = await verifyIssued(h.fixture, sdJwt);
   expect(verified.problems).toEqual([]);
   const view = verified.view!;
-  expect(view).toMatchObject({ format: 'dc+sd-jwt', type, issuer: agency.did, kid: `${agency.did}#controller`, holderKey: holder.jwk });
+  expect(view).toMatchObject({ format: 'dc+sd-jwt', type, issuer: agency.did, kid: agency.signingKeyId, holderKey: holder.jwk });
   // The same entries as a JWT VC: the agency's revocation and suspension lists, one index; a property title
   // also its superseded and encumbered lists.
   const lists = agency.statusLists as Record<string, number>;
@@ -96,7 +96,7 @@ test('without options the credential is a JWT VC exactly as before, recorded as 
   expect(res.status).toBe(201);
   expect(Object.keys(res.body)).toEqual(['verifiableCredential', 'certificateNumber']);
   const { header, payload } = decodeJwt(res.body.verifiableCredential);
-  expect(header).toEqual({ alg: 'ES256K', typ: 'JWT' });
+  expect(header).toEqual({ alg: 'ES256K', typ: 'JWT', kid: agency.signingKeyId });
   expect(payload.sub).toBe(holderDid(2));
   const record = await agency.client.get(`/credentials/${encodeURIComponent(String(payload.jti))}`);
   expect(record.body).toMatchObject({ format: 'jwt_vc_json', subjectDid: holderDid(2) });

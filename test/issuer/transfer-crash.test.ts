@@ -1,3 +1,4 @@
+import { Wallet } from 'ethers';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -52,7 +53,7 @@ const newOwner = (i: number) =>
 test('killing the issuer mid-transfer leaves each title with both halves or neither, and anchoring completes them', async () => {
   const first = await spawnIssuer();
   const admin = new Client(first.url, { authorization: `Bearer ${ADMIN_TOKEN}` });
-  const created = await admin.post('/admin/agencies', { nameZh: '南京市不动产登记中心', nameEn: 'Nanjing Real Estate Registry', credentialTypes: ['PropertyCredential'] });
+  const created = await admin.post('/admin/agencies', { nameZh: '南京市不动产登记中心', nameEn: 'Nanjing Real Estate Registry', credentialTypes: ['PropertyCredential'], ownerAddress: Wallet.createRandom().address });
   expect(created.status).toBe(201);
   const { apiKey, identityAddress } = created.body;
   const client = new Client(first.url, { 'x-api-key': apiKey });

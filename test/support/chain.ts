@@ -3,8 +3,8 @@ import { DID_REGISTRY_ABI, createProvider } from '../../libs/credentials/src/ind
 import { deployRegistries, type RegistryDeployment } from '../../scripts/lib/deploy.js';
 
 /** A provider for the run's chain (started by global-setup.ts). */
-export function testProvider(): JsonRpcProvider {
-  const url = process.env.GOVCRED_TEST_RPC_URL;
+export function testProvider(rpcUrl?: string): JsonRpcProvider {
+  const url = rpcUrl ?? process.env.GOVCRED_TEST_RPC_URL;
   if (!url) throw new Error('GOVCRED_TEST_RPC_URL is not set: run the tests through jest.config.mjs');
   return createProvider(url, 31337, 50);
 }
@@ -23,9 +23,12 @@ export interface Fixture extends RegistryDeployment {
   chainId: number;
 }
 
-/** Deploys fresh registries: one fixture per test, no shared state. */
-export async function deployFixture(): Promise<Fixture> {
-  const provider = testProvider();
+/**
+ * Deploys fresh registries: one fixture per test, no shared state.
+ * @param rpcUrl Another chain (a file's private chain, for tests that move the chain's clock). @default the shared one
+ */
+export async function deployFixture(rpcUrl?: string): Promise<Fixture> {
+  const provider = testProvider(rpcUrl);
   const governance = await fundedWallet(provider);
   const deployment = await deployRegistries(governance);
   return { ...deployment, provider, governance, chainId: 31337 };

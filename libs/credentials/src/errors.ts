@@ -115,6 +115,15 @@ export const ERROR_CODES = {
   clerk_not_found: 404,
   /** A counter check the page cannot ask: unknown preset or type, a bad district, claims not of the type. */
   check_invalid: 400,
+  // Issuer: key roles (owner, signing keys, status writer)
+  /** The agency's signing key is not in force yet on this machine's clock (the chain's clock runs ahead): retry shortly. */
+  signing_key_not_active: 503,
+  /** The operation needs the identity's owner (governance), which the issuer does not hold: sign the returned hash. */
+  owner_signature_required: 409,
+  /** The owner's signature does not recover to the identity's current ERC-1056 owner, or signs another call. */
+  owner_signature_invalid: 400,
+  /** No key operation of this id is waiting for the owner's signature. */
+  key_operation_not_found: 404,
 } as const;
 
 /** One of the stable error codes. */

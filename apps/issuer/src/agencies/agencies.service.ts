@@ -1,15 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { getAddress } from 'ethers';
 import { DataSource } from 'typeorm';
-import { GovcredError, StatusPurpose, ethrDid } from '../../../../libs/credentials/src/index.js';
+import { GovcredError, StatusPurpose } from '../../../../libs/credentials/src/index.js';
 import { AuditService } from '../audit/audit.service.js';
 import { hashSecret, newApiKey } from '../auth/secrets.js';
 import { getCredentialType } from '../catalog/catalog.js';
 import { ChainService, type UnsignedTransaction } from '../chain/chain.service.js';
 import { DbWriter } from '../database/db-writer.service.js';
+import { ISSUER_CONFIG, type IssuerConfig } from '../config/issuer.config.js';
 import { VeramoService } from '../veramo/veramo.service.js';
+import { AgencySetupService } from './agency-setup.service.js';
 import type { AgencyView, CreateAgencyDto } from './dto/create-agency.dto.js';
+import { AgencyKey } from './entities/agency-key.entity.js';
 import { Agency } from './entities/agency.entity.js';
 
 /** List ids every agency uses in the StatusRegistry. */
@@ -42,7 +45,10 @@ export function agencyView(a: Agency): AgencyView {
     nameEn: a.nameEn,
     credentialTypes: a.credentialTypes,
     identityAddress: a.identityAddress,
+    ownerAddress: a.ownerAddress,
     keyAddress: a.keyAddress,
+    signingKeyId: a.signingKid,
+    writerAddress: a.writerAddress,
     statusLists: {
       revocation: a.revocationListId,
       suspension: a.suspensionListId,
@@ -67,6 +73,9 @@ export interface RotatedKey {
 export class AgenciesService {
   /** Rotations in progress: issuance waits for them so no credential is signed by a key being replaced. */
   private readonly rotations = new Map<string, Promise<unknown>>();
+  /** Previous signing keys being deleted (one deletion per key, whatever the concurrent signatures). */
+  private readonly retiring = new Map<string, Promise<void>>();
+  private readonly logger = new Logger('Agencies');
 
   constructor(
     private readonly dataSource: DataSource,
@@ -74,44 +83,51 @@ export class AgenciesService {
     private readonly veramo: VeramoService,
     private readonly chain: ChainService,
     private readonly audit: AuditService,
+    private readonly setup: AgencySetupService,
+    @Inject(ISSUER_CONFIG) private readonly config: IssuerConfig,
   ) {}
 
   /**
-   * Creates an agency: a new key in the KMS, its did:ethr identity, its two status lists on chain (signed by
-   * that key; four for a property registry) and its accreditation for `credentialTypes`. The row is written
-   * once the chain steps worked.
+   * Creates an agency with split key roles (see {@link AgencySetupService}): its did:ethr identity owned by
+   * `ownerAddress`, a signing key and a status writer in the KMS, its status lists on chain (four for a property
+   * registry) and its accreditation for `credentialTypes`. The row is written once the chain steps worked.
    */
   async create(input: CreateAgencyDto): Promise<CreatedAgency> {
     for (const type of input.credentialTypes) {
       if (!getCredentialType(type)) throw new GovcredError('unknown_credential_type', `unknown credential type ${JSON.stringify(type)}`);
     }
-    const { key, address } = await this.db.exclusive(() => this.veramo.createKey());
-    const did = ethrDid(this.chain.chain.chainId, address);
-    await this.db.exclusive(() => this.veramo.registerIdentifier(did, key));
-    let accreditation: CreatedAgency['accreditation'];
+    AgencySetupService.checkOwner(input.ownerAddress);
     const titles = issuesTitles(input.credentialTypes);
+    const lists: Array<[number, StatusPurpose]> = [
+      [REVOCATION_LIST_ID, StatusPurpose.Revocation],
+      [SUSPENSION_LIST_ID, StatusPurpose.Suspension],
+      ...(titles ? TITLE_LISTS : []),
+    ];
+    const identity = await this.setup.create(getAddress(input.ownerAddress), lists);
+    let accreditation: CreatedAgency['accreditation'];
     try {
-      await this.chain.withAccount(address, async () => {
-        await this.chain.createStatusLists(address, key.kid, address, REVOCATION_LIST_ID, SUSPENSION_LIST_ID);
-        if (titles) await this.chain.ensureStatusLists(address, key.kid, address, TITLE_LISTS);
-      });
-      accreditation = await this.chain.accredit(address, input.credentialTypes);
+      accreditation = await this.chain.accredit(identity.identityAddress, input.credentialTypes);
     } catch (error) {
-      throw this.chain.toError(error, 'agency set-up on chain');
+      throw this.chain.toError(error, 'accreditation');
     }
     const apiKey = newApiKey();
     const agency: Agency = {
       id: randomUUID(),
       nameZh: input.nameZh,
       nameEn: input.nameEn,
-      did,
-      identityAddress: address,
-      keyId: key.kid,
-      keyAddress: address,
+      did: identity.did,
+      identityAddress: identity.identityAddress,
+      ownerAddress: identity.ownerAddress,
+      keyId: identity.signing.key.kid,
+      keyAddress: identity.signing.address,
+      signingKid: identity.signing.kid,
       previousKeyId: null,
-      keyActiveFrom: null,
+      previousSigningKid: null,
+      keyActiveFrom: identity.signing.activeFrom,
       pendingKeyId: null,
       pendingKeyAddress: null,
+      writerKeyId: identity.writer.key.kid,
+      writerAddress: identity.writer.address,
       credentialTypes: input.credentialTypes,
       apiKeyHash: hashSecret(apiKey),
       revocationListId: REVOCATION_LIST_ID,
@@ -122,11 +138,19 @@ export class AgenciesService {
     };
     await this.db.write(async (m) => {
       await m.getRepository(Agency).insert(agency);
+      await m.getRepository(AgencyKey).insert(identity.keys.map((k) => ({ ...k, agencyId: agency.id })));
       await this.audit.append(m, {
         actor: 'admin',
         agencyId: agency.id,
         action: 'agency.created',
-        data: { did, credentialTypes: agency.credentialTypes, accreditationSubmitted: accreditation.submitted },
+        data: {
+          did: agency.did,
+          credentialTypes: agency.credentialTypes,
+          accreditationSubmitted: accreditation.submitted,
+          ownerAddress: agency.ownerAddress,
+          signingKeyId: agency.signingKid,
+          writerAddress: agency.writerAddress,
+        },
       });
     });
     return { ...agencyView(agency), apiKey, accreditation };
@@ -154,10 +178,44 @@ export class AgenciesService {
     if (rotation) await rotation.catch(() => undefined);
     let agency = loaded && !rotation && loaded.id === agencyId ? loaded : await this.get(agencyId);
     if (issuesTitles(agency.credentialTypes) && agency.supersededListId === null) agency = await this.ensureTitleLists(agency);
-    if (agency.previousKeyId && agency.keyActiveFrom && Date.now() < Date.parse(agency.keyActiveFrom)) {
-      return { ...agency, keyId: agency.previousKeyId };
+    const activeFrom = agency.keyActiveFrom ? Date.parse(agency.keyActiveFrom) : 0;
+    if (Date.now() >= activeFrom) {
+      if (agency.previousKeyId && agency.ownerAddress) void this.retirePrevious(agency);
+      return agency;
     }
+    if (agency.previousKeyId) return { ...agency, keyId: agency.previousKeyId, signingKid: agency.previousSigningKid };
+    // A first key whose block time is still ahead of this clock (the chain's clock runs ahead): a credential
+    // dated now would predate its key, so wait for it, a bounded time.
+    const wait = activeFrom - Date.now();
+    if (wait > this.config.SIGNING_KEY_ACTIVATION_WAIT_MS) {
+      throw new GovcredError('signing_key_not_active', `the agency's signing key is in force from ${agency.keyActiveFrom} (the chain's clock is ahead of the issuer's): retry later`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, wait));
     return agency;
+  }
+
+  /**
+   * Deletes the previous signing key from the KMS once the new one signs (a routine rotation: the key stays
+   * listed on chain, so what it signed keeps verifying; nobody can sign with it any more). Runs beside issuance.
+   */
+  private retirePrevious(agency: Agency): Promise<void> {
+    const previous = agency.previousKeyId!;
+    let work = this.retiring.get(previous);
+    if (!work) {
+      work = (async () => {
+        await this.db.exclusive(() => this.veramo.deleteKey(previous));
+        await this.db.write(async (m) => {
+          const cleared = await m.getRepository(Agency).update({ id: agency.id, previousKeyId: previous }, { previousKeyId: null, previousSigningKid: null });
+          if (!cleared.affected) return;
+          await m.getRepository(AgencyKey).update({ agencyId: agency.id, kmsKeyId: previous }, { kmsKeyId: null });
+          await this.audit.append(m, { actor: 'worker', agencyId: agency.id, action: 'agency.key_deleted', data: { signingKeyId: agency.previousSigningKid } });
+        });
+      })()
+        .catch((error: unknown) => this.logger.error(`deleting the previous signing key of ${agency.id}: ${String(error)}`))
+        .finally(() => this.retiring.delete(previous));
+      this.retiring.set(previous, work);
+    }
+    return work;
   }
 
   /**
@@ -165,6 +223,8 @@ export class AgenciesService {
    * recorded), at its first need: every property credential it issues from then on carries all four entries.
    */
   async ensureTitleLists(agency: Agency): Promise<Agency> {
+    // Only an agency whose owner key the issuer holds can lack them: key-role agencies get all four at creation.
+    if (agency.ownerAddress) throw new GovcredError('owner_signature_required', 'the title lists of this agency must be created by its owner');
     return this.chain.withAccount(agency.identityAddress, async () => {
       const current = await this.reconcile(await this.get(agency.id));
       if (current.supersededListId !== null && current.encumberedListId !== null) return current;
@@ -200,6 +260,9 @@ export class AgenciesService {
   rotateKey(id: string): Promise<RotatedKey> {
     const work = (async () => {
       const initial = await this.get(id);
+      if (initial.ownerAddress) {
+        throw new GovcredError('owner_signature_required', 'the issuer holds no owner key of this agency: rotate its signing key with POST /admin/agencies/:id/keys/rotations');
+      }
       return this.chain.withAccount(initial.identityAddress, async () => {
         const agency = await this.reconcile(await this.get(id));
         const { key, address } = await this.db.exclusive(() => this.veramo.createKey());

@@ -3,6 +3,7 @@ import { Contract, Interface, Wallet, parseEther, type JsonRpcProvider, type Sig
 import {
   DEFAULT_SIZE_LOG2,
   DID_REGISTRY_ABI,
+  ERC1056_ABI,
   GovcredError,
   OPEN_ENDED,
   STATUS_REGISTRY_ABI,
@@ -12,7 +13,12 @@ import {
   TrustRegistryClient,
   createProvider,
   credentialTypeHash,
+  erc1056Calldata,
+  erc1056SignedCalldata,
+  readErc1056KeyEvents,
   type ChainConfig,
+  type Erc1056Call,
+  type Erc1056KeyEvent,
 } from '../../../../libs/credentials/src/index.js';
 import { ISSUER_CONFIG, type IssuerConfig } from '../config/issuer.config.js';
 import { VeramoService } from '../veramo/veramo.service.js';
@@ -139,6 +145,48 @@ export class ChainService implements OnModuleDestroy {
     const registry = new Contract(this.chain.didRegistry, DID_REGISTRY_ABI, await this.signerFor(keyId));
     const tx = await this.bounded('changeOwner', registry.getFunction('changeOwner')(identity, newOwner));
     return (await this.bounded('changeOwner', (tx as { wait(): Promise<TransactionReceipt> }).wait())) as TransactionReceipt;
+  }
+
+  /**
+   * Sends an ERC-1056 call as the identity's owner itself (the one-time identity key at agency creation).
+   * Call inside {@link withAccount} of the identity.
+   */
+  async sendAsOwner(identity: string, keyId: string, keyAddress: string, call: Erc1056Call): Promise<TransactionReceipt> {
+    await this.ensureGas(keyAddress);
+    return this.send(call.method, keyId, erc1056Calldata(identity, call));
+  }
+
+  /**
+   * Relays an owner-signed ERC-1056 call (`*Signed`), the gas paid by an agency key (`relayerKeyId`): the issuer
+   * never holds the owner key. Call inside {@link withAccount} of the identity.
+   */
+  async relaySigned(identity: string, call: Erc1056Call, signature: string, relayerKeyId: string, relayerAddress: string): Promise<TransactionReceipt> {
+    await this.ensureGas(relayerAddress);
+    return this.send(`${call.method}Signed`, relayerKeyId, erc1056SignedCalldata(identity, call, signature));
+  }
+
+  private async send(what: string, keyId: string, data: string): Promise<TransactionReceipt> {
+    const signer = await this.signerFor(keyId);
+    const tx = await this.bounded(what, signer.sendTransaction({ to: this.chain.didRegistry, data }));
+    const receipt = await this.bounded(what, tx.wait());
+    if (!receipt || receipt.status !== 1) throw new Error(`${what}: transaction failed`);
+    return receipt;
+  }
+
+  /** The ERC-1056 nonce of `owner`: part of the hash an owner signs for a `*Signed` call. */
+  async erc1056Nonce(owner: string): Promise<bigint> {
+    const registry = new Contract(this.chain.didRegistry, ERC1056_ABI, this.provider);
+    return (await this.bounded('nonce', registry.getFunction('nonce')(owner))) as bigint;
+  }
+
+  /** The identity's delegate and attribute events, numbered as ethr-did-resolver numbers its keys. */
+  keyEvents(identity: string): Promise<Erc1056KeyEvent[]> {
+    return this.bounded('key events', readErc1056KeyEvents(this.provider, this.chain.didRegistry, identity));
+  }
+
+  /** Block time (Unix seconds) of a mined block. */
+  async blockTime(blockNumber: number): Promise<number> {
+    return (await this.bounded('getBlock', this.provider.getBlock(blockNumber)))!.timestamp;
   }
 
   /** The identity's current ERC-1056 owner. */

@@ -57,6 +57,20 @@ export interface IssuerConfig extends StaffConfig {
   BULK_RESULT_TTL_MS: number;
   /** Most copies of an SD-JWT VC one OID4VCI credential request gets (`batch_credential_issuance.batch_size`); 1: no batches. */
   OID4VCI_BATCH_SIZE: number;
+  /** How long one signing key signs before the next one takes over (days). */
+  SIGNING_KEY_PERIOD_DAYS: number;
+  /** How long a signing key stays listed after its period: the longest lifetime of what it signed (days). */
+  SIGNING_KEY_HORIZON_DAYS: number;
+  /** Validity of a status writer delegate (days); it is renewed before it ends. */
+  STATUS_WRITER_VALIDITY_DAYS: number;
+  /** Longest wait of a signature for its key's block time to pass on this machine's clock (chain clock ahead). */
+  SIGNING_KEY_ACTIVATION_WAIT_MS: number;
+  /** Granularity of the times credentials claim (seconds): a new key signs from its block time rounded up to it. */
+  CREDENTIAL_TIME_ROUNDING_SECONDS: number;
+  /** Blocks after a key's block before the issuer signs with it (0: a chain with instant finality, e.g. QBFT). */
+  KEY_FINALITY_BLOCKS: number;
+  /** A rotation also renews the status writer when its delegate ends within this many days. */
+  STATUS_WRITER_RENEW_DAYS: number;
 }
 
 const HEX_ADDRESS = '^0x[0-9a-fA-F]{40}$';
@@ -94,7 +108,7 @@ export const ISSUER_CONFIG_SCHEMA: JSONSchemaType<IssuerConfig> = {
     AUDIT_ANCHOR: { type: 'string', nullable: true, pattern: HEX_ADDRESS, description: 'AuditAnchor contract address; the audit log is anchored on chain through it (unset: not anchored, receipts answer 409).' },
     AUDIT_ANCHOR_INTERVAL_MS: { type: 'integer', minimum: 10, default: 60_000, description: 'Longest time an audit entry waits for its anchor on chain.' },
     AUDIT_ANCHOR_MAX_ENTRIES: { type: 'integer', minimum: 1, maximum: 100_000, default: 1000, description: 'Audit entries per anchor: an anchor is sent at once when this many are waiting.' },
-    GOVERNANCE_PRIVATE_KEY: { type: 'string', nullable: true, pattern: HEX_KEY, description: 'Devnet only: governance key that accredits new agencies directly (unset: the unsigned transactions are returned).' },
+    GOVERNANCE_PRIVATE_KEY: { type: 'string', nullable: true, pattern: HEX_KEY, description: 'Devnet only: TrustRegistry governance key that accredits new agencies directly (unset: the unsigned transactions are returned). Never an agency owner key: the issuer holds none.' },
     FUNDER_PRIVATE_KEY: { type: 'string', nullable: true, pattern: HEX_KEY, description: 'Key that tops up agency accounts with gas; leave unset on gas-free chains.' },
     ANCHOR_INTERVAL_MS: { type: 'integer', minimum: 10, default: 2000, description: 'How often the anchoring worker sends pending status changes to the chain.' },
     ANCHOR_MAX_BACKOFF_MS: { type: 'integer', minimum: 10, default: 60000, description: 'Longest backoff of the anchoring worker while the chain is unreachable.' },
@@ -118,6 +132,60 @@ export const ISSUER_CONFIG_SCHEMA: JSONSchemaType<IssuerConfig> = {
       description:
         'OID4VCI batch issuance (`batch_credential_issuance.batch_size`): an SD-JWT VC request may carry this many key proofs and gets one ' +
         'unlinkable copy per key (own key, salts and status index; times rounded to the day), so a wallet shows each copy to one verifier. 1: no batches.',
+    },
+    SIGNING_KEY_PERIOD_DAYS: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 3660,
+      default: 365,
+      description: 'How long one credential signing key signs (days) before a rotation replaces it; its ERC-1056 attribute is valid for this period plus SIGNING_KEY_HORIZON_DAYS.',
+    },
+    SIGNING_KEY_HORIZON_DAYS: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 36_600,
+      default: 36_500,
+      description:
+        'How long a signing key stays listed in the DID document after its period: the longest lifetime of what it signed. ' +
+        'Types without expiry (diplomas, long-term ID cards) need decades; a plain verifier rejects credentials of a key no longer listed.',
+    },
+    STATUS_WRITER_VALIDITY_DAYS: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 3660,
+      default: 90,
+      description: 'Validity of the govcred/statusWriter ERC-1056 delegate that sends status writes (days); renewed before it ends.',
+    },
+    CREDENTIAL_TIME_ROUNDING_SECONDS: {
+      type: 'integer',
+      minimum: 1,
+      maximum: 86_400,
+      default: 1,
+      description:
+        'Granularity of the times credentials claim (1: whole seconds, as JWT VC and SD-JWT VC today; 86400 when credentials carry ' +
+        'day-rounded times): a new signing key signs only from its block time rounded up to it, so no credential time predates its key.',
+    },
+    KEY_FINALITY_BLOCKS: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 10_000,
+      default: 0,
+      description: "Blocks mined on top of a new key's block before the issuer signs with it (0 for chains with instant finality such as QBFT/IBFT; e.g. 64 on a proof-of-stake L1).",
+    },
+    STATUS_WRITER_RENEW_DAYS: {
+      type: 'integer',
+      minimum: 0,
+      maximum: 3660,
+      default: 30,
+      description: 'A signing key rotation also renews the status writer delegate (a new key, in the same owner-signed batch) when it ends within this many days.',
+    },
+    SIGNING_KEY_ACTIVATION_WAIT_MS: {
+      type: 'integer',
+      minimum: 0,
+      default: 60_000,
+      description:
+        "A credential is dated by this machine's clock and must not predate its key's block: while the chain's clock is ahead, " +
+        'a signature waits at most this long for the key, then the request fails with 503 signing_key_not_active (retry later).',
     },
     ...STAFF_CONFIG_PROPERTIES,
   },
@@ -144,6 +212,13 @@ export const ISSUER_CONFIG_SCHEMA: JSONSchemaType<IssuerConfig> = {
     'ISSUER_BODY_LIMIT',
     'BULK_RESULT_TTL_MS',
     'OID4VCI_BATCH_SIZE',
+    'SIGNING_KEY_PERIOD_DAYS',
+    'SIGNING_KEY_HORIZON_DAYS',
+    'STATUS_WRITER_VALIDITY_DAYS',
+    'SIGNING_KEY_ACTIVATION_WAIT_MS',
+    'CREDENTIAL_TIME_ROUNDING_SECONDS',
+    'KEY_FINALITY_BLOCKS',
+    'STATUS_WRITER_RENEW_DAYS',
     ...STAFF_CONFIG_REQUIRED,
   ],
   additionalProperties: false,

@@ -48,6 +48,11 @@ export interface Issued {
 }
 
 
+/** sha256 (hex) of a credential exactly as issued (compact JWT VC, or SD-JWT VC with every disclosure). */
+export function credentialDigest(issued: string): string {
+  return createHash('sha256').update(issued, 'utf8').digest('hex');
+}
+
 /** RFC 7638 thumbprint (SHA-256) of an EC public key, as an RFC 9278 URI. */
 function jwkThumbprintUri(jwk: EcPublicJwk): string {
   const canonical = JSON.stringify({ crv: jwk.crv, kty: jwk.kty, x: jwk.x, y: jwk.y });
@@ -91,6 +96,8 @@ const RECORD_COLUMNS = [
   'credentialHash',
   'predecessorId',
   'successorId',
+  'credentialDigest',
+  'signingKid',
 ] as const satisfies ReadonlyArray<keyof IssuedCredential>;
 const INSERT_RECORD = `INSERT INTO "issued_credential" (${RECORD_COLUMNS.map((c) => `"${c}"`).join(', ')}) VALUES (${RECORD_COLUMNS.map(() => '?').join(', ')})`;
 
@@ -262,7 +269,7 @@ export class IssuanceService {
       type: prepared.type,
       id: credentialId,
       issuerDid: agency.did,
-      kid: `${agency.did}#controller`,
+      ...(agency.signingKid ? { kid: agency.signingKid } : {}),
       signer: (input) => this.veramo.signJws(agency.did, agency.keyId, input),
       holder: { did: prepared.subjectDid, ...(prepared.holderJwk ? { jwk: prepared.holderJwk } : {}) },
       claims: prepared.claims,
@@ -293,6 +300,8 @@ export class IssuanceService {
       credentialHash: signed.credentialHash,
       predecessorId: signed.predecessorId,
       successorId: null,
+      credentialDigest: credentialDigest(signed.jwt),
+      signingKid: agency.signingKid,
     };
     // One hand-written INSERT per credential (the repository's insert also re-selects the row for its defaults).
     await runSql(m, INSERT_RECORD, RECORD_COLUMNS.map((c) => row[c]));
@@ -300,7 +309,16 @@ export class IssuanceService {
       actor: `agency:${agency.id}`,
       agencyId: agency.id,
       action: 'credential.issued',
-      data: { credentialId: signed.credentialId, type: prepared.type, statusIndex: signed.index, ...(prepared.format === 'jwt_vc_json' ? {} : { format: prepared.format }), ...auditData },
+      data: {
+        credentialId: signed.credentialId,
+        type: prepared.type,
+        statusIndex: signed.index,
+        ...(prepared.format === 'jwt_vc_json' ? {} : { format: prepared.format }),
+        // What re-issuance after a key compromise checks a presented credential against (anchored with the log).
+        digest: credentialDigest(signed.jwt),
+        ...(agency.signingKid ? { keyId: agency.signingKid } : {}),
+        ...auditData,
+      },
     });
   }
 }

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { Entities as VeramoEntities, migrations as veramoMigrations } from '@veramo/data-store';
 import { dataSourceOptions } from '../../../common/src/database/data-source-options.js';
 import { Agency } from '../agencies/entities/agency.entity.js';
+import { AgencyKey } from '../agencies/entities/agency-key.entity.js';
 import { AuditEntry } from '../audit/entities/audit-entry.entity.js';
 import { AuditHead } from '../audit/entities/audit-head.entity.js';
 import { AuditAnchor } from '../audit-anchor/entities/audit-anchor.entity.js';
@@ -27,6 +28,7 @@ import { SignInFailure } from '../staff/entities/sign-in-failure.entity.js';
 import { StaffMember } from '../staff/entities/staff-member.entity.js';
 import { StaffSession } from '../staff/entities/staff-session.entity.js';
 import { Staff1764900000000 } from './migrations/1764900000000-staff.js';
+import { KeyRoles1767100000000 } from './migrations/1767100000000-key-roles.js';
 import { CredentialCopies1767200000000 } from './migrations/1767200000000-credential-copies.js';
 import { IssuedCredentialCopy } from '../credentials/entities/issued-credential-copy.entity.js';
 import { Oid4vciAccessTokenRow, Oid4vciNonceRow, Oid4vciOfferRow } from '../oid4vci/entities/oid4vci.entities.js';
@@ -52,6 +54,7 @@ export const ISSUER_ENTITIES = [
   StaffSession,
   SignInFailure,
   IssuedCredentialCopy,
+  AgencyKey,
 ];
 export const ISSUER_MIGRATIONS = [
   IssuerInitial1763700000000,
@@ -62,6 +65,7 @@ export const ISSUER_MIGRATIONS = [
   TitleChain1764700000000,
   CredentialFormat1764800000000,
   Staff1764900000000,
+  KeyRoles1767100000000,
   CredentialCopies1767200000000,
 ];
 

@@ -96,7 +96,9 @@ export class AnchorWorker implements OnApplicationBootstrap, BeforeApplicationSh
     await this.chain.withAccount(initial.identityAddress, async () => {
       const agency = await this.agencies.reconcile(await this.agencies.get(agencyId));
       const repo = this.dataSource.getRepository(StatusChange);
-      const writer = this.chain.statusWriter(await this.chain.signerFor(agency.keyId));
+      // The status writer delegate sends (the owner key for an agency created before key roles).
+      const sender = { keyId: agency.writerKeyId ?? agency.keyId, address: agency.writerAddress ?? agency.keyAddress };
+      const writer = this.chain.statusWriter(await this.chain.signerFor(sender.keyId));
       for (;;) {
         const pending = await repo.find({ where: { agencyId, state: 'pending' }, order: { seq: 'ASC' }, take: PAGE });
         if (pending.length === 0) return;
@@ -105,7 +107,7 @@ export class AnchorWorker implements OnApplicationBootstrap, BeforeApplicationSh
           // Still the holder right before sending: a replica that lost the lease sends nothing more.
           await this.db.write((m) => this.lease.fence(m));
           try {
-            await this.chain.ensureGas(agency.keyAddress);
+            await this.chain.ensureGas(sender.address);
             const result = await this.chain.bounded('status update', this.send(writer, agency, batch));
             const receipt = result.receipts[result.receipts.length - 1];
             await this.db.write(async (m) => {

@@ -17,7 +17,7 @@ import { DIDResolverPlugin } from '@veramo/did-resolver';
 import { KeyManager } from '@veramo/key-manager';
 import { SecretBox } from '@veramo/kms-local';
 import { createVerifiableCredentialJwt } from 'did-jwt-vc';
-import { computeAddress, type Provider, type Signer } from 'ethers';
+import { SigningKey, computeAddress, type Provider, type Signer } from 'ethers';
 import { DataSource } from 'typeorm';
 import { createDidResolver, ethrNetworkName, type UnsignedCredential } from '../../../../libs/credentials/src/index.js';
 import { ISSUER_CONFIG, type IssuerConfig } from '../config/issuer.config.js';
@@ -67,10 +67,23 @@ export class VeramoService {
     });
   }
 
-  /** A new secp256k1 key in the KMS, with its Ethereum address. */
-  async createKey(): Promise<{ key: IKey; address: string }> {
+  /** A new secp256k1 key in the KMS, with its Ethereum address and compressed public key (hex, no 0x). */
+  async createKey(): Promise<{ key: IKey; address: string; publicKeyHex: string }> {
     const key = await this.agent.keyManagerCreate({ kms: KMS, type: 'Secp256k1' });
-    return { key, address: computeAddress(`0x${key.publicKeyHex}`) };
+    const publicKeyHex = SigningKey.computePublicKey(`0x${key.publicKeyHex}`, true).slice(2);
+    return { key, address: computeAddress(`0x${key.publicKeyHex}`), publicKeyHex };
+  }
+
+  /**
+   * Deletes a private key from the KMS (and its record): a one-time identity key once the owner changed, a
+   * replaced signing or writer key. The in-memory signer goes with it.
+   */
+  async deleteKey(keyId: string): Promise<void> {
+    await this.agent.keyManagerDelete({ kid: keyId }).catch((error: unknown) => {
+      // Already gone (a retried deletion) is what was wanted.
+      if (!/not.?found/i.test(String((error as Error)?.message ?? error))) throw error;
+    });
+    for (const pair of [...this.checkedKeys.keys()]) if (pair.endsWith(` ${keyId}`)) this.checkedKeys.delete(pair);
   }
 
   /**
@@ -94,8 +107,9 @@ export class VeramoService {
    * makes (did-jwt-vc with the KMS as signer; Veramo's context/type normalisation is a no-op on
    * UnsignedCredential), without the agent's two identifier and one key-record reads per credential: the
    * issuer/key pair is checked once, the KMS keeps its signer in memory.
+   * @param kid The JWS `kid` header: the signing key's DID URL (`#delegate-N`); none for an agency without key roles.
    */
-  async signCredential(credential: UnsignedCredential, keyId: string): Promise<string> {
+  async signCredential(credential: UnsignedCredential, keyId: string, kid?: string): Promise<string> {
     const did = credential.issuer.id;
     await this.checkKey(did, keyId);
     const signer = (data: string | Uint8Array) =>
@@ -103,7 +117,7 @@ export class VeramoService {
     // did-jwt-vc moves only the VCDM properties it knows into `vc`; a title record would stay a top-level JWT claim.
     const { titleRecord, ...rest } = credential;
     const input = titleRecord ? { ...rest, vc: { titleRecord } } : rest;
-    return createVerifiableCredentialJwt(input as never, { did, signer, alg: 'ES256K' }, { removeOriginalFields: true });
+    return createVerifiableCredentialJwt(input as never, { did, signer, alg: 'ES256K' }, { removeOriginalFields: true, ...(kid ? { header: { alg: 'ES256K', kid } } : {}) });
   }
 
   /**

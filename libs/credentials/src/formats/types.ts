@@ -84,8 +84,12 @@ export interface FormatIssueInput {
   id: string;
   /** The agency's DID (`iss`). */
   issuerDid: string;
-  /** DID URL of the signing key (an SD-JWT VC's `kid` header). */
-  kid: string;
+  /**
+   * DID URL of the signing key, the JOSE header `kid` (an agency's `#delegate-N` signing key). Absent: an agency
+   * that signs with its owner key (created before key roles) — no `kid` in a JWT VC (as Veramo makes it), and
+   * `#controller` in an SD-JWT VC, which always names its key.
+   */
+  kid?: string;
   /** ES256K signer of the agency's secp256k1 key (its KMS). */
   signer: JwsSigner;
   /** The holder: its DID (a JWT VC's subject) or public key (an SD-JWT VC's `cnf.jwk`). */

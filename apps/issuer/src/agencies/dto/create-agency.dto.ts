@@ -11,6 +11,14 @@ export class CreateAgencyDto {
 
   @ApiProperty({ example: ['NationalIdCredential'], description: 'Credential types from GET /credential-types' })
   credentialTypes!: string[];
+
+  @ApiProperty({
+    example: '0x5B38Da6a701c568545dCfcB03FcB875f56beddC4',
+    description:
+      "Address of the identity's ERC-1056 owner: governance's offline key (or a multisig contract). It alone can change the " +
+      "agency's keys and create lists; the issuer never holds it and relays the calls it signs.",
+  })
+  ownerAddress!: string;
 }
 
 export const CREATE_AGENCY_SCHEMA: JSONSchemaType<CreateAgencyDto> = {
@@ -19,8 +27,9 @@ export const CREATE_AGENCY_SCHEMA: JSONSchemaType<CreateAgencyDto> = {
     nameZh: { type: 'string', minLength: 1, maxLength: 200 },
     nameEn: { type: 'string', minLength: 1, maxLength: 200 },
     credentialTypes: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 100 }, minItems: 1, maxItems: 20, uniqueItems: true },
+    ownerAddress: { type: 'string', pattern: '^0x[0-9a-fA-F]{40}$' },
   },
-  required: ['nameZh', 'nameEn', 'credentialTypes'],
+  required: ['nameZh', 'nameEn', 'credentialTypes', 'ownerAddress'],
   additionalProperties: false,
 };
 
@@ -32,7 +41,14 @@ export interface AgencyView {
   nameEn: string;
   credentialTypes: string[];
   identityAddress: string;
+  /** The identity's ERC-1056 owner (governance); null for an agency created before key roles. */
+  ownerAddress: string | null;
+  /** Address of the current signing key (of the owner key for an agency created before key roles). */
   keyAddress: string;
+  /** DID URL of the current signing key: the `kid` header of the credentials it signs. */
+  signingKeyId: string | null;
+  /** Address of the `govcred/statusWriter` delegate that sends status writes. */
+  writerAddress: string | null;
   statusLists: { revocation: number; suspension: number; superseded?: number; encumbered?: number };
   createdAt: string;
 }

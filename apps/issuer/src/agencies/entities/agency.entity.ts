@@ -23,13 +23,35 @@ export class Agency {
   @Column('varchar', { length: 42 })
   identityAddress!: string;
 
-  /** Veramo key id of the current signing and controller key. */
+  /**
+   * The identity's ERC-1056 owner (governance, never held by the issuer). Null for an agency created before key
+   * roles: the issuer then holds its single owner key (`keyId`), which signs credentials and writes status.
+   */
+  @Column('varchar', { length: 42, nullable: true })
+  ownerAddress!: string | null;
+
+  /** Veramo key id of the current credential signing key (of the owner key for an agency without roles). */
   @Column('varchar', { length: 200 })
   keyId!: string;
 
-  /** Ethereum address of the current key: the identity's ERC-1056 owner. */
+  /** Ethereum address of the current signing key (the owner's for an agency without roles). */
   @Column('varchar', { length: 42 })
   keyAddress!: string;
+
+  /** DID URL (`#delegate-N`) of the current signing key: the `kid` of every credential; null without roles. */
+  @Column('varchar', { length: 200, nullable: true })
+  signingKid!: string | null;
+
+  /** DID URL of `previousKeyId`, which signs until `keyActiveFrom`. */
+  @Column('varchar', { length: 200, nullable: true })
+  previousSigningKid!: string | null;
+
+  /** Veramo key id of the `govcred/statusWriter` delegate that sends status writes; null without roles. */
+  @Column('varchar', { length: 200, nullable: true })
+  writerKeyId!: string | null;
+
+  @Column('varchar', { length: 42, nullable: true })
+  writerAddress!: string | null;
 
   /**
    * Key replaced by the last rotation. Until `keyActiveFrom` it still signs: a credential must be signed by

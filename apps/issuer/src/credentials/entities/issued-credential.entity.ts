@@ -70,4 +70,12 @@ export class IssuedCredential {
   /** Property titles: the certificate that superseded this one (set in the transfer's transaction). */
   @Column('varchar', { length: 45, nullable: true })
   successorId!: string | null;
+
+  /** sha256 (hex) of the credential as issued (the compact JWT / SD-JWT): what re-issuance looks up in the audit log. */
+  @Column('varchar', { length: 64, nullable: true })
+  credentialDigest!: string | null;
+
+  /** DID URL of the key that signed it (`#delegate-N`); null for credentials of an agency without key roles. */
+  @Column('varchar', { length: 200, nullable: true })
+  signingKid!: string | null;
 }

@@ -29,7 +29,7 @@ export async function issueJwtVc(input: FormatIssueInput): Promise<FormatIssued>
   // did-jwt-vc moves only the VCDM properties it knows into `vc`; a title record would stay a top-level JWT claim.
   const { titleRecord, ...rest } = unsigned;
   const payload = titleRecord ? { ...rest, vc: { titleRecord } } : rest;
-  const credential = await createVerifiableCredentialJwt(payload as never, { did: input.issuerDid, signer: didJwtSigner(input.signer), alg: 'ES256K' }, { removeOriginalFields: true });
+  const credential = await createVerifiableCredentialJwt(payload as never, { did: input.issuerDid, signer: didJwtSigner(input.signer), alg: 'ES256K' }, { removeOriginalFields: true, ...(input.kid ? { header: { alg: 'ES256K', kid: input.kid } } : {}) });
   return { credential, issuedAt: unsigned.issuanceDate, expiresAt: unsigned.expirationDate ?? null };
 }
 

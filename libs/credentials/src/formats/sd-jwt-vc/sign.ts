@@ -19,7 +19,7 @@ export async function issueSdJwtVcCredential(input: FormatIssueInput): Promise<F
     type: input.type,
     claims: input.claims,
     issuerDid: input.issuerDid,
-    kid: input.kid,
+    kid: input.kid ?? `${input.issuerDid}#controller`,
     signer: input.signer,
     holderJwk: input.holder.jwk,
     statusEntries: input.statusEntries,
