@@ -29,7 +29,7 @@ const AGE_QUERY = { credentials: [{ id: 'id_card', format: 'dc+sd-jwt', meta: { 
 
 beforeAll(async () => {
   h = await startHarness();
-  bureau = (await h.createAgency(['NationalIdCredential'], { nameZh: '南京市公安局', nameEn: 'Nanjing Public Security Bureau' })) as typeof bureau;
+  bureau = (await h.createAgency(['NationalIdCredential'], { nameZh: '南京市公安局', nameEn: 'Nanjing Public Security Bureau' })) as unknown as typeof bureau;
   offsetMs = await chainClockOffsetMs(h.fixture.provider);
   const registry = new VerifierRegistryClient(h.fixture.verifierRegistry, h.fixture.governance);
   for (const key of verifierKeys) await registry.register(key.address, EMPLOYER_SCOPE);
