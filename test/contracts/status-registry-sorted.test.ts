@@ -80,10 +80,10 @@ describe('StatusRegistry.updateSorted', () => {
     expect(nextSortedHead(head, StatusOperation.Set, bytes)).not.toBe(nextHead(head, StatusOperation.Set, bytes));
   });
 
-  test('the rules of update apply: owner only, known lists, revocation final', async () => {
+  test('the rules of update apply: owner or status writer only, known lists, revocation final', async () => {
     await create(1, StatusPurpose.Revocation);
     const stranger = await fundedWallet(f.provider);
-    await expectRevert(updateSorted(1, StatusOperation.Set, [0x01], stranger), 'NotIdentityOwner');
+    await expectRevert(updateSorted(1, StatusOperation.Set, [0x01], stranger), 'NotStatusWriter');
     await expectRevert(updateSorted(9, StatusOperation.Set, [0x01]), 'UnknownList');
     await updateSorted(1, StatusOperation.Set, [0x01]);
     await expectRevert(updateSorted(1, StatusOperation.Clear, [0x01]), 'RevocationIsFinal');
@@ -170,6 +170,6 @@ describe('StatusRegistry.updateSorted', () => {
 
   test('the random identity of a stranger owns no list to update', async () => {
     const stranger = Wallet.createRandom().address;
-    await expectRevert(registry.getFunction('updateSorted')(stranger, 1, StatusOperation.Set, '0x01'), 'NotIdentityOwner');
+    await expectRevert(registry.getFunction('updateSorted')(stranger, 1, StatusOperation.Set, '0x01'), 'NotStatusWriter');
   });
 });

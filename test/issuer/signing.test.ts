@@ -105,7 +105,7 @@ test('signCredential makes the JWT the Veramo agent makes, and did-jwt-vc verifi
   expect(verified.payload.vc.credentialSubject.name).toBe(CLAIMS.NationalIdCredential.name);
 });
 
-test('the jwt_vc_json provider, signing through signJws, makes the JWT the Veramo agent makes', async () => {
+test('the jwt_vc_json provider, signing through signJws with the owner key (no kid), makes the JWT the Veramo agent makes', async () => {
   const { key, address } = await veramo.createKey();
   const did = ethrDid(fixture.chainId, address);
   await veramo.registerIdentifier(did, key);
@@ -115,7 +115,6 @@ test('the jwt_vc_json provider, signing through signJws, makes the JWT the Veram
       type: unsigned.type[1]!,
       id: unsigned.id,
       issuerDid: did,
-      kid: `${did}#controller`,
       signer: (input) => veramo.signJws(did, key.kid, input),
       holder: { did: unsigned.credentialSubject.id },
       claims: (({ id: _id, ...claims }) => claims)(unsigned.credentialSubject),
