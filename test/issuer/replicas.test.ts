@@ -150,8 +150,13 @@ describePostgres('two issuer replicas on one PostgreSQL database', () => {
     const after = [a, b].map((h) => h.issuer.app.get(StatusIndexAllocator).stats());
     const delta = after.map((s, i) => ({ batches: s.batches - before[i].batches, candidates: s.candidates - before[i].candidates, clashes: s.clashes - before[i].clashes }));
     console.log(`nearly full list (599 free), 500 issuances at two replicas in ${elapsed} ms; reservations ${JSON.stringify(delta)}`);
-    // Bounded: the old in-memory allocator stalled for seconds re-drawing and re-signing here.
-    expect(elapsed).toBeLessThan(20_000);
+    // Bounded by work, not by the clock (the machine is shared): the old in-memory allocator stalled here for
+    // seconds re-drawing and re-signing; now a few reservation round trips per replica draw about one candidate
+    // per credential (a clash with the other replica costs one more draw, never a signature; a replica's last
+    // reserved block may stay partly unused).
+    const total = delta.reduce((t, d) => ({ batches: t.batches + d.batches, candidates: t.candidates + d.candidates, clashes: t.clashes + d.clashes }));
+    expect(total.batches).toBeLessThanOrEqual(20);
+    expect(total.candidates).toBeLessThanOrEqual(500 + total.clashes + 2 * 64);
   });
 
   test('(d) exactly one replica holds each worker lease; every change is anchored once; the other takes over when the holder closes', async () => {
