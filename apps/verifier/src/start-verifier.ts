@@ -1,9 +1,10 @@
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { DataSource } from 'typeorm';
 import type { CredentialCatalogView } from '../../../libs/credentials/src/index.js';
 import { configureApp } from '../../common/src/http/configure-app.js';
-import { VerifierAppModule } from './app.module.js';
+import { VerifierAppModule, verifierDataSourceOptions } from './app.module.js';
 import { API_KEY_HEADER } from './auth/api-key.guard.js';
 import { defaultCatalogView } from './catalog-view.js';
 import { ChainState } from './chain/chain-state.js';
@@ -27,6 +28,12 @@ export interface VerifierOverrides {
   now?: () => Date;
   /** Nest's logger levels. @default ['error', 'warn', 'log'] */
   logger?: Array<'error' | 'warn' | 'log' | 'debug' | 'verbose'> | false;
+}
+
+/** What must happen once before cluster workers start: the database migrated (the data source is closed again). */
+export async function prepareVerifierDatabase(config: VerifierConfig): Promise<void> {
+  const dataSource = await new DataSource(verifierDataSourceOptions(config)).initialize();
+  await dataSource.destroy();
 }
 
 /**
