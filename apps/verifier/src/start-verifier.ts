@@ -9,6 +9,7 @@ import { API_KEY_HEADER } from './auth/api-key.guard.js';
 import { defaultCatalogView } from './catalog-view.js';
 import { ChainState } from './chain/chain-state.js';
 import type { VerifierConfig } from './config/verifier.config.js';
+import { mountLeanVerifyRoutes } from './verification/verify-routes.js';
 
 /** A running verifier. */
 export interface RunningVerifier {
@@ -50,6 +51,8 @@ export async function startVerifier(config: VerifierConfig, overrides: VerifierO
       bodyParser: false,
       logger: overrides.logger ?? ['error', 'warn', 'log'],
     });
+    // Before Nest adds its routes (at listen): the verify routes are served ahead of them.
+    mountLeanVerifyRoutes(app, config.VERIFIER_BODY_LIMIT);
     configureApp(app, {
       title: 'govcred verifier',
       description:

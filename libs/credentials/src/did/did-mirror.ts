@@ -4,6 +4,7 @@ import { DID_REGISTRY_ABI } from '../chain/abi.js';
 import { ChainFollower, type FollowOptions } from '../chain/chain-follower.js';
 import { scanLogs } from '../chain/log-scanner.js';
 import { isBrokenEthrDid, parseEthrDid } from './ethr-did.js';
+import { checksummedAddress } from '../chain/address.js';
 
 /** Options of {@link DidMirror}. */
 export interface DidMirrorOptions extends FollowOptions {
@@ -125,7 +126,7 @@ export class DidMirror extends ChainFollower<{ block: number; logs: number }> im
     if (!match || BigInt(match[2]) !== BigInt(this.options.chainId) || !this.fresh()) return undefined;
     const block = match[4] !== undefined ? Number(match[4]) : this.syncedBlock;
     if (block > this.syncedBlock) return undefined;
-    const address = getAddress(match[3]);
+    const address = checksummedAddress(match[3]);
     return { did: match[1], address, block, accept, history: this.histories.get(address) };
   }
 

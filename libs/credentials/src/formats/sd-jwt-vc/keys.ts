@@ -1,7 +1,8 @@
 import { createPublicKey, verify as cryptoVerify, type KeyObject } from 'node:crypto';
-import { Signature, SigningKey, computeAddress, getAddress, sha256, toUtf8Bytes } from 'ethers';
+import { Signature, SigningKey, computeAddress, sha256, toUtf8Bytes } from 'ethers';
 import { HOLDER_CURVES } from './constants.js';
 import { isBase64url, isObject } from './encoding.js';
+import { checksummedAddress } from '../../chain/address.js';
 
 /** A public EC key as a JWK (RFC 7517/7518), the only kind `cnf.jwk` and issuer keys take here. */
 export interface EcPublicJwk {
@@ -67,7 +68,7 @@ export function verifyEs256kByAddress(address: string, signingInput: string, sig
   if (signature.length !== 64) return false;
   let expected: string;
   try {
-    expected = getAddress(address);
+    expected = checksummedAddress(address);
   } catch {
     return false;
   }
