@@ -19,6 +19,11 @@ export interface MirrorResult {
   serviceRssMb?: number;
   /** Seconds from starting that verifier process until it answers (mirrors synced, HTTP listening). */
   serviceColdSyncSeconds?: number;
+  /** RSS of that service's cluster primary and of each worker (each holds its own mirrors), MB. */
+  serviceRssByProcessMb?: { primaryMb: number; childrenMb: number[] };
+  /** The same service as one process (VERIFIER_CLUSTER_WORKERS=1): RSS, MB, and seconds until it answers. */
+  singleProcessRssMb?: number;
+  singleProcessColdSyncSeconds?: number;
   /** The registries holding the entries (for a service started against them). */
   deployment?: RegistryDeployment;
 }
