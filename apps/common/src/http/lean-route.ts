@@ -6,6 +6,16 @@ import { toErrorResponse } from './error-filter.js';
 const logger = new Logger('HTTP');
 
 /**
+ * Writes a JSON answer in one go. Express's `res.json` would also hash the body for an ETag (useless on a POST
+ * answer) and look the content type up by name, per response.
+ */
+function sendJson(res: Response, status: number, value: unknown): void {
+  const body = Buffer.from(JSON.stringify(value), 'utf8');
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': body.length });
+  res.end(body);
+}
+
+/**
  * Serves `POST <path>` straight from Express, ahead of Nest's router, for the few routes that run per verification
  * at full load: Nest's guards, interceptors and RxJS plumbing cost about as much CPU there as the JSON work of
  * the request. The route keeps the pipeline's contract step for step: `before` (authentication, as the route's
@@ -28,11 +38,11 @@ export function leanJsonRoute<C>(
         const context = await before(req);
         await readBody(req, res, limit);
         const answer = await handle((req as Request & { body?: unknown }).body, context);
-        res.status(200).json(answer);
+        sendJson(res, 200, answer);
       } catch (exception) {
         const [status, body] = toErrorResponse(exception);
         if (status >= 500) logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
-        if (!res.headersSent) res.status(status).json(body);
+        if (!res.headersSent) sendJson(res, status, body);
       }
     })();
   });
