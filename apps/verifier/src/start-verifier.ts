@@ -51,7 +51,7 @@ export async function startVerifier(config: VerifierConfig, overrides: VerifierO
       bodyParser: false,
       logger: overrides.logger ?? ['error', 'warn', 'log'],
     });
-    // Before Nest adds its routes (at listen): the verify routes are served ahead of them.
+    // The verify routes are served ahead of Express and Nest (see leanJsonRoute).
     mountLeanVerifyRoutes(app, config.VERIFIER_BODY_LIMIT);
     configureApp(app, {
       title: 'govcred verifier',
