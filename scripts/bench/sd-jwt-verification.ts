@@ -140,7 +140,7 @@ export async function runSdJwtVerificationBench(
     for (let r = 0; r < options.runs; r++) {
       if (!refusedWith) {
         for (const body of await prepare(verifier.url, apiKey, options.warmup, held)) await postJson(`${verifier.url}/presentations/verify`, body);
-        const work = await prepare(verifier.url, apiKey, options.presentations, held);
+        const work = (await prepare(verifier.url, apiKey, options.presentations, held)).map((body) => Buffer.from(JSON.stringify(body)));
         counter.reset();
         const verifierCpuBefore = await processCpuMs(verifier.process.pid!);
         const clientCpuBefore = process.cpuUsage();

@@ -202,12 +202,13 @@ export async function runVerificationBench(
       const warm = await prepare(verifier.url, apiKey, options.warmup, holders, credentials);
       for (const p of warm) await postJson(`${verifier.url}/presentations/verify`, p.body);
       const work = await prepare(verifier.url, apiKey, options.presentations, holders, credentials);
+      const payloads = work.map((w) => Buffer.from(JSON.stringify(w.body)));
       counter.reset();
       const verifierCpuBefore = await processCpuMs(verifier.process.pid!);
       const clientCpuBefore = process.cpuUsage();
       let failures = 0;
       const run = await timed(work.length, options.concurrency, async (i) => {
-        const reply = await postJson(`${verifier.url}/presentations/verify`, work[i].body);
+        const reply = await postJson(`${verifier.url}/presentations/verify`, payloads[i]);
         if (reply.status !== 200 || !(JSON.parse(reply.body) as { verified: boolean }).verified) {
           if (failures++ === 0) log(`verification: unexpected answer ${reply.status} ${reply.body.slice(0, 400)}`);
         }
