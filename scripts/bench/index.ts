@@ -15,7 +15,7 @@ import { runMirrorBench, type MirrorResult } from './mirror.js';
 import { runSdJwtIssuanceBench } from './sd-jwt-issuance.js';
 import { runSdJwtVerificationBench, type SdJwtVerificationFigures } from './sd-jwt-verification.js';
 import { formatThroughputTable } from './table.js';
-import { treeMemoryMb } from './stats.js';
+import { memoryByProcessMb, treeMemoryMb } from './stats.js';
 import { runVerificationBench, startVerifierProcess, type VerificationResultFigures } from './verification.js';
 
 
@@ -64,19 +64,35 @@ async function main(): Promise<void> {
     }
     if (only('mirror')) {
       mirror = await runMirrorBench(signer, chain.rpcUrl, { credentials: 10_000_000, changeRatio: 0.05 }, log);
-      // The verifier service itself against that registry: time until it answers (all mirrors synced) and RSS.
-      const started = performance.now();
-      const service = await startVerifierProcess(chain.rpcUrl, mirror.deployment!, { freePort, logDir: outDir }, 'bench-verifier-10m');
-      mirror.serviceColdSyncSeconds = Math.round((performance.now() - started) / 10) / 100;
-      mirror.serviceRssMb = (await treeMemoryMb(service.process.pid!)).rssMb;
-      await service.stop();
+      // The verifier service itself against that registry: time until it answers (every worker's mirrors synced) and
+      // RSS, as deployed (one worker per core, each with its own mirrors) and as one process.
+      for (const workers of [undefined, '1']) {
+        const started = performance.now();
+        const name = workers ? 'bench-verifier-10m-single' : 'bench-verifier-10m';
+        const env = workers ? { VERIFIER_CLUSTER_WORKERS: workers } : undefined;
+        const service = await startVerifierProcess(chain.rpcUrl, mirror.deployment!, { freePort, logDir: outDir, verifierEnv: env }, name);
+        const seconds = Math.round((performance.now() - started) / 10) / 100;
+        const rssMb = (await treeMemoryMb(service.process.pid!)).rssMb;
+        const byProcess = await memoryByProcessMb(service.process.pid!);
+        await service.stop();
+        if (workers) {
+          mirror.singleProcessColdSyncSeconds = seconds;
+          mirror.singleProcessRssMb = rssMb;
+        } else {
+          mirror.serviceColdSyncSeconds = seconds;
+          mirror.serviceRssMb = rssMb;
+          mirror.serviceRssByProcessMb = byProcess;
+        }
+      }
       const { deployment: _deployment, ...mirrorJson } = mirror;
       writeFileSync(path.join(outDir, 'mirror.json'), JSON.stringify(mirrorJson, null, 2) + '\n');
       console.log(
         `\nStatus mirror cold sync: ${mirror.credentials.toLocaleString('en')} credentials in ${mirror.lists} lists, ` +
           `${mirror.statusChanges.toLocaleString('en')} status changes: ${mirror.coldSyncSeconds} s, ` +
           `${mirror.retainedMb} MB retained (RSS grew ${mirror.rssMb} MB); verifier service: answering after ` +
-          `${mirror.serviceColdSyncSeconds} s, ${mirror.serviceRssMb} MB RSS\n`,
+          `${mirror.serviceColdSyncSeconds} s, ${mirror.serviceRssMb} MB RSS (primary ${mirror.serviceRssByProcessMb?.primaryMb} MB, workers ` +
+          `${mirror.serviceRssByProcessMb?.childrenMb.join(' / ')} MB); as one process (VERIFIER_CLUSTER_WORKERS=1): answering after ` +
+          `${mirror.singleProcessColdSyncSeconds} s, ${mirror.singleProcessRssMb} MB RSS\n`,
       );
     }
     if (only('did-rotation')) {
@@ -185,6 +201,13 @@ async function main(): Promise<void> {
                 ratio: verification.ratio,
                 p50Ms: verification.p50Ms,
                 p99Ms: verification.p99Ms,
+                cpuPerVerificationOverBareSignatures: verification.cpuPerVerificationOverBareSignatures,
+                cpuMsPerVerification: verification.verifierCpuMsPerVerification,
+                bareSignatureMsPerPresentation: verification.bareSignatureMsPerPresentation,
+                workers: verification.workers,
+                rssMb: verification.verifierRssMb,
+                rssByProcessMb: verification.verifierRssByProcessMb,
+                spread: verification.spread,
               },
             }
           : {}),
@@ -200,6 +223,10 @@ async function main(): Promise<void> {
                 ...(verification ? { idleServiceRssMb: verification.verifierIdleRssMb } : {}),
                 coldSyncSeconds: mirror.serviceColdSyncSeconds ?? mirror.coldSyncSeconds,
                 inProcessColdSyncSeconds: mirror.coldSyncSeconds,
+                // Per process: each cluster worker holds its own mirrors; and the service as one process.
+                rssByProcessMb: mirror.serviceRssByProcessMb,
+                singleProcessRssMb: mirror.singleProcessRssMb,
+                singleProcessColdSyncSeconds: mirror.singleProcessColdSyncSeconds,
               },
             }
           : {}),
@@ -231,12 +258,13 @@ interface SdJwtFigures {
 
 /** `throughput.json`'s `sdJwt`: per row, the median rate over HTTP, the reference's in the same run, and their ratio. */
 function sdJwtSummary(sdJwt: SdJwtFigures) {
-  const row = (r: { perSecond: number | null; baselinePerSecond: number; ratio: number | null; p50Ms?: number | null; p99Ms?: number | null }) => ({
+  const row = (r: { perSecond: number | null; baselinePerSecond: number; ratio: number | null; p50Ms?: number | null; p99Ms?: number | null; spread?: unknown }) => ({
     perSecond: r.perSecond,
     baselinePerSecond: r.baselinePerSecond,
     ratio: r.ratio,
     p50Ms: r.p50Ms,
     p99Ms: r.p99Ms,
+    ...(r.spread ? { spread: r.spread } : {}),
   });
   // Only the rows measured: the other one is kept from the previous file.
   return {

@@ -19,6 +19,11 @@ export interface MirrorResult {
   serviceRssMb?: number;
   /** Seconds from starting that verifier process until it answers (mirrors synced, HTTP listening). */
   serviceColdSyncSeconds?: number;
+  /** RSS of that service's cluster primary and of each worker (each holds its own mirrors), MB. */
+  serviceRssByProcessMb?: { primaryMb: number; childrenMb: number[] };
+  /** The same service as one process (VERIFIER_CLUSTER_WORKERS=1): RSS, MB, and seconds until it answers. */
+  singleProcessRssMb?: number;
+  singleProcessColdSyncSeconds?: number;
   /** The registries holding the entries (for a service started against them). */
   deployment?: RegistryDeployment;
 }
@@ -68,6 +73,9 @@ export async function runMirrorBench(
   const mirror = new StatusMirror({ provider, registry: deployment.statusRegistry, chainId: 31337, fromBlock: deployment.deployBlock });
   const report = await mirror.sync();
   const coldSyncSeconds = (performance.now() - started) / 1000;
+  // Twice, with a pause: array buffers of the sync's answers are freed after the collection that found them dead.
+  global.gc?.();
+  await new Promise((r) => setTimeout(r, 200));
   global.gc?.();
   const rssMb = (process.memoryUsage().rss - rssBefore) / 2 ** 20;
   const retainedMb = (held() - heldBefore) / 2 ** 20;

@@ -22,7 +22,7 @@ import { REVOCATION_LIST, SUSPENSION_LIST, createAgency, type BenchAgency } from
 import { closeConnections, postJson, throughput, timed, timedInProcess } from './load.js';
 import { startRpcCounter } from './rpc-counter.js';
 import { DISCLOSED_CLAIMS, SD_JWT_TYPE, agencySigner, holderKey, referenceVerifier, type HolderKey } from './sd-jwt-fixtures.js';
-import { median, processCpuMs, round, treeMemoryMb } from './stats.js';
+import { median, memoryByProcessMb, processCpuMs, round, spread, treeMemoryMb } from './stats.js';
 import {
   DOMAIN,
   createBenchVerifierAccount,
@@ -32,7 +32,10 @@ import {
   type VerificationResultFigures,
 } from './verification.js';
 
-export interface SdJwtVerificationFigures extends Omit<VerificationResultFigures, 'perSecond' | 'ratio'> {
+export interface SdJwtVerificationFigures
+  extends Omit<VerificationResultFigures, 'perSecond' | 'ratio' | 'bareSignatureMsPerPresentation' | 'cpuPerVerificationOverBareSignatures' | 'spread'> {
+  /** Smallest and largest of the runs behind each median. */
+  spread: { perSecond: [number, number]; ratio: [number, number] } | null;
   /** `null` when the verifier did not accept `sdJwtPresentations` (then only the baseline was measured). */
   perSecond: number | null;
   ratio: number | null;
@@ -137,7 +140,7 @@ export async function runSdJwtVerificationBench(
     for (let r = 0; r < options.runs; r++) {
       if (!refusedWith) {
         for (const body of await prepare(verifier.url, apiKey, options.warmup, held)) await postJson(`${verifier.url}/presentations/verify`, body);
-        const work = await prepare(verifier.url, apiKey, options.presentations, held);
+        const work = (await prepare(verifier.url, apiKey, options.presentations, held)).map((body) => Buffer.from(JSON.stringify(body)));
         counter.reset();
         const verifierCpuBefore = await processCpuMs(verifier.process.pid!);
         const clientCpuBefore = process.cpuUsage();
@@ -181,6 +184,7 @@ export async function runSdJwtVerificationBench(
     }
     if (reference.statusFetches() !== 0) throw new Error(`sd-jwt baseline fetched a status list ${reference.statusFetches()} times`);
     const memory = await treeMemoryMb(verifier.process.pid!);
+    const byProcess = await memoryByProcessMb(verifier.process.pid!);
     const perSecond = runs.length ? median(runs.map((r) => r.perSecond)) : null;
     const baselinePerSecond = median(baselineRuns.map((r) => r.perSecond));
     const totalRpc = Object.values(rpcCalls).reduce((a, b) => a + b, 0);
@@ -204,6 +208,11 @@ export async function runSdJwtVerificationBench(
       verifierCpuMsPerVerification: median(runs.map((r) => r.cpuMsPerVerification!)),
       baselineCpuMsPerVerification: median(baselineRuns.map((r) => r.cpuMsPerVerification!)),
       baselineStatusFetches: reference.statusFetches(),
+      workers: Math.max(1, byProcess.childrenMb.length),
+      verifierRssByProcessMb: byProcess,
+      spread: runs.length
+        ? { perSecond: spread(runs.map((r) => r.perSecond)), ratio: spread(runs.map((r, i) => round(r.perSecond / baselineRuns[i].perSecond, 2))) }
+        : null,
       ...(refusedWith ? { refusedWith } : {}),
     };
   } finally {

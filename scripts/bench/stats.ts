@@ -60,3 +60,13 @@ export async function processCpuMs(pid: number): Promise<number> {
   }
   return ticks * 10; // USER_HZ is 100 on Linux
 }
+
+/** Resident memory of a process and of each of its children (cluster workers), MB. */
+export async function memoryByProcessMb(pid: number): Promise<{ primaryMb: number; childrenMb: number[] }> {
+  const [primary, ...children] = await processTree(pid);
+  const rss = async (p: number) => (await processMemoryMb(p))?.rssMb ?? 0;
+  return { primaryMb: await rss(primary), childrenMb: await Promise.all(children.map(rss)) };
+}
+
+/** The smallest and largest of `values` (the spread of a median's runs). */
+export const spread = (values: number[]): [number, number] => [Math.min(...values), Math.max(...values)];

@@ -3,6 +3,12 @@ import type { MirrorResult } from './mirror.js';
 import type { SdJwtVerificationFigures } from './sd-jwt-verification.js';
 import type { VerificationResultFigures } from './verification.js';
 
+/** `primary 40 MB, workers 150 / 152 MB` (one process: just its RSS). */
+function perProcess(memory: { primaryMb: number; childrenMb: number[] } | undefined): string {
+  if (!memory) return 'per process not measured';
+  return memory.childrenMb.length ? `primary ${memory.primaryMb} MB, workers ${memory.childrenMb.join(' / ')} MB` : `one process ${memory.primaryMb} MB`;
+}
+
 /** The throughput table printed at the end of `npm run bench` (and copied into the README). */
 export function formatThroughputTable(
   issuance: IssuanceResultFigures | undefined,
@@ -33,30 +39,35 @@ export function formatThroughputTable(
   if (verification) {
     const v = verification;
     lines.push(
-      `| presentation verification over HTTP, ${v.concurrency} clients (1 VP + 1 VC, all checks) | ${v.perSecond}/s | ${v.baselinePerSecond}/s Veramo in-process | ${v.ratio}× |`,
+      `| presentation verification over HTTP, ${v.concurrency} clients, ${v.workers} verifier worker(s) (1 VP + 1 VC, all checks) | ${v.perSecond}/s (runs ${v.spread.perSecond.join('–')}) | ${v.baselinePerSecond}/s Veramo in-process | ${v.ratio}× (${v.spread.ratio.join('–')}) |`,
       `| latency p50 / p99 | ${v.p50Ms} / ${v.p99Ms} ms | ${v.baselineP50Ms} / ${v.baselineP99Ms} ms | |`,
       `| CPU time per verification | verifier ${v.verifierCpuMsPerVerification} ms | ${v.baselineCpuMsPerVerification} ms | ${Math.round((v.baselineCpuMsPerVerification / v.verifierCpuMsPerVerification) * 100) / 100}× |`,
+      `| verifier CPU per verification ÷ its bare signature checks (VP + VC, node:crypto, keys in hand) | ${v.verifierCpuMsPerVerification} ms ÷ ${v.bareSignatureMsPerPresentation} ms | | ${v.cpuPerVerificationOverBareSignatures}× (${v.spread.cpuPerVerificationOverBareSignatures.join('–')}) |`,
       `| chain RPC calls per verification | ${v.rpcCallsPerVerification} (${JSON.stringify(v.rpcCalls)}) | | |`,
-      `| verifier RSS: idle / after the runs | ${v.verifierIdleRssMb} / ${v.verifierRssMb} MB (peak ${v.verifierPeakRssMb} MB) | | |`,
+      `| verifier RSS: idle / after the runs | ${v.verifierIdleRssMb} / ${v.verifierRssMb} MB (peak ${v.verifierPeakRssMb} MB; ${perProcess(v.verifierRssByProcessMb)}) | | |`,
     );
   }
   if (sdJwt.verification) {
     const v = sdJwt.verification;
     const http = v.perSecond === null ? `not measured (the verifier refused sdJwtPresentations: ${v.refusedWith})` : `${v.perSecond}/s`;
     lines.push(
-      `| SD-JWT VC presentation verification over HTTP, ${v.concurrency} clients (1 credential, 4 disclosed claims, KB-JWT, all checks) | ${http} | ${v.baselinePerSecond}/s @sd-jwt/sd-jwt-vc in-process (KB, no status) | ${v.ratio ?? '–'}× |`,
+      `| SD-JWT VC presentation verification over HTTP, ${v.concurrency} clients, ${v.workers} verifier worker(s) (1 credential, 4 disclosed claims, KB-JWT, all checks) | ${http}${v.spread ? ` (runs ${v.spread.perSecond.join('–')})` : ''} | ${v.baselinePerSecond}/s @sd-jwt/sd-jwt-vc in-process (KB, no status) | ${v.ratio ?? '–'}×${v.spread ? ` (${v.spread.ratio.join('–')})` : ''} |`,
     );
     if (v.perSecond !== null) {
       lines.push(
         `| latency p50 / p99 | ${v.p50Ms} / ${v.p99Ms} ms | ${v.baselineP50Ms} / ${v.baselineP99Ms} ms | |`,
         `| CPU time per verification | verifier ${v.verifierCpuMsPerVerification} ms | ${v.baselineCpuMsPerVerification} ms | |`,
         `| chain RPC calls per verification | ${v.rpcCallsPerVerification} (${JSON.stringify(v.rpcCalls)}) | | |`,
-        `| verifier RSS: idle / after the runs | ${v.verifierIdleRssMb} / ${v.verifierRssMb} MB (peak ${v.verifierPeakRssMb} MB) | | |`,
+        `| verifier RSS: idle / after the runs | ${v.verifierIdleRssMb} / ${v.verifierRssMb} MB (peak ${v.verifierPeakRssMb} MB; ${perProcess(v.verifierRssByProcessMb)}) | | |`,
       );
     }
   }
   if (mirror) {
-    const service = mirror.serviceRssMb !== undefined ? `; verifier service ${mirror.serviceRssMb} MB RSS, up in ${mirror.serviceColdSyncSeconds} s` : '';
+    const service =
+      mirror.serviceRssMb !== undefined
+        ? `; verifier service ${mirror.serviceRssMb} MB RSS (${perProcess(mirror.serviceRssByProcessMb)}), answering ${mirror.serviceColdSyncSeconds} s after start; ` +
+          `as one process ${mirror.singleProcessRssMb} MB RSS, answering after ${mirror.singleProcessColdSyncSeconds} s`
+        : '';
     lines.push(
       `| status mirror, ${mirror.credentials.toLocaleString('en')} credentials | cold sync ${mirror.coldSyncSeconds} s, ${mirror.retainedMb} MB retained${service} | | |`,
     );

@@ -21,7 +21,8 @@ import { startService, type ServiceProcess } from '../lib/service.js';
 import { BENCH_TYPE, createAgency, createHolder, issueCredential, presentCredential, type BenchHolder } from './fixtures.js';
 import { startRpcCounter, type RpcCounter } from './rpc-counter.js';
 import { closeConnections, postJson, throughput, timed, timedInProcess } from './load.js';
-import { median, processCpuMs, round, treeMemoryMb } from './stats.js';
+import { bareSignatureMs } from './bare-signatures.js';
+import { median, memoryByProcessMb, processCpuMs, round, spread, treeMemoryMb } from './stats.js';
 
 export interface VerificationBenchOptions {
   /** Presentations verified over HTTP per run (after `warmup`). */
@@ -48,6 +49,8 @@ export interface RunFigures {
   cpuMsPerVerification?: number;
   /** CPU time per verification of this process, the HTTP clients (HTTP runs). */
   clientCpuMsPerVerification?: number;
+  /** CPU time of the bare signature checks of the same presentations, timed in this run (HTTP runs). */
+  bareSignatureMs?: number;
 }
 
 export interface VerificationResultFigures {
@@ -72,6 +75,16 @@ export interface VerificationResultFigures {
   /** Median CPU time the verifier spent per verification, ms (independent of how busy the machine was). */
   verifierCpuMsPerVerification: number;
   baselineCpuMsPerVerification: number;
+  /** Median CPU time of the bare signature checks of one presentation (VP + VC, node:crypto, keys in hand), ms. */
+  bareSignatureMsPerPresentation: number;
+  /** Median over the runs of the verifier's CPU per verification (all its processes) ÷ the bare signature checks. */
+  cpuPerVerificationOverBareSignatures: number;
+  /** Worker processes of the verifier (VERIFIER_CLUSTER_WORKERS; default one per core). */
+  workers: number;
+  /** RSS after the runs of the cluster's primary and of each worker (each holds its own mirrors), MB. */
+  verifierRssByProcessMb: { primaryMb: number; childrenMb: number[] };
+  /** Smallest and largest of the runs behind each median. */
+  spread: { perSecond: [number, number]; ratio: [number, number]; cpuPerVerificationOverBareSignatures: [number, number] };
 }
 
 export const DOMAIN = 'bench.verifier.example';
@@ -189,12 +202,13 @@ export async function runVerificationBench(
       const warm = await prepare(verifier.url, apiKey, options.warmup, holders, credentials);
       for (const p of warm) await postJson(`${verifier.url}/presentations/verify`, p.body);
       const work = await prepare(verifier.url, apiKey, options.presentations, holders, credentials);
+      const payloads = work.map((w) => Buffer.from(JSON.stringify(w.body)));
       counter.reset();
       const verifierCpuBefore = await processCpuMs(verifier.process.pid!);
       const clientCpuBefore = process.cpuUsage();
       let failures = 0;
       const run = await timed(work.length, options.concurrency, async (i) => {
-        const reply = await postJson(`${verifier.url}/presentations/verify`, work[i].body);
+        const reply = await postJson(`${verifier.url}/presentations/verify`, payloads[i]);
         if (reply.status !== 200 || !(JSON.parse(reply.body) as { verified: boolean }).verified) {
           if (failures++ === 0) log(`verification: unexpected answer ${reply.status} ${reply.body.slice(0, 400)}`);
         }
@@ -204,10 +218,18 @@ export async function runVerificationBench(
       for (const [method, n] of Object.entries(counter.counts())) rpcCalls[method] = (rpcCalls[method] ?? 0) + n;
       if (failures > 0) throw new Error(`verification: ${failures} honest presentations were not verified`);
       verified += work.length;
+      // The floor of this CPU: the same presentations' two signature checks, bare, in this process.
+      const bare = bareSignatureMs(
+        work.map((w, i) => ({ vp: (w.body as { verifiablePresentation: string }).verifiablePresentation, credential: credentials[i % holders.length] })),
+        (i) => holders[i % holders.length].wallet,
+        agency.wallet,
+        2000,
+      );
       runs.push({
         ...throughput(work.length, run),
         cpuMsPerVerification: round(verifierCpu / work.length, 3),
         clientCpuMsPerVerification: round((clientCpu.user + clientCpu.system) / 1000 / work.length, 3),
+        bareSignatureMs: bare,
       });
 
       // The baseline: same kind of presentation (fresh challenge each), same chain, same concurrency.
@@ -220,11 +242,15 @@ export async function runVerificationBench(
       baselineRuns.push(await runBaseline(rpcUrl, deployment, base, options.concurrency));
       log(
         `verification run ${r + 1}/${options.runs}: HTTP ${runs[r].perSecond}/s (p50 ${runs[r].p50Ms} ms, p99 ${runs[r].p99Ms} ms, ` +
-          `verifier CPU ${runs[r].cpuMsPerVerification} ms/verification, clients ${runs[r].clientCpuMsPerVerification} ms); ` +
+          `verifier CPU ${runs[r].cpuMsPerVerification} ms/verification, clients ${runs[r].clientCpuMsPerVerification} ms, ` +
+          `bare signatures ${runs[r].bareSignatureMs} ms); ` +
           `Veramo in-process ${baselineRuns[r].perSecond}/s (CPU ${baselineRuns[r].cpuMsPerVerification} ms/verification)`,
       );
     }
     const memory = await treeMemoryMb(verifier.process.pid!);
+    const byProcess = await memoryByProcessMb(verifier.process.pid!);
+    const overBare = runs.map((r) => round(r.cpuMsPerVerification! / r.bareSignatureMs!, 2));
+    const ratios = runs.map((r, i) => round(r.perSecond / baselineRuns[i].perSecond, 2));
     const perSecond = median(runs.map((r) => r.perSecond));
     const baselinePerSecond = median(baselineRuns.map((r) => r.perSecond));
     const totalRpc = Object.values(rpcCalls).reduce((a, b) => a + b, 0);
@@ -247,6 +273,12 @@ export async function runVerificationBench(
       verifierIdleRssMb: idle.rssMb,
       verifierCpuMsPerVerification: median(runs.map((r) => r.cpuMsPerVerification!)),
       baselineCpuMsPerVerification: median(baselineRuns.map((r) => r.cpuMsPerVerification!)),
+      bareSignatureMsPerPresentation: median(runs.map((r) => r.bareSignatureMs!)),
+      cpuPerVerificationOverBareSignatures: median(overBare),
+      // A single process (VERIFIER_CLUSTER_WORKERS=1) has no children: it is its own worker.
+      workers: Math.max(1, byProcess.childrenMb.length),
+      verifierRssByProcessMb: byProcess,
+      spread: { perSecond: spread(runs.map((r) => r.perSecond)), ratio: spread(ratios), cpuPerVerificationOverBareSignatures: spread(overBare) },
     };
   } finally {
     await verifier.stop();

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { Wallet } from 'ethers';
 import { createDemoClerk, createDemoVerifier, registerDemoVerifier } from './demo-verifier.js';
@@ -229,6 +230,9 @@ export async function startSystem(options: SystemOptions): Promise<LocalSystem> 
       database.verifier = { DATABASE_URL: postgres.url('govcred_verifier') };
     }
 
+    // Replicas on one machine share its cores: each runs its share of cluster workers (the embedded profile's one
+    // process per service keeps the default, one worker per core).
+    const workers = replicas > 1 ? String(Math.max(1, Math.floor(availableParallelism() / replicas))) : undefined;
     const verifierPorts = await replicaPorts(options.verifierPort, replicas);
     const issuerPorts = await replicaPorts(options.issuerPort, replicas);
     // Every issuer replica names itself by the first one's URL: offers made at one are redeemed at any other.
@@ -247,6 +251,7 @@ export async function startSystem(options: SystemOptions): Promise<LocalSystem> 
           VERIFIER_PORT: String(port),
           VERIFIER_ADMIN_TOKEN: secrets.verifierAdminToken,
           VERIFIER_KEY_SECRET: secrets.verifierKeySecret,
+          ...(workers ? { VERIFIER_CLUSTER_WORKERS: workers } : {}),
         },
       });
     });
@@ -263,6 +268,7 @@ export async function startSystem(options: SystemOptions): Promise<LocalSystem> 
           ISSUER_HOST: host,
           ISSUER_PORT: String(port),
           ...(replicas > 1 ? { ISSUER_PUBLIC_URL: issuerPublicUrl, ISSUER_WORKERS: 'true' } : {}),
+          ...(workers ? { ISSUER_CLUSTER_WORKERS: workers } : {}),
           ISSUER_KMS_SECRET: secrets.kmsSecret,
           ISSUER_ADMIN_TOKEN: secrets.adminToken,
           GOVERNANCE_PRIVATE_KEY: devnet.governance.privateKey,

@@ -5,6 +5,7 @@ import { configureApp } from '../../common/src/http/configure-app.js';
 import { API_KEY_HEADER } from './auth/api-key.guard.js';
 import type { IssuerConfig } from './config/issuer.config.js';
 import { IssuerModule } from './app.module.js';
+import { issuerDataSourceOptions } from './database/database.module.js';
 import { Oid4vciService } from './oid4vci/oid4vci.service.js';
 import { checkSharedSettings } from './settings/shared-settings.js';
 
@@ -24,6 +25,20 @@ sha256 hash); admin endpoints take \`Authorization: Bearer <ISSUER_ADMIN_TOKEN>\
 Personal data kept after issuing: per credential only its id, type, subject DID, status index, issuance and expiry times and
 requested status. Claims are never stored, except transiently for bulk jobs (the request until the item is processed, the
 signed credential until the agency deletes the results or BULK_RESULT_TTL_MS passes). The audit log holds identifiers only.`;
+
+/**
+ * What must happen once before cluster workers start: the database migrated and the shared settings recorded
+ * (workers then only compare). The data source is closed again.
+ */
+export async function prepareIssuerDatabase(config: IssuerConfig): Promise<void> {
+  const dataSource = await new DataSource(issuerDataSourceOptions(config)).initialize();
+  try {
+    const settings = await checkSharedSettings(dataSource, config);
+    for (const warning of settings.warnings) new Logger('Settings').warn(warning);
+  } finally {
+    await dataSource.destroy();
+  }
+}
 
 /**
  * Builds the issuer from a validated configuration and listens on `port` (0 = any free port). Used by main.ts

@@ -1,6 +1,7 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { dataSourceOptions } from '../../common/src/database/data-source-options.js';
+import { runsMigrations } from '../../common/src/runtime/cluster.js';
 import { VerifierAccountEntity } from './accounts/entities/verifier-account.entity.js';
 import { VerifierAccounts1764500000000 } from './accounts/migrations/1764500000000-verifier-accounts.js';
 import { VerifierAccountsModule } from './accounts/verifier-accounts.module.js';
@@ -27,6 +28,27 @@ export interface VerifierRuntime {
   now: () => Date;
 }
 
+/**
+ * The verifier's TypeORM options. Migrations run when the data source starts, except in a cluster worker (the
+ * primary had them run once before forking).
+ */
+export function verifierDataSourceOptions(config: VerifierConfig) {
+  return dataSourceOptions({
+    url: config.DATABASE_URL,
+    sqlitePath: config.VERIFIER_SQLITE_PATH,
+    entities: [ChallengeEntity, VerifierAccountEntity, Oid4vpRequestEntity, ...COUNTER_ENTITIES],
+    migrations: [CreatePresentationRequests1732170000000, VerifierAccounts1764500000000, Oid4vp1765000000000, Challenges1766000000000, ...COUNTER_MIGRATIONS],
+    migrationsTableName: 'verifier_migrations',
+    // The verifier stores challenges and results only. Without an fsync per verification, a power loss (not a
+    // crash of the process) can undo the last moments' "challenge used" marks, i.e. reopen those challenges until
+    // they expire (CHALLENGE_TTL_SECONDS); fsync cost a quarter of the verifier's time per presentation
+    // (bench-results/throughput.json). Set VERIFIER_SQLITE_SYNCHRONOUS=FULL to trade that throughput for closing
+    // this window.
+    sqliteSynchronous: config.VERIFIER_SQLITE_SYNCHRONOUS,
+    runMigrations: runsMigrations(),
+  });
+}
+
 /** The verifier's root module, built from a runtime so tests and main.ts share it. */
 @Global()
 @Module({})
@@ -36,22 +58,7 @@ export class VerifierAppModule {
       module: VerifierAppModule,
       imports: [
         // forRootAsync: options are computed when the app is created, not when this file is imported.
-        TypeOrmModule.forRootAsync({
-          useFactory: () =>
-            dataSourceOptions({
-              url: runtime.config.DATABASE_URL,
-              sqlitePath: runtime.config.VERIFIER_SQLITE_PATH,
-              entities: [ChallengeEntity, VerifierAccountEntity, Oid4vpRequestEntity, ...COUNTER_ENTITIES],
-              migrations: [CreatePresentationRequests1732170000000, VerifierAccounts1764500000000, Oid4vp1765000000000, Challenges1766000000000, ...COUNTER_MIGRATIONS],
-              migrationsTableName: 'verifier_migrations',
-              // The verifier stores challenges and results only. Without an fsync per verification, a power
-              // loss (not a crash of the process) can undo the last moments' "challenge used" marks, i.e.
-              // reopen those challenges until they expire (CHALLENGE_TTL_SECONDS); fsync cost a quarter of
-              // the verifier's time per presentation (bench-results/throughput.json). Set
-              // VERIFIER_SQLITE_SYNCHRONOUS=FULL to trade that throughput for closing this window.
-              sqliteSynchronous: runtime.config.VERIFIER_SQLITE_SYNCHRONOUS,
-            }),
-        }),
+        TypeOrmModule.forRootAsync({ useFactory: () => verifierDataSourceOptions(runtime.config) }),
         VerifierAccountsModule,
         ChallengesModule,
         Oid4vpModule,

@@ -1,13 +1,15 @@
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { DataSource } from 'typeorm';
 import type { CredentialCatalogView } from '../../../libs/credentials/src/index.js';
 import { configureApp } from '../../common/src/http/configure-app.js';
-import { VerifierAppModule } from './app.module.js';
+import { VerifierAppModule, verifierDataSourceOptions } from './app.module.js';
 import { API_KEY_HEADER } from './auth/api-key.guard.js';
 import { defaultCatalogView } from './catalog-view.js';
 import { ChainState } from './chain/chain-state.js';
 import type { VerifierConfig } from './config/verifier.config.js';
+import { mountLeanVerifyRoutes } from './verification/verify-routes.js';
 
 /** A running verifier. */
 export interface RunningVerifier {
@@ -29,6 +31,12 @@ export interface VerifierOverrides {
   logger?: Array<'error' | 'warn' | 'log' | 'debug' | 'verbose'> | false;
 }
 
+/** What must happen once before cluster workers start: the database migrated (the data source is closed again). */
+export async function prepareVerifierDatabase(config: VerifierConfig): Promise<void> {
+  const dataSource = await new DataSource(verifierDataSourceOptions(config)).initialize();
+  await dataSource.destroy();
+}
+
 /**
  * Builds and starts the verifier from validated settings: checks the chain and syncs the status and trust
  * mirrors, runs the database migrations, then listens (port 0: any free port). Used by main.ts and by tests.
@@ -43,6 +51,8 @@ export async function startVerifier(config: VerifierConfig, overrides: VerifierO
       bodyParser: false,
       logger: overrides.logger ?? ['error', 'warn', 'log'],
     });
+    // The verify routes are served ahead of Express and Nest (see leanJsonRoute).
+    mountLeanVerifyRoutes(app, config.VERIFIER_BODY_LIMIT);
     configureApp(app, {
       title: 'govcred verifier',
       description:

@@ -69,6 +69,20 @@ function toBodyError(error: { type?: string }, limit: string): Error {
 }
 
 /**
+ * Reads and parses a request body with `limit` (JSON; also form-encoded when `form`), as the interceptor below
+ * does for Nest routes; body-parser's failures become the stable codes. Bodies of other content types are left
+ * unread (`body` undefined).
+ */
+export async function readBody(req: Request, res: Response, limit: string, form = false): Promise<void> {
+  try {
+    // body-parser skips a request whose body another parser already read.
+    for (const parser of parsersFor(limit, form)) await run(parser, req, res);
+  } catch (error) {
+    throw toBodyError(error as { type?: string }, limit);
+  }
+}
+
+/**
  * Reads and parses the request body after the guards (Nest runs middleware, then guards, then interceptors),
  * with the limit the route declares through {@link BodyLimit}. Parameters such as `@Body()` are resolved after
  * the interceptors, so handlers see the parsed body as before. Bodies of other content types are left unread
@@ -87,15 +101,6 @@ export class BodyReaderInterceptor implements NestInterceptor {
     const policy = this.reflector.getAllAndOverride<BodyPolicy | undefined>(BODY_POLICY, [context.getHandler(), context.getClass()]) ?? DEFAULT_BODY_POLICY;
     const limit = policy.limit === SERVICE_BODY_LIMIT ? this.serviceLimit : policy.limit;
     const http = context.switchToHttp();
-    return from(this.read(http.getRequest<Request>(), http.getResponse<Response>(), limit, policy.form ?? false)).pipe(switchMap(() => next.handle()));
-  }
-
-  private async read(req: Request, res: Response, limit: string, form: boolean): Promise<void> {
-    try {
-      // body-parser skips a request whose body another parser already read.
-      for (const parser of parsersFor(limit, form)) await run(parser, req, res);
-    } catch (error) {
-      throw toBodyError(error as { type?: string }, limit);
-    }
+    return from(readBody(http.getRequest<Request>(), http.getResponse<Response>(), limit, policy.form ?? false)).pipe(switchMap(() => next.handle()));
   }
 }

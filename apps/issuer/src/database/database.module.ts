@@ -2,6 +2,7 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Entities as VeramoEntities, migrations as veramoMigrations } from '@veramo/data-store';
 import { dataSourceOptions } from '../../../common/src/database/data-source-options.js';
+import { runsMigrations } from '../../../common/src/runtime/cluster.js';
 import { Agency } from '../agencies/entities/agency.entity.js';
 import { AgencyKey } from '../agencies/entities/agency-key.entity.js';
 import { AuditEntry } from '../audit/entities/audit-entry.entity.js';
@@ -69,6 +70,23 @@ export const ISSUER_MIGRATIONS = [
   CredentialCopies1767200000000,
 ];
 
+/**
+ * The issuer's TypeORM options. Migrations run when the data source starts, except in a cluster worker: the
+ * primary had them run once before forking (see runClustered), so workers never race each other's migrations.
+ */
+export function issuerDataSourceOptions(config: IssuerConfig) {
+  return dataSourceOptions({
+    url: config.DATABASE_URL,
+    sqlitePath: config.ISSUER_SQLITE_PATH,
+    entities: [...VeramoEntities, ...ISSUER_ENTITIES],
+    migrations: [...veramoMigrations, ...ISSUER_MIGRATIONS],
+    runMigrations: runsMigrations(),
+    // Not weaker than FULL: DbWriter syncs the WAL after every write transaction before anyone is answered or
+    // writes again, on the thread pool instead of blocking the event loop in COMMIT.
+    sqliteSynchronous: 'NORMAL',
+  });
+}
+
 /** TypeORM (SQLite file by default, PostgreSQL with DATABASE_URL), migrations run at start. */
 @Global()
 @Module({})
@@ -79,16 +97,7 @@ export class DatabaseModule {
       imports: [
         TypeOrmModule.forRootAsync({
           inject: [ISSUER_CONFIG],
-          useFactory: (config: IssuerConfig) =>
-            dataSourceOptions({
-              url: config.DATABASE_URL,
-              sqlitePath: config.ISSUER_SQLITE_PATH,
-              entities: [...VeramoEntities, ...ISSUER_ENTITIES],
-              migrations: [...veramoMigrations, ...ISSUER_MIGRATIONS],
-              // Not weaker than FULL: DbWriter syncs the WAL after every write transaction before anyone is
-              // answered or writes again, on the thread pool instead of blocking the event loop in COMMIT.
-              sqliteSynchronous: 'NORMAL',
-            }),
+          useFactory: (config: IssuerConfig) => issuerDataSourceOptions(config),
         }),
       ],
       providers: [DbWriter],

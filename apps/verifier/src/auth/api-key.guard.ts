@@ -15,7 +15,7 @@ type VerifierRequest = Request & { verifierAccount?: VerifierAccountEntity };
  * valid is a 401, never a silent fall-back to the anonymous answer. The key is looked up by its hash, so the
  * stored value never meets the presented one in a comparison and a database dump reveals no key.
  */
-async function authenticate(dataSource: DataSource, request: VerifierRequest): Promise<VerifierAccountEntity | undefined> {
+export async function authenticate(dataSource: DataSource, request: VerifierRequest): Promise<VerifierAccountEntity | undefined> {
   const key = request.headers[API_KEY_HEADER];
   if (key === undefined) return undefined;
   if (typeof key !== 'string' || key.length === 0 || key.length > 200) throw new GovcredError('unauthorized', 'the API key is not valid');

@@ -10,6 +10,7 @@ import { WEB_WALLET_CONFIG_PROPERTIES, WEB_WALLET_CONFIG_REQUIRED, type WebWalle
 export interface VerifierConfig extends CounterConfig, WebWalletConfig {
   VERIFIER_HOST: string;
   VERIFIER_PORT: number;
+  VERIFIER_CLUSTER_WORKERS?: number;
   DATABASE_URL?: string;
   VERIFIER_SQLITE_PATH: string;
   VERIFIER_SQLITE_SYNCHRONOUS: 'FULL' | 'NORMAL';
@@ -44,6 +45,15 @@ export const VERIFIER_CONFIG_SCHEMA: JSONSchemaType<VerifierConfig> = {
   properties: {
     VERIFIER_HOST: { type: 'string', default: '127.0.0.1', description: 'Interface to listen on.' },
     VERIFIER_PORT: { type: 'integer', minimum: 0, maximum: 65535, default: 3002, description: 'HTTP port (0: any free port).' },
+    VERIFIER_CLUSTER_WORKERS: {
+      type: 'integer',
+      nullable: true,
+      minimum: 1,
+      maximum: 256,
+      description:
+        'Worker processes serving HTTP on the one port (node:cluster), each with its own chain mirrors; unset: one per available core ' +
+        '(os.availableParallelism()); 1: one process, no cluster. Workers share the database as replicas do (the SQLite file too).',
+    },
     DATABASE_URL: { type: 'string', nullable: true, pattern: '^postgres(ql)?://', description: 'PostgreSQL URL; the SQLite file is used when unset.' },
     VERIFIER_SQLITE_PATH: { type: 'string', default: '.govcred/verifier.sqlite', description: 'SQLite file (created 0600) of accounts, challenges and OpenID4VP requests, when DATABASE_URL is unset.' },
     VERIFIER_SQLITE_SYNCHRONOUS: {

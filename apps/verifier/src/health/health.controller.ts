@@ -10,10 +10,12 @@ export class HealthController {
 
   @Get()
   @ApiOperation({ summary: 'Liveness, and the last block each chain mirror has synced' })
-  @ApiOkResponse({ description: '`{status, chainId, statusMirror: {syncedBlock, lists}, titleMirror: {syncedBlock, transfers}, trustMirror: {syncedBlock}, didMirror: {syncedBlock, identities}, verifierMirror: {syncedBlock, verifiers}}`' })
+  @ApiOkResponse({ description: '`{status, pid, chainId, statusMirror: {syncedBlock, lists}, titleMirror: {syncedBlock, transfers}, trustMirror: {syncedBlock}, didMirror: {syncedBlock, identities}, verifierMirror: {syncedBlock, verifiers}}`' })
   health() {
     return {
       status: 'ok',
+      // Which worker process answered (VERIFIER_CLUSTER_WORKERS): each holds its own mirrors.
+      pid: process.pid,
       chainId: this.chain.config.CHAIN_ID,
       statusMirror: { syncedBlock: this.chain.statusMirror.syncedBlock, lists: this.chain.statusMirror.listCount },
       titleMirror: { syncedBlock: this.chain.titleMirror.syncedBlock, transfers: this.chain.titleMirror.transferCount },

@@ -30,6 +30,17 @@ import { VerificationService } from './verification.service.js';
 const validatePresentation = bodyValidator<VerifyPresentationBody>(VERIFY_PRESENTATION_SCHEMA);
 const validateCredential = bodyValidator<VerifyCredentialBody>(VERIFY_CREDENTIAL_SCHEMA);
 
+/** `POST /presentations/verify` once authenticated and read: here and on the lean route (verify-routes.ts). */
+export async function answerPresentation(service: VerificationService, body: unknown, verifier: VerifierAccountEntity | undefined): Promise<VerificationResult | PresentationOutcome> {
+  const result = await service.verifyPresentation(validatePresentation(body), verifier);
+  return verifier ? result : presentationOutcome(result);
+}
+
+/** `POST /credentials/verify` once read: here and on the lean route. */
+export function answerCredential(service: VerificationService, body: unknown): Promise<VerificationResult> {
+  return service.verifyCredential(validateCredential(body).verifiableCredential);
+}
+
 const FAILURES_ARE_RESULTS =
   'A presentation or credential that fails verification is answered 200 with `verified: false` and its problems; ' +
   'only a body that does not fit the API is a 400.';
@@ -60,9 +71,8 @@ export class VerificationController {
   @ApiForbiddenResponse({ description: '`request_not_registered`: `options.query` beyond the account\'s registration on chain' })
   @ApiUnauthorizedResponse({ description: '`unauthorized`: an API key that is not valid' })
   @ApiPayloadTooLargeResponse({ description: '`payload_too_large`' })
-  async verifyPresentation(@Body() body: unknown, @CurrentVerifier() verifier: VerifierAccountEntity | undefined): Promise<VerificationResult | PresentationOutcome> {
-    const result = await this.verification.verifyPresentation(validatePresentation(body), verifier);
-    return verifier ? result : presentationOutcome(result);
+  verifyPresentation(@Body() body: unknown, @CurrentVerifier() verifier: VerifierAccountEntity | undefined): Promise<VerificationResult | PresentationOutcome> {
+    return answerPresentation(this.verification, body, verifier);
   }
 
   // Open: it answers only about the credential the caller sent, and stores nothing.
@@ -78,6 +88,6 @@ export class VerificationController {
   @ApiBadRequestResponse({ description: '`invalid_request`, `malformed_json`' })
   @ApiPayloadTooLargeResponse({ description: '`payload_too_large`' })
   verifyCredential(@Body() body: unknown): Promise<VerificationResult> {
-    return this.verification.verifyCredential(validateCredential(body).verifiableCredential);
+    return answerCredential(this.verification, body);
   }
 }

@@ -7,6 +7,7 @@ import { scanLogs } from '../chain/log-scanner.js';
 import { DID_JSON, DID_LD_JSON, buildDocument } from './did-document.js';
 import { PendingExpiries, REGISTRY_TOPICS, appendLog, cloneHistory, emptyHistory, identityOf, type HistoryLimits, type IdentityHistory, type RegistryEvent } from './did-history.js';
 import { isBrokenEthrDid, parseEthrDid } from './ethr-did.js';
+import { checksummedAddress } from '../chain/address.js';
 
 /** Options of {@link DidMirror}. */
 export interface DidMirrorOptions extends FollowOptions, HistoryLimits {
@@ -111,7 +112,7 @@ export class DidMirror extends ChainFollower<{ block: number; logs: number }> im
     if (!match || BigInt(match[2]) !== BigInt(this.options.chainId) || !this.fresh()) return undefined;
     const pinned = match[4] !== undefined ? Number(match[4]) : undefined;
     if (pinned !== undefined && pinned > this.syncedBlock) return undefined;
-    const address = getAddress(match[3]);
+    const address = checksummedAddress(match[3]);
     const history = this.histories.get(address);
     if (history?.unanswerable) return undefined;
     const now = BigInt(Math.floor((this.options.now ?? Date.now)() / 1000));

@@ -2,6 +2,7 @@ import { Contract, Interface, getAddress, zeroPadValue, type Log } from 'ethers'
 import { STATUS_REGISTRY_ABI } from '../chain/abi.js';
 import { ChainFollower, type FollowOptions } from '../chain/chain-follower.js';
 import { scanLogs } from '../chain/log-scanner.js';
+import { checksummedAddress } from '../chain/address.js';
 
 /** One title transfer as recorded on chain (`StatusRegistry.TitleTransferred`): hashes, positions, a time. */
 export interface TitleTransferRecord {
@@ -72,7 +73,7 @@ export class TitleMirror extends ChainFollower<TitleSyncReport> {
    */
   historyOf(identity: string, index: number): TitleHistoryAnswer {
     if (!this.recentlySynced()) return { known: false };
-    const titles = this.identities.get(getAddress(identity));
+    const titles = this.identities.get(checksummedAddress(identity));
     if (!titles) return { known: true, transfers: [] };
     if (titles.stale) return { known: false };
     const link = titles.bySuccessor.get(index) ?? titles.byPredecessor.get(index);

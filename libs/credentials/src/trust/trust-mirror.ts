@@ -3,6 +3,7 @@ import { TRUST_REGISTRY_ABI } from '../chain/abi.js';
 import { ChainFollower, type FollowOptions } from '../chain/chain-follower.js';
 import { scanLogs } from '../chain/log-scanner.js';
 import { credentialTypeHash, type AccreditationPeriod } from './trust-registry.js';
+import { checksummedAddress } from '../chain/address.js';
 
 /**
  * What the trust mirror can say about an issuer, a credential type and a time:
@@ -61,7 +62,7 @@ export class TrustMirror extends ChainFollower<TrustSyncReport> {
     if (!this.fresh()) return 'unknown';
     let key: string;
     try {
-      key = getAddress(issuer);
+      key = checksummedAddress(issuer);
     } catch {
       return 'never';
     }

@@ -4,9 +4,21 @@ import { TRUST_REGISTRY_ABI } from '../chain/abi.js';
 /** `validUntil` of an accreditation without an end. */
 export const OPEN_ENDED = 2n ** 64n - 1n;
 
-/** The TrustRegistry key of a credential type: keccak256 of its name, e.g. `NationalIdCredential`. */
+// Asked once per credential verified (accreditation, registrations) for a handful of type names; keccak is pure JS.
+const TYPE_HASHES = new Map<string, string>();
+
+/** The TrustRegistry key of a credential type: keccak256 of its name, e.g. `NationalIdCredential` (memoised, bounded). */
 export function credentialTypeHash(typeName: string): string {
-  return id(typeName);
+  let hash = TYPE_HASHES.get(typeName);
+  if (hash === undefined) {
+    hash = id(typeName);
+    // Names come from presented credentials too: only short ones are kept, and at most a thousand.
+    if (typeName.length <= 100) {
+      if (TYPE_HASHES.size >= 1000) TYPE_HASHES.clear();
+      TYPE_HASHES.set(typeName, hash);
+    }
+  }
+  return hash;
 }
 
 /** One accreditation period, in Unix seconds: [validFrom, validUntil). */

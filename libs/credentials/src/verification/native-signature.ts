@@ -1,6 +1,7 @@
 import { createHash, createPublicKey, verify as cryptoVerify, type KeyObject } from 'node:crypto';
 import type { DIDResolutionResult, Resolvable, VerificationMethod } from 'did-resolver';
-import { SigningKey, computeAddress, getAddress, hexlify } from 'ethers';
+import { SigningKey, computeAddress, hexlify } from 'ethers';
+import { checksummedAddress } from '../chain/address.js';
 
 /**
  * ES256K signature checks with node:crypto (OpenSSL verifies ECDSA on secp256k1 10–17x faster than the
@@ -138,7 +139,7 @@ function addressOf(method: VerificationMethod): string | undefined {
   const raw = method.blockchainAccountId ? /^eip155:[0-9]+:(0x[0-9a-fA-F]{40})$/.exec(method.blockchainAccountId)?.[1] : method.ethereumAddress;
   if (!raw) return undefined;
   try {
-    return getAddress(raw).toLowerCase();
+    return checksummedAddress(raw).toLowerCase();
   } catch {
     return undefined;
   }

@@ -1,10 +1,10 @@
-import { getAddress } from 'ethers';
 import { getCredentialType } from '../catalog/index.js';
 import { PURPOSE_NAMES } from '../status/status-codec.js';
 import { parseStatusEntries } from '../status/status-entry.js';
 import type { CredentialView } from '../formats/types.js';
 import type { ProblemCode } from './problem-codes.js';
 import type { VerificationContext } from './types.js';
+import { checksummedAddress } from '../chain/address.js';
 
 /**
  * The checks that do not depend on the format, written once over a {@link CredentialView}: validity period,
@@ -85,7 +85,7 @@ export function statusProblems(view: CredentialView, ctx: VerificationContext, f
   const raw = (Array.isArray(view.statusEntries) ? view.statusEntries : []) as Array<{ id?: unknown }>;
   const problems: ProblemList = [];
   for (const [i, entry] of entries.entries()) {
-    if (entry.chainId !== ctx.chainId || entry.statusRegistry !== getAddress(ctx.statusRegistry)) {
+    if (entry.chainId !== ctx.chainId || entry.statusRegistry !== checksummedAddress(ctx.statusRegistry)) {
       return [{ code: 'status_invalid', message: 'the status entry names another chain or status registry than this verifier trusts' }];
     }
     // The list owner is the issuer: an entry naming another owner's list would let one agency's credential

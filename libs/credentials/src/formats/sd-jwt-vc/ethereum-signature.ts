@@ -1,5 +1,6 @@
-import { Signature, SigningKey, computeAddress, getAddress, sha256, toUtf8Bytes } from 'ethers';
+import { Signature, SigningKey, computeAddress, sha256, toUtf8Bytes } from 'ethers';
 import { bytesToHex } from '../../bytes.js';
+import { checksummedAddress } from '../../chain/address.js';
 
 /** secp256k1 group order, to turn a high-s signature into its low-s twin (ethers refuses high s). */
 const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
@@ -14,7 +15,7 @@ export function verifyEs256kByAddress(address: string, signingInput: string, sig
   if (signature.length !== 64) return false;
   let expected: string;
   try {
-    expected = getAddress(address);
+    expected = checksummedAddress(address);
   } catch {
     return false;
   }

@@ -1,8 +1,9 @@
 import type { VerificationMethod } from 'did-resolver';
-import { SigningKey, getAddress } from 'ethers';
+import { SigningKey } from 'ethers';
 import { isBrokenEthrDid, parseEthrDid } from '../../did/ethr-did.js';
 import type { VerificationContext } from '../../verification/types.js';
 import type { IssuerKey } from './keys.js';
+import { checksummedAddress } from '../../chain/address.js';
 
 /** Why an issuer key could not be resolved at all (as opposed to: the DID has no such key). */
 export class IssuerKeyFailure extends Error {
@@ -52,7 +53,7 @@ function keyOfMethod(method: VerificationMethod): IssuerKey | undefined {
   try {
     if (method.type === 'EcdsaSecp256k1RecoveryMethod2020' || method.blockchainAccountId || method.ethereumAddress) {
       const raw = method.blockchainAccountId ? /^eip155:[0-9]+:(0x[0-9a-fA-F]{40})$/.exec(method.blockchainAccountId)?.[1] : method.ethereumAddress;
-      return raw ? { ethereumAddress: getAddress(raw) } : undefined;
+      return raw ? { ethereumAddress: checksummedAddress(raw) } : undefined;
     }
     if (method.type === 'EcdsaSecp256k1VerificationKey2019' && typeof method.publicKeyHex === 'string') {
       const point = SigningKey.computePublicKey(`0x${method.publicKeyHex.replace(/^0x/, '')}`, false);

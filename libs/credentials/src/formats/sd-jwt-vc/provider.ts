@@ -1,4 +1,3 @@
-import { getAddress } from 'ethers';
 import { ethrDidAddress } from '../../did/resolver.js';
 import type { Problem, VerificationContext } from '../../verification/types.js';
 import type { CredentialFormatProvider, FormatOutcome, FormatProblem, HolderExpectation } from '../types.js';
@@ -8,6 +7,7 @@ import { IssuerKeyFailure, issuerKeyAtIssuance } from './issuer-key.js';
 import type { IssuerKey } from './keys.js';
 import { issueSdJwtVcCredential, presentSdJwtVcCredential } from './sign.js';
 import { verifySdJwtVc } from './verify.js';
+import { checksummedAddress } from '../../chain/address.js';
 
 /** How old a Key Binding JWT may be when the context does not say. @default 300 */
 const DEFAULT_KB_MAX_AGE_SECONDS = 300;
@@ -103,7 +103,7 @@ export const sdJwtVcProvider: CredentialFormatProvider = {
     outcome.view = {
       format: SD_JWT_VC_TYP,
       issuer: view.issuer,
-      issuerAddress: getAddress(issuerAddress),
+      issuerAddress: checksummedAddress(issuerAddress),
       type: view.type,
       issuedAt,
       ...(validFrom !== undefined ? { validFrom } : {}),
