@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { Wallet } from 'ethers';
 import { deployFixture, type Fixture } from '../support/chain.js';
 import { request, startClustered, type ClusteredService } from '../support/clustered-service.js';
 import { SAMPLE_CLAIMS } from '../support/sample-claims.js';
@@ -37,7 +38,7 @@ beforeAll(async () => {
   f = await deployFixture();
   sqlitePath = path.join(temp.dir, 'issuer.sqlite');
   service = await startClustered('issuer', { ...(await issuerEnv(f, sqlitePath)), ISSUER_CLUSTER_WORKERS: '2' }, '/docs-json');
-  const created = await post('/admin/agencies', { nameZh: '南京大学', nameEn: 'Nanjing University', credentialTypes: ['EducationCredential'] }, admin);
+  const created = await post('/admin/agencies', { nameZh: '南京大学', nameEn: 'Nanjing University', credentialTypes: ['EducationCredential'], ownerAddress: Wallet.createRandom().address }, admin);
   expect(created.status).toBe(201);
   agency = created.body;
 });

@@ -53,9 +53,10 @@ test('indexes another replica reserved are never drawn, and every credential is 
     }
   });
   const veramo = h.issuer.app.get(VeramoService);
-  const sign = veramo.signCredential.bind(veramo);
+  // Every format signs through signJws (the format providers' signer).
+  const sign = veramo.signJws.bind(veramo);
   let signatures = 0;
-  veramo.signCredential = (...args) => {
+  veramo.signJws = (...args) => {
     signatures++;
     return sign(...args);
   };
@@ -72,7 +73,7 @@ test('indexes another replica reserved are never drawn, and every credential is 
     const listed = await agency.client.get('/credentials?limit=10');
     expect(listed.body.total).toBe(151);
   } finally {
-    veramo.signCredential = sign;
+    veramo.signJws = sign;
   }
   expect((await h.admin.get('/admin/audit/check')).body).toMatchObject({ valid: true });
 });

@@ -88,7 +88,8 @@ describePostgres('two issuer replicas on one PostgreSQL database', () => {
         ]),
       );
       statuses.push(...replies.map((r) => r.status));
-      for (const r of replies) if (r.status === 409) expect(['already_suspended', 'not_suspended', 'credential_revoked', 'revocation_is_final', 'already_revoked']).toContain(r.body.code);
+      // `conflict`: the state changed again between this replica's conditional UPDATE and its re-read (retry).
+      for (const r of replies) if (r.status === 409) expect(['already_suspended', 'not_suspended', 'credential_revoked', 'revocation_is_final', 'already_revoked', 'conflict']).toContain(r.body.code);
     }
     expect(statuses.filter((s) => ![200, 202, 409].includes(s))).toEqual([]);
     const tally = statuses.reduce<Record<number, number>>((t, s) => ({ ...t, [s]: (t[s] ?? 0) + 1 }), {});

@@ -101,35 +101,15 @@ export class VeramoService {
   }
 
   /**
-   * Signs `credential` as a JWT VC (ES256K) with the key `keyId` of its issuer.
-   *
-   * The JWT is the one `agent.createVerifiableCredential({proofFormat: 'jwt', keyRef, removeOriginalFields})`
-   * makes (did-jwt-vc with the KMS as signer; Veramo's context/type normalisation is a no-op on
-   * UnsignedCredential), without the agent's two identifier and one key-record reads per credential: the
-   * issuer/key pair is checked once, the KMS keeps its signer in memory.
-   * @param kid The JWS `kid` header: the signing key's DID URL (`#delegate-N`); none for an agency without key roles.
-   */
-  async signCredential(credential: UnsignedCredential, keyId: string, kid?: string): Promise<string> {
-    const did = credential.issuer.id;
-    await this.checkKey(did, keyId);
-    const signer = (data: string | Uint8Array) =>
-      this.kms.sign({ keyRef: { kid: keyId }, algorithm: 'ES256K', data: typeof data === 'string' ? Buffer.from(data, 'utf8') : data });
-    // did-jwt-vc moves only the VCDM properties it knows into `vc`; a title record would stay a top-level JWT claim.
-    const { titleRecord, ...rest } = credential;
-    const input = titleRecord ? { ...rest, vc: { titleRecord } } : rest;
-    return createVerifiableCredentialJwt(input as never, { did, signer, alg: 'ES256K' }, { removeOriginalFields: true, ...(kid ? { header: { alg: 'ES256K', kid } } : {}) });
-  }
-
-  /**
    * Signs a JWS signing input (`<header>.<payload>`) ES256K with the key `keyId` of `did`: the base64url r‖s
-   * signature (RFC 8812), from the same caching KMS as JWT VCs. For formats built outside Veramo (SD-JWT VC).
+   * signature (RFC 8812), from the caching KMS: the signer of every format's provider (JWT VC and SD-JWT VC).
    */
   async signJws(did: string, keyId: string, signingInput: string): Promise<string> {
     await this.checkKey(did, keyId);
     return this.kms.sign({ keyRef: { kid: keyId }, algorithm: 'ES256K', data: Buffer.from(signingInput, 'ascii') });
   }
 
-  /** Signs with Veramo's agent end to end (the reference {@link signCredential} must match). */
+  /** Signs with Veramo's agent end to end (the reference the format providers' JWT VCs must match). */
   async signCredentialWithAgent(credential: UnsignedCredential, keyId: string): Promise<string> {
     const vc = await this.agent.createVerifiableCredential({
       credential: credential as never,
