@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { JsonRpcProvider } from 'ethers';
@@ -45,6 +45,7 @@ const UPDATE_README_SET = process.env.GOVCRED_UPDATE_SCREENSHOTS === '1';
 const RUNNING_HOME = process.env.GOVCRED_STORY_HOME;
 
 let system: LocalSystem | undefined;
+let home: string | undefined;
 let chain: JsonRpcProvider;
 let manifest: DevnetManifest;
 let issuerUrl: string;
@@ -67,7 +68,7 @@ beforeAll(async () => {
     manifest = running;
     chain = createProvider(manifest.chain.rpcUrl, manifest.chain.chainId);
   } else {
-    const home = mkdtempSync(path.join(tmpdir(), 'govcred-story-'));
+    home = mkdtempSync(path.join(tmpdir(), 'govcred-story-'));
     const ports = { chainPort: await freePort(), issuerPort: await freePort(), verifierPort: await freePort() };
     system = await startSystem({ home, chainHost: '127.0.0.1', ...ports, log: (line) => log.push(line) }).catch((error: unknown) => {
       throw new Error(`npm start's set-up failed: ${String(error)}\n${log.join('\n')}`);
@@ -98,6 +99,7 @@ afterAll(async () => {
   await chromium?.close();
   if (system) await system.stop();
   else chain?.destroy();
+  if (home) rmSync(home, { recursive: true, force: true });
 });
 
 /** Copies a photograph of the README's set into docs/screenshots, when asked to. */
