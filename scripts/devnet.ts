@@ -46,16 +46,24 @@ async function main(): Promise<void> {
   const employer = devnet.manifest.verifiers[0];
   const staff = devnet.manifest.agencies.flatMap((a) => (a.staff ?? []).map((s) => `  ${s.username.padEnd(16)} ${s.password}   ${s.role.padEnd(8)} ${a.name}`));
   const clerks = devnet.manifest.verifiers.flatMap((v) => (v.clerks ?? []).map((c) => `  ${c.username.padEnd(16)} ${c.password}   clerk    ${v.name}`));
+  // The names the story hint uses: the university's staff and the demo verifier's counter clerk.
+  const staffName = (role: string, fallback: string) => university?.staff?.find((s) => s.role === role)?.username ?? fallback;
+  const counterClerk = employer?.clerks?.[0]?.username ?? 'employer.clerk';
   console.log(`
 govcred is running. Agencies and verifier accounts, with their API keys: ${devnet.manifestFile}
 
-Agency portal (zh-CN / English): ${issuer}/portal/
-Demo staff accounts (username, password, role, agency; also in the manifest):
-${staff.join('\n')}
+Open the three pages in a browser (zh-CN / English):
+  Agency portal    ${issuer}/portal/
+  Citizen wallet   ${verifier}/wallet/      (made for a phone's screen; any browser on this machine works)
+  Counter page     ${verifier}/
 
-Verifier counter page (zh-CN / English): ${verifier}/
-Demo clerk (username, password; also in the manifest):
+Demo staff of the portal (username, password, role, agency; also in the manifest):
+${staff.join('\n')}
+Demo clerk of the counter page (username, password; also in the manifest):
 ${clerks.join('\n')}
+
+Walk the story: ${staffName('clerk', 'nju.clerk')} issues a diploma (format SD-JWT VC) → wallet, Receive: paste the offer link, the PIN → counter, ${counterClerk}: "holds a bachelor's degree" → wallet, Present: paste the request link, agree → green.
+Then read a new counter request in the wallet, let ${staffName('officer', 'nju.officer')} revoke the diploma (Records) until anchored, agree → red; the wallet lists it revoked.
 
 Try:
   npm run demo                                   the whole story, told step by step (on its own chain and ports)

@@ -65,7 +65,7 @@ export async function createVerifierAccount(verifierUrl: string, name: unknown =
 }
 
 /** Waits until the chain mirrors (status, trust, DID, verifier registrations) of the verifier have synced `block` (they follow the chain on their own). */
-export async function waitForMirrors(verifier: RunningVerifier, block: number, timeoutMs = 10_000): Promise<void> {
+export async function waitForMirrors(verifier: Pick<RunningVerifier, 'url'>, block: number, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const { body } = await get<Record<'statusMirror' | 'trustMirror' | 'didMirror' | 'verifierMirror', { syncedBlock: number }>>(`${verifier.url}/health`);

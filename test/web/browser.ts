@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 
 /** Debian's Chromium (never a downloaded browser: the machines reach no browser builds). */
 export const CHROMIUM = process.env.GOVCRED_CHROMIUM ?? '/usr/bin/chromium';
@@ -27,12 +27,16 @@ const FLAGS = [
 /** A phone's screen (CSS pixels of a common 6.1-inch phone), for pages citizens use on their phones. */
 export const PHONE_VIEWPORT = { width: 390, height: 844 };
 
-/** A fresh Chromium profile (its own user-data-dir, removed on close). */
-export async function launchBrowser(locale = 'zh-CN', viewport = { width: 1200, height: 900 }): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+function requireChromium(): void {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`Chromium not found at ${CHROMIUM}: install it with \`apt-get install -y chromium fonts-noto-cjk\` (or set GOVCRED_SKIP_BROWSER=1 to skip the browser tests)`);
   }
   mkdirSync(SCREENSHOTS, { recursive: true });
+}
+
+/** A fresh Chromium profile (its own user-data-dir, removed on close). */
+export async function launchBrowser(locale = 'zh-CN', viewport = { width: 1200, height: 900 }): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+  requireChromium();
   const profile = mkdtempSync(path.join(tmpdir(), 'govcred-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -48,4 +52,13 @@ export async function launchBrowser(locale = 'zh-CN', viewport = { width: 1200, 
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * One Chromium for several people at once: each `newContext()` is a browser profile of its own (cookies, storage),
+ * with its own screen size and language, as the agency's desk, the counter's desk and the citizen's phone are.
+ */
+export async function launchChromium(): Promise<Browser> {
+  requireChromium();
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
 }

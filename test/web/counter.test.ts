@@ -1,8 +1,4 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { Wallet } from 'ethers';
-import jsQRModule from 'jsqr';
-import { PNG } from 'pngjs';
 import type { Page } from 'playwright-core';
 import {
   VerifierRegistryClient,
@@ -21,7 +17,8 @@ import { startPrivateChain, type PrivateChain } from '../support/private-chain.j
 import { ecKey, type TestKey } from '../support/sd-jwt-fixtures.js';
 import { EMPLOYER_SCOPE } from '../support/verifier-registrations.js';
 import { VERIFIER_ADMIN_TOKEN, createVerifierAccount, post, startTestVerifier, waitForMirrors, withKey } from '../support/verifier.js';
-import { SCREENSHOTS, SKIP_BROWSER, launchBrowser } from './browser.js';
+import { SKIP_BROWSER, launchBrowser } from './browser.js';
+import { builtPages, camera, describeBrowser, readQr } from './pages.js';
 
 /**
  * The verifier's counter page end to end in Chromium, against a real issuer, verifier, chain and databases: a
@@ -30,11 +27,7 @@ import { SCREENSHOTS, SKIP_BROWSER, launchBrowser } from './browser.js';
  * SD-JWT ID card the issuer issued; the result appears live. A revoked card shows the red line; the history
  * lists both; another verifier account's clerk sees and does nothing of them. Photographed in zh-CN and English.
  */
-const COUNTER_DIR = path.resolve('dist/web/counter');
 const PASSWORD = 'counter e2e password';
-// jsqr is CommonJS whose typings declare an ES default export: the function is the module itself here.
-const jsQR = jsQRModule as unknown as typeof jsQRModule.default;
-const describeBrowser = SKIP_BROWSER ? describe.skip : describe;
 
 let chain: PrivateChain;
 let h: IssuerHarness;
@@ -49,7 +42,7 @@ const ids: { verified?: string; refused?: string } = {};
 
 beforeAll(async () => {
   if (SKIP_BROWSER) return;
-  if (!existsSync(path.join(COUNTER_DIR, 'index.html'))) throw new Error(`no counter build in ${COUNTER_DIR}: run npm run build first`);
+  const COUNTER_DIR = builtPages('counter');
   // A chain of this file's own: the issuer dates credentials by this machine's clock, which the shared chain's
   // clock (moved ahead by other files) must not overtake.
   chain = await startPrivateChain();
@@ -80,21 +73,9 @@ afterAll(async () => {
   await chain?.stop();
 });
 
-async function shoot(name: string): Promise<void> {
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
-}
-
-/** Photographs the page in zh-CN, then in English, and comes back to zh-CN. */
-async function shootBoth(name: string, zhHeading: string, enHeading: string): Promise<void> {
-  await page.getByRole('heading', { name: zhHeading }).first().waitFor();
-  await shoot(`counter-${name}-zh-CN`);
-  await page.getByTestId('language').selectOption('en');
-  await page.getByRole('heading', { name: enHeading }).first().waitFor();
-  expect(await page.locator('html').getAttribute('lang')).toBe('en');
-  await shoot(`counter-${name}-en`);
-  await page.getByTestId('language').selectOption('zh-CN');
-  await page.getByRole('heading', { name: zhHeading }).first().waitFor();
-}
+const { shoot, shootBoth: shootBothRaw } = camera(() => page);
+/** The counter's photographs are named `counter-*` (single ones name it themselves). */
+const shootBoth = (name: string, zh: string, en: string) => shootBothRaw(`counter-${name}`, zh, en);
 
 async function trySignIn(username: string, password: string): Promise<void> {
   await page.getByLabel('用户名').fill(username);
@@ -103,12 +84,6 @@ async function trySignIn(username: string, password: string): Promise<void> {
   const answered = page.waitForResponse((r) => r.url() === `${verifier.url}/counter/session` && r.request().method() === 'POST');
   await page.getByRole('button', { name: '登录' }).click();
   await answered;
-}
-
-/** Reads the QR code of an element's screenshot. */
-async function readQr(testId: string): Promise<string | undefined> {
-  const png = PNG.sync.read(await page.getByTestId(testId).screenshot());
-  return jsQR(new Uint8ClampedArray(png.data), png.width, png.height)?.data;
 }
 
 /** An SD-JWT ID card issued by the bureau through the issuer's API, bound to the holder's P-256 key. */
@@ -148,7 +123,7 @@ async function askOver18(): Promise<{ uri: string; id: string }> {
   await page.getByTestId('check-qr').waitFor();
   const uri = await page.getByTestId('check-uri').inputValue();
   expect(uri).toMatch(/^openid4vp:\/\/\?client_id=decentralized_identifier%3Adid%3Aethr/);
-  expect(await readQr('check-qr')).toBe(uri);
+  expect(await readQr(page, 'check-qr')).toBe(uri);
   return { uri, id: new URL(new URL(uri).searchParams.get('request_uri')!).pathname.split('/')[3]! };
 }
 

@@ -1,23 +1,16 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import jsQRModule from 'jsqr';
-import { PNG } from 'pngjs';
 import type { Page } from 'playwright-core';
 import { CLAIMS, holderDid, issueRequest } from '../issuer/claims.js';
 import { decodeJwt } from '../issuer/jwt.js';
 import { startHarness, type Client, type CreatedAgency, type IssuerHarness } from '../issuer/issuer-harness.js';
-import { SCREENSHOTS, SKIP_BROWSER, launchBrowser } from './browser.js';
+import { SKIP_BROWSER, launchBrowser } from './browser.js';
+import { builtPages, camera, describeBrowser, readQr } from './pages.js';
 
 /**
  * The agency portal end to end in Chromium, against a real issuer, chain and database: a clerk makes an offer
  * (the ID check as she types, the QR code read back from the screen), an officer revokes a credential and
  * watches it reach the chain, an auditor checks the log. Every page is photographed in zh-CN and English.
  */
-const PORTAL_DIR = path.resolve('dist/web/portal');
 const PASSWORD = 'portal e2e password';
-// jsqr is CommonJS whose typings declare an ES default export: the function is the module itself here.
-const jsQR = jsQRModule as unknown as typeof jsQRModule.default;
-const describeBrowser = SKIP_BROWSER ? describe.skip : describe;
 
 let h: IssuerHarness;
 let agency: CreatedAgency & { client: Client };
@@ -26,7 +19,7 @@ let page: Page;
 
 beforeAll(async () => {
   if (SKIP_BROWSER) return;
-  if (!existsSync(path.join(PORTAL_DIR, 'index.html'))) throw new Error(`no portal build in ${PORTAL_DIR}: run npm run build first`);
+  const PORTAL_DIR = builtPages('portal');
   browser = await launchBrowser('zh-CN');
   h = await startHarness({ env: { PORTAL_DIR } });
   // A university that also registers residents: the diploma form and the ID-number form in one agency.
@@ -44,21 +37,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-async function shoot(name: string): Promise<void> {
-  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
-}
-
-/** Photographs the page in zh-CN, then in English, and comes back to zh-CN. */
-async function shootBoth(name: string, zhHeading: string, enHeading: string): Promise<void> {
-  await page.getByRole('heading', { name: zhHeading }).first().waitFor();
-  await shoot(`${name}-zh-CN`);
-  await page.getByTestId('language').selectOption('en');
-  await page.getByRole('heading', { name: enHeading }).first().waitFor();
-  expect(await page.locator('html').getAttribute('lang')).toBe('en');
-  await shoot(`${name}-en`);
-  await page.getByTestId('language').selectOption('zh-CN');
-  await page.getByRole('heading', { name: zhHeading }).first().waitFor();
-}
+const { shoot, shootBoth } = camera(() => page);
 
 async function signIn(username: string): Promise<void> {
   // A fresh start whatever an earlier test left behind.
@@ -73,12 +52,6 @@ async function signIn(username: string): Promise<void> {
 async function signOut(): Promise<void> {
   await page.getByRole('button', { name: '退出登录' }).click();
   await page.getByRole('heading', { name: '工作人员登录' }).waitFor();
-}
-
-/** Reads the QR code of an element's screenshot. */
-async function readQr(testId: string): Promise<string | undefined> {
-  const png = PNG.sync.read(await page.getByTestId(testId).screenshot());
-  return jsQR(new Uint8ClampedArray(png.data), png.width, png.height)?.data;
 }
 
 describeBrowser('agency portal in Chromium', () => {
@@ -131,7 +104,7 @@ describeBrowser('agency portal in Chromium', () => {
     const uri = await page.getByTestId('offer-uri').textContent();
     expect(uri).toMatch(/^openid-credential-offer:\/\//);
     // What a phone at the counter reads from the screen is exactly the offer.
-    expect(await readQr('offer-qr')).toBe(uri);
+    expect(await readQr(page, 'offer-qr')).toBe(uri);
     await shootBoth('offer', '请市民用钱包扫描二维码', 'Ask the citizen to scan this QR code with their wallet');
 
     // Bulk: a class list with one bad row.

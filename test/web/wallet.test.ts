@@ -1,5 +1,3 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { Wallet } from 'ethers';
 import type { Page, Request } from 'playwright-core';
 import type { RunningVerifier } from '../../apps/verifier/src/start-verifier.js';
@@ -8,7 +6,8 @@ import { CLAIMS } from '../issuer/claims.js';
 import { startHarness, type Client, type CreatedAgency, type IssuerHarness } from '../issuer/issuer-harness.js';
 import { EMPLOYER_SCOPE } from '../support/verifier-registrations.js';
 import { VERIFIER_ADMIN_TOKEN, chainClockOffsetMs, get, post, startTestVerifier, waitForMirrors, withKey } from '../support/verifier.js';
-import { PHONE_VIEWPORT, SCREENSHOTS, SKIP_BROWSER, launchBrowser } from './browser.js';
+import { PHONE_VIEWPORT, SKIP_BROWSER, launchBrowser } from './browser.js';
+import { builtPages, camera, decodedWire, describeBrowser } from './pages.js';
 
 /**
  * The citizen web wallet end to end in Chromium on a phone-sized screen, against a real issuer, verifier and
@@ -18,12 +17,10 @@ import { PHONE_VIEWPORT, SCREENSHOTS, SKIP_BROWSER, launchBrowser } from './brow
  * backup file restores into a fresh browser; a wrong passphrase is said in plain words. Pages photographed in
  * zh-CN and English.
  */
-const WALLET_DIR = path.resolve('dist/web/wallet');
 const PASSPHRASE = 'correct horse battery 电池';
 const ID = CLAIMS.NationalIdCredential as Record<string, string>;
 const ID_VCT = vctOf(getCredentialType('NationalIdCredential')!);
 const AGE_QUERY = { credentials: [{ id: 'id_card', format: 'dc+sd-jwt', meta: { vct_values: [ID_VCT] }, claims: [{ path: ['age_over_18'] }] }] };
-const describeBrowser = SKIP_BROWSER ? describe.skip : describe;
 
 let h: IssuerHarness;
 let agency: CreatedAgency & { client: Client };
@@ -37,7 +34,7 @@ const employer = Wallet.createRandom();
 
 beforeAll(async () => {
   if (SKIP_BROWSER) return;
-  if (!existsSync(path.join(WALLET_DIR, 'index.html'))) throw new Error(`no web wallet build in ${WALLET_DIR}: run npm run build first`);
+  const WALLET_DIR = builtPages('wallet');
   h = await startHarness();
   agency = await h.createAgency(['NationalIdCredential'], { nameZh: '南京市公安局', nameEn: 'Nanjing Public Security Bureau' });
   // Registrations are dated by blocks, and other test files may move the shared chain's clock ahead: the verifier
@@ -63,28 +60,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-async function shoot(name: string): Promise<void> {
-  await page.screenshot({ path: path.join(SCREENSHOTS, `wallet-${name}.png`), fullPage: true });
-}
-
-/** Photographs the page in zh-CN, then in English, and comes back to zh-CN. */
-async function shootBoth(name: string, zhHeading: string, enHeading: string): Promise<void> {
-  await page.getByRole('heading', { name: zhHeading }).first().waitFor();
-  await shoot(`${name}-zh-CN`);
-  await page.getByTestId('language').selectOption('en');
-  await page.getByRole('heading', { name: enHeading }).first().waitFor();
-  expect(await page.locator('html').getAttribute('lang')).toBe('en');
-  await shoot(`${name}-en`);
-  await page.getByTestId('language').selectOption('zh-CN');
-  await page.getByRole('heading', { name: zhHeading }).first().waitFor();
-}
-
-/** Every readable text of a posted form: the vp_token's parts and SD-JWT disclosures, base64url-decoded. */
-function decodedWire(body: string): string {
-  const vpToken = new URLSearchParams(body).get('vp_token') ?? '';
-  const parts = vpToken.split(/[~."\[\],{}:]/).filter((p) => p.length > 8);
-  return [body, ...parts.map((p) => Buffer.from(p, 'base64url').toString('utf8'))].join('\n');
-}
+const { shoot, shootBoth } = camera(() => page, 'wallet-');
 
 describeBrowser('citizen web wallet in Chromium (phone-sized)', () => {
   test('creates its store in the browser; the page loads nothing from elsewhere; the config holds no personal data', async () => {
