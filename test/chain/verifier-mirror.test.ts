@@ -10,7 +10,7 @@ import {
   type VerifierScopeEntry,
 } from '../../libs/credentials/src/index.js';
 import { deployFixture, setNextBlockTime, type Fixture } from '../support/chain.js';
-import { startPrivateChain, type PrivateChain } from '../support/private-chain.js';
+import { privateChainPerFile } from '../support/private-chain.js';
 import { EMPLOYER_SCOPE } from '../support/verifier-registrations.js';
 
 const TYPES = ['EducationCredential', 'NationalIdCredential', 'PropertyCredential'];
@@ -19,15 +19,10 @@ const PATHS: ClaimPath[] = [[], ['degree'], ['address'], ['address', 'city'], ['
 let f: Fixture;
 let registry: VerifierRegistryClient;
 
-// This file moves the chain's clock ahead (evm_setNextBlockTimestamp): on a chain of its own, so the shared
-// chain's clock stays with this machine's (agency signing keys are valid from their block time on).
-let chain: PrivateChain;
-beforeAll(async () => {
-  chain = await startPrivateChain();
-});
-afterAll(() => chain?.stop());
+// This file moves the chain's clock ahead: on a chain of its own.
+const chainUrl = privateChainPerFile();
 beforeEach(async () => {
-  f = await deployFixture(chain.url);
+  f = await deployFixture(chainUrl());
   registry = new VerifierRegistryClient(f.verifierRegistry, f.governance);
 });
 afterEach(() => f.provider.destroy());
@@ -191,7 +186,7 @@ test.each(['registration', 'withdrawal'])('a mirror missing a %s log answers unk
   const first = await registry.register(a, EMPLOYER_SCOPE);
   const withdrawal = await registry.withdraw(a);
   await registry.register(b, EMPLOYER_SCOPE);
-  const provider = new DroppingProvider(chain.url, 31337, { staticNetwork: true, cacheTimeout: -1 });
+  const provider = new DroppingProvider(chainUrl(), 31337, { staticNetwork: true, cacheTimeout: -1 });
   const dropped = missing === 'registration' ? first.hash : withdrawal.hash;
   provider.drop = (log) => log.transactionHash === dropped;
   const mirror = mirrorOn(provider);

@@ -7,9 +7,9 @@ import {
   merkleRoot,
   nextAuditHead,
   readAuditAnchors,
-  revertName,
 } from '../../libs/credentials/src/index.js';
 import { deployFixture, fundedWallet, rotateOwner, type Fixture } from '../support/chain.js';
+import { revertOf } from '../support/revert.js';
 
 let f: Fixture;
 let issuer: Wallet;
@@ -26,13 +26,7 @@ const root = (tag: string) => merkleRoot([createHash('sha256').update(tag).diges
 const send = (signer: Wallet, stream: string, firstSeq: number, count: number, r = root(`${firstSeq}`)) =>
   (anchor.connect(signer) as Contract).getFunction('anchor')(stream, firstSeq, count, r).then((tx) => tx.wait());
 
-async function expectRevert(promise: Promise<unknown>, error: string): Promise<void> {
-  const thrown = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(revertName(thrown, anchor.interface)).toBe(error);
-}
+const expectRevert = async (promise: Promise<unknown>, error: string) => expect(await revertOf(promise, anchor.interface)).toBe(error);
 
 describe('AuditAnchor', () => {
   test('anchors are contiguous from entry 1: a repeat, a hole or an empty anchor is refused', async () => {

@@ -11,9 +11,9 @@ import {
   nextSortedHead,
   normalizeIndexes,
   packIndexes,
-  revertName,
 } from '../../libs/credentials/src/index.js';
 import { deployFixture, fundedWallet, type Fixture } from '../support/chain.js';
+import { revertOf } from '../support/revert.js';
 
 let f: Fixture;
 let agency: Wallet;
@@ -26,13 +26,7 @@ beforeEach(async () => {
 });
 afterEach(() => f.provider.destroy());
 
-async function expectRevert(promise: Promise<unknown>, error: string): Promise<void> {
-  const thrown = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(revertName(thrown, registry.interface)).toBe(error);
-}
+const expectRevert = async (promise: Promise<unknown>, error: string) => expect(await revertOf(promise, registry.interface)).toBe(error);
 
 const create = (listId: number, purpose: StatusPurpose, sizeLog2 = 17) =>
   registry.getFunction('createList')(agency.address, listId, purpose, sizeLog2).then((tx) => tx.wait());

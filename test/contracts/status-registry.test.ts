@@ -7,9 +7,9 @@ import {
   genesisHead,
   nextHead,
   packIndexes,
-  revertName,
 } from '../../libs/credentials/src/index.js';
 import { deployFixture, fundedWallet, rotateOwner, type Fixture } from '../support/chain.js';
+import { revertOf } from '../support/revert.js';
 
 let f: Fixture;
 let agency: Wallet;
@@ -22,13 +22,7 @@ beforeEach(async () => {
 });
 afterEach(() => f.provider.destroy());
 
-async function expectRevert(promise: Promise<unknown>, error: string): Promise<void> {
-  const thrown = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(revertName(thrown, registry.interface)).toBe(error);
-}
+const expectRevert = async (promise: Promise<unknown>, error: string) => expect(await revertOf(promise, registry.interface)).toBe(error);
 
 const create = (signer: Wallet, identity: string, listId: number, purpose: StatusPurpose, sizeLog2 = 17) =>
   (registry.connect(signer) as Contract).getFunction('createList')(identity, listId, purpose, sizeLog2).then((tx) => tx.wait());

@@ -7,10 +7,10 @@ import {
   StatusOperation,
   StatusPurpose,
   packIndexes,
-  revertName,
 } from '../../libs/credentials/src/index.js';
 import { deployFixture, fundedWallet, rotateOwner, setNextBlockTime, type Fixture } from '../support/chain.js';
-import { startPrivateChain, type PrivateChain } from '../support/private-chain.js';
+import { revertOf } from '../support/revert.js';
+import { privateChainPerFile } from '../support/private-chain.js';
 
 // The key hierarchy's contract side: status bits are written by the identity's `govcred/statusWriter`
 // delegate (or its owner); lists are created by the owner only; no other key of the identity writes anything.
@@ -23,15 +23,10 @@ const identity = () => owner.address;
 const WRITER = encodeBytes32String(STATUS_WRITER_DELEGATE);
 const DAY = 86_400n;
 
-// This file moves the chain's clock ahead (evm_setNextBlockTimestamp): on a chain of its own, so the shared
-// chain's clock stays with this machine's (agency signing keys are valid from their block time on).
-let chain: PrivateChain;
-beforeAll(async () => {
-  chain = await startPrivateChain();
-});
-afterAll(() => chain?.stop());
+// This file moves the chain's clock ahead: on a chain of its own.
+const chainUrl = privateChainPerFile();
 beforeEach(async () => {
-  f = await deployFixture(chain.url);
+  f = await deployFixture(chainUrl());
   owner = await fundedWallet(f.provider);
   writer = await fundedWallet(f.provider);
   registry = new Contract(f.statusRegistry, STATUS_REGISTRY_ABI, owner);
@@ -41,13 +36,7 @@ beforeEach(async () => {
 });
 afterEach(() => f.provider.destroy());
 
-async function expectRevert(promise: Promise<unknown>, error: string): Promise<void> {
-  const thrown = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(revertName(thrown, registry.interface)).toBe(error);
-}
+const expectRevert = async (promise: Promise<unknown>, error: string) => expect(await revertOf(promise, registry.interface)).toBe(error);
 
 const send = (signer: Wallet, fn: string, ...args: unknown[]) =>
   (registry.connect(signer) as Contract).getFunction(fn)(...args).then((tx) => tx.wait());

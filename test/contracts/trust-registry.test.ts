@@ -1,32 +1,23 @@
 import { Wallet } from 'ethers';
-import { OPEN_ENDED, TrustRegistryClient, credentialTypeHash, revertName } from '../../libs/credentials/src/index.js';
+import { OPEN_ENDED, TrustRegistryClient, credentialTypeHash } from '../../libs/credentials/src/index.js';
 import { deployFixture, fundedWallet, setNextBlockTime, type Fixture } from '../support/chain.js';
-import { startPrivateChain, type PrivateChain } from '../support/private-chain.js';
+import { revertOf } from '../support/revert.js';
+import { privateChainPerFile } from '../support/private-chain.js';
 
 let f: Fixture;
 let trust: TrustRegistryClient;
 let issuer: Wallet;
 
-// This file moves the chain's clock ahead (evm_setNextBlockTimestamp): on a chain of its own, so the shared
-// chain's clock stays with this machine's (agency signing keys are valid from their block time on).
-let chain: PrivateChain;
-beforeAll(async () => {
-  chain = await startPrivateChain();
-});
-afterAll(() => chain?.stop());
+// This file moves the chain's clock ahead: on a chain of its own.
+const chainUrl = privateChainPerFile();
 beforeEach(async () => {
-  f = await deployFixture(chain.url);
+  f = await deployFixture(chainUrl());
   trust = new TrustRegistryClient(f.trustRegistry, f.governance);
   issuer = await fundedWallet(f.provider);
 });
 afterEach(() => f.provider.destroy());
 
-async function revert(promise: Promise<unknown>): Promise<string | undefined> {
-  return promise.then(
-    () => undefined,
-    (e: unknown) => revertName(e, trust.contract.interface),
-  );
-}
+const revert = (promise: Promise<unknown>) => revertOf(promise, trust.contract.interface);
 
 async function chainNow(): Promise<number> {
   return (await f.provider.getBlock('latest'))!.timestamp;

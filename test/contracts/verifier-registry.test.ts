@@ -5,38 +5,28 @@ import {
   VerifierRegistryClient,
   credentialTypeHash,
   registrationArguments,
-  revertName,
   verifierContentHash,
   type VerifierRegistrationInput,
 } from '../../libs/credentials/src/index.js';
 import { deployFixture, fundedWallet, setNextBlockTime, type Fixture } from '../support/chain.js';
-import { startPrivateChain, type PrivateChain } from '../support/private-chain.js';
+import { revertOf } from '../support/revert.js';
+import { privateChainPerFile } from '../support/private-chain.js';
 import { EMPLOYER_SCOPE } from '../support/verifier-registrations.js';
 
 let f: Fixture;
 let registry: VerifierRegistryClient;
 let verifier: string;
 
-// This file moves the chain's clock ahead (evm_setNextBlockTimestamp): on a chain of its own, so the shared
-// chain's clock stays with this machine's (agency signing keys are valid from their block time on).
-let chain: PrivateChain;
-beforeAll(async () => {
-  chain = await startPrivateChain();
-});
-afterAll(() => chain?.stop());
+// This file moves the chain's clock ahead: on a chain of its own.
+const chainUrl = privateChainPerFile();
 beforeEach(async () => {
-  f = await deployFixture(chain.url);
+  f = await deployFixture(chainUrl());
   registry = new VerifierRegistryClient(f.verifierRegistry, f.governance);
   verifier = Wallet.createRandom().address;
 });
 afterEach(() => f.provider.destroy());
 
-async function revert(promise: Promise<unknown>): Promise<string | undefined> {
-  return promise.then(
-    () => undefined,
-    (e: unknown) => revertName(e, registry.contract.interface),
-  );
-}
+const revert = (promise: Promise<unknown>) => revertOf(promise, registry.contract.interface);
 const chainNow = async () => (await f.provider.getBlock('latest'))!.timestamp;
 const blockTime = async (blockNumber: number) => (await f.provider.getBlock(blockNumber))!.timestamp;
 const input = (extra: Partial<VerifierRegistrationInput> = {}): VerifierRegistrationInput => ({ ...EMPLOYER_SCOPE, ...extra });

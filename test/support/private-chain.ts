@@ -59,3 +59,17 @@ export async function startPrivateChain(): Promise<PrivateChain> {
       }),
   };
 }
+
+/**
+ * For a test file that moves the chain's clock ahead (evm_setNextBlockTimestamp): a chain of the file's own, so
+ * the shared chain's clock stays with this machine's (agency signing keys are valid from their block time on).
+ * Registers the file's beforeAll/afterAll. @returns the chain's URL, to read once beforeAll has run
+ */
+export function privateChainPerFile(): () => string {
+  let chain: PrivateChain | undefined;
+  beforeAll(async () => {
+    chain = await startPrivateChain();
+  });
+  afterAll(() => chain?.stop());
+  return () => chain!.url;
+}

@@ -1,10 +1,10 @@
 import { normalizeCredential } from 'did-jwt-vc';
 import {
   StatusMirror,
-  createProvider,
   entriesStatus,
   getCredentialType,
   sdJwtVcClaimView,
+  syncedMirror,
   withValidity,
   type ChainConfig,
   type HeldStatus,
@@ -32,16 +32,8 @@ export interface CredentialView {
  * node cannot tell which credential the citizen looked at).
  */
 export async function loadStatusMirror(chain: ChainConfig): Promise<StatusMirror | undefined> {
-  const provider = createProvider(chain.rpcUrl, chain.chainId);
-  try {
-    const mirror = new StatusMirror({ provider, registry: chain.statusRegistry, chainId: chain.chainId, fromBlock: chain.deployBlock });
-    await mirror.sync();
-    return mirror;
-  } catch {
-    return undefined; // status shows as unknown
-  } finally {
-    provider.destroy();
-  }
+  // undefined when the chain cannot be read: status then shows as unknown
+  return syncedMirror(chain, (provider) => new StatusMirror({ provider, registry: chain.statusRegistry, chainId: chain.chainId, fromBlock: chain.deployBlock }));
 }
 
 /** Status from the mirror of a credential's entries (a JWT VC's `credentialStatus`, an SD-JWT VC's `status`). */

@@ -15,7 +15,7 @@ import { ISSUER_CONFIG, type IssuerConfig } from '../config/issuer.config.js';
 import { DbWriter } from '../database/db-writer.service.js';
 import { VeramoService } from '../veramo/veramo.service.js';
 import { LeaseLostError, WorkerLease } from '../workers/worker-lease.js';
-import { WorkerLoop } from '../workers/worker-loop.js';
+import { WorkerLoop } from '../../../common/src/runtime/worker-loop.js';
 import { AuditAnchor } from './entities/audit-anchor.entity.js';
 import { AuditStream } from './entities/audit-stream.entity.js';
 

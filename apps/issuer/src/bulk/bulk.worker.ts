@@ -11,7 +11,7 @@ import { CREDENTIAL_REQUEST_SCHEMA, ISSUE_OPTIONS_SCHEMA } from './dto/bulk-issu
 import { BulkItem } from './entities/bulk-item.entity.js';
 import { BulkJob } from './entities/bulk-job.entity.js';
 import { WorkerLease } from '../workers/worker-lease.js';
-import { WorkerLoop } from '../workers/worker-loop.js';
+import { WorkerLoop } from '../../../common/src/runtime/worker-loop.js';
 import { StatusIndexAllocator } from '../credentials/status-index-allocator.js';
 import { BulkService } from './bulk.service.js';
 

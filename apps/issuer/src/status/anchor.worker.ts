@@ -6,7 +6,7 @@ import { ChainService } from '../chain/chain.service.js';
 import { ISSUER_CONFIG, type IssuerConfig } from '../config/issuer.config.js';
 import { DbWriter } from '../database/db-writer.service.js';
 import { LeaseLostError, WorkerLease } from '../workers/worker-lease.js';
-import { WorkerLoop } from '../workers/worker-loop.js';
+import { WorkerLoop } from '../../../common/src/runtime/worker-loop.js';
 import { StatusOperation, type StatusListWriter, type StatusUpdateResult, type TitleTransferInput } from '../../../../libs/credentials/src/index.js';
 import type { Agency } from '../agencies/entities/agency.entity.js';
 import { IssuedCredential } from '../credentials/entities/issued-credential.entity.js';

@@ -2,9 +2,9 @@ import { normalizeCredential } from 'did-jwt-vc';
 import {
   VerifierMirror,
   checkRegistration,
+  chainNow,
   consentReceipt,
   createDidResolver,
-  createProvider,
   formatProvider,
   getCredentialType,
   listCredentialTypes,
@@ -12,6 +12,7 @@ import {
   resolveOid4vpRequest,
   sdJwtVcClaimView,
   submitOid4vpResponse,
+  syncedMirror,
   type ConsentReceipt,
   type HeldForPresentation,
   type PlannedPresentation,
@@ -57,30 +58,9 @@ function labeller(stored: StoredCredential, lang: 'zh-CN' | 'en'): (key: string)
 
 /** The verifier's registrations, read once for this command from the whole registry (no RPC per question). */
 async function registry(chain: WalletChain): Promise<VerifierMirror | undefined> {
-  if (!chain.verifierRegistry) return undefined;
-  const provider = createProvider(chain.rpcUrl, chain.chainId);
-  try {
-    const mirror = new VerifierMirror({ provider, registry: chain.verifierRegistry, chainId: chain.chainId, fromBlock: chain.deployBlock, typeNames: listCredentialTypes().map((t) => t.type) });
-    await mirror.sync();
-    return mirror;
-  } catch {
-    return undefined; // the check below then refuses: registry_unavailable
-  } finally {
-    provider.destroy();
-  }
-}
-
-/** Registration periods are written in chain time, so they are judged by the latest block's clock. */
-async function chainNow(chain: WalletChain): Promise<number> {
-  const provider = createProvider(chain.rpcUrl, chain.chainId);
-  try {
-    const block = await provider.getBlock('latest');
-    return Math.max(block?.timestamp ?? 0, Math.floor(Date.now() / 1000));
-  } catch {
-    return Math.floor(Date.now() / 1000);
-  } finally {
-    provider.destroy();
-  }
+  if (!chain.verifierRegistry) return undefined; // the check below then refuses: registry_unavailable
+  const address = chain.verifierRegistry;
+  return syncedMirror(chain, (provider) => new VerifierMirror({ provider, registry: address, chainId: chain.chainId, fromBlock: chain.deployBlock, typeNames: listCredentialTypes().map((t) => t.type) }));
 }
 
 async function keep(store: WalletStore, receipt: ConsentReceipt): Promise<void> {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import canonicalizeModule from 'canonicalize';
-import { GovcredError, decodeSdJwtVc, getCredentialType, receiveCredential, resolveOffer, type ResolvedOffer } from '../../../../libs/credentials/src/index.js';
+import { GovcredError, decodeSdJwtVc, getCredentialType, isLoopbackOffer, receiveCredential, resolveOffer, type ResolvedOffer } from '../../../../libs/credentials/src/index.js';
 import type { WalletContext } from '../context.js';
 import { WalletError, type WalletErrorCode } from '../errors.js';
 import { Holder } from '../holder/holder-agent.js';
@@ -11,23 +11,6 @@ import type { StoredCredential, StoredHolderKey, WalletStore } from '../store/wa
 
 // The package's CommonJS default export, typed for ESM callers.
 const canonicalize = canonicalizeModule as unknown as (input: unknown) => string | undefined;
-
-const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/;
-
-/**
- * Plain http is accepted only for an issuer on this machine (the local devnet): the host is read from the
- * offer text before the OID4VCI client, whose http switch is all-or-nothing, gets it.
- */
-function isLoopbackOffer(text: string): boolean {
-  try {
-    const url = new URL(text.trim());
-    const byValue = url.searchParams.get('credential_offer');
-    const target = byValue ? (JSON.parse(byValue) as { credential_issuer?: string }).credential_issuer : url.searchParams.get('credential_offer_uri');
-    return typeof target === 'string' && LOOPBACK.test(new URL(target).hostname);
-  } catch {
-    return false;
-  }
-}
 
 const CODE_MAP: Record<string, WalletErrorCode> = {
   offer_invalid: 'offer_invalid',

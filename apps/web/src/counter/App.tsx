@@ -3,7 +3,8 @@ import { useTranslation } from 'react-i18next';
 import type { ClerkSessionView } from '../../../verifier/src/counter/dto/counter.dto';
 import { ApiError, api, setCsrfToken } from '../shared/api';
 import { LanguageSwitch } from '../shared/LanguageSwitch';
-import { SignIn } from './SignIn';
+import { SignInForm } from '../shared/SignInForm';
+import { counterErrorKey } from './i18n';
 import { Workspace } from './Workspace';
 
 /** The verifier's counter page: a clerk signs in, then asks checks of citizens' wallets. */
@@ -59,7 +60,7 @@ export function App() {
         </div>
       </header>
       <main id="main" tabIndex={-1} className="counter">
-        {session === null && <SignIn onSignedIn={signedIn} />}
+        {session === null && <SignInForm endpoint="/counter/session" titleKey="counter.signIn.title" errorKey={counterErrorKey} onSignedIn={signedIn} className="card narrow" />}
         {session && <Workspace key={session.clerk.id} expired={expired} />}
       </main>
     </>

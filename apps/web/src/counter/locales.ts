@@ -1,3 +1,5 @@
+import { commonErrorsEn, commonErrorsZhCN } from '../shared/locales';
+
 /**
  * Texts of the counter page (under `counter.`), added to the shared i18n resources of apps/web: zh-CN (the
  * default) and English. Errors are keyed by the API's stable `code`, never by the server's English message.
@@ -7,7 +9,7 @@ export const counterZhCN = {
   skip: '跳到主要内容',
   signedInAs: '{{name}} · {{verifier}}',
   signOut: '退出登录',
-  signIn: { title: '柜员登录', username: '用户名', password: '密码', submit: '登录', busy: '正在登录…' },
+  signIn: { title: '柜员登录' },
   choose: {
     title: '选择核验项目',
     presets: '常用核验',
@@ -63,17 +65,10 @@ export const counterZhCN = {
   },
   status: { pending: '等待中', verified: '通过', refused: '未通过', expired: '已过期' },
   errors: {
-    generic: '操作失败，请稍后再试。',
-    network: '无法连接服务器，请检查网络。',
-    sign_in_failed: '用户名或密码错误。',
-    too_many_attempts: '登录失败次数过多，请稍后再试。',
-    unauthorized: '登录已失效，请重新登录。',
-    csrf_token_invalid: '页面已过期，请刷新后重试。',
-    invalid_request: '请求内容不正确。',
+    ...commonErrorsZhCN,
     check_invalid: '无法发起这项核验，请检查填写的内容。',
     request_not_registered: '这项核验超出了本机构在区块链上的登记范围。',
     verifier_key_missing: '本系统没有本机构的签名密钥，无法发起核验。',
-    chain_unavailable: '区块链暂时无法访问，请稍后再试。',
   },
 };
 
@@ -84,7 +79,7 @@ export const counterEn: CounterTexts = {
   skip: 'Skip to main content',
   signedInAs: '{{name}} · {{verifier}}',
   signOut: 'Sign out',
-  signIn: { title: 'Clerk sign-in', username: 'Username', password: 'Password', submit: 'Sign in', busy: 'Signing in…' },
+  signIn: { title: 'Clerk sign-in' },
   choose: {
     title: 'Choose a check',
     presets: 'Everyday checks',
@@ -140,16 +135,9 @@ export const counterEn: CounterTexts = {
   },
   status: { pending: 'waiting', verified: 'verified', refused: 'not verified', expired: 'expired' },
   errors: {
-    generic: 'That did not work. Please try again later.',
-    network: 'The server cannot be reached. Check the network.',
-    sign_in_failed: 'Wrong username or password.',
-    too_many_attempts: 'Too many failed sign-ins. Please wait and try again.',
-    unauthorized: 'Your session ended. Please sign in again.',
-    csrf_token_invalid: 'This page is out of date. Reload it and try again.',
-    invalid_request: 'The request is not valid.',
+    ...commonErrorsEn,
     check_invalid: 'This check cannot be asked. Check what you entered.',
     request_not_registered: 'This check goes beyond what this verifier is registered for on the chain.',
     verifier_key_missing: 'The system holds no signing key of this verifier, so it cannot ask.',
-    chain_unavailable: 'The chain cannot be reached right now. Please try again later.',
   },
 };

@@ -1,16 +1,18 @@
 import { useCallback, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Navigate, NavLink, Route, Routes } from 'react-router';
-import { ApiError, api, setCsrfToken } from '../shared/api';
+import { ApiError, api, errorKey, setCsrfToken } from '../shared/api';
 import { LanguageSwitch } from '../shared/LanguageSwitch';
+import { en } from '../shared/locales';
+import { SignInForm } from '../shared/SignInForm';
 import { AuditPage } from './pages/AuditPage';
 import { BulkPage } from './pages/BulkPage';
 import { IssuePage } from './pages/IssuePage';
 import { RecordsPage } from './pages/RecordsPage';
-import { SignInPage } from './pages/SignInPage';
 import { PAGES_BY_ROLE, SessionContext, type Session } from './session';
 
 const PAGE_COMPONENTS = { issue: IssuePage, bulk: BulkPage, records: RecordsPage, audit: AuditPage };
+const signInErrorKey = (error: unknown) => errorKey(error, en.errors);
 
 /** The portal: sign-in, then the pages of the member's role. */
 export function App() {
@@ -76,7 +78,7 @@ export function App() {
         </nav>
       )}
       <main id="main" tabIndex={-1}>
-        {session === null && <SignInPage onSignedIn={signedIn} />}
+        {session === null && <SignInForm endpoint="/staff/session" titleKey="signIn.title" errorKey={signInErrorKey} onSignedIn={signedIn} />}
         {session && (
           <SessionContext.Provider value={{ session, expired: () => signedIn(null) }}>
             <Routes>

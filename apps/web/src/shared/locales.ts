@@ -1,4 +1,30 @@
 /**
+ * Errors every staff page meets (portal and counter): the session's and the API edge's. Each page's `errors`
+ * spreads them into its own, so a code reads the same everywhere.
+ */
+export const commonErrorsZhCN = {
+  generic: '操作失败，请稍后再试。',
+  network: '无法连接服务器，请检查网络。',
+  sign_in_failed: '用户名或密码错误。',
+  too_many_attempts: '登录失败次数过多，请稍后再试。',
+  unauthorized: '登录已失效，请重新登录。',
+  csrf_token_invalid: '页面已过期，请刷新后重试。',
+  invalid_request: '请求内容不正确。',
+  chain_unavailable: '区块链暂时无法访问，请稍后再试。',
+};
+
+export const commonErrorsEn: typeof commonErrorsZhCN = {
+  generic: 'That did not work. Please try again later.',
+  network: 'The server cannot be reached. Check the network.',
+  sign_in_failed: 'Wrong username or password.',
+  too_many_attempts: 'Too many failed sign-ins. Please wait and try again.',
+  unauthorized: 'Your session ended. Please sign in again.',
+  csrf_token_invalid: 'This page is out of date. Reload it and try again.',
+  invalid_request: 'The request is not valid.',
+  chain_unavailable: 'The chain cannot be reached right now. Please try again later.',
+};
+
+/**
  * Texts of the pages in zh-CN (the default) and English. Error messages are keyed by the API's stable `code`,
  * so what people read never depends on the server's English developer message.
  */
@@ -6,6 +32,7 @@ export const zhCN = {
   app: { title: '机构门户', skip: '跳到主要内容', language: '语言', signOut: '退出登录', signedInAs: '{{name}}（{{role}}）· {{agency}}' },
   roles: { clerk: '办事员', officer: '审核员', auditor: '审计员' },
   nav: { issue: '签发', bulk: '批量签发', records: '凭证记录', audit: '审计日志', label: '主导航' },
+  // username, password, submit, busy: the shared sign-in form's (SignInForm), on the portal and the counter alike
   signIn: { title: '工作人员登录', username: '用户名', password: '密码', submit: '登录', busy: '正在登录…' },
   issue: {
     title: '签发凭证',
@@ -94,15 +121,9 @@ export const zhCN = {
     choose: '请选择',
   },
   errors: {
-    generic: '操作失败，请稍后再试。',
-    network: '无法连接服务器，请检查网络。',
-    sign_in_failed: '用户名或密码错误。',
-    too_many_attempts: '登录失败次数过多，请稍后再试。',
-    unauthorized: '登录已失效，请重新登录。',
-    csrf_token_invalid: '页面已过期，请刷新后重试。',
+    ...commonErrorsZhCN,
     role_not_allowed: '您的角色无权执行此操作。',
     invalid_claims: '填写的内容不符合要求。',
-    invalid_request: '请求内容不正确。',
     credential_not_found: '找不到这份凭证。',
     already_revoked: '该凭证已被撤销。',
     already_suspended: '该凭证已处于暂停状态。',
@@ -110,7 +131,6 @@ export const zhCN = {
     credential_revoked: '该凭证已被撤销，不能再更改。',
     credential_type_not_allowed: '本机构无权签发此类凭证。',
     payload_too_large: '文件太大。',
-    chain_unavailable: '区块链暂时无法访问，请稍后再试。',
   },
 };
 
@@ -208,15 +228,9 @@ export const en: Texts = {
     choose: 'Choose…',
   },
   errors: {
-    generic: 'That did not work. Please try again later.',
-    network: 'The server cannot be reached. Check the network.',
-    sign_in_failed: 'Wrong username or password.',
-    too_many_attempts: 'Too many failed sign-ins. Please wait and try again.',
-    unauthorized: 'Your session ended. Please sign in again.',
-    csrf_token_invalid: 'This page is out of date. Reload it and try again.',
+    ...commonErrorsEn,
     role_not_allowed: 'Your role may not do this.',
     invalid_claims: 'Some entries are not acceptable.',
-    invalid_request: 'The request is not valid.',
     credential_not_found: 'No such credential.',
     already_revoked: 'This credential is already revoked.',
     already_suspended: 'This credential is already suspended.',
@@ -224,6 +238,5 @@ export const en: Texts = {
     credential_revoked: 'This credential is revoked and cannot change any more.',
     credential_type_not_allowed: 'Your agency may not issue this type.',
     payload_too_large: 'The file is too large.',
-    chain_unavailable: 'The chain cannot be reached right now. Please try again later.',
   },
 };

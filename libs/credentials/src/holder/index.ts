@@ -18,3 +18,5 @@ export {
 export { submitOid4vpResponse, type SubmitOutcome, type SubmitOptions } from './oid4vp-response.js';
 export { entriesStatus, withValidity, type HeldStatus, type StatusLookup } from './held-status.js';
 export { consentReceipt, receiptHistory, type ConsentReceipt, type ReceiptOutcome, type ReceiptText } from './consent-receipt.js';
+export { chainNow, syncedMirror, type WalletRpc } from './chain-reads.js';
+export { isLoopbackOffer, isLoopbackUrl } from './loopback.js';

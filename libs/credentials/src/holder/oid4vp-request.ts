@@ -5,6 +5,7 @@ import { parseEthrDid } from '../did/ethr-did.js';
 import { allowInsecureLibraryUrls } from '../oid4vci/library.js';
 import { walletCallbacks } from '../oid4vp/wallet-callbacks.js';
 import { parseDcqlQuery, type ParsedDcqlQuery } from '../query/dcql.js';
+import { isLoopbackUrl } from './loopback.js';
 
 /**
  * The wallet's reading of an OpenID4VP 1.0 request (§5): the `openid4vp://` URI, the request object fetched by
@@ -44,13 +45,11 @@ export interface ResolveRequestOptions {
   timeoutMs?: number;
 }
 
-const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/;
-
 /** https, or http to this machine (a local devnet). */
 function acceptableUrl(value: unknown): boolean {
   try {
     const url = new URL(String(value));
-    return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.test(url.hostname));
+    return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackUrl(url.href));
   } catch {
     return false;
   }

@@ -1,5 +1,6 @@
 import { sha256Bytes, bytesToBase64url } from '../../../../../libs/credentials/src/bytes.js';
 import { GovcredError } from '../../../../../libs/credentials/src/errors.js';
+import { isLoopbackOffer, isLoopbackUrl } from '../../../../../libs/credentials/src/holder/loopback.js';
 import { decodeSdJwtVc } from '../../../../../libs/credentials/src/formats/sd-jwt-vc/decode.js';
 import { receiveCredential } from '../../../../../libs/credentials/src/oid4vci/client.js';
 import { resolveOffer, type ResolvedOffer } from '../../../../../libs/credentials/src/oid4vci/client-offer.js';
@@ -12,20 +13,6 @@ import { newHolderKey, publicJwk, signJws } from './holder-key';
  * link): read the offer and the agency's metadata first (to show who offers what, and whether a PIN is needed),
  * then receive it bound to a new WebCrypto key. Only SD-JWT VC offers: the web wallet holds no did:ethr.
  */
-
-const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/;
-
-/** Plain http only for an issuer on this machine (the devnet), read from the offer before the client gets it. */
-export function isLoopbackOffer(text: string): boolean {
-  try {
-    const url = new URL(text.trim());
-    const byValue = url.searchParams.get('credential_offer');
-    const target = byValue ? (JSON.parse(byValue) as { credential_issuer?: string }).credential_issuer : url.searchParams.get('credential_offer_uri');
-    return typeof target === 'string' && LOOPBACK.test(new URL(target).hostname);
-  } catch {
-    return false;
-  }
-}
 
 function receiveError(error: unknown): ReceiveError {
   if (error instanceof ReceiveError) return error;
@@ -52,7 +39,7 @@ export async function receiveOffer(offer: ResolvedOffer, txCode: string | undefi
   const holderKey = await newHolderKey();
   try {
     const received = await receiveCredential({
-      allowHttp: LOOPBACK.test(new URL(offer.credentialIssuer).hostname),
+      allowHttp: isLoopbackUrl(offer.credentialIssuer),
       offer,
       txCode: txCode?.trim() || undefined,
       holderKey: { jwk: publicJwk(holderKey), alg: 'ES256' },

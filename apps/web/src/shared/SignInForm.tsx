@@ -1,11 +1,24 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api, errorKey } from '../../shared/api';
-import { en } from '../../shared/locales';
-import type { Session } from '../session';
+import { api } from './api';
 
-/** Username and password; errors in plain words (never which of the two was wrong). */
-export function SignInPage({ onSignedIn }: { onSignedIn(session: Session): void }) {
+export interface SignInFormProps<S> {
+  /** The service's session route (`POST` with `{ username, password }`), e.g. `/staff/session`. */
+  endpoint: string;
+  /** Text key of the form's heading: who signs in here (staff, clerk). */
+  titleKey: string;
+  /** The text key of a failed sign-in, from the page's own error texts. */
+  errorKey(error: unknown): string;
+  onSignedIn(session: S): void;
+  /** @default 'card' */
+  className?: string;
+}
+
+/**
+ * The sign-in form of the staff pages (portal, counter): username and password; errors in plain words (never
+ * which of the two was wrong). The error is kept as a text key, so it follows a language switch.
+ */
+export function SignInForm<S>({ endpoint, titleKey, errorKey, onSignedIn, className = 'card' }: SignInFormProps<S>) {
   const { t } = useTranslation();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
@@ -17,9 +30,9 @@ export function SignInPage({ onSignedIn }: { onSignedIn(session: Session): void 
     setBusy(true);
     setError(undefined);
     try {
-      onSignedIn(await api<Session>('POST', '/staff/session', { username: username.trim(), password }));
+      onSignedIn(await api<S>('POST', endpoint, { username: username.trim(), password }));
     } catch (e) {
-      setError(t(errorKey(e, en.errors)));
+      setError(errorKey(e));
       setPassword('');
     } finally {
       setBusy(false);
@@ -27,8 +40,8 @@ export function SignInPage({ onSignedIn }: { onSignedIn(session: Session): void 
   }
 
   return (
-    <section className="card" aria-labelledby="sign-in-title">
-      <h2 id="sign-in-title">{t('signIn.title')}</h2>
+    <section className={className} aria-labelledby="sign-in-title">
+      <h2 id="sign-in-title">{t(titleKey)}</h2>
       <form onSubmit={submit}>
         <div className="field">
           <label htmlFor="username">{t('signIn.username')}</label>
@@ -40,7 +53,7 @@ export function SignInPage({ onSignedIn }: { onSignedIn(session: Session): void 
         </div>
         {error && (
           <p className="alert" role="alert" data-testid="sign-in-error">
-            {error}
+            {t(error)}
           </p>
         )}
         <button type="submit" disabled={busy || !username || !password}>
