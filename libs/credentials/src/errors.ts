@@ -118,6 +118,8 @@ export const ERROR_CODES = {
   // Issuer: key roles (owner, signing keys, status writer)
   /** The agency's signing key is not in force yet on this machine's clock (the chain's clock runs ahead): retry shortly. */
   signing_key_not_active: 503,
+  /** The agency's signing key was reported compromised: nothing is signed until the owner's replacement is relayed. */
+  signing_key_compromised: 503,
   /** The operation needs the identity's owner (governance), which the issuer does not hold: sign the returned hash. */
   owner_signature_required: 409,
   /** The owner's signature does not recover to the identity's current ERC-1056 owner, or signs another call. */

@@ -124,6 +124,7 @@ export class AgenciesService {
       previousKeyId: null,
       previousSigningKid: null,
       keyActiveFrom: identity.signing.activeFrom,
+      signingHaltedAt: null,
       pendingKeyId: null,
       pendingKeyAddress: null,
       writerKeyId: identity.writer.key.kid,
@@ -177,6 +178,9 @@ export class AgenciesService {
     const rotation = this.rotations.get(agencyId);
     if (rotation) await rotation.catch(() => undefined);
     let agency = loaded && !rotation && loaded.id === agencyId ? loaded : await this.get(agencyId);
+    // A compromise was reported: the key may be in other hands, so not one more signature until the owner's
+    // replacement is on chain (issue 15 §2), whatever the rotation state.
+    if (agency.signingHaltedAt) throw new GovcredError('signing_key_compromised', "the agency's signing key was reported compromised: issuance resumes once the owner's replacement key is relayed");
     if (issuesTitles(agency.credentialTypes) && agency.supersededListId === null) agency = await this.ensureTitleLists(agency);
     const activeFrom = agency.keyActiveFrom ? Date.parse(agency.keyActiveFrom) : 0;
     if (Date.now() >= activeFrom) {

@@ -6,11 +6,11 @@ import { bodyValidator } from '../../../common/src/http/validate-body.js';
 import { AdminGuard } from '../auth/admin.guard.js';
 import { AgenciesService } from './agencies.service.js';
 import { AgencyKey, type AgencyKeyRole } from './entities/agency-key.entity.js';
-import { KeyRotationService, type KeyOperation } from './key-rotation.service.js';
+import { KeyRotationService, type KeyOperation, type KeyOperationReason } from './key-rotation.service.js';
 
-const validateOpen = bodyValidator<{ role?: AgencyKeyRole }>({
+const validateOpen = bodyValidator<{ role?: AgencyKeyRole; reason?: KeyOperationReason }>({
   type: 'object',
-  properties: { role: { type: 'string', enum: ['signing', 'writer'] } },
+  properties: { role: { type: 'string', enum: ['signing', 'writer'] }, reason: { type: 'string', enum: ['rotation', 'compromised'] } },
   additionalProperties: false,
 });
 const validateSignatures = bodyValidator<{ signatures: string[] }>({
@@ -55,10 +55,15 @@ export class AgencyKeysController {
     description:
       '`role: signing` (default) makes the next signing key, and the next status writer too when the current one ends within ' +
       'STATUS_WRITER_RENEW_DAYS; `role: writer` renews the writer alone. Answers the hashes to sign (raw secp256k1 by the ' +
-      "identity's owner, in order). Idempotent: while an operation waits for signatures it is answered again.",
+      "identity's owner, in order). Idempotent: while an operation waits for signatures it is answered again. " +
+      '`reason: compromised` also revokes the current key of that role on chain (`revokeAttribute` / `revokeDelegate`, first): ' +
+      'every credential the key signed then fails everywhere (re-issue honest ones). Signing stops when a signing-key compromise ' +
+      'is opened: issuance answers 503 `signing_key_compromised` until the new key is relayed (then 503 `signing_key_not_active` ' +
+      'at most until its block time), and the old private key is deleted when the relay lands. It replaces a routine rotation still waiting.',
   })
   open(@Param('id') id: string, @Body() body: unknown): Promise<KeyOperation> {
-    return this.rotation.open(id, validateOpen(body ?? {}).role ?? 'signing');
+    const { role, reason } = validateOpen(body ?? {});
+    return this.rotation.open(id, role ?? 'signing', reason ?? 'rotation');
   }
 
   @Post('rotations/:operation/signatures')

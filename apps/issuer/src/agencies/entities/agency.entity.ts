@@ -65,6 +65,13 @@ export class Agency {
   @Column('varchar', { length: 30, nullable: true })
   keyActiveFrom!: string | null;
 
+  /**
+   * Set (ISO) when a compromise of the signing key was opened, until its replacement is relayed: nothing is
+   * signed meanwhile (`signing_key_compromised`). Checked by every replica from this row.
+   */
+  @Column('varchar', { length: 30, nullable: true })
+  signingHaltedAt!: string | null;
+
   /** A rotation that was sent to the chain but not yet confirmed here (recovered at the next chain write). */
   @Column('varchar', { length: 200, nullable: true })
   pendingKeyId!: string | null;
