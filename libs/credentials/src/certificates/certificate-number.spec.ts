@@ -24,7 +24,7 @@ test('people may type it loosely: lower case, no hyphens, spaces, O for 0 and I 
   expect(parseCertificateNumber(loose)).toMatchObject({ ok: true, canonical: number });
 });
 
-// The table the brief asks for: every single-character substitution and every adjacent swap of every sample,
+// The error-detection table: every single-character substitution and every adjacent swap of every sample,
 // check characters included, is caught.
 test.each(SAMPLES)('every single substitution and adjacent transposition is caught (%o)', (sample) => {
   const body = certificateNumber(sample).slice(3).replace(/-/g, '');
