@@ -11,9 +11,11 @@ import { ES256KSigner, createJWT } from 'did-jwt';
 import { Wallet, computeAddress } from 'ethers';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { AuditAnchorWorker } from '../../apps/issuer/src/audit-anchor/audit-anchor.worker.js';
 import { WalletStore } from '../../apps/wallet/src/store/wallet-store.js';
 import type { RunningVerifier } from '../../apps/verifier/src/start-verifier.js';
 import { chainClockOffsetMs, post, startTestVerifier, waitForMirrors } from '../support/verifier.js';
+import { ecKey } from '../support/sd-jwt-fixtures.js';
 import { WalletUser } from '../support/wallet.js';
 import { holderDid, issueRequest } from './claims.js';
 import { startHarness, waitFor, type Client, type CreatedAgency, type IssuerHarness } from './issuer-harness.js';
@@ -36,7 +38,7 @@ afterAll(async () => {
   await h?.close();
 });
 
-const reissue = (credential: unknown) => h.anonymous.post('/credentials/reissue', { credential });
+const reissue = (credential: unknown, harness = h) => harness.anonymous.post('/credentials/reissue', { credential });
 const codes = async (credential: string) => {
   await waitForMirrors(verifier, await h.fixture.provider.getBlockNumber());
   return (await post<Verified>(`${verifier.url}/credentials/verify`, { verifiableCredential: credential })).body.problems.map((p) => p.code);
@@ -72,11 +74,11 @@ async function issueAnchored(agency: TestAgency, i: number): Promise<string> {
 }
 
 /** The owner opens a key operation (`reason` compromised or a routine rotation), signs its hashes, the issuer relays. */
-async function rotate(agency: TestAgency, body: Record<string, string>) {
-  const opened = await h.admin.post(`/admin/agencies/${agency.id}/keys/rotations`, body);
+async function rotate(agency: TestAgency, body: Record<string, string>, harness = h) {
+  const opened = await harness.admin.post(`/admin/agencies/${agency.id}/keys/rotations`, body);
   expect(opened.status).toBe(200);
   const signatures = opened.body.calls.map((c: { hash: string }) => agency.owner.signingKey.sign(c.hash).serialized);
-  const done = await h.admin.post(`/admin/agencies/${agency.id}/keys/rotations/${opened.body.id}/signatures`, { signatures });
+  const done = await harness.admin.post(`/admin/agencies/${agency.id}/keys/rotations/${opened.body.id}/signatures`, { signatures });
   expect(done.status).toBe(200);
   return done.body as { signingKeyId: string; keyActiveFrom: string };
 }
@@ -155,6 +157,42 @@ test('a credential of a routinely rotated key is refused', async () => {
   expect([refused.status, refused.body.code]).toEqual([409, 'reissue_not_compromised_key']);
   // It still verifies: a rotation never revokes.
   expect(await codes(before)).toEqual([]);
+}, 120_000);
+
+test('an issuance anchored only after the revocation is refused; an SD-JWT VC anchored before is re-issued', async () => {
+  // Workers off: the test anchors the audit log exactly when it wants, here once before and once after the revocation.
+  const late = await startHarness({ env: { ISSUER_WORKERS: 'false', AUDIT_ANCHOR_INTERVAL_MS: '60000' } });
+  try {
+    const worker = late.issuer.app.get(AuditAnchorWorker);
+    expect(await worker.lease.acquire()).toBe(true);
+    const future = () => Date.now() + 3_600_000;
+    const agency = await late.createAgency(['NationalIdCredential']);
+    const sd = await agency.client.post('/credentials/issue', { ...issueRequest('NationalIdCredential', holderDid(7)), options: { format: 'dc+sd-jwt', holderJwk: ecKey('P-256').jwk } });
+    expect(sd.status).toBe(201);
+    await worker.pass(future());
+    const unanchored = await agency.client.post('/credentials/issue', issueRequest('NationalIdCredential', holderDid(8)));
+    expect(unanchored.status).toBe(201);
+    await rotate(agency, { reason: 'compromised' }, late);
+
+    const notYet = await reissue(unanchored.body.verifiableCredential, late);
+    expect([notYet.status, notYet.body.code]).toEqual([409, 'reissue_not_logged']);
+    await worker.pass(future()); // anchored now, after the block that revoked the key: indistinguishable from a forgery
+    const tooLate = await reissue(unanchored.body.verifiableCredential, late);
+    expect([tooLate.status, tooLate.body.code]).toEqual([409, 'reissue_logged_too_late']);
+    const kept = await agency.client.get(`/credentials/${encodeURIComponent(decodeJwt(unanchored.body.verifiableCredential).payload.jti as string)}`);
+    expect([kept.status, kept.body]).toEqual([200, expect.objectContaining({ state: 'active', reissuedAt: null })]);
+
+    // Every disclosure as issued: the digest matches the record; without one it would not.
+    const [jws, ...disclosures] = (sd.body.verifiableCredential as string).split('~');
+    const partial = await reissue(`${jws}~${disclosures.slice(1).join('~')}`, late);
+    expect([partial.status, partial.body.code]).toEqual([409, 'reissue_not_logged']);
+    const reissued = await reissue(sd.body.verifiableCredential, late);
+    expect(reissued.status).toBe(201);
+    expect(reissued.body.revokedCredentialId).toBe(sd.body.credentialId);
+    expect((await agency.client.get(`/credentials/${encodeURIComponent(sd.body.credentialId)}`)).body.state).toBe('revoked');
+  } finally {
+    await late.close();
+  }
 }, 120_000);
 
 test('hostile input: a 4xx with a stable code, never a 5xx', async () => {

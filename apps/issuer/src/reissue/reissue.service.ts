@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, LessThanOrEqual, Like, MoreThanOrEqual } from 'typeorm';
-import { GovcredError, auditEntryHash, readAuditAnchorEvents, verifyEs256kByAddress, verifyMerklePath } from '../../../../libs/credentials/src/index.js';
+import { GovcredError, auditEntryHash, getCredentialType, readAuditAnchorEvents, verifyEs256kByAddress, verifyMerklePath } from '../../../../libs/credentials/src/index.js';
 import { AgencyKey } from '../agencies/entities/agency-key.entity.js';
 import { Agency } from '../agencies/entities/agency.entity.js';
 import { AuditService } from '../audit/audit.service.js';
@@ -72,9 +72,12 @@ export class ReissueService {
     if (record.reissuedAt !== null || !['active', 'suspended'].includes(record.state)) throw alreadyDone();
     // The offer first: if its claims no longer pass the catalogue, nothing is revoked. Its code and PIN are only
     // ever returned below, so an offer made for a request that then loses the race is never redeemable.
+    // Derived claims (`age_over_18`, …) are the issuer's to compute again at issuance, not input.
+    const derived = new Set((getCredentialType(record.type)?.derivations ?? []).flatMap((d) => d.claims));
+    const claims = Object.fromEntries(Object.entries(presented.claims).filter(([name]) => !derived.has(name)));
     const offer = await this.oid4vci.createOffer(
       agency,
-      { type: record.type, format: record.format, claims: presented.claims, txCode: true, ...(presented.expirationDate ? { expirationDate: presented.expirationDate } : {}) },
+      { type: record.type, format: record.format, claims, txCode: true, ...(presented.expirationDate ? { expirationDate: presented.expirationDate } : {}) },
       ACTOR,
     );
     await this.db.write(async (m) => {
