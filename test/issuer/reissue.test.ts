@@ -169,6 +169,10 @@ test('an issuance anchored only after the revocation is refused; an SD-JWT VC an
     const agency = await late.createAgency(['NationalIdCredential']);
     const sd = await agency.client.post('/credentials/issue', { ...issueRequest('NationalIdCredential', holderDid(7)), options: { format: 'dc+sd-jwt', holderJwk: ecKey('P-256').jwk } });
     expect(sd.status).toBe(201);
+    // Suspended by the agency before the compromise: re-issuance must not bring it back active.
+    const suspended = await agency.client.post('/credentials/issue', issueRequest('NationalIdCredential', holderDid(9)));
+    const suspendedId = decodeJwt(suspended.body.verifiableCredential).payload.jti as string;
+    expect((await agency.client.post('/credentials/status', { credentialId: suspendedId, action: 'suspend' })).status).toBe(202);
     await worker.pass(future());
     const unanchored = await agency.client.post('/credentials/issue', issueRequest('NationalIdCredential', holderDid(8)));
     expect(unanchored.status).toBe(201);
@@ -181,6 +185,10 @@ test('an issuance anchored only after the revocation is refused; an SD-JWT VC an
     expect([tooLate.status, tooLate.body.code]).toEqual([409, 'reissue_logged_too_late']);
     const kept = await agency.client.get(`/credentials/${encodeURIComponent(decodeJwt(unanchored.body.verifiableCredential).payload.jti as string)}`);
     expect([kept.status, kept.body]).toEqual([200, expect.objectContaining({ state: 'active', reissuedAt: null })]);
+
+    const notActive = await reissue(suspended.body.verifiableCredential, late);
+    expect([notActive.status, notActive.body.code]).toEqual([409, 'reissue_not_active']);
+    expect((await agency.client.get(`/credentials/${encodeURIComponent(suspendedId)}`)).body).toMatchObject({ state: 'suspended', reissuedAt: null });
 
     // Every disclosure as issued: the digest matches the record; without one it would not.
     const [jws, ...disclosures] = (sd.body.verifiableCredential as string).split('~');

@@ -137,8 +137,10 @@ export const ERROR_CODES = {
   reissue_logged_too_late: 409,
   /** The signature does not verify with the revoked key. */
   reissue_signature_invalid: 400,
-  /** This credential was re-issued already (single use), or its status was revoked or superseded. */
+  /** This credential was re-issued already (single use). */
   reissue_already_done: 409,
+  /** The credential is not in force (suspended, revoked, superseded, encumbered): the agency decides about it first. */
+  reissue_not_active: 409,
 } as const;
 
 /** One of the stable error codes. */

@@ -21,7 +21,7 @@ export class ReissueController {
     description:
       'Accepted only for a credential whose issuance was logged and anchored on chain before its key was revoked, signed by that key, ' +
       'and not re-issued before; its old status entry is revoked. Refusals: `reissue_credential_invalid`, `reissue_not_compromised_key`, ' +
-      '`reissue_signature_invalid`, `reissue_not_logged`, `reissue_logged_too_late`, `reissue_already_done`.',
+      '`reissue_signature_invalid`, `reissue_not_logged`, `reissue_logged_too_late`, `reissue_already_done`, `reissue_not_active`.',
   })
   @ApiBody({ schema: { type: 'object', required: ['credential'], properties: { credential: { type: 'string' } }, additionalProperties: false } })
   create(@Body() body: unknown): Promise<Reissued> {

@@ -69,7 +69,7 @@ export class ReissueService {
     }
     if (record.titleId !== null) throw new GovcredError('reissue_credential_invalid', 'property title certificates continue their chain by transfer, not re-issuance');
     // (d) Single use: refused early when already done; the conditional UPDATE below decides races.
-    if (record.reissuedAt !== null || !['active', 'suspended'].includes(record.state)) throw alreadyDone();
+    refuseUsed(record);
     // The offer first: if its claims no longer pass the catalogue, nothing is revoked. Its code and PIN are only
     // ever returned below, so an offer made for a request that then loses the race is never redeemable.
     // Derived claims (`age_over_18`, …) are the issuer's to compute again at issuance, not input.
@@ -87,9 +87,12 @@ export class ReissueService {
         .createQueryBuilder()
         .update()
         .set({ reissuedAt: now })
-        .where(`"id" = :id AND "reissuedAt" IS NULL AND "state" IN (:...from)`, { id: record.id, from: ['active', 'suspended'] })
+        .where(`"id" = :id AND "reissuedAt" IS NULL AND "state" = 'active'`, { id: record.id })
         .execute();
-      if (!claimed.affected) throw alreadyDone();
+      if (!claimed.affected) {
+        refuseUsed(await m.getRepository(IssuedCredential).findOneByOrFail({ id: record.id }));
+        throw new GovcredError('conflict', 'the credential changed meanwhile: retry');
+      }
       await this.status.apply(m, agency, record.id, 'revoke', {}, { actor: ACTOR, reason: 'signing key compromised: re-issued' });
       await this.audit.append(m, {
         actor: ACTOR,
@@ -138,4 +141,11 @@ export class ReissueService {
   }
 }
 
-const alreadyDone = () => new GovcredError('reissue_already_done', 'this credential was re-issued already, or its status was revoked');
+/**
+ * Single use, and only for a credential in force: a suspended one would come back active under the new key, a
+ * revoked or superseded one must stay so.
+ */
+function refuseUsed(record: IssuedCredential): void {
+  if (record.reissuedAt !== null) throw new GovcredError('reissue_already_done', 'this credential was re-issued already');
+  if (record.state !== 'active') throw new GovcredError('reissue_not_active', `this credential is ${record.state}: only a credential in force is re-issued`);
+}
