@@ -54,7 +54,7 @@ export class ReissueService {
     if (key.state !== 'revoked' || key.reason !== 'compromised') {
       throw new GovcredError('reissue_not_compromised_key', 'the key that signed this credential was not revoked as compromised: the credential needs no re-issuance');
     }
-    // (c) Signed by that key (cheap, before any lookup): a forgery by anyone else stops here.
+    // (c) Signed by that key (cheap, before the log is searched): a forgery by anyone else stops here.
     if (!verifyEs256kByAddress(key.address, presented.signingInput, presented.signature)) {
       throw new GovcredError('reissue_signature_invalid', 'the signature does not verify with the key the credential names');
     }
@@ -70,11 +70,11 @@ export class ReissueService {
     if (record.titleId !== null) throw new GovcredError('reissue_credential_invalid', 'property title certificates continue their chain by transfer, not re-issuance');
     // (d) Single use: refused early when already done; the conditional UPDATE below decides races.
     refuseUsed(record);
-    // The offer first: if its claims no longer pass the catalogue, nothing is revoked. Its code and PIN are only
-    // ever returned below, so an offer made for a request that then loses the race is never redeemable.
     // Derived claims (`age_over_18`, …) are the issuer's to compute again at issuance, not input.
     const derived = new Set((getCredentialType(record.type)?.derivations ?? []).flatMap((d) => d.claims));
     const claims = Object.fromEntries(Object.entries(presented.claims).filter(([name]) => !derived.has(name)));
+    // The offer first: if its claims no longer pass the catalogue, nothing is revoked. Its code and PIN are only
+    // ever returned below, so an offer made for a request that then loses the race is never redeemable.
     const offer = await this.oid4vci.createOffer(
       agency,
       { type: record.type, format: record.format, claims, txCode: true, ...(presented.expirationDate ? { expirationDate: presented.expirationDate } : {}) },
