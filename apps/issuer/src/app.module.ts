@@ -9,6 +9,7 @@ import { CredentialsModule } from './credentials/credentials.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { Oid4vciModule } from './oid4vci/oid4vci.module.js';
 import { PortalModule } from './portal/portal.module.js';
+import { ReissueModule } from './reissue/reissue.module.js';
 import { StaffModule } from './staff/staff.module.js';
 import { StatusModule } from './status/status.module.js';
 import { TitlesModule } from './titles/titles.module.js';
@@ -39,6 +40,7 @@ export class IssuerModule {
         BulkModule,
         CredentialsModule,
         Oid4vciModule,
+        ReissueModule,
         TitlesModule,
         StaffModule,
         PortalModule.forConfig(config),

@@ -126,6 +126,21 @@ export const ERROR_CODES = {
   owner_signature_invalid: 400,
   /** No key operation of this id is waiting for the owner's signature. */
   key_operation_not_found: 404,
+  // Issuer: re-issuance after a key compromise (POST /credentials/reissue)
+  /** The presented credential is not a credential of an agency of this issuer (undecodable, unknown issuer or key). */
+  reissue_credential_invalid: 400,
+  /** The key that signed it was not revoked as compromised (still in force, or only routinely rotated). */
+  reissue_not_compromised_key: 409,
+  /** Its digest is in no issued-credential record with an anchored `credential.issued` entry: never issued here, or not anchored. */
+  reissue_not_logged: 409,
+  /** Its issuance was anchored on chain only in or after the block that revoked the key: it cannot be told from a forgery. */
+  reissue_logged_too_late: 409,
+  /** The signature does not verify with the revoked key. */
+  reissue_signature_invalid: 400,
+  /** This credential was re-issued already (single use). */
+  reissue_already_done: 409,
+  /** The credential is not in force (suspended, revoked, superseded, encumbered): the agency decides about it first. */
+  reissue_not_active: 409,
 } as const;
 
 /** One of the stable error codes. */

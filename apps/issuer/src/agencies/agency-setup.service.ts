@@ -135,6 +135,7 @@ export class AgencySetupService {
         reason: null,
         createdAt,
         revokedAt: null,
+        revokedBlock: null,
         ...extra,
       });
       const keys = [

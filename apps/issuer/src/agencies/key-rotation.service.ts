@@ -91,6 +91,7 @@ export class KeyRotationService {
         reason,
         createdAt: now.toISOString(),
         revokedAt: null,
+        revokedBlock: null,
       }));
       await this.db.write(async (m) => {
         await m.getRepository(AgencyKey).insert(rows);
@@ -219,8 +220,11 @@ export class KeyRotationService {
     // Private keys to delete now: a compromised signing key (and an older one still held) may sign nothing more.
     const deleteNow = revokedSigning ? [agency.keyId, ...(agency.previousKeyId && agency.previousKeyId !== agency.keyId ? [agency.previousKeyId] : [])] : [];
     const revokedSigningRow = revokedSigning ? await repo.findOneBy({ id: revokedSigning.id }) : null;
-    const revokedAt = new Map<string, string>();
-    for (const r of replaced) revokedAt.set(r.id, iso(await this.chain.blockTime(revokeReceipt(rows.find((row) => row.role === r.role)!).blockNumber)));
+    const revokedAt = new Map<string, { at: string; block: number }>();
+    for (const r of replaced) {
+      const block = revokeReceipt(rows.find((row) => row.role === r.role)!).blockNumber;
+      revokedAt.set(r.id, { at: iso(await this.chain.blockTime(block)), block });
+    }
     await this.db.write(async (m) => {
       const keys = m.getRepository(AgencyKey);
       for (const row of rows) {
@@ -247,7 +251,7 @@ export class KeyRotationService {
         if (oldWriter) await keys.update({ id: oldWriter.id }, { state: 'retired', reason: 'renewal', kmsKeyId: null });
         Object.assign(update, { writerKeyId: writer.kmsKeyId!, writerAddress: writer.address });
       }
-      for (const r of replaced) await keys.update({ id: r.id }, { state: 'revoked', reason: 'compromised', kmsKeyId: null, revokedAt: revokedAt.get(r.id)! });
+      for (const r of replaced) await keys.update({ id: r.id }, { state: 'revoked', reason: 'compromised', kmsKeyId: null, revokedAt: revokedAt.get(r.id)!.at, revokedBlock: revokedAt.get(r.id)!.block });
       for (const kmsKeyId of deleteNow) await keys.update({ agencyId: agency.id, kmsKeyId }, { kmsKeyId: null });
       await m.getRepository(Agency).update({ id: agency.id }, update);
       await this.audit.append(m, {

@@ -11,6 +11,6 @@ import { AuditReceiptsService } from './audit-receipts.service.js';
   imports: [AuditModule, ChainModule, VeramoModule],
   controllers: [AuditAnchorController],
   providers: [AuditAnchorWorker, AuditReceiptsService],
-  exports: [AuditAnchorWorker],
+  exports: [AuditAnchorWorker, AuditReceiptsService],
 })
 export class AuditAnchorModule {}

@@ -302,6 +302,7 @@ export class IssuanceService {
       successorId: null,
       credentialDigest: credentialDigest(signed.jwt),
       signingKid: agency.signingKid,
+      reissuedAt: null,
     };
     // One hand-written INSERT per credential (the repository's insert also re-selects the row for its defaults).
     await runSql(m, INSERT_RECORD, RECORD_COLUMNS.map((c) => row[c]));

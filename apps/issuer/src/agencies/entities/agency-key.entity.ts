@@ -70,4 +70,8 @@ export class AgencyKey {
 
   @Column('varchar', { length: 30, nullable: true })
   revokedAt!: string | null;
+
+  /** The block of a compromised key's revocation: re-issuance accepts only credentials anchored before it. */
+  @Column('integer', { nullable: true })
+  revokedBlock!: number | null;
 }

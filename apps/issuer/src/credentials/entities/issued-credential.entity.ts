@@ -78,4 +78,8 @@ export class IssuedCredential {
   /** DID URL of the key that signed it (`#delegate-N`); null for credentials of an agency without key roles. */
   @Column('varchar', { length: 200, nullable: true })
   signingKid!: string | null;
+
+  /** When it was re-issued after its key's compromise (single use: set by a conditional UPDATE); null otherwise. */
+  @Column('varchar', { length: 30, nullable: true })
+  reissuedAt!: string | null;
 }

@@ -7,7 +7,7 @@ export { issueSdJwtVc, type IssueSdJwtVcInput, type JwsSigner } from './issue.js
 export { presentSdJwtVc, type PresentSdJwtVcOptions, type DcqlClaimPath } from './present.js';
 export { verifySdJwtVc, type VerifySdJwtVcOptions, type SdJwtVcVerification, type SdJwtVcView } from './verify.js';
 export { decodeSdJwtVc, type DecodedSdJwtVc } from './decode.js';
-export { holderJwk, type EcPublicJwk, type IssuerKey } from './keys.js';
+export { holderJwk, verifyEs256kByAddress, type EcPublicJwk, type IssuerKey } from './keys.js';
 export {
   SD_JWT_VC_TYP,
   KB_JWT_TYP,
