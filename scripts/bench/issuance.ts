@@ -50,7 +50,7 @@ import { deployRegistries, type RegistryDeployment } from '../lib/deploy.js';
 import { SAMPLE_CLAIMS } from '../lib/sample-claims.js';
 import { startService, type ServiceProcess } from '../lib/service.js';
 import { closeConnections, postJson, throughput, timed, timedInProcess } from './load.js';
-import { median, processCpuMs, round, treeMemoryMb } from './stats.js';
+import { median, medianComparison, processCpuMs, round, treeMemoryMb } from './stats.js';
 
 export interface IssuanceBenchOptions {
   /** Credentials issued over HTTP per run (after `warmup`). */
@@ -300,16 +300,8 @@ export function issuanceFigures(
   memory: { rssMb: number; peakMb: number },
   spotChecked: IssuanceResultFigures['spotChecked'],
 ): IssuanceResultFigures {
-  const perSecond = median(runs.map((r) => r.perSecond));
-  const baselinePerSecond = median(baselineRuns.map((r) => r.perSecond));
   return {
-    perSecond,
-    baselinePerSecond,
-    ratio: round(perSecond / baselinePerSecond, 2),
-    p50Ms: median(runs.map((r) => r.p50Ms)),
-    p99Ms: median(runs.map((r) => r.p99Ms)),
-    baselineP50Ms: median(baselineRuns.map((r) => r.p50Ms)),
-    baselineP99Ms: median(baselineRuns.map((r) => r.p99Ms)),
+    ...medianComparison(runs, baselineRuns),
     concurrency: options.concurrency,
     credentialsPerRun: options.credentials,
     runs,

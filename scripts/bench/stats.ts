@@ -11,6 +11,28 @@ export const median = (values: number[]) => percentile(values, 50);
 /** Rounds to `digits` decimals. */
 export const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
 
+/** One timed run of a row or of its baseline. */
+export interface TimedRun {
+  perSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+/** The medians of a row's runs and of its baseline's runs in the same bench, and their ratio. */
+export function medianComparison(runs: TimedRun[], baselineRuns: TimedRun[]) {
+  const perSecond = median(runs.map((r) => r.perSecond));
+  const baselinePerSecond = median(baselineRuns.map((r) => r.perSecond));
+  return {
+    perSecond,
+    baselinePerSecond,
+    ratio: round(perSecond / baselinePerSecond, 2),
+    p50Ms: median(runs.map((r) => r.p50Ms)),
+    p99Ms: median(runs.map((r) => r.p99Ms)),
+    baselineP50Ms: median(baselineRuns.map((r) => r.p50Ms)),
+    baselineP99Ms: median(baselineRuns.map((r) => r.p99Ms)),
+  };
+}
+
 /** Resident and peak resident memory of a process, MB (Linux /proc). */
 export async function processMemoryMb(pid: number): Promise<{ rssMb: number; peakMb: number } | undefined> {
   const { readFile } = await import('node:fs/promises');

@@ -22,7 +22,7 @@ import { BENCH_TYPE, createAgency, createHolder, issueCredential, presentCredent
 import { startRpcCounter, type RpcCounter } from './rpc-counter.js';
 import { closeConnections, postJson, throughput, timed, timedInProcess } from './load.js';
 import { bareSignatureMs } from './bare-signatures.js';
-import { median, memoryByProcessMb, processCpuMs, round, spread, treeMemoryMb } from './stats.js';
+import { median, medianComparison, memoryByProcessMb, processCpuMs, round, spread, treeMemoryMb } from './stats.js';
 
 export interface VerificationBenchOptions {
   /** Presentations verified over HTTP per run (after `warmup`). */
@@ -251,17 +251,9 @@ export async function runVerificationBench(
     const byProcess = await memoryByProcessMb(verifier.process.pid!);
     const overBare = runs.map((r) => round(r.cpuMsPerVerification! / r.bareSignatureMs!, 2));
     const ratios = runs.map((r, i) => round(r.perSecond / baselineRuns[i].perSecond, 2));
-    const perSecond = median(runs.map((r) => r.perSecond));
-    const baselinePerSecond = median(baselineRuns.map((r) => r.perSecond));
     const totalRpc = Object.values(rpcCalls).reduce((a, b) => a + b, 0);
     return {
-      perSecond,
-      baselinePerSecond,
-      ratio: round(perSecond / baselinePerSecond, 2),
-      p50Ms: median(runs.map((r) => r.p50Ms)),
-      p99Ms: median(runs.map((r) => r.p99Ms)),
-      baselineP50Ms: median(baselineRuns.map((r) => r.p50Ms)),
-      baselineP99Ms: median(baselineRuns.map((r) => r.p99Ms)),
+      ...medianComparison(runs, baselineRuns),
       concurrency: options.concurrency,
       presentationsPerRun: options.presentations,
       runs,
