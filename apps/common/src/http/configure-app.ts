@@ -1,8 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { createHttpTerminator } from 'http-terminator';
 import { BodyReaderInterceptor } from './body-limit.js';
 import { GovcredExceptionFilter } from './error-filter.js';
+
+/** How long requests in flight may take to finish when the app closes (a cluster worker is killed after 10 s). */
+const SHUTDOWN_GRACE_MS = 3_000;
 
 /** What {@link configureApp} needs to know about a service. */
 export interface AppDescription {
@@ -31,6 +35,12 @@ export function configureApp(app: INestApplication, description: AppDescription)
   const server = app.getHttpServer() as { keepAliveTimeout: number; headersTimeout: number };
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
+  // Closing the app closes the HTTP server last (after the shutdown hooks). Node's server.close() waits for every
+  // connection that has not sent a request yet (a browser's or load balancer's preconnect) until headersTimeout,
+  // past any supervisor's grace: the terminator closes those and idle ones at once, lets requests in flight
+  // finish (answering `Connection: close`) for up to SHUTDOWN_GRACE_MS, then closes what is left.
+  const terminator = createHttpTerminator({ server: app.getHttpServer(), gracefulTerminationTimeout: SHUTDOWN_GRACE_MS });
+  app.getHttpAdapter().close = () => terminator.terminate();
 
   let builder = new DocumentBuilder().setTitle(description.title).setDescription(description.description).setVersion(description.version);
   if (description.apiKeyHeader) builder = builder.addApiKey({ type: 'apiKey', in: 'header', name: description.apiKeyHeader }, 'apiKey');
