@@ -204,6 +204,8 @@ async function main(): Promise<void> {
                 cpuPerVerificationOverBareSignatures: verification.cpuPerVerificationOverBareSignatures,
                 cpuMsPerVerification: verification.verifierCpuMsPerVerification,
                 bareSignatureMsPerPresentation: verification.bareSignatureMsPerPresentation,
+                cpuPerVerificationOverNodeCryptoSignatures: verification.cpuPerVerificationOverNodeCryptoSignatures,
+                bareNodeCryptoSignatureMsPerPresentation: verification.bareNodeCryptoSignatureMsPerPresentation,
                 workers: verification.workers,
                 rssMb: verification.verifierRssMb,
                 rssByProcessMb: verification.verifierRssByProcessMb,

@@ -49,8 +49,10 @@ export interface RunFigures {
   cpuMsPerVerification?: number;
   /** CPU time per verification of this process, the HTTP clients (HTTP runs). */
   clientCpuMsPerVerification?: number;
-  /** CPU time of the bare signature checks of the same presentations, timed in this run (HTTP runs). */
+  /** CPU time of the bare signature checks of the same presentations, timed in this run (HTTP runs): libsecp256k1, as the service checks. */
   bareSignatureMs?: number;
+  /** The same checks with node:crypto (OpenSSL). */
+  bareNodeCryptoSignatureMs?: number;
 }
 
 export interface VerificationResultFigures {
@@ -75,10 +77,14 @@ export interface VerificationResultFigures {
   /** Median CPU time the verifier spent per verification, ms (independent of how busy the machine was). */
   verifierCpuMsPerVerification: number;
   baselineCpuMsPerVerification: number;
-  /** Median CPU time of the bare signature checks of one presentation (VP + VC, node:crypto, keys in hand), ms. */
+  /** Median CPU time of the bare signature checks of one presentation (VP + VC, libsecp256k1 as the service, keys in hand), ms. */
   bareSignatureMsPerPresentation: number;
+  /** The same with node:crypto (OpenSSL), ms. */
+  bareNodeCryptoSignatureMsPerPresentation: number;
   /** Median over the runs of the verifier's CPU per verification (all its processes) ÷ the bare signature checks. */
   cpuPerVerificationOverBareSignatures: number;
+  /** The same ÷ the node:crypto checks. */
+  cpuPerVerificationOverNodeCryptoSignatures: number;
   /** Worker processes of the verifier (VERIFIER_CLUSTER_WORKERS; default one per core). */
   workers: number;
   /** RSS after the runs of the cluster's primary and of each worker (each holds its own mirrors), MB. */
@@ -229,7 +235,8 @@ export async function runVerificationBench(
         ...throughput(work.length, run),
         cpuMsPerVerification: round(verifierCpu / work.length, 3),
         clientCpuMsPerVerification: round((clientCpu.user + clientCpu.system) / 1000 / work.length, 3),
-        bareSignatureMs: bare,
+        bareSignatureMs: bare.libsecp256k1Ms,
+        bareNodeCryptoSignatureMs: bare.nodeCryptoMs,
       });
 
       // The baseline: same kind of presentation (fresh challenge each), same chain, same concurrency.
@@ -243,7 +250,7 @@ export async function runVerificationBench(
       log(
         `verification run ${r + 1}/${options.runs}: HTTP ${runs[r].perSecond}/s (p50 ${runs[r].p50Ms} ms, p99 ${runs[r].p99Ms} ms, ` +
           `verifier CPU ${runs[r].cpuMsPerVerification} ms/verification, clients ${runs[r].clientCpuMsPerVerification} ms, ` +
-          `bare signatures ${runs[r].bareSignatureMs} ms); ` +
+          `bare signatures ${runs[r].bareSignatureMs} ms, with node:crypto ${runs[r].bareNodeCryptoSignatureMs} ms); ` +
           `Veramo in-process ${baselineRuns[r].perSecond}/s (CPU ${baselineRuns[r].cpuMsPerVerification} ms/verification)`,
       );
     }
@@ -267,6 +274,8 @@ export async function runVerificationBench(
       baselineCpuMsPerVerification: median(baselineRuns.map((r) => r.cpuMsPerVerification!)),
       bareSignatureMsPerPresentation: median(runs.map((r) => r.bareSignatureMs!)),
       cpuPerVerificationOverBareSignatures: median(overBare),
+      bareNodeCryptoSignatureMsPerPresentation: median(runs.map((r) => r.bareNodeCryptoSignatureMs!)),
+      cpuPerVerificationOverNodeCryptoSignatures: median(runs.map((r) => round(r.cpuMsPerVerification! / r.bareNodeCryptoSignatureMs!, 2))),
       // A single process (VERIFIER_CLUSTER_WORKERS=1) has no children: it is its own worker.
       workers: Math.max(1, byProcess.childrenMb.length),
       verifierRssByProcessMb: byProcess,

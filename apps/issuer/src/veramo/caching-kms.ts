@@ -1,7 +1,7 @@
 import type { ManagedKeyInfo, MinimalImportableKey, TKeyType } from '@veramo/core';
 import type { AbstractPrivateKeyStore } from '@veramo/key-manager';
 import { KeyManagementSystem } from '@veramo/kms-local';
-import { ES256KSigner } from 'did-jwt';
+import { es256kSigner } from '../../../../libs/credentials/src/crypto/secp256k1.js';
 
 type JwtSigner = (data: string | Uint8Array) => Promise<string>;
 
@@ -11,9 +11,9 @@ type JwtSigner = (data: string | Uint8Array) => Promise<string>;
  * for every signature. The decrypted key lives only inside the signer closure, in this process's memory; it is
  * never returned, and it is dropped when the key is deleted.
  *
- * Signing stays did-jwt's ES256KSigner, exactly what kms-local uses (RFC 6979 deterministic, low-s, r‖s), so
- * the JWTs are byte-for-byte those Veramo would produce. Node's OpenSSL secp256k1 was measured no faster than
- * noble on this path (≈0.42 vs 0.45 ms per signature), so it would buy nothing but a second code path.
+ * ES256K signatures are libsecp256k1's (libs/credentials/src/crypto/secp256k1.ts: ~0.05 ms against ~0.34 ms for
+ * did-jwt's noble signer that kms-local uses, and OpenSSL's was no faster than noble). Both are RFC 6979
+ * deterministic with low s and r‖s encoding, so the JWTs are byte for byte those Veramo would produce.
  * Every other algorithm and operation goes to kms-local unchanged.
  */
 export class CachingKeyManagementSystem extends KeyManagementSystem {
@@ -47,9 +47,10 @@ export class CachingKeyManagementSystem extends KeyManagementSystem {
     if (!signer) {
       signer = this.privateKeys.getKey({ alias: kid }).then((key) => {
         if (key.type !== 'Secp256k1') return undefined;
-        // A copy outside Buffer's shared pool, reachable only from this closure.
-        const sign = ES256KSigner(Uint8Array.from(Buffer.from(key.privateKeyHex, 'hex')));
-        return (data: string | Uint8Array) => sign(data) as Promise<string>;
+        const bytes = Buffer.from(key.privateKeyHex, 'hex');
+        const sign = es256kSigner(bytes);
+        bytes.fill(0); // it may sit in Buffer's shared pool: the signer keeps its own copy
+        return async (data: string | Uint8Array) => sign(data);
       });
       this.signers.set(kid, signer);
       // An unknown key is not cached: kms-local reports it (key_not_found) and a later import may add it.
