@@ -4,6 +4,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { nativeSecp256k1 } from '../../libs/credentials/src/crypto/secp256k1.js';
 import { createProvider } from '../../libs/credentials/src/index.js';
 import { startChainNode } from '../lib/chain-node.js';
 import { repoRoot } from '../lib/paths.js';
@@ -35,6 +36,8 @@ async function main(): Promise<void> {
   let mirror: MirrorResult | undefined;
   let issuance: IssuanceResultFigures | undefined;
   const sdJwt: SdJwtFigures = {};
+  // The services sign and check ES256K with libsecp256k1; its pure-JS fallback would be several times slower.
+  log(`ES256K: ${nativeSecp256k1 ? 'libsecp256k1 (native binding)' : 'the secp256k1 package’s pure-JS fallback (no native binding loaded)'}`);
   log('starting a Hardhat chain for the benchmarks …');
   const chain = await startChainNode({ port: await freePort() });
   const provider = createProvider(chain.rpcUrl, chain.chainId, 50);
@@ -179,6 +182,7 @@ async function main(): Promise<void> {
     const sdJwtMeasured = sdJwt.issuance !== undefined || sdJwt.verification !== undefined;
     if (issuance || verification || mirror || sdJwtMeasured) {
       const throughput = {
+        es256kLibrary: nativeSecp256k1 ? 'libsecp256k1' : 'elliptic',
         ...(issuance
           ? {
               issuance: {
@@ -260,10 +264,21 @@ interface SdJwtFigures {
 
 /** `throughput.json`'s `sdJwt`: per row, the median rate over HTTP, the reference's in the same run, and their ratio. */
 function sdJwtSummary(sdJwt: SdJwtFigures) {
-  const row = (r: { perSecond: number | null; baselinePerSecond: number; ratio: number | null; p50Ms?: number | null; p99Ms?: number | null; spread?: unknown }) => ({
+  const row = (r: {
+    perSecond: number | null;
+    baselinePerSecond: number;
+    ratio: number | null;
+    p50Ms?: number | null;
+    p99Ms?: number | null;
+    spread?: unknown;
+    sameLibraryBaselinePerSecond?: number;
+    sameLibraryRatio?: number;
+  }) => ({
     perSecond: r.perSecond,
     baselinePerSecond: r.baselinePerSecond,
     ratio: r.ratio,
+    // The reference with the services' signature library (libsecp256k1) instead of noble/ethers.
+    ...(r.sameLibraryBaselinePerSecond ? { sameLibraryBaselinePerSecond: r.sameLibraryBaselinePerSecond, sameLibraryRatio: r.sameLibraryRatio } : {}),
     p50Ms: r.p50Ms,
     p99Ms: r.p99Ms,
     ...(r.spread ? { spread: r.spread } : {}),

@@ -95,6 +95,9 @@ export interface IssuanceResultFigures {
   baselineCpuMsPerCredential: number;
   /** JWTs verified with did-jwt-vc against the chain (all must verify). */
   spotChecked: number;
+  /** SD-JWT row: the reference signing with the services' signature library (see sd-jwt-fixtures.ts). */
+  sameLibraryBaselinePerSecond?: number;
+  sameLibraryRatio?: number;
 }
 
 const TYPE = 'NationalIdCredential';

@@ -19,7 +19,8 @@ import {
   type EcPublicJwk,
   type StatusListEntry,
 } from '../../libs/credentials/src/index.js';
-import { verifyEs256kByAddress } from '../../libs/credentials/src/formats/sd-jwt-vc/keys.js';
+import { es256kSigner } from '../../libs/credentials/src/crypto/secp256k1.js';
+import { verifyEs256kByAddress, verifyIssuerSignature } from '../../libs/credentials/src/formats/sd-jwt-vc/keys.js';
 
 export const SD_JWT_TYPE = 'NationalIdCredential';
 
@@ -42,10 +43,20 @@ export function holderKey(): HolderKey {
 }
 
 /**
- * The agency's ES256K signer as the issuer service signs: did-jwt's ES256KSigner (noble, RFC 6979, low-s, r‖s
- * base64url), the signer `CachingKeyManagementSystem` keeps per key.
+ * Which ES256K implementation the reference uses (the library has none of its own: its user brings one):
+ * `noble`, the JavaScript ecosystem's usual one (did-jwt's ES256KSigner, what Veramo's kms-local signs with; ethers'
+ * key recovery to check against an address), the declared baseline; or `libsecp256k1`, what the issuer and
+ * verifier services use (libs/credentials/src/crypto/secp256k1.ts), reported beside it so that the share of the
+ * ratio owed to the signature library is visible.
  */
-export function agencySigner(privateKeyHex: string): (input: string) => Promise<string> {
+export type SignatureLibrary = 'noble' | 'libsecp256k1';
+
+/** The agency's ES256K signer (RFC 6979, low-s, r‖s base64url: both libraries make the same signature). */
+export function agencySigner(privateKeyHex: string, library: SignatureLibrary = 'noble'): (input: string) => Promise<string> {
+  if (library === 'libsecp256k1') {
+    const sign = es256kSigner(getBytes(privateKeyHex));
+    return async (input) => sign(input);
+  }
   const signer = ES256KSigner(getBytes(privateKeyHex));
   return (input) => signer(input) as Promise<string>;
 }
@@ -68,16 +79,16 @@ function everyClaimFrame(value: Record<string, unknown> | unknown[]): Frame {
 }
 
 /**
- * The reference issuer: `SDJwtVcInstance` with the issuer's algorithm (ES256K by did-jwt's signer), sha-256
+ * The reference issuer: `SDJwtVcInstance` with the issuer's algorithm (ES256K, by `library`), sha-256
  * from `@sd-jwt/crypto-nodejs`, 128-bit salts. `issue` builds the payload the issuer service signs (iss, iat,
  * vct, cnf.jwk, status entries, schema reference, the claims and their derived claims) and discloses every
  * claim with the same frame. No schema validation and no record: the library has neither.
  */
-export function referenceIssuer(input: { issuerDid: string; kid: string; privateKeyHex: string; claims: Record<string, unknown> }) {
+export function referenceIssuer(input: { issuerDid: string; kid: string; privateKeyHex: string; claims: Record<string, unknown>; library?: SignatureLibrary }) {
   const definition = getCredentialType(SD_JWT_TYPE)!;
   const now = new Date();
   const subjectClaims = { ...input.claims, ...deriveClaims(SD_JWT_TYPE, input.claims, now) };
-  const instance = new SDJwtVcInstance({ hasher: digest, hashAlg: 'sha-256', saltGenerator: salt, signer: agencySigner(input.privateKeyHex), signAlg: 'ES256K' });
+  const instance = new SDJwtVcInstance({ hasher: digest, hashAlg: 'sha-256', saltGenerator: salt, signer: agencySigner(input.privateKeyHex, input.library), signAlg: 'ES256K' });
   return (holder: EcPublicJwk, status: StatusListEntry[]): Promise<string> => {
     const payload: SdJwtVcPayload = {
       iss: input.issuerDid,
@@ -94,17 +105,21 @@ export function referenceIssuer(input: { issuerDid: string; kid: string; private
 
 /**
  * The reference verifier: `SDJwtVcInstance.verify()` with a Key Binding JWT required (its nonce checked by the
- * library, `aud` here), the four claims required, the issuer signature checked as the verifier service checks
- * it (ES256K by public key recovery against the agency's address, ethers), the KB-JWT with node:crypto against
+ * library, `aud` here), the four claims required, the issuer signature checked by public key recovery against the
+ * agency's address (ES256K, by `library`: ethers for `noble`, or the verifier service's check), the KB-JWT with node:crypto against
  * `cnf.jwk`. No status check: `statusListFetcher` counts its calls so the bench can assert there were none
  * (govcred's status entries are no Token Status List, so the library never reaches for one).
  */
-export function referenceVerifier(issuerAddress: string, domain: string) {
+export function referenceVerifier(issuerAddress: string, domain: string, library: SignatureLibrary = 'noble') {
   let statusFetches = 0;
+  const checkIssuer =
+    library === 'libsecp256k1'
+      ? (data: string, signature: string) => verifyIssuerSignature({ ethereumAddress: issuerAddress }, data, Buffer.from(signature, 'base64url'))
+      : (data: string, signature: string) => verifyEs256kByAddress(issuerAddress, data, Buffer.from(signature, 'base64url'));
   const instance = new SDJwtVcInstance({
     hasher: digest,
     hashAlg: 'sha-256',
-    verifier: (data, signature) => verifyEs256kByAddress(issuerAddress, data, Buffer.from(signature, 'base64url')),
+    verifier: checkIssuer,
     kbVerifier: (data, signature, payload: JwtPayload) => {
       const jwk = (payload.cnf as { jwk: EcPublicJwk }).jwk;
       const key = createPublicKey({ key: { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y }, format: 'jwk' });

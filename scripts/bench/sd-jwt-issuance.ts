@@ -21,7 +21,7 @@ import { SAMPLE_CLAIMS } from '../lib/sample-claims.js';
 import { fundedWallet, issuanceFigures, startIssuerProcess, type IssuanceBenchOptions, type IssuanceResultFigures, type IssuanceRunFigures } from './issuance.js';
 import { closeConnections, postJson, throughput, timed, timedInProcess } from './load.js';
 import { SD_JWT_TYPE, holderKey, referenceIssuer, type HolderKey } from './sd-jwt-fixtures.js';
-import { processCpuMs, round, treeMemoryMb } from './stats.js';
+import { processCpuMs, round, sameLibraryFigures, treeMemoryMb } from './stats.js';
 
 const CLAIMS = SAMPLE_CLAIMS[SD_JWT_TYPE];
 const HOLDERS = 16;
@@ -94,10 +94,15 @@ export async function runSdJwtIssuanceBench(
     // The baseline signs as an agency of the same chain would: a did:ethr of its own, status entries of its lists.
     const baselineAgency = Wallet.createRandom();
     const baselineDid = `did:ethr:0x7a69:${baselineAgency.address}`;
-    const issue = referenceIssuer({ issuerDid: baselineDid, kid: `${baselineDid}#controller`, privateKeyHex: baselineAgency.privateKey, claims: CLAIMS });
+    const reference = { issuerDid: baselineDid, kid: `${baselineDid}#controller`, privateKeyHex: baselineAgency.privateKey, claims: CLAIMS };
+    const issue = referenceIssuer(reference);
+    // The same reference signing with the services' signature library: how much of the ratio the library makes.
+    const issueSameLibrary = referenceIssuer({ ...reference, library: 'libsecp256k1' });
     const statusOf = (i: number) =>
       statusEntries({ chainId: 31337, statusRegistry: deployment.statusRegistry, owner: baselineAgency.address, revocationListId: 1n, suspensionListId: 2n, index: i % 131_072 });
     await runBaseline(issue, holders, statusOf, Math.min(100, options.baselineCredentials), options.concurrency); // warm-up
+    await runBaseline(issueSameLibrary, holders, statusOf, Math.min(100, options.baselineCredentials), options.concurrency);
+    const sameLibraryRuns: IssuanceRunFigures[] = [];
 
     const runs: IssuanceRunFigures[] = [];
     const baselineRuns: IssuanceRunFigures[] = [];
@@ -119,14 +124,16 @@ export async function runSdJwtIssuanceBench(
         spotChecked++;
       }
       baselineRuns.push(await runBaseline(issue, holders, statusOf, options.baselineCredentials, options.concurrency));
+      sameLibraryRuns.push(await runBaseline(issueSameLibrary, holders, statusOf, options.baselineCredentials, options.concurrency));
       log(
         `sd-jwt issuance run ${r + 1}/${options.runs}: HTTP ${runs[r].perSecond}/s (p50 ${runs[r].p50Ms} ms, p99 ${runs[r].p99Ms} ms, ` +
           `issuer CPU ${runs[r].cpuMsPerCredential} ms/credential); @sd-jwt/sd-jwt-vc in-process ${baselineRuns[r].perSecond}/s ` +
-          `(p50 ${baselineRuns[r].p50Ms} ms, CPU ${baselineRuns[r].cpuMsPerCredential} ms/credential)`,
+          `(p50 ${baselineRuns[r].p50Ms} ms, CPU ${baselineRuns[r].cpuMsPerCredential} ms/credential; signing with libsecp256k1 ` +
+          `${sameLibraryRuns[r].perSecond}/s, CPU ${sameLibraryRuns[r].cpuMsPerCredential} ms/credential)`,
       );
     }
     const memory = await treeMemoryMb(issuer.process.pid!);
-    return issuanceFigures(runs, baselineRuns, options, idle, memory, spotChecked);
+    return { ...issuanceFigures(runs, baselineRuns, options, idle, memory, spotChecked), ...sameLibraryFigures(runs, sameLibraryRuns) };
   } finally {
     await issuer.stop();
     closeConnections();

@@ -22,7 +22,7 @@ import { REVOCATION_LIST, SUSPENSION_LIST, createAgency, type BenchAgency } from
 import { closeConnections, postJson, throughput, timed, timedInProcess } from './load.js';
 import { startRpcCounter } from './rpc-counter.js';
 import { DISCLOSED_CLAIMS, SD_JWT_TYPE, agencySigner, holderKey, referenceVerifier, type HolderKey } from './sd-jwt-fixtures.js';
-import { median, memoryByProcessMb, processCpuMs, round, spread, treeMemoryMb } from './stats.js';
+import { median, memoryByProcessMb, processCpuMs, round, sameLibraryFigures, spread, treeMemoryMb } from './stats.js';
 import {
   DOMAIN,
   createBenchVerifierAccount,
@@ -43,6 +43,9 @@ export interface SdJwtVerificationFigures
   refusedWith?: string;
   /** Calls of the baseline's status list fetcher over all runs: must be 0. */
   baselineStatusFetches: number;
+  /** The reference checking the issuer signature with the verifier's library (libsecp256k1), and the ratio to it. */
+  sameLibraryBaselinePerSecond?: number;
+  sameLibraryRatio?: number;
 }
 
 interface Held {
@@ -122,6 +125,9 @@ export async function runSdJwtVerificationBench(
   const idle = await treeMemoryMb(verifier.process.pid!);
   const apiKey = await createBenchVerifierAccount(verifier.url);
   const reference = referenceVerifier(agency.wallet.address, DOMAIN);
+  // The same reference checking the issuer signature as the verifier service does (libsecp256k1).
+  const referenceSameLibrary = referenceVerifier(agency.wallet.address, DOMAIN, 'libsecp256k1');
+  const sameLibraryRuns: RunFigures[] = [];
   const runs: RunFigures[] = [];
   const baselineRuns: RunFigures[] = [];
   const rpcCalls: Record<string, number> = {};
@@ -170,7 +176,9 @@ export async function runSdJwtVerificationBench(
         base.push({ presentation: await present(held[i % held.length], nonce), nonce });
       }
       if (r === 0) await runBaseline(reference, base.slice(0, 50), options.concurrency); // warm-up
+      if (r === 0) await runBaseline(referenceSameLibrary, base.slice(0, 50), options.concurrency);
       baselineRuns.push(await runBaseline(reference, base, options.concurrency));
+      sameLibraryRuns.push(await runBaseline(referenceSameLibrary, base, options.concurrency));
       // The pooled connections sat idle past the server's keep-alive timeout meanwhile: the next run opens new ones.
       closeConnections();
       const http = runs[r]
@@ -179,10 +187,11 @@ export async function runSdJwtVerificationBench(
         : 'HTTP not measured';
       log(
         `sd-jwt verification run ${r + 1}/${options.runs}: ${http}; @sd-jwt/sd-jwt-vc in-process ${baselineRuns[r].perSecond}/s ` +
-          `(CPU ${baselineRuns[r].cpuMsPerVerification} ms/verification)`,
+          `(CPU ${baselineRuns[r].cpuMsPerVerification} ms/verification; checking with libsecp256k1 ${sameLibraryRuns[r].perSecond}/s, ` +
+          `CPU ${sameLibraryRuns[r].cpuMsPerVerification} ms/verification)`,
       );
     }
-    if (reference.statusFetches() !== 0) throw new Error(`sd-jwt baseline fetched a status list ${reference.statusFetches()} times`);
+    if (reference.statusFetches() + referenceSameLibrary.statusFetches() !== 0) throw new Error(`sd-jwt baseline fetched a status list ${reference.statusFetches()} times`);
     const memory = await treeMemoryMb(verifier.process.pid!);
     const byProcess = await memoryByProcessMb(verifier.process.pid!);
     const perSecond = runs.length ? median(runs.map((r) => r.perSecond)) : null;
@@ -213,6 +222,7 @@ export async function runSdJwtVerificationBench(
       spread: runs.length
         ? { perSecond: spread(runs.map((r) => r.perSecond)), ratio: spread(runs.map((r, i) => round(r.perSecond / baselineRuns[i].perSecond, 2))) }
         : null,
+      ...(runs.length ? sameLibraryFigures(runs, sameLibraryRuns) : {}),
       ...(refusedWith ? { refusedWith } : {}),
     };
   } finally {

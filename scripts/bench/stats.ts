@@ -33,6 +33,15 @@ export function medianComparison(runs: TimedRun[], baselineRuns: TimedRun[]) {
   };
 }
 
+/**
+ * A reference's figures when it signs or checks with the services' signature library (libsecp256k1) instead of
+ * its declared one: its median rate and the row's ratio to it, runs paired as in {@link medianComparison}.
+ */
+export function sameLibraryFigures(runs: TimedRun[], sameLibraryRuns: TimedRun[]): { sameLibraryBaselinePerSecond: number; sameLibraryRatio: number } {
+  const sameLibraryBaselinePerSecond = median(sameLibraryRuns.map((r) => r.perSecond));
+  return { sameLibraryBaselinePerSecond, sameLibraryRatio: round(median(runs.map((r) => r.perSecond)) / sameLibraryBaselinePerSecond, 2) };
+}
+
 /** Resident and peak resident memory of a process, MB (Linux /proc). */
 export async function processMemoryMb(pid: number): Promise<{ rssMb: number; peakMb: number } | undefined> {
   const { readFile } = await import('node:fs/promises');
