@@ -5,6 +5,7 @@ import { configureApp } from '../../common/src/http/configure-app.js';
 import { API_KEY_HEADER } from './auth/api-key.guard.js';
 import type { IssuerConfig } from './config/issuer.config.js';
 import { IssuerModule } from './app.module.js';
+import { mountLeanIssueRoute } from './credentials/issue-route.js';
 import { issuerDataSourceOptions } from './database/database.module.js';
 import { Oid4vciService } from './oid4vci/oid4vci.service.js';
 import { checkSharedSettings } from './settings/shared-settings.js';
@@ -56,6 +57,8 @@ export async function startIssuer(config: IssuerConfig, port = config.ISSUER_POR
     throw error;
   }
   configureApp(app, { title: 'govcred issuer', description: DESCRIPTION, version: '0.1.0', bodyLimit: config.ISSUER_BODY_LIMIT, apiKeyHeader: API_KEY_HEADER });
+  // Single issuance is served ahead of Express and Nest (see leanRoute); its controller stays for the OpenAPI.
+  mountLeanIssueRoute(app);
   await app.listen(port, host);
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://${host}:${address.port}`;

@@ -46,29 +46,37 @@ function sendJson(res: ServerResponse, status: number, value: unknown): void {
   res.end(body);
 }
 
+/** What a lean route answers: a status and its JSON body. */
+export interface LeanAnswer {
+  status: number;
+  body: unknown;
+}
+
 /**
- * Serves `POST <path>` ahead of Express and Nest, for the few routes that run per verification at full load:
- * profiled under the verification bench, Nest's guards, interceptors and RxJS plumbing and Express's routing and
+ * Serves `POST <path>` ahead of Express and Nest, for the few routes that run per credential or verification at
+ * full load: profiled under the benches, Nest's guards, interceptors and RxJS plumbing and Express's routing and
  * response helpers cost as much CPU there as all the JSON work of the request. The route keeps the pipeline's
  * contract step for step: `before` (authentication, as the route's guard) runs before the body is read with
- * `limit` (the same body-parser reading and codes as every route), `handle` answers 200 with JSON, and anything
- * thrown becomes the same status and `{code, message}` body as through the error filter (5xx logged, never
- * echoed). Other methods and paths go to Express as before; the Nest controller of the same path stays, for the
- * OpenAPI description (and for a request Express alone would match, e.g. an absolute-form URL).
+ * `limit` (the same body-parser reading and codes as every route), `handle` gives the status and JSON body
+ * (as `@HttpCode` and the handler's value, or a status it sets), and anything thrown becomes the same status and
+ * `{code, message}` body as through the error filter (5xx logged, never echoed). Other methods and paths go to
+ * Express as before; the Nest controller of the same path stays, for the OpenAPI description (and for a request
+ * Express alone would match, e.g. an absolute-form URL).
  */
-export function leanJsonRoute<C>(
+export function leanRoute<C>(
   app: INestApplication,
   path: string,
   limit: string,
   before: (req: Request) => Promise<C>,
-  handle: (body: unknown, context: C) => Promise<unknown>,
+  handle: (body: unknown, context: C, req: Request) => Promise<LeanAnswer>,
 ): void {
   leanRoutes(app.getHttpServer() as Server).set(routeKey(path), (req, res) => {
     void (async () => {
       try {
         const context = await before(req as Request);
         await readBody(req as Request, res as Response, limit);
-        sendJson(res, 200, await handle((req as IncomingMessage & { body?: unknown }).body, context));
+        const answer = await handle((req as IncomingMessage & { body?: unknown }).body, context, req as Request);
+        sendJson(res, answer.status, answer.body);
       } catch (exception) {
         const [status, body] = toErrorResponse(exception);
         if (status >= 500) logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
@@ -76,4 +84,15 @@ export function leanJsonRoute<C>(
       }
     })();
   });
+}
+
+/** A {@link leanRoute} that answers 200 (as a Nest `@Post` with `@HttpCode(200)`) with what `handle` gives. */
+export function leanJsonRoute<C>(
+  app: INestApplication,
+  path: string,
+  limit: string,
+  before: (req: Request) => Promise<C>,
+  handle: (body: unknown, context: C) => Promise<unknown>,
+): void {
+  leanRoute(app, path, limit, before, async (body, context) => ({ status: 200, body: await handle(body, context) }));
 }

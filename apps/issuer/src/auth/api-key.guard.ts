@@ -21,14 +21,23 @@ export class ApiKeyGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AgencyRequest>();
-    const key = request.headers[API_KEY_HEADER];
-    if (typeof key !== 'string' || key.length === 0) throw new GovcredError('unauthorized', `missing ${API_KEY_HEADER} header`);
-    if (key.length > 200) throw new GovcredError('unauthorized', 'the API key is not valid');
-    const agency = await agencyByApiKeyHash(this.dataSource, hashSecret(key));
-    if (!agency) throw new GovcredError('unauthorized', 'the API key is not valid');
-    request.agency = agency;
+    request.agency = await agencyOfApiKey(this.dataSource, request);
     return true;
   }
+}
+
+/**
+ * The agency whose API key the request carries: the one check behind {@link ApiKeyGuard}, `AgencyAuthGuard` and
+ * the lean issue route.
+ * @throws GovcredError unauthorized (no key, or not a valid one)
+ */
+export async function agencyOfApiKey(dataSource: DataSource, request: Pick<Request, 'headers'>): Promise<Agency> {
+  const key = request.headers[API_KEY_HEADER];
+  if (typeof key !== 'string' || key.length === 0) throw new GovcredError('unauthorized', `missing ${API_KEY_HEADER} header`);
+  if (key.length > 200) throw new GovcredError('unauthorized', 'the API key is not valid');
+  const agency = await agencyByApiKeyHash(dataSource, hashSecret(key));
+  if (!agency) throw new GovcredError('unauthorized', 'the API key is not valid');
+  return agency;
 }
 
 /**

@@ -8,7 +8,7 @@ import { AgencyAuthGuard, StaffRoles } from '../auth/agency-auth.guard.js';
 import { CurrentAgency } from '../auth/api-key.guard.js';
 import { BodyLimit } from '../../../common/src/http/body-limit.js';
 import { bodyValidator } from '../../../common/src/http/validate-body.js';
-import { IDEMPOTENCY_KEY_HEADER, IdempotencyService } from '../idempotency/idempotency.service.js';
+import { IDEMPOTENCY_KEY_HEADER, IdempotencyService, type Answer } from '../idempotency/idempotency.service.js';
 import { StatusChange } from '../status/entities/status-change.entity.js';
 import { ISSUE_CREDENTIAL_SCHEMA, IssueCredentialDto } from './dto/issue-credential.dto.js';
 import { IssuedCredential } from './entities/issued-credential.entity.js';
@@ -36,6 +36,28 @@ export function issueAnswer(issued: Issued): IssueAnswer {
   };
 }
 
+/** The body limit of `POST /credentials/issue`, on the controller and on the lean route. */
+export const ISSUE_BODY_LIMIT = '64kb';
+
+/**
+ * `POST /credentials/issue` once authenticated and read: here and on the lean route (issue-route.ts). The status
+ * is 201 for a fresh issuance, or the stored one for a replayed Idempotency-Key.
+ */
+export async function answerIssue(
+  issuance: IssuanceService,
+  idempotency: IdempotencyService,
+  agency: Agency,
+  body: unknown,
+  key: string | undefined,
+): Promise<Answer<IssueAnswer>> {
+  const { credential, options } = validateIssue(body);
+  return idempotency.run<IssueAnswer>(agency.id, key, { route: 'POST /credentials/issue', body }, 201, async (store) => {
+    // The authentication read `agency` for this request.
+    const issued = await issuance.issue(agency, credential, (m, done) => store(m, issueAnswer(done)), { ...options, agencyReadNow: true });
+    return issueAnswer(issued);
+  });
+}
+
 /** Issuance (VC-API) and the agency's records of issued credentials. */
 @ApiTags('credentials')
 @ApiSecurity('apiKey')
@@ -51,7 +73,7 @@ export class CredentialsController {
 
   @Post('issue')
   @HttpCode(201)
-  @BodyLimit('64kb')
+  @BodyLimit(ISSUE_BODY_LIMIT)
   @ApiOperation({
     summary:
       'Issue a credential (W3C VC-API): {credential, options} → {verifiableCredential, certificateNumber} (a JWT VC, or with ' +
@@ -73,12 +95,7 @@ export class CredentialsController {
     @Headers(IDEMPOTENCY_KEY_HEADER) key: string | undefined,
     @Res({ passthrough: true }) res: Response,
   ): Promise<IssueAnswer> {
-    const { credential, options } = validateIssue(body);
-    const answer = await this.idempotency.run<IssueAnswer>(agency.id, key, { route: 'POST /credentials/issue', body }, 201, async (store) => {
-      // The guards read `agency` for this request.
-      const issued = await this.issuance.issue(agency, credential, (m, done) => store(m, issueAnswer(done)), { ...options, agencyReadNow: true });
-      return issueAnswer(issued);
-    });
+    const answer = await answerIssue(this.issuance, this.idempotency, agency, body, key);
     res.status(answer.status);
     return answer.body;
   }

@@ -284,6 +284,8 @@ export class IssuanceService {
 
   /** The credential's record (no claims) and its audit entry (with `auditData` added), in the caller's transaction. */
   async record(m: EntityManager, agency: Agency, prepared: PreparedCredential, signed: Signed, auditData: Record<string, unknown> = {}): Promise<void> {
+    // Hashed once for the row and the audit entry (a credential is ~1.5 kB).
+    const digest = credentialDigest(signed.jwt);
     const row: IssuedCredential = {
       id: signed.credentialId,
       agencyId: agency.id,
@@ -300,7 +302,7 @@ export class IssuanceService {
       credentialHash: signed.credentialHash,
       predecessorId: signed.predecessorId,
       successorId: null,
-      credentialDigest: credentialDigest(signed.jwt),
+      credentialDigest: digest,
       signingKid: agency.signingKid,
       reissuedAt: null,
     };
@@ -316,7 +318,7 @@ export class IssuanceService {
         statusIndex: signed.index,
         ...(prepared.format === 'jwt_vc_json' ? {} : { format: prepared.format }),
         // What re-issuance after a key compromise checks a presented credential against (anchored with the log).
-        digest: credentialDigest(signed.jwt),
+        digest,
         ...(agency.signingKid ? { keyId: agency.signingKid } : {}),
         ...auditData,
       },
