@@ -31,12 +31,55 @@ export type QueryError = { path: string; message: string };
 const isLegacy = (query: PresentationQuery): query is LegacyPresentationQuery =>
   query.credentials.every((c) => typeof c === 'object' && c !== null && 'type' in c && !('format' in c) && !('id' in c));
 
+type QueryRead = { ok: true; query: ReadPresentationQuery } | { ok: false; errors: QueryError[] };
+
+/**
+ * The reads of the most recent queries, by their JSON text, frozen (callers share them). A counter asks the same
+ * few questions over and over, and a request reads its query up to three times (body check, service, pipeline):
+ * profiled under the verification bench, reading (dcql's valibot parsing and validation) was a tenth of the
+ * verifier's CPU per presentation. A Map in insertion order serves as the bounded least-recently-used list.
+ */
+const recentReads = new Map<string, QueryRead>();
+const RECENT_READS = 256;
+/** Longer queries are read every time rather than kept (the body limit bounds them anyway). */
+const MAX_KEPT_QUERY_CHARS = 16_384;
+
 /**
  * Reads a VC-API `options.query`: a DCQL query through {@link parseDcqlQuery}; the original shape checked and
  * translated to DCQL (each type asked as `dc+sd-jwt` by its vct or `jwt_vc_json` by its type, one credential set
- * whose options are the two). Errors carry JSON Pointers below `/query`. Never throws.
+ * whose options are the two). Errors carry JSON Pointers below `/query`. Never throws. The answer is frozen.
  */
-export function readPresentationQuery(query: PresentationQuery): { ok: true; query: ReadPresentationQuery } | { ok: false; errors: QueryError[] } {
+export function readPresentationQuery(query: PresentationQuery): QueryRead {
+  let key: string | undefined;
+  try {
+    key = JSON.stringify(query);
+  } catch {
+    key = undefined; // e.g. a cycle: not JSON, read (and refused) below
+  }
+  const kept = key !== undefined && key.length <= MAX_KEPT_QUERY_CHARS;
+  const hit = kept ? recentReads.get(key!) : undefined;
+  if (hit) {
+    recentReads.delete(key!);
+    recentReads.set(key!, hit);
+    return hit;
+  }
+  const read = deepFreeze(readUncached(query));
+  if (kept) {
+    recentReads.set(key!, read);
+    if (recentReads.size > RECENT_READS) recentReads.delete(recentReads.keys().next().value!);
+  }
+  return read;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+function readUncached(query: PresentationQuery): QueryRead {
   if (!isLegacy(query)) {
     const parsed = parseDcqlQuery(query);
     if (!parsed.ok) return { ok: false, errors: [{ path: '/query', message: parsed.message }] };
