@@ -6,7 +6,6 @@ import {
   GovcredError,
   certificateNumber,
   formatProvider,
-  holderJwk,
   holderKeyProblem,
   statusEntries,
   subjectDidProblem,
@@ -164,7 +163,9 @@ export class IssuanceService {
     if (format === 'dc+sd-jwt') {
       const problem = holderKeyProblem(options.holderJwk);
       if (problem) throw new GovcredError('invalid_holder_key', `options.holderJwk: ${problem}`);
-      jwk = holderJwk(options.holderJwk);
+      // Its public members, as holderJwk gives them (the point was checked just now: not again).
+      const { crv, x, y } = options.holderJwk as unknown as EcPublicJwk;
+      jwk = { kty: 'EC', crv, x, y };
     } else if (options.holderJwk !== undefined) {
       throw new GovcredError('invalid_request', 'options.holderJwk is for dc+sd-jwt only: a jwt_vc_json credential is bound to its subject DID');
     }
