@@ -167,14 +167,50 @@ export function selectForDcql(query: ParsedDcqlQuery, candidates: DcqlCandidate[
 }
 
 /**
+ * A query split by format, kept per parsed query (the reads of queries are kept and shared, so the same object
+ * comes back): the library judges every candidate against every credential query, and a candidate of another
+ * format fails on its format alone (`credential_format` is a literal of the query's format in the library's meta
+ * parsers), after the library has built and run that query's claim and meta parsers for it. Under the
+ * verification bench that was half of the matcher's CPU for a query asked in both formats.
+ */
+const byFormat = new WeakMap<ParsedDcqlQuery, Array<{ format: DcqlFormat; query: ParsedDcqlQuery }>>();
+
+function splitByFormat(query: ParsedDcqlQuery): Array<{ format: DcqlFormat; query: ParsedDcqlQuery }> {
+  let parts = byFormat.get(query);
+  if (!parts) {
+    // credential_sets are left out: only credential_matches is answered, and it does not depend on them.
+    parts = DCQL_FORMATS.map((format) => ({ format, query: { credentials: query.credentials.filter((c) => c.format === format) } as ParsedDcqlQuery })).filter(
+      (part) => part.query.credentials.length > 0,
+    );
+    byFormat.set(query, parts);
+  }
+  return parts;
+}
+
+/**
  * The one matcher: which candidates answer which credential query (format, type by `vct_values`/`type_values`,
  * every claim of a claim set, `values`), as the `dcql` library decides (OID4VP 1.0 §6.4). Used by the holder to
- * choose and by the verifier to judge. Never throws: when the library fails, no query is answered.
+ * choose and by the verifier to judge. Each credential query is run over the candidates of its format only, so
+ * `failed_credentials` lists those alone (a candidate of another format can never be valid for it); indexes are
+ * the candidates' own. Never throws: when the library fails, no query is answered.
  */
 export function matchDcql(query: ParsedDcqlQuery, candidates: readonly DcqlCandidate[]): DcqlMatches {
   if (candidates.length === 0) return {};
   try {
-    return DcqlQuery.query(query, candidates.map(dcqlInput) as never).credential_matches;
+    const matches: DcqlMatches = {};
+    for (const part of splitByFormat(query)) {
+      const indexes: number[] = [];
+      candidates.forEach((candidate, i) => {
+        if (candidate.format === part.format) indexes.push(i);
+      });
+      const found = DcqlQuery.query(part.query, indexes.map((i) => dcqlInput(candidates[i]!)) as never).credential_matches;
+      for (const [id, match] of Object.entries(found)) {
+        // Fresh objects of the library's answer: their indexes are turned back into the caller's.
+        for (const result of [...(match.valid_credentials ?? []), ...(match.failed_credentials ?? [])]) result.input_credential_index = indexes[result.input_credential_index]!;
+        matches[id] = match;
+      }
+    }
+    return matches;
   } catch {
     return {};
   }
