@@ -194,6 +194,7 @@ async function main(): Promise<void> {
                 rssMb: issuance.issuerRssMb,
                 peakRssMb: issuance.issuerPeakRssMb,
                 cpuMsPerCredential: issuance.issuerCpuMsPerCredential,
+                spread: issuance.spread,
               },
             }
           : {}),

@@ -50,7 +50,7 @@ import { deployRegistries, type RegistryDeployment } from '../lib/deploy.js';
 import { SAMPLE_CLAIMS } from '../lib/sample-claims.js';
 import { startService, type ServiceProcess } from '../lib/service.js';
 import { closeConnections, postJson, throughput, timed, timedInProcess } from './load.js';
-import { median, medianComparison, processCpuMs, round, treeMemoryMb } from './stats.js';
+import { median, medianComparison, processCpuMs, round, spread, treeMemoryMb } from './stats.js';
 
 export interface IssuanceBenchOptions {
   /** Credentials issued over HTTP per run (after `warmup`). */
@@ -95,6 +95,8 @@ export interface IssuanceResultFigures {
   baselineCpuMsPerCredential: number;
   /** JWTs verified with did-jwt-vc against the chain (all must verify). */
   spotChecked: number;
+  /** Smallest and largest of the runs behind the medians (each run's ratio to the baseline run after it). */
+  spread: { perSecond: [number, number]; ratio: [number, number] };
   /** SD-JWT row: the reference signing with the services' signature library (see sd-jwt-fixtures.ts). */
   sameLibraryBaselinePerSecond?: number;
   sameLibraryRatio?: number;
@@ -309,6 +311,7 @@ export function issuanceFigures(
 ): IssuanceResultFigures {
   return {
     ...medianComparison(runs, baselineRuns),
+    spread: { perSecond: spread(runs.map((r) => r.perSecond)), ratio: spread(runs.map((r, i) => round(r.perSecond / baselineRuns[i].perSecond, 2))) },
     concurrency: options.concurrency,
     credentialsPerRun: options.credentials,
     runs,
