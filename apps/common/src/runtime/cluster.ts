@@ -40,7 +40,8 @@ export function workerCount(setting: number | undefined): number {
 /**
  * Runs a service on every core: node:cluster workers share the port (the primary accepts connections and hands
  * them round-robin to the workers, which run the whole HTTP app). The primary stays small: it forks a process
- * that runs `prepare` once (so migrations never race each other), then the workers; it restarts a worker that
+ * that runs `prepare` once (so migrations never race each other), then one worker, and the others once that one
+ * listens (the service answers as soon as it can); it restarts a worker that
  * dies (backing off while they keep dying at start), and on SIGINT/SIGTERM stops them all and exits.
  *
  * Everything the workers must agree on lives in the database (single use, leases, idempotency, audit order),
@@ -112,7 +113,13 @@ async function runPrimary(roles: ClusterRoles, count: number): Promise<void> {
   process.once('SIGINT', () => void stopAll(0));
   process.once('SIGTERM', () => void stopAll(0));
 
-  for (let i = 0; i < count; i++) fork();
+  // One worker first, the others once it listens: the service answers as soon as one worker is ready. Every worker
+  // syncs its own chain mirrors at start; started together they shared the cores and the chain's RPC, and the first
+  // answered only when they all did (the 10 M-credential registry: 6.1 s with two workers, 3.2 s for one alone).
+  cluster.once('listening', () => {
+    for (let i = 1; i < count && !stopping; i++) fork();
+  });
+  fork();
   log(`${count} workers listening on ${await ready} (primary pid ${process.pid})`);
 }
 
