@@ -8,7 +8,7 @@ export interface PlainSqlResult<T> {
 }
 
 /** The parts of a better-sqlite3 statement and connection used here (TypeORM's driver holds the one connection). */
-interface SqliteStatement {
+export interface SqliteStatement {
   readonly reader: boolean;
   all(...params: unknown[]): unknown[];
   run(...params: unknown[]): { changes: number };
@@ -51,17 +51,32 @@ export async function plainSql<T = Record<string, unknown>>(dataSource: DataSour
     return { rows: result.rows as T[], affected: result.rowCount ?? 0 };
   }
   if (dataSource.options.type !== 'better-sqlite3') throw new Error(`plainSql runs on PostgreSQL and better-sqlite3, not ${dataSource.options.type}`);
+  return runSqliteStatement<T>(sqliteStatement(dataSource, sql, () => sql.replace(/\$[0-9]+/g, '?')), params);
+}
+
+/**
+ * The statement `text()` (`?` placeholders) prepared once, keyed by `key`, on the one better-sqlite3 connection
+ * TypeORM's driver holds for `dataSource`: it runs in whatever transaction that connection is in, as TypeORM's own
+ * queries do. Throws on another database type.
+ */
+export function sqliteStatement(dataSource: DataSource, key: string, text: () => string = () => key): SqliteStatement {
+  if (dataSource.options.type !== 'better-sqlite3') throw new Error(`not a better-sqlite3 data source: ${dataSource.options.type}`);
   const connection = (dataSource.driver as unknown as { databaseConnection: SqliteConnection }).databaseConnection;
   let statements = prepared.get(connection);
   if (!statements) {
     statements = new Map();
     prepared.set(connection, statements);
   }
-  let statement = statements.get(sql);
+  let statement = statements.get(key);
   if (!statement) {
-    statement = connection.prepare(sql.replace(/\$[0-9]+/g, '?'));
-    statements.set(sql, statement);
+    statement = connection.prepare(text());
+    statements.set(key, statement);
   }
+  return statement;
+}
+
+/** Runs a prepared SQLite statement: rows for a statement that returns some (SELECT, RETURNING), else changes. */
+export function runSqliteStatement<T>(statement: SqliteStatement, params: unknown[]): PlainSqlResult<T> {
   if (statement.reader) return { rows: statement.all(...params) as T[], affected: 0 };
   return { rows: [], affected: statement.run(...params).changes };
 }

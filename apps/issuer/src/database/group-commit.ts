@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { runSql } from './raw-sql.js';
 
 /** Runs a function in one database transaction (DbWriter.write in the service). */
 export type TransactionRunner = <T>(work: (manager: EntityManager) => Promise<T>) => Promise<T>;
@@ -69,14 +70,14 @@ export class GroupCommit {
       await this.transaction(async (m) => {
         outcomes.length = 0;
         for (const item of batch) {
-          await m.query('SAVEPOINT group_commit_item');
+          await runSql(m, 'SAVEPOINT group_commit_item', []);
           try {
             const value = await item.work(m);
-            await m.query('RELEASE SAVEPOINT group_commit_item');
+            await runSql(m, 'RELEASE SAVEPOINT group_commit_item', []);
             outcomes.push({ ok: true, value });
           } catch (error) {
-            await m.query('ROLLBACK TO SAVEPOINT group_commit_item');
-            await m.query('RELEASE SAVEPOINT group_commit_item');
+            await runSql(m, 'ROLLBACK TO SAVEPOINT group_commit_item', []);
+            await runSql(m, 'RELEASE SAVEPOINT group_commit_item', []);
             outcomes.push({ ok: false, error });
           }
         }

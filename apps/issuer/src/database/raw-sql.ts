@@ -1,4 +1,5 @@
 import type { DataSource, EntityManager, QueryResult } from 'typeorm';
+import { runSqliteStatement, sqliteStatement } from '../../../common/src/database/plain-sql.js';
 
 /** What one statement gave back. */
 export interface SqlResult<T> {
@@ -18,6 +19,9 @@ export interface SqlResult<T> {
 export async function runSql<T = Record<string, unknown>>(m: EntityManager, sql: string, parameters: unknown[]): Promise<SqlResult<T>> {
   const runner = m.queryRunner;
   if (!runner || !runner.isTransactionActive) throw new Error('runSql needs the EntityManager of a transaction');
+  // SQLite: TypeORM's driver has one connection, whose transaction this is; its statement prepared once there
+  // (a query runner, one per transaction, prepared every statement again for each group commit).
+  if (m.connection.options.type === 'better-sqlite3') return runSqliteStatement<T>(sqliteStatement(m.connection, sql), parameters);
   let n = 0;
   const text = m.connection.options.type === 'postgres' ? sql.replace(/\?/g, () => `$${++n}`) : sql;
   const result = (await runner.query(text, parameters, true)) as QueryResult;
@@ -29,6 +33,8 @@ export async function runSql<T = Record<string, unknown>>(m: EntityManager, sql:
  * reads every request makes.
  */
 export async function selectSql<T = Record<string, unknown>>(dataSource: DataSource, sql: string, parameters: unknown[]): Promise<T[]> {
+  // SQLite: prepared once on the one connection (`dataSource.query` makes and releases a query runner per call).
+  if (dataSource.options.type === 'better-sqlite3') return runSqliteStatement<T>(sqliteStatement(dataSource, sql), parameters).rows;
   let n = 0;
   const text = dataSource.options.type === 'postgres' ? sql.replace(/\?/g, () => `$${++n}`) : sql;
   return (await dataSource.query(text, parameters)) as T[];
