@@ -19,7 +19,7 @@ const NodeBuffer = (globalThis as { Buffer?: NodeBufferStatic }).Buffer;
 
 interface NodeHashing {
   /** Strings are hashed as UTF-8 (a lone surrogate as U+FFFD). */
-  hash(algorithm: 'sha256' | 'sha512', data: string | Uint8Array, encoding: 'buffer' | 'hex'): Uint8Array & string;
+  hash(algorithm: 'sha256' | 'sha512', data: string | Uint8Array, encoding: 'buffer' | 'hex' | 'base64url'): Uint8Array & string;
 }
 const nodeCrypto = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule?.('node:crypto') as NodeHashing | undefined;
 
@@ -66,6 +66,12 @@ export function sha256Bytes(data: Uint8Array | string): Uint8Array {
 export function sha512Bytes(data: Uint8Array | string): Uint8Array {
   if (nodeCrypto) return plainBytes(nodeCrypto.hash('sha512', data, 'buffer'));
   return getBytes(sha512(typeof data === 'string' ? toUtf8Bytes(data) : data));
+}
+
+/** base64url SHA-256 of the UTF-8 bytes of `text`, in one call where node:crypto is there (no bytes in between). */
+export function sha256Base64url(text: string): string {
+  if (nodeCrypto) return nodeCrypto.hash('sha256', text, 'base64url');
+  return bytesToBase64url(sha256Bytes(text));
 }
 
 /** Lower-case hex SHA-256 (no 0x) of the UTF-8 bytes of `text`. */

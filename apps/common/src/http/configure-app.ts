@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -32,14 +33,14 @@ export function configureApp(app: INestApplication, description: AppDescription)
   // An idle keep-alive connection is closed by the client first (undici and browsers give up after ~4-5 s; load
   // balancers after ~60 s): a server that closes at Node's default 5 s races a client reusing the socket and
   // the request in flight dies with ECONNRESET. Headers must still arrive within a bound (slowloris).
-  const server = app.getHttpServer() as { keepAliveTimeout: number; headersTimeout: number };
+  const server = app.getHttpServer() as Server;
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   // Closing the app closes the HTTP server last (after the shutdown hooks). Node's server.close() waits for every
   // connection that has not sent a request yet (a browser's or load balancer's preconnect) until headersTimeout,
   // past any supervisor's grace: the terminator closes those and idle ones at once, lets requests in flight
   // finish (answering `Connection: close`) for up to SHUTDOWN_GRACE_MS, then closes what is left.
-  const terminator = createHttpTerminator({ server: app.getHttpServer(), gracefulTerminationTimeout: SHUTDOWN_GRACE_MS });
+  const terminator = createHttpTerminator({ server, gracefulTerminationTimeout: SHUTDOWN_GRACE_MS });
   app.getHttpAdapter().close = () => terminator.terminate();
 
   let builder = new DocumentBuilder().setTitle(description.title).setDescription(description.description).setVersion(description.version);

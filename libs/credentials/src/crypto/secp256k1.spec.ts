@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { ES256KSigner } from 'did-jwt';
 import { SigningKey, Wallet, computeAddress, getBytes, hexlify } from 'ethers';
-import { es256kRecoverCandidates, es256kSigner, es256kVerify, nativeSecp256k1, secp256k1Point } from './secp256k1.js';
+import { es256kRecoverCandidates, es256kRecoverKeyOf, es256kSigner, es256kVerify, nativeSecp256k1, secp256k1Point } from './secp256k1.js';
 
 const N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
 const point = (wallet: { privateKey: string }) => getBytes(SigningKey.computePublicKey(wallet.privateKey, false));
@@ -60,5 +60,7 @@ test('a compressed key is the same point; recovery finds the signer’s key amon
     for (const candidates of [es256kRecoverCandidates(input, signature), es256kRecoverCandidates(input, highS(signature))]) {
       expect(candidates.map((c) => computeAddress(hexlify(c)))).toContain(wallet.address);
     }
+    expect(hexlify(es256kRecoverKeyOf(wallet.address.toLowerCase(), input, highS(signature))!)).toBe(hexlify(point(wallet)));
+    expect(es256kRecoverKeyOf(Wallet.createRandom().address, input, signature)).toBeUndefined();
   }
 });

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { computeAddress, hexlify } from 'ethers';
 
 /**
  * ES256K (ECDSA on secp256k1 over SHA-256, RFC 8812) with libsecp256k1, the library Bitcoin Core and Ethereum
@@ -96,4 +97,13 @@ export function es256kRecoverCandidates(signingInput: string | Uint8Array, signa
     }
   }
   return candidates;
+}
+
+/**
+ * The uncompressed point of the key of Ethereum `address` (0x…, any case) that made `signature` over
+ * `signingInput`, found by recovery; undefined when no candidate is that address's key. Never throws.
+ */
+export function es256kRecoverKeyOf(address: string, signingInput: string | Uint8Array, signature: Uint8Array): Uint8Array | undefined {
+  const wanted = address.toLowerCase();
+  return es256kRecoverCandidates(signingInput, signature).find((point) => computeAddress(hexlify(point)).toLowerCase() === wanted);
 }

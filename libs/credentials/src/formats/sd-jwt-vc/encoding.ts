@@ -1,4 +1,4 @@
-import { base64urlToBytes, base64urlToText, bytesToBase64url, sha256Bytes } from '../../bytes.js';
+import { base64urlToBytes, base64urlToText, sha256Base64url } from '../../bytes.js';
 import type { SdJwtLimits } from './constants.js';
 
 /**
@@ -18,7 +18,7 @@ export function isBase64url(text: string): boolean {
 /** base64url of SHA-256 over the ASCII text (the digest of a disclosure, RFC 9901 §4.2.3, and `sd_hash`). */
 export function sha256b64u(text: string): string {
   // The text is base64url and `~`: ASCII, so its UTF-8 bytes are its ASCII bytes.
-  return bytesToBase64url(sha256Bytes(text));
+  return sha256Base64url(text);
 }
 
 /** Why decoded JSON was refused. */

@@ -1,9 +1,9 @@
-import * as nodeCrypto from 'node:crypto';
 import { randomBytes, randomInt } from 'node:crypto';
 import { deriveClaims, getCredentialType, schemaReference, validateClaims, vctOf } from '../../catalog/index.js';
 import { GovcredError } from '../../errors.js';
 import type { StatusListEntry } from '../../status/status-entry.js';
 import { ISSUER_ALGS, SCHEMA_CLAIM, SD_HASH_ALG, SD_JWT_VC_TYP, STATUS_MEMBER } from './constants.js';
+import { sha256b64u } from './encoding.js';
 import { holderJwk } from './keys.js';
 
 /** Signs a JWS signing input (`<header>.<payload>`) with the issuer's key; returns the base64url r‖s signature. */
@@ -103,13 +103,6 @@ export async function issueSdJwtVc(input: IssueSdJwtVcInput): Promise<string> {
 type Decoys = { min: number; max: number } | false;
 
 const base64url = (text: string) => Buffer.from(text, 'utf8').toString('base64url');
-/**
- * node:crypto's one-shot `hash` (Node ≥ 20.12, which `engines` asks; the @types/node in use predates it): a third of
- * createHash's CPU on these short inputs, of which a credential takes some forty.
- */
-const hashOnce = (nodeCrypto as unknown as { hash(algorithm: 'sha256', data: string, encoding: 'base64url'): string }).hash;
-/** base64url SHA-256 of the ASCII text (a disclosure as sent, or a decoy's salt). */
-const digestOf = (text: string) => hashOnce('sha256', text, 'base64url');
 const decoyCount = (decoys: Decoys) => (decoys ? randomInt(decoys.min, decoys.max + 1) : 0);
 
 /**
@@ -120,7 +113,7 @@ const decoyCount = (decoys: Decoys) => (decoys ? randomInt(decoys.min, decoys.ma
 function packObject(value: Record<string, unknown>, decoys: Decoys, out: string[]): { _sd?: string[] } {
   const packed = Object.entries(value).map(([key, child]) => [key, pack(child, decoys, out)] as const);
   const sd = packed.map(([key, child]) => disclose([salt(), key, child], out));
-  for (let i = decoyCount(decoys); i > 0; i--) sd.push(digestOf(salt()));
+  for (let i = decoyCount(decoys); i > 0; i--) sd.push(sha256b64u(salt()));
   return sd.length > 0 ? { _sd: sd.sort() } : {};
 }
 
@@ -128,7 +121,7 @@ function packObject(value: Record<string, unknown>, decoys: Decoys, out: string[
 function packArray(value: unknown[], decoys: Decoys, out: string[]): Array<{ '...': string }> {
   const packed = value.map((child) => pack(child, decoys, out));
   const items = packed.map((child) => ({ '...': disclose([salt(), child], out) }));
-  for (let i = decoyCount(decoys); i > 0; i--) items.push({ '...': digestOf(salt()) });
+  for (let i = decoyCount(decoys); i > 0; i--) items.push({ '...': sha256b64u(salt()) });
   return items;
 }
 
@@ -142,5 +135,5 @@ function pack(value: unknown, decoys: Decoys, out: string[]): unknown {
 function disclose(content: unknown[], out: string[]): string {
   const encoded = base64url(JSON.stringify(content));
   out.push(encoded);
-  return digestOf(encoded);
+  return sha256b64u(encoded);
 }

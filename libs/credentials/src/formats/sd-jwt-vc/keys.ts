@@ -1,7 +1,6 @@
 import { createPublicKey, verify as cryptoVerify, type KeyObject } from 'node:crypto';
-import { computeAddress, hexlify } from 'ethers';
 import { checksummedAddress } from '../../chain/address.js';
-import { es256kRecoverCandidates, es256kVerify, secp256k1Point } from '../../crypto/secp256k1.js';
+import { es256kRecoverKeyOf, es256kVerify, secp256k1Point } from '../../crypto/secp256k1.js';
 import type { EcPublicJwk } from './holder-key.js';
 
 /**
@@ -65,5 +64,5 @@ function verifyEs256kByAddressNative(address: string, signingInput: string, sign
   } catch {
     return false;
   }
-  return es256kRecoverCandidates(signingInput, signature).some((point) => computeAddress(hexlify(point)) === expected);
+  return es256kRecoverKeyOf(expected, signingInput, signature) !== undefined;
 }
