@@ -13,8 +13,16 @@ export interface ServiceProcess {
 }
 
 /**
- * Starts a built service (`dist/…/main.js`) with `env`, its output appended to `logFile`, and waits until
- * `readyPath` answers 2xx on `url`.
+ * The line a service's primary prints once every worker listens (apps/common/src/runtime/cluster.ts), or the one
+ * process prints once it listens alone.
+ */
+const LISTENING_LINE = /^\[[a-z-]+\] (?:[0-9]+ workers )?listening on /m;
+
+/**
+ * Starts a built service (`dist/…/main.js`) with `env`, its output appended to `logFile`, and waits until every
+ * worker listens and `readyPath` answers 2xx on `url`. Not at the first answer: a cluster's first worker answers
+ * before the others are forked, and keep-alive connections opened then (a benchmark's clients) would stay with
+ * that one worker for good.
  */
 export async function startService(options: {
   name: string;
@@ -37,6 +45,17 @@ export async function startService(options: {
   });
   child.stdout.pipe(log);
   child.stderr.pipe(log);
+  // Only the start-up output is kept here, and only until the line shows.
+  let startOutput = '';
+  let listening = false;
+  const watch = (chunk: Buffer) => {
+    startOutput = (startOutput + chunk.toString('utf8')).slice(-4096);
+    if (LISTENING_LINE.test(startOutput)) {
+      listening = true;
+      child.stdout.off('data', watch);
+    }
+  };
+  child.stdout.on('data', watch);
   const { exited, stop } = supervise(child, 5000);
 
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
@@ -44,7 +63,7 @@ export async function startService(options: {
   while (Date.now() < deadline) {
     if (exited()) throw new Error(`${options.name} exited during start-up; see ${options.logFile}`);
     try {
-      if ((await fetch(probe, { signal: AbortSignal.timeout(1000) })).ok) {
+      if (listening && (await fetch(probe, { signal: AbortSignal.timeout(1000) })).ok) {
         return { name: options.name, url: options.url, process: child, stop };
       }
     } catch {

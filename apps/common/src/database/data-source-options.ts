@@ -1,5 +1,6 @@
 import type { DataSourceOptions, MixedList, EntitySchema } from 'typeorm';
 import { preparePrivateSqliteFile } from '../runtime/private-files.js';
+import { SQLITE_BUSY_TIMEOUT_MS, installBeginHook, type SqliteBusyConnection } from './sqlite-busy.js';
 
 /** Where a service keeps its data. */
 export interface DatabaseSettings {
@@ -23,31 +24,6 @@ export interface DatabaseSettings {
   sqliteSynchronous?: 'FULL' | 'NORMAL';
   /** Run pending migrations when the data source starts (a cluster worker does not: its primary did). @default true */
   runMigrations?: boolean;
-}
-
-/**
- * How long a SQLite statement waits for another process's write lock before failing (cluster workers share one
- * file). Write transactions are short and never wait on the network, so waits are milliseconds; this is the
- * bound of a pathological one.
- */
-export const SQLITE_BUSY_TIMEOUT_MS = 10_000;
-
-/** The raw better-sqlite3 connection, as far as this file touches it. */
-interface SqliteConnection {
-  pragma(s: string): unknown;
-  prepare(sql: string): unknown;
-}
-
-/**
- * TypeORM opens every SQLite transaction with a deferred `BEGIN TRANSACTION`. Between processes sharing the file
- * (cluster workers) a deferred transaction that reads, then writes after another process committed, fails at once
- * with SQLITE_BUSY (its snapshot is stale, and waiting cannot help). `BEGIN IMMEDIATE` takes the write lock at the
- * start, waiting for it under the busy timeout, so every write transaction runs on the latest data. Within one
- * process nothing changes: TypeORM's single connection already ran one transaction at a time.
- */
-function beginImmediately(db: SqliteConnection): void {
-  const prepare = db.prepare.bind(db);
-  db.prepare = (sql: string) => prepare(sql === 'BEGIN TRANSACTION' ? 'BEGIN IMMEDIATE TRANSACTION' : sql);
 }
 
 /**
@@ -75,8 +51,8 @@ export function dataSourceOptions(settings: DatabaseSettings): DataSourceOptions
     // WAL lets readers go on while the outbox worker writes; FULL also survives power loss: an accepted
     // revocation must never be lost. Services whose writes may be lost on power loss choose NORMAL.
     timeout: SQLITE_BUSY_TIMEOUT_MS,
-    prepareDatabase: (db: SqliteConnection) => {
-      beginImmediately(db);
+    prepareDatabase: (db: SqliteBusyConnection) => {
+      installBeginHook(db);
       db.pragma('journal_mode = WAL');
       db.pragma(`synchronous = ${settings.sqliteSynchronous ?? 'FULL'}`);
       db.pragma('foreign_keys = ON');

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { releaseUnusedWriteLock, takeWriteLockAhead } from '../../../common/src/database/sqlite-busy.js';
 import { KeyedLock } from '../chain/keyed-lock.js';
 import { GroupCommit } from './group-commit.js';
 import { DURABLE_SYNC, walSync, type DurableSync } from './wal-sync.js';
@@ -18,6 +19,7 @@ export class DbWriter {
   private readonly grouped = new GroupCommit((work) => this.write(work));
   /** SQLite: the WAL fsync done here instead of inside COMMIT (see {@link walSync}); none for PostgreSQL. */
   private readonly sync: DurableSync | undefined;
+  private readonly sqlite: boolean;
 
   constructor(
     readonly dataSource: DataSource,
@@ -25,16 +27,25 @@ export class DbWriter {
     @Optional() @Inject(DURABLE_SYNC) sync?: DurableSync,
   ) {
     this.sync = sync ?? walSync(dataSource);
+    this.sqlite = dataSource.options.type === 'better-sqlite3';
   }
 
   /**
    * Runs `work` in its own transaction, after every earlier write of this process finished; resolves once the
    * transaction is durable. SQLite: the write lock is held until the WAL is synced (off the event loop), so no
    * later write — an outbox read followed by its fence, an idempotency claim — builds on a commit not yet on disk.
+   * SQLite: the write lock another process (cluster worker) holds is waited for off the event loop
+   * (sqlite-busy.ts), so this process serves requests meanwhile.
    */
   write<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
     return this.lock.run('db', async () => {
-      const result = await this.dataSource.transaction(work);
+      const ahead = this.sqlite && (await takeWriteLockAhead(this.dataSource));
+      let result: T;
+      try {
+        result = await this.dataSource.transaction(work);
+      } finally {
+        if (ahead) releaseUnusedWriteLock(this.dataSource);
+      }
       await this.sync?.();
       return result;
     });
