@@ -2,7 +2,6 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from '../../apps/common/src/database/data-source-options.js';
-import { plainSql } from '../../apps/common/src/database/plain-sql.js';
 import { DbWriter } from '../../apps/issuer/src/database/db-writer.service.js';
 import { tempDir } from './issuer-harness.js';
 
@@ -73,23 +72,4 @@ test('a failed transaction rolls back and the next one begins as usual', async (
   // Both connections see it, and nothing is left open here.
   expect(other.prepare("SELECT count(*) AS n FROM item WHERE id = 'c'").get()).toEqual({ n: 1 });
   expect(((dataSource.driver as unknown as { databaseConnection: Database.Database }).databaseConnection).inTransaction).toBe(false);
-});
-
-test('a single-use UPDATE in autocommit mode (plainSql) waits off the event loop, and still applies once', async () => {
-  await writer.write((m) => m.query("INSERT INTO item (id, used) VALUES ('d', 0)"));
-  const consume = 'UPDATE item SET used = $1 WHERE id = $2 AND used = 0';
-  const released = holdLockFor(150);
-  const { value, ticks } = await ticksDuring(() => Promise.all([plainSql(dataSource, consume, [1, 'd']), plainSql(dataSource, consume, [2, 'd'])]));
-  await released;
-  expect(ticks).toBeGreaterThanOrEqual(8);
-  expect(value.map((r) => r.affected).sort()).toEqual([0, 1]);
-  // Either may win once retried; the row says which.
-  const winner = value.findIndex((r) => r.affected === 1) + 1;
-  // Reads never wait for the lock.
-  other.exec('BEGIN IMMEDIATE');
-  try {
-    expect((await plainSql(dataSource, 'SELECT used FROM item WHERE id = $1', ['d'])).rows).toEqual([{ used: winner }]);
-  } finally {
-    other.exec('COMMIT');
-  }
 });

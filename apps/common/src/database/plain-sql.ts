@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { sqliteConnectionOf, withoutBlockingOnBusy } from './sqlite-busy.js';
 
 /** What one statement answered: its rows (SELECT, RETURNING) and how many rows it changed (UPDATE, DELETE). */
 export interface PlainSqlResult<T> {
@@ -11,8 +10,6 @@ export interface PlainSqlResult<T> {
 /** The parts of a better-sqlite3 statement and connection used here (TypeORM's driver holds the one connection). */
 export interface SqliteStatement {
   readonly reader: boolean;
-  /** The statement writes nothing. */
-  readonly readonly: boolean;
   all(...params: unknown[]): unknown[];
   run(...params: unknown[]): { changes: number };
 }
@@ -54,12 +51,7 @@ export async function plainSql<T = Record<string, unknown>>(dataSource: DataSour
     return { rows: result.rows as T[], affected: result.rowCount ?? 0 };
   }
   if (dataSource.options.type !== 'better-sqlite3') throw new Error(`plainSql runs on PostgreSQL and better-sqlite3, not ${dataSource.options.type}`);
-  const statement = sqliteStatement(dataSource, sql, () => sql.replace(/\$[0-9]+/g, '?'));
-  const connection = sqliteConnectionOf(dataSource);
-  // A write in autocommit mode (the verifier's single-use UPDATE) waits for another worker's write lock off the
-  // event loop; inside a transaction the connection holds that lock already.
-  if (statement.readonly || connection.inTransaction) return runSqliteStatement<T>(statement, params);
-  return withoutBlockingOnBusy(connection, () => runSqliteStatement<T>(statement, params));
+  return runSqliteStatement<T>(sqliteStatement(dataSource, sql, () => sql.replace(/\$[0-9]+/g, '?')), params);
 }
 
 /**
