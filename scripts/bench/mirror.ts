@@ -17,8 +17,10 @@ export interface MirrorResult {
   coldSyncSeconds: number;
   /** Resident memory of a verifier service process whose status mirror holds them all, MB. */
   serviceRssMb?: number;
-  /** Seconds from starting that verifier process until it answers (mirrors synced, HTTP listening). */
+  /** Seconds from starting that verifier process until it answers (a worker's mirrors synced, HTTP listening). */
   serviceColdSyncSeconds?: number;
+  /** …and until every worker answers (the cluster starts one worker, the others once it listens). */
+  serviceEveryWorkerSeconds?: number;
   /** RSS of that service's cluster primary and of each worker (each holds its own mirrors), MB. */
   serviceRssByProcessMb?: { primaryMb: number; childrenMb: number[] };
   /** The same service as one process (VERIFIER_CLUSTER_WORKERS=1): RSS, MB, and seconds until it answers. */

@@ -68,7 +68,7 @@ export function formatThroughputTable(
   if (mirror) {
     const service =
       mirror.serviceRssMb !== undefined
-        ? `; verifier service ${mirror.serviceRssMb} MB RSS (${perProcess(mirror.serviceRssByProcessMb)}), answering ${mirror.serviceColdSyncSeconds} s after start; ` +
+        ? `; verifier service ${mirror.serviceRssMb} MB RSS (${perProcess(mirror.serviceRssByProcessMb)}), answering ${mirror.serviceColdSyncSeconds} s after start, every worker after ${mirror.serviceEveryWorkerSeconds} s; ` +
           `as one process ${mirror.singleProcessRssMb} MB RSS, answering after ${mirror.singleProcessColdSyncSeconds} s`
         : '';
     lines.push(

@@ -10,6 +10,8 @@ export interface ServiceProcess {
   url: string;
   process: ChildProcess;
   stop(): Promise<void>;
+  /** Seconds from spawning it until `readyPath` first answered, and until every worker listened too. */
+  startup: { firstAnswerSeconds: number; everyWorkerSeconds: number };
 }
 
 /**
@@ -58,18 +60,24 @@ export async function startService(options: {
   child.stdout.on('data', watch);
   const { exited, stop } = supervise(child, 5000);
 
+  const spawned = performance.now();
+  const since = () => Math.round(performance.now() - spawned) / 1000;
+  let firstAnswerSeconds: number | undefined;
   const deadline = Date.now() + (options.timeoutMs ?? 30_000);
   const probe = `${options.url}${options.readyPath ?? '/docs-json'}`;
   while (Date.now() < deadline) {
     if (exited()) throw new Error(`${options.name} exited during start-up; see ${options.logFile}`);
     try {
-      if (listening && (await fetch(probe, { signal: AbortSignal.timeout(1000) })).ok) {
-        return { name: options.name, url: options.url, process: child, stop };
+      // Read before the probe: a line seen now means every worker listened before this answer.
+      const everyWorker = listening;
+      if ((await fetch(probe, { signal: AbortSignal.timeout(1000) })).ok) {
+        firstAnswerSeconds ??= since();
+        if (everyWorker) return { name: options.name, url: options.url, process: child, stop, startup: { firstAnswerSeconds, everyWorkerSeconds: since() } };
       }
     } catch {
       // not listening yet
     }
-    await new Promise((r) => setTimeout(r, 150));
+    await new Promise((r) => setTimeout(r, firstAnswerSeconds === undefined ? 150 : 50));
   }
   await stop();
   throw new Error(`${options.name} did not answer on ${probe}; see ${options.logFile}`);

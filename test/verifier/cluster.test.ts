@@ -4,7 +4,7 @@
  * reaches a server-sent-events stream whichever worker holds it, a killed worker is replaced, and SIGTERM stops
  * them all.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Wallet } from 'ethers';
@@ -175,3 +175,29 @@ test('SIGTERM stops every worker, then the primary exits 0', async () => {
   expect(await service.stop()).toBe(0);
   for (const pid of workers) expect(alive(pid)).toBe(false);
 });
+
+test('a first worker that cannot prepare the database stops the service, and no other worker starts', async () => {
+  // A SQLite path under a regular file: the first worker's migrations fail before it listens.
+  const notADirectory = path.join(dir, 'not-a-directory');
+  writeFileSync(notADirectory, '');
+  const started = startClustered('verifier', {
+    VERIFIER_CLUSTER_WORKERS: '2',
+    VERIFIER_SQLITE_PATH: path.join(notADirectory, 'verifier.sqlite'),
+    CHAIN_RPC_URL: process.env.GOVCRED_TEST_RPC_URL!,
+    CHAIN_ID: String(f.chainId),
+    DID_REGISTRY: f.didRegistry,
+    TRUST_REGISTRY: f.trustRegistry,
+    STATUS_REGISTRY: f.statusRegistry,
+    VERIFIER_REGISTRY: f.verifierRegistry,
+    DEPLOY_BLOCK: String(f.deployBlock),
+    VERIFIER_DOMAIN: 'bank.example',
+    VERIFIER_ADMIN_TOKEN,
+    VERIFIER_KEY_SECRET: 'cd'.repeat(32),
+  }, '/health');
+  const error = await started.then(() => undefined, (e: unknown) => e as Error);
+  expect(error?.message).toMatch(/exited during start-up/);
+  expect(error?.message).toMatch(/a worker failed to start \(1\); stopping/);
+  // Only the first worker ever started: one failure line, and no "workers listening".
+  expect(error?.message.match(/failed to start:/g)).toHaveLength(1);
+  expect(error?.message).not.toMatch(/listening on/);
+}, 60_000);

@@ -8,8 +8,8 @@ export interface ClusterRoles {
   /** Worker processes wanted; undefined: one per available core. 1: this process serves alone, no cluster. */
   workers: number | undefined;
   /**
-   * Runs once, in a process of its own, before any worker starts (database migrations, settings every worker
-   * must find recorded). It should close what it opened; the process exits when it resolves.
+   * Runs once, in the first worker before it serves and before any other worker starts (database migrations,
+   * settings every worker must find recorded). It should close what it opened.
    */
   prepare: () => Promise<void>;
   /** Starts the service in this process (HTTP on the shared port); answers its URL. */
@@ -24,12 +24,15 @@ const STOP_GRACE_MS = 10_000;
 const QUICK_EXIT_MS = 5_000;
 const MAX_BACKOFF_MS = 30_000;
 
+/** The worker that prepares the database, then serves; every other worker (and any restarted one) only serves. */
+const FIRST = 'first';
+
 /**
- * Whether this process runs database migrations: any process outside a cluster, and a cluster's prepare process;
- * never a cluster worker (the primary had them run once before forking it).
+ * Whether this process runs database migrations: any process outside a cluster, and a cluster's first worker
+ * (before any other worker is forked); never another worker.
  */
 export function runsMigrations(): boolean {
-  return !cluster.isWorker || process.env[ROLE] === 'prepare';
+  return !cluster.isWorker || process.env[ROLE] === FIRST;
 }
 
 /** The number of worker processes a setting asks for (unset: one per core). */
@@ -39,10 +42,10 @@ export function workerCount(setting: number | undefined): number {
 
 /**
  * Runs a service on every core: node:cluster workers share the port (the primary accepts connections and hands
- * them round-robin to the workers, which run the whole HTTP app). The primary stays small: it forks a process
- * that runs `prepare` once (so migrations never race each other), then one worker, and the others once that one
- * listens (the service answers as soon as it can); it restarts a worker that
- * dies (backing off while they keep dying at start), and on SIGINT/SIGTERM stops them all and exits.
+ * them round-robin to the workers, which run the whole HTTP app). The primary stays small: it forks one worker, which
+ * runs `prepare` and then serves, and the others once that one listens (so migrations never race each other, and
+ * the service answers as soon as it can); it restarts a worker that dies (only serving; backing off while they
+ * keep dying at start), and on SIGINT/SIGTERM stops them all and exits.
  *
  * Everything the workers must agree on lives in the database (single use, leases, idempotency, audit order),
  * as between replicas. With one worker the service runs in this very process, as before clustering existed.
@@ -50,10 +53,7 @@ export function workerCount(setting: number | undefined): number {
 export async function runClustered(roles: ClusterRoles): Promise<void> {
   const count = workerCount(roles.workers);
   if (cluster.isWorker) {
-    if (process.env[ROLE] === 'prepare') {
-      await roles.prepare();
-      process.exit(0);
-    }
+    if (process.env[ROLE] === FIRST) await roles.prepare();
     await roles.serve();
     return;
   }
@@ -67,15 +67,13 @@ export async function runClustered(roles: ClusterRoles): Promise<void> {
 
 async function runPrimary(roles: ClusterRoles, count: number): Promise<void> {
   const log = (line: string) => console.log(`[${roles.name}] ${line}`);
-  const prepared = await exitOf(cluster.fork({ [ROLE]: 'prepare' }));
-  if (prepared !== 0) throw new Error(`preparing the database failed (${prepared}); see the lines above`);
 
   let stopping = false;
   let everListened = false;
   let quickExits = 0;
   const started = new Map<Worker, number>();
-  const fork = () => {
-    const worker = cluster.fork({ [ROLE]: 'serve' });
+  const fork = (role = 'serve') => {
+    const worker = cluster.fork({ [ROLE]: role });
     started.set(worker, Date.now());
   };
 
@@ -116,10 +114,12 @@ async function runPrimary(roles: ClusterRoles, count: number): Promise<void> {
   // One worker first, the others once it listens: the service answers as soon as one worker is ready. Every worker
   // syncs its own chain mirrors at start; started together they shared the cores and the chain's RPC, and the first
   // answered only when they all did (the 10 M-credential registry: 6.1 s with two workers, 3.2 s for one alone).
+  // The first worker prepares the database itself before it serves, so no worker ever races the migrations (a
+  // process of its own for them cost a Node start, ~1.5 s, before any worker began).
   cluster.once('listening', () => {
     for (let i = 1; i < count && !stopping; i++) fork();
   });
-  fork();
+  fork(FIRST);
   log(`${count} workers listening on ${await ready} (primary pid ${process.pid})`);
 }
 
