@@ -9,13 +9,11 @@ import type { Fixture } from './chain.js';
 /** Admin token of every test verifier. */
 export const VERIFIER_ADMIN_TOKEN = 'test-verifier-admin-token-0123';
 
-/** The verifier's settings for a fixture, built through the same validation as main.ts. */
-export function verifierConfigFor(fixture: Fixture, env: Record<string, string> = {}): VerifierConfig {
-  const dir = mkdtempSync(path.join(tmpdir(), 'govcred-verifier-'));
-  return loadVerifierConfig({
-    VERIFIER_PORT: '0',
-    VERIFIER_SQLITE_PATH: path.join(dir, 'verifier.sqlite'),
-    CHAIN_RPC_URL: process.env.GOVCRED_TEST_RPC_URL,
+/** The environment of a test verifier on the SQLite file `sqlitePath`, against the fixture's chain and registries. */
+export function verifierEnvFor(fixture: Fixture, sqlitePath: string): Record<string, string> {
+  return {
+    VERIFIER_SQLITE_PATH: sqlitePath,
+    CHAIN_RPC_URL: process.env.GOVCRED_TEST_RPC_URL!,
     CHAIN_ID: String(fixture.chainId),
     DID_REGISTRY: fixture.didRegistry,
     TRUST_REGISTRY: fixture.trustRegistry,
@@ -25,8 +23,13 @@ export function verifierConfigFor(fixture: Fixture, env: Record<string, string> 
     CHAIN_POLL_INTERVAL_MS: '100',
     VERIFIER_DOMAIN: 'bank.example',
     VERIFIER_ADMIN_TOKEN,
-    ...env,
-  });
+  };
+}
+
+/** The verifier's settings for a fixture, built through the same validation as main.ts. */
+export function verifierConfigFor(fixture: Fixture, env: Record<string, string> = {}): VerifierConfig {
+  const dir = mkdtempSync(path.join(tmpdir(), 'govcred-verifier-'));
+  return loadVerifierConfig({ VERIFIER_PORT: '0', ...verifierEnvFor(fixture, path.join(dir, 'verifier.sqlite')), ...env });
 }
 
 export async function startTestVerifier(fixture: Fixture, env: Record<string, string> = {}, overrides: VerifierOverrides = {}): Promise<RunningVerifier> {

@@ -15,7 +15,7 @@ import { TestAgency, TestHolder, nowSeconds } from '../support/credentials.js';
 import { OutsideWallet } from '../support/outside-wallet.js';
 import { SAMPLE_CLAIMS } from '../support/sample-claims.js';
 import { EMPLOYER_SCOPE } from '../support/verifier-registrations.js';
-import { VERIFIER_ADMIN_TOKEN, withKey } from '../support/verifier.js';
+import { VERIFIER_ADMIN_TOKEN, verifierEnvFor, withKey } from '../support/verifier.js';
 
 const DAY = 86_400;
 const DEGREE_QUERY = {
@@ -31,6 +31,13 @@ let wallet: OutsideWallet;
 const holder = new TestHolder();
 const employerKey = Wallet.createRandom();
 
+/** Two workers on the SQLite file at `sqlitePath`. */
+const clusterEnv = (sqlitePath: string): Record<string, string> => ({
+  ...verifierEnvFor(f, sqlitePath),
+  VERIFIER_CLUSTER_WORKERS: '2',
+  VERIFIER_KEY_SECRET: 'cd'.repeat(32),
+});
+
 const diploma = async () =>
   (await uni.issue({ type: 'EducationCredential', holder: holder.did, claims: SAMPLE_CLAIMS.EducationCredential, schema: schemaReference('EducationCredential') })).jwt;
 
@@ -39,25 +46,7 @@ beforeAll(async () => {
   uni = await TestAgency.create(f, [{ type: 'EducationCredential', validFrom: nowSeconds() - 30 * DAY }]);
   await new VerifierRegistryClient(f.verifierRegistry, f.governance).register(employerKey.address, EMPLOYER_SCOPE);
   dir = mkdtempSync(path.join(tmpdir(), 'govcred-verifier-cluster-'));
-  service = await startClustered(
-    'verifier',
-    {
-      VERIFIER_CLUSTER_WORKERS: '2',
-      VERIFIER_SQLITE_PATH: path.join(dir, 'verifier.sqlite'),
-      CHAIN_RPC_URL: process.env.GOVCRED_TEST_RPC_URL!,
-      CHAIN_ID: String(f.chainId),
-      DID_REGISTRY: f.didRegistry,
-      TRUST_REGISTRY: f.trustRegistry,
-      STATUS_REGISTRY: f.statusRegistry,
-      VERIFIER_REGISTRY: f.verifierRegistry,
-      DEPLOY_BLOCK: String(f.deployBlock),
-      CHAIN_POLL_INTERVAL_MS: '100',
-      VERIFIER_DOMAIN: 'bank.example',
-      VERIFIER_ADMIN_TOKEN,
-      VERIFIER_KEY_SECRET: 'cd'.repeat(32),
-    },
-    '/health',
-  );
+  service = await startClustered('verifier', clusterEnv(path.join(dir, 'verifier.sqlite')), '/health');
   const account = await request(
     'POST',
     `${service.url}/admin/verifiers`,
@@ -180,20 +169,7 @@ test('a first worker that cannot prepare the database stops the service, and no 
   // A SQLite path under a regular file: the first worker's migrations fail before it listens.
   const notADirectory = path.join(dir, 'not-a-directory');
   writeFileSync(notADirectory, '');
-  const started = startClustered('verifier', {
-    VERIFIER_CLUSTER_WORKERS: '2',
-    VERIFIER_SQLITE_PATH: path.join(notADirectory, 'verifier.sqlite'),
-    CHAIN_RPC_URL: process.env.GOVCRED_TEST_RPC_URL!,
-    CHAIN_ID: String(f.chainId),
-    DID_REGISTRY: f.didRegistry,
-    TRUST_REGISTRY: f.trustRegistry,
-    STATUS_REGISTRY: f.statusRegistry,
-    VERIFIER_REGISTRY: f.verifierRegistry,
-    DEPLOY_BLOCK: String(f.deployBlock),
-    VERIFIER_DOMAIN: 'bank.example',
-    VERIFIER_ADMIN_TOKEN,
-    VERIFIER_KEY_SECRET: 'cd'.repeat(32),
-  }, '/health');
+  const started = startClustered('verifier', clusterEnv(path.join(notADirectory, 'verifier.sqlite')), '/health');
   const error = await started.then(() => undefined, (e: unknown) => e as Error);
   expect(error?.message).toMatch(/exited during start-up/);
   expect(error?.message).toMatch(/a worker failed to start \(1\); stopping/);

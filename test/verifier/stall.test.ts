@@ -12,7 +12,7 @@ import { startService, type ServiceProcess } from '../../scripts/lib/service.js'
 import { deployFixture, type Fixture } from '../support/chain.js';
 import { TestHolder, nowSeconds } from '../support/credentials.js';
 import { nearJwts, signJws } from '../support/hostile-jwt.js';
-import { VERIFIER_ADMIN_TOKEN } from '../support/verifier.js';
+import { verifierEnvFor } from '../support/verifier.js';
 
 const ATTACKERS = 3;
 const ATTACK_MS = 4_000;
@@ -55,20 +55,7 @@ beforeAll(async () => {
     url: `http://127.0.0.1:${port}`,
     readyPath: '/health',
     logFile: path.join(dir, 'verifier.log'),
-    env: {
-      VERIFIER_HOST: '127.0.0.1',
-      VERIFIER_PORT: String(port),
-      VERIFIER_SQLITE_PATH: path.join(dir, 'verifier.sqlite'),
-      CHAIN_RPC_URL: process.env.GOVCRED_TEST_RPC_URL!,
-      CHAIN_ID: String(f.chainId),
-      DID_REGISTRY: f.didRegistry,
-      TRUST_REGISTRY: f.trustRegistry,
-      STATUS_REGISTRY: f.statusRegistry,
-      VERIFIER_REGISTRY: f.verifierRegistry,
-      VERIFIER_ADMIN_TOKEN,
-      DEPLOY_BLOCK: String(f.deployBlock),
-      VERIFIER_DOMAIN: 'bank.example',
-    },
+    env: { ...verifierEnvFor(f, path.join(dir, 'verifier.sqlite')), VERIFIER_HOST: '127.0.0.1', VERIFIER_PORT: String(port) },
   });
 });
 afterAll(async () => {
