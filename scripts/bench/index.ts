@@ -276,12 +276,15 @@ function sdJwtSummary(sdJwt: SdJwtFigures) {
     spread?: unknown;
     sameLibraryBaselinePerSecond?: number;
     sameLibraryRatio?: number;
+    sameLibraryRatioSpread?: [number, number];
   }) => ({
     perSecond: r.perSecond,
     baselinePerSecond: r.baselinePerSecond,
     ratio: r.ratio,
     // The reference with the services' signature library (libsecp256k1) instead of noble/ethers.
-    ...(r.sameLibraryBaselinePerSecond ? { sameLibraryBaselinePerSecond: r.sameLibraryBaselinePerSecond, sameLibraryRatio: r.sameLibraryRatio } : {}),
+    ...(r.sameLibraryBaselinePerSecond
+      ? { sameLibraryBaselinePerSecond: r.sameLibraryBaselinePerSecond, sameLibraryRatio: r.sameLibraryRatio, sameLibraryRatioSpread: r.sameLibraryRatioSpread }
+      : {}),
     p50Ms: r.p50Ms,
     p99Ms: r.p99Ms,
     ...(r.spread ? { spread: r.spread } : {}),

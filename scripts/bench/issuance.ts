@@ -100,6 +100,7 @@ export interface IssuanceResultFigures {
   /** SD-JWT row: the reference signing with the services' signature library (see sd-jwt-fixtures.ts). */
   sameLibraryBaselinePerSecond?: number;
   sameLibraryRatio?: number;
+  sameLibraryRatioSpread?: [number, number];
 }
 
 const TYPE = 'NationalIdCredential';

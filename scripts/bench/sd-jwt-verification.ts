@@ -46,6 +46,7 @@ export interface SdJwtVerificationFigures
   /** The reference checking the issuer signature with the verifier's library (libsecp256k1), and the ratio to it. */
   sameLibraryBaselinePerSecond?: number;
   sameLibraryRatio?: number;
+  sameLibraryRatioSpread?: [number, number];
 }
 
 interface Held {

@@ -37,9 +37,17 @@ export function medianComparison(runs: TimedRun[], baselineRuns: TimedRun[]) {
  * A reference's figures when it signs or checks with the services' signature library (libsecp256k1) instead of
  * its declared one: its median rate and the row's ratio to it, runs paired as in {@link medianComparison}.
  */
-export function sameLibraryFigures(runs: TimedRun[], sameLibraryRuns: TimedRun[]): { sameLibraryBaselinePerSecond: number; sameLibraryRatio: number } {
+export function sameLibraryFigures(
+  runs: TimedRun[],
+  sameLibraryRuns: TimedRun[],
+): { sameLibraryBaselinePerSecond: number; sameLibraryRatio: number; sameLibraryRatioSpread: [number, number] } {
   const sameLibraryBaselinePerSecond = median(sameLibraryRuns.map((r) => r.perSecond));
-  return { sameLibraryBaselinePerSecond, sameLibraryRatio: round(median(runs.map((r) => r.perSecond)) / sameLibraryBaselinePerSecond, 2) };
+  return {
+    sameLibraryBaselinePerSecond,
+    sameLibraryRatio: round(median(runs.map((r) => r.perSecond)) / sameLibraryBaselinePerSecond, 2),
+    // Each run against the reference run beside it, as the other ratios' spreads.
+    sameLibraryRatioSpread: spread(runs.map((r, i) => round(r.perSecond / sameLibraryRuns[i].perSecond, 2))),
+  };
 }
 
 /** Resident and peak resident memory of a process, MB (Linux /proc). */
