@@ -34,3 +34,30 @@ test('prepared statements see every write, answer single use once, and follow a 
     if (source.isInitialized) await source.destroy();
   }
 });
+
+// TypeORM runs a save() as BEGIN … COMMIT with awaits between its statements, on the same single SQLite
+// connection. A single-use UPDATE arriving in such a gap must not join that transaction: when it rolls back, the
+// challenge would be open again after its presentation was accepted.
+test('a single-use UPDATE never joins a transaction TypeORM has open on the connection', async () => {
+  const source = new DataSource({ type: 'better-sqlite3', database: ':memory:' });
+  await source.initialize();
+  try {
+    await withTable(source);
+    const runner = source.createQueryRunner();
+    await runner.startTransaction();
+    await runner.query("INSERT INTO challenges VALUES ('c', 'cc', NULL)");
+    let settled = false;
+    const consumed = plainSql(source, CONSUME, [9, 'a']).then((r) => ((settled = true), r));
+    await new Promise((r) => setTimeout(r, 20));
+    // Still waiting: the connection is inside the other transaction.
+    expect(settled).toBe(false);
+    await runner.rollbackTransaction();
+    await runner.release();
+    expect((await consumed).affected).toBe(1);
+    // The rollback undid the INSERT only; the challenge stays used.
+    expect((await plainSql(source, SELECT, ['ca'])).rows).toEqual([{ id: 'a', usedAt: 9 }]);
+    expect((await plainSql(source, SELECT, ['cc'])).rows).toEqual([]);
+  } finally {
+    if (source.isInitialized) await source.destroy();
+  }
+});

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
+import { SQLITE_BUSY_TIMEOUT_MS, sqliteConnectionOf, type SqliteBusyConnection } from './sqlite-busy.js';
 
 /** What one statement answered: its rows (SELECT, RETURNING) and how many rows it changed (UPDATE, DELETE). */
 export interface PlainSqlResult<T> {
@@ -10,6 +11,8 @@ export interface PlainSqlResult<T> {
 /** The parts of a better-sqlite3 statement and connection used here (TypeORM's driver holds the one connection). */
 export interface SqliteStatement {
   readonly reader: boolean;
+  /** The statement writes nothing. */
+  readonly readonly: boolean;
   all(...params: unknown[]): unknown[];
   run(...params: unknown[]): { changes: number };
 }
@@ -35,8 +38,9 @@ const statementNames = new Map<string, string>();
  * Runs one parameterised statement (`$1`, `$2`… placeholders, each used once and in order) on PostgreSQL or
  * SQLite, without TypeORM's query builder, entity mapping or query runners: on the hot routes (a challenge looked
  * up and consumed per verification) building and preparing the SQL cost more CPU than running it. The statement
- * is prepared once (SQLite: on TypeORM's one connection, so it sees and joins whatever that connection does, as
- * TypeORM's own queries do; PostgreSQL: a named statement, prepared by each pooled connection on first use).
+ * is prepared once (SQLite: on TypeORM's one connection, so a read sees whatever that connection does, as TypeORM's
+ * own queries do, and a write waits until the connection is outside any transaction and commits on its own;
+ * PostgreSQL: a named statement, prepared by each pooled connection on first use).
  * Statements stay plain, conditional and portable; identifiers are written as the migrations named them.
  * `sql` must be a constant of the caller: it keys the statement caches.
  */
@@ -51,7 +55,24 @@ export async function plainSql<T = Record<string, unknown>>(dataSource: DataSour
     return { rows: result.rows as T[], affected: result.rowCount ?? 0 };
   }
   if (dataSource.options.type !== 'better-sqlite3') throw new Error(`plainSql runs on PostgreSQL and better-sqlite3, not ${dataSource.options.type}`);
-  return runSqliteStatement<T>(sqliteStatement(dataSource, sql, () => sql.replace(/\$[0-9]+/g, '?')), params);
+  const statement = sqliteStatement(dataSource, sql, () => sql.replace(/\$[0-9]+/g, '?'));
+  if (!statement.readonly) await outsideTransaction(sqliteConnectionOf(dataSource));
+  return runSqliteStatement<T>(statement, params);
+}
+
+/**
+ * Resolves once TypeORM's SQLite connection is outside any transaction, so that the next statement commits on its
+ * own. TypeORM runs a `save()` as BEGIN … COMMIT with awaits between the statements, on the same one connection: a
+ * write run in such a gap joined that transaction, and its rollback undid the write after the caller was told it
+ * happened (a challenge consumed, then open again). Those transactions are a few statements long; a connection
+ * that stays inside one for the whole busy timeout is a bug, and fails the write.
+ */
+async function outsideTransaction(connection: SqliteBusyConnection): Promise<void> {
+  const deadline = Date.now() + SQLITE_BUSY_TIMEOUT_MS;
+  for (let spins = 0; connection.inTransaction; spins++) {
+    if (Date.now() > deadline) throw new Error('the SQLite connection stayed inside a transaction');
+    await new Promise<void>((resolve) => (spins < 100 ? setImmediate(resolve) : setTimeout(resolve, 1)));
+  }
 }
 
 /**
