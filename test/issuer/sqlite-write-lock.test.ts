@@ -1,6 +1,7 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { DataSource } from 'typeorm';
+import { DataSource, EventSubscriber, type EntitySubscriberInterface } from 'typeorm';
+import type { BetterSqlite3ConnectionOptions } from 'typeorm/driver/better-sqlite3/BetterSqlite3ConnectionOptions.js';
 import { dataSourceOptions } from '../../apps/common/src/database/data-source-options.js';
 import { DbWriter } from '../../apps/issuer/src/database/db-writer.service.js';
 import { tempDir } from './issuer-harness.js';
@@ -72,4 +73,42 @@ test('a failed transaction rolls back and the next one begins as usual', async (
   // Both connections see it, and nothing is left open here.
   expect(other.prepare("SELECT count(*) AS n FROM item WHERE id = 'c'").get()).toEqual({ n: 1 });
   expect(((dataSource.driver as unknown as { databaseConnection: Database.Database }).databaseConnection).inTransaction).toBe(false);
+});
+
+test('a transaction TypeORM fails to start (before its BEGIN) leaves no lock behind', async () => {
+  let refuse = false;
+  // A subscriber that refuses the next transaction start once armed: TypeORM throws before it sends BEGIN.
+  @EventSubscriber()
+  class RefuseOnce implements EntitySubscriberInterface {
+    beforeTransactionStart(): void {
+      if (refuse) {
+        refuse = false;
+        throw new Error('refused to start');
+      }
+    }
+  }
+  const source = new DataSource({
+    ...(dataSourceOptions({ sqlitePath: path.join(temp.dir, 'refuse.sqlite'), entities: [], migrations: [], sqliteSynchronous: 'NORMAL' }) as BetterSqlite3ConnectionOptions),
+    subscribers: [RefuseOnce],
+  });
+  await source.initialize();
+  try {
+    await source.query('CREATE TABLE item (id TEXT PRIMARY KEY)');
+    expect(source.subscribers).toHaveLength(1);
+    const refusing = new DbWriter(source);
+    refuse = true;
+    await expect(refusing.write((m) => m.query("INSERT INTO item (id) VALUES ('x')"))).rejects.toThrow('refused to start');
+    const connection = (source.driver as unknown as { databaseConnection: Database.Database }).databaseConnection;
+    expect(connection.inTransaction).toBe(false);
+    // Another connection can take the write lock at once: nothing holds it.
+    const outside = new Database(path.join(temp.dir, 'refuse.sqlite'), { timeout: 0 });
+    try {
+      outside.exec('BEGIN IMMEDIATE');
+      outside.exec('ROLLBACK');
+    } finally {
+      outside.close();
+    }
+  } finally {
+    await source.destroy();
+  }
 });

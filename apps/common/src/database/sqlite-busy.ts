@@ -100,11 +100,14 @@ export async function takeWriteLockAhead(dataSource: DataSource): Promise<boolea
   return true;
 }
 
-/** Rolls back a transaction {@link takeWriteLockAhead} began if TypeORM never took it over. */
+/**
+ * Rolls back a transaction {@link takeWriteLockAhead} began if TypeORM never took it over (unless TypeORM's own
+ * rollback after its failed start ended it already).
+ */
 export function releaseUnusedWriteLock(dataSource: DataSource): void {
   const db = sqliteConnectionOf(dataSource);
   const state = states.get(db);
   if (!state?.takenAhead) return;
   state.takenAhead = false;
-  (db.prepare('ROLLBACK') as SqliteRunnable).run();
+  if (db.inTransaction) (db.prepare('ROLLBACK') as SqliteRunnable).run();
 }
