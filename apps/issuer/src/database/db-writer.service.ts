@@ -33,8 +33,8 @@ export class DbWriter {
   /**
    * Runs `work` in its own transaction, after every earlier write of this process finished; resolves once the
    * transaction is durable. SQLite: the write lock is held until the WAL is synced (off the event loop), so no
-   * later write — an outbox read followed by its fence, an idempotency claim — builds on a commit not yet on disk.
-   * SQLite: the write lock another process (cluster worker) holds is waited for off the event loop
+   * later write — an outbox read followed by its fence, an idempotency claim — builds on a commit not yet on disk;
+   * and while another process (a cluster worker) holds that lock, it is waited for off the event loop
    * (sqlite-busy.ts), so this process serves requests meanwhile.
    */
   write<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
