@@ -8,16 +8,13 @@ export interface PlainSqlResult<T> {
   affected: number;
 }
 
-/** The parts of a better-sqlite3 statement and connection used here (TypeORM's driver holds the one connection). */
+/** The parts of a better-sqlite3 statement used here. */
 export interface SqliteStatement {
   readonly reader: boolean;
   /** The statement writes nothing. */
   readonly readonly: boolean;
   all(...params: unknown[]): unknown[];
   run(...params: unknown[]): { changes: number };
-}
-interface SqliteConnection {
-  prepare(sql: string): SqliteStatement;
 }
 /** The parts of node-postgres' pool used here (TypeORM's `master`). */
 interface PostgresDriver {
@@ -30,7 +27,7 @@ interface PostgresDriver {
  * with an empty statement cache, so every call used to compile its statement again: with the runner's own
  * bookkeeping that was a tenth of the verifier's CPU per presentation (profiled under the verification bench).
  */
-const prepared = new WeakMap<SqliteConnection, Map<string, SqliteStatement>>();
+const prepared = new WeakMap<SqliteBusyConnection, Map<string, SqliteStatement>>();
 /** PostgreSQL statement names by SQL text: node-postgres prepares a named statement once per pooled connection. */
 const statementNames = new Map<string, string>();
 
@@ -55,8 +52,9 @@ export async function plainSql<T = Record<string, unknown>>(dataSource: DataSour
     return { rows: result.rows as T[], affected: result.rowCount ?? 0 };
   }
   if (dataSource.options.type !== 'better-sqlite3') throw new Error(`plainSql runs on PostgreSQL and better-sqlite3, not ${dataSource.options.type}`);
-  const statement = sqliteStatement(dataSource, sql, () => sql.replace(/\$[0-9]+/g, '?'));
-  if (!statement.readonly) await outsideTransaction(sqliteConnectionOf(dataSource));
+  const connection = sqliteConnectionOf(dataSource);
+  const statement = preparedOn(connection, sql, () => sql.replace(/\$[0-9]+/g, '?'));
+  if (!statement.readonly) await outsideTransaction(connection);
   return runSqliteStatement<T>(statement, params);
 }
 
@@ -81,8 +79,11 @@ async function outsideTransaction(connection: SqliteBusyConnection): Promise<voi
  * queries do. Throws on another database type.
  */
 export function sqliteStatement(dataSource: DataSource, key: string, text: () => string = () => key): SqliteStatement {
-  if (dataSource.options.type !== 'better-sqlite3') throw new Error(`not a better-sqlite3 data source: ${dataSource.options.type}`);
-  const connection = (dataSource.driver as unknown as { databaseConnection: SqliteConnection }).databaseConnection;
+  return preparedOn(sqliteConnectionOf(dataSource), key, text);
+}
+
+/** {@link sqliteStatement} on a connection in hand. */
+function preparedOn(connection: SqliteBusyConnection, key: string, text: () => string): SqliteStatement {
   let statements = prepared.get(connection);
   if (!statements) {
     statements = new Map();
@@ -90,7 +91,7 @@ export function sqliteStatement(dataSource: DataSource, key: string, text: () =>
   }
   let statement = statements.get(key);
   if (!statement) {
-    statement = connection.prepare(text());
+    statement = connection.prepare(text()) as SqliteStatement;
     statements.set(key, statement);
   }
   return statement;

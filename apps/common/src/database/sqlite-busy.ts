@@ -63,7 +63,7 @@ const isBusy = (error: unknown) => (error as { code?: unknown } | null)?.code ==
  * effect when it fails with SQLITE_BUSY (a BEGIN, or a statement in autocommit mode).
  * Hand-written: better-sqlite3 exposes no busy handler to replace, only the timeout.
  */
-export async function withoutBlockingOnBusy<T>(db: SqliteBusyConnection, attempt: () => T): Promise<T> {
+async function withoutBlockingOnBusy<T>(db: SqliteBusyConnection, attempt: () => T): Promise<T> {
   const deadline = Date.now() + SQLITE_BUSY_TIMEOUT_MS;
   for (let wait = 0; ; wait = Math.min(wait * 2 || 1, 4)) {
     db.pragma('busy_timeout = 0', { simple: true });
