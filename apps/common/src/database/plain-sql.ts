@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { SQLITE_BUSY_TIMEOUT_MS, sqliteConnectionOf, type SqliteBusyConnection } from './sqlite-busy.js';
+import { inOwnWriteTransaction, sqliteConnectionOf, type SqliteBusyConnection } from './sqlite-busy.js';
 
 /** What one statement answered: its rows (SELECT, RETURNING) and how many rows it changed (UPDATE, DELETE). */
 export interface PlainSqlResult<T> {
@@ -33,13 +33,22 @@ const statementNames = new Map<string, string>();
 
 /**
  * Runs one parameterised statement (`$1`, `$2`… placeholders, each used once and in order) on PostgreSQL or
- * SQLite, without TypeORM's query builder, entity mapping or query runners: on the hot routes (a challenge looked
- * up and consumed per verification) building and preparing the SQL cost more CPU than running it. The statement
- * is prepared once (SQLite: on TypeORM's one connection, so a read sees whatever that connection does, as TypeORM's
- * own queries do, and a write waits until the connection is outside any transaction and commits on its own;
- * PostgreSQL: a named statement, prepared by each pooled connection on first use).
- * Statements stay plain, conditional and portable; identifiers are written as the migrations named them.
- * `sql` must be a constant of the caller: it keys the statement caches.
+ * SQLite, without TypeORM's query builder, entity mapping or query runners: on the hot routes (a challenge consumed
+ * per verification) building and preparing the SQL cost more CPU than running it. Each statement commits on its
+ * own: the promise resolves once it is committed.
+ *
+ * PostgreSQL: a named statement, prepared by each pooled connection on first use. SQLite: prepared once on
+ * TypeORM's one connection, so a read sees whatever that connection does, as TypeORM's own queries do. Writes are
+ * grouped: those submitted in one turn of the event loop run one after another in ONE transaction of their own
+ * ({@link inOwnWriteTransaction}: never inside a transaction TypeORM has open on the connection, whose rollback
+ * would undo a write its caller was told had happened), sharing its commit. Each still answers its own rows and
+ * changes, and one that fails (a constraint) fails alone.
+ *
+ * Why grouped: a commit writes every page the transaction changed to the WAL, and a verifier's single-use
+ * UPDATEs mostly change the same pages (the newest rows, the end of the `used_at` index); and waiting for another
+ * worker's write lock is done once per group, off the event loop, where an autocommit statement slept in SQLite's
+ * busy handler. Statements stay plain, conditional and portable; identifiers are written as the migrations named
+ * them. `sql` must be a constant of the caller: it keys the statement caches.
  */
 export async function plainSql<T = Record<string, unknown>>(dataSource: DataSource, sql: string, params: unknown[]): Promise<PlainSqlResult<T>> {
   if (dataSource.options.type === 'postgres') {
@@ -54,23 +63,62 @@ export async function plainSql<T = Record<string, unknown>>(dataSource: DataSour
   if (dataSource.options.type !== 'better-sqlite3') throw new Error(`plainSql runs on PostgreSQL and better-sqlite3, not ${dataSource.options.type}`);
   const connection = sqliteConnectionOf(dataSource);
   const statement = preparedOn(connection, sql, () => sql.replace(/\$[0-9]+/g, '?'));
-  if (!statement.readonly) await outsideTransaction(connection);
-  return runSqliteStatement<T>(statement, params);
+  if (statement.readonly) return runSqliteStatement<T>(statement, params);
+  return new Promise((resolve, reject) => {
+    let queue = pendingWrites.get(connection);
+    if (!queue) {
+      queue = [];
+      pendingWrites.set(connection, queue);
+      setImmediate(() => void commitWrites(connection));
+    }
+    queue.push({ statement, params, resolve: resolve as PendingWrite['resolve'], reject });
+  });
 }
 
-/**
- * Resolves once TypeORM's SQLite connection is outside any transaction, so that the next statement commits on its
- * own. TypeORM runs a `save()` as BEGIN … COMMIT with awaits between the statements, on the same one connection: a
- * write run in such a gap joined that transaction, and its rollback undid the write after the caller was told it
- * happened (a challenge consumed, then open again). Those transactions are a few statements long; a connection
- * that stays inside one for the whole busy timeout is a bug, and fails the write.
- */
-async function outsideTransaction(connection: SqliteBusyConnection): Promise<void> {
-  const deadline = Date.now() + SQLITE_BUSY_TIMEOUT_MS;
-  for (let spins = 0; connection.inTransaction; spins++) {
-    if (Date.now() > deadline) throw new Error('the SQLite connection stayed inside a transaction');
-    await new Promise<void>((resolve) => (spins < 100 ? setImmediate(resolve) : setTimeout(resolve, 1)));
+/** A SQLite write of {@link plainSql} waiting for its group's transaction. */
+interface PendingWrite {
+  statement: SqliteStatement;
+  params: unknown[];
+  resolve(result: PlainSqlResult<unknown>): void;
+  reject(error: unknown): void;
+}
+/** Per SQLite connection: the writes of the group whose transaction is about to begin. */
+const pendingWrites = new WeakMap<SqliteBusyConnection, PendingWrite[]>();
+
+/** Runs and commits the connection's pending writes in one transaction, then answers each. */
+async function commitWrites(connection: SqliteBusyConnection): Promise<void> {
+  let batch: PendingWrite[] | undefined;
+  let outcomes: Array<{ ok: true; result: PlainSqlResult<unknown> } | { ok: false; error: unknown }>;
+  try {
+    outcomes = await inOwnWriteTransaction(connection, () => {
+      // Taken once the transaction has begun: writes submitted while it waited for the lock join it.
+      batch = pendingWrites.get(connection) ?? [];
+      pendingWrites.delete(connection);
+      return batch.map((write) => {
+        try {
+          return { ok: true as const, result: runSqliteStatement(write.statement, write.params) };
+        } catch (error) {
+          // A constraint error undoes this statement alone; an error that ended the whole transaction (disk full,
+          // I/O) ends the group: nothing of it was committed.
+          if (!connection.inTransaction) throw error;
+          return { ok: false as const, error };
+        }
+      });
+    });
+  } catch (error) {
+    // Nothing of this group was committed.
+    if (!batch) {
+      batch = pendingWrites.get(connection) ?? [];
+      pendingWrites.delete(connection);
+    }
+    for (const write of batch) write.reject(error);
+    return;
   }
+  batch!.forEach((write, i) => {
+    const outcome = outcomes[i];
+    if (outcome.ok) write.resolve(outcome.result);
+    else write.reject(outcome.error);
+  });
 }
 
 /**

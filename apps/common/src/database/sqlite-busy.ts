@@ -60,21 +60,56 @@ const isBusy = (error: unknown) => (error as { code?: unknown } | null)?.code ==
  * (setImmediate, then 1, 2, 4, 4… ms), up to {@link SQLITE_BUSY_TIMEOUT_MS}. SQLite's own busy handler sleeps in
  * the calling thread (1, 2, 5, 10, 15… ms), which here is the whole process: two cluster workers issuing
  * credentials spent a tenth of their time asleep in `BEGIN IMMEDIATE`, serving nothing. `attempt` must have no
- * effect when it fails with SQLITE_BUSY (a BEGIN, or a statement in autocommit mode).
+ * effect when it fails with SQLITE_BUSY (a BEGIN, or a statement in autocommit mode). `ready` false: not yet
+ * attempted, waited for the same way (the connection is inside a transaction that must end first).
  * Hand-written: better-sqlite3 exposes no busy handler to replace, only the timeout.
  */
-async function withoutBlockingOnBusy<T>(db: SqliteBusyConnection, attempt: () => T): Promise<T> {
+async function withoutBlockingOnBusy<T>(db: SqliteBusyConnection, attempt: () => T, ready: () => boolean = () => true): Promise<T> {
   const deadline = Date.now() + SQLITE_BUSY_TIMEOUT_MS;
   for (let wait = 0; ; wait = Math.min(wait * 2 || 1, 4)) {
-    db.pragma('busy_timeout = 0', { simple: true });
-    try {
-      return attempt();
-    } catch (error) {
-      if (!isBusy(error) || Date.now() >= deadline) throw error;
-    } finally {
-      db.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`, { simple: true });
+    if (ready()) {
+      db.pragma('busy_timeout = 0', { simple: true });
+      try {
+        return attempt();
+      } catch (error) {
+        if (!isBusy(error) || Date.now() >= deadline) throw error;
+      } finally {
+        db.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`, { simple: true });
+      }
+    } else if (Date.now() >= deadline) {
+      throw new Error('the SQLite connection stayed inside another transaction');
     }
     await new Promise<void>((resolve) => (wait === 0 ? setImmediate(resolve) : setTimeout(resolve, wait)));
+  }
+}
+
+/** Per connection: the statements of {@link inOwnWriteTransaction}. */
+const ownTransactions = new WeakMap<SqliteBusyConnection, { begin: SqliteRunnable; commit: SqliteRunnable; rollback: SqliteRunnable }>();
+
+/**
+ * Runs `work` (synchronous statements on `db`) in a write transaction of its own and commits it. The transaction
+ * begins (`BEGIN IMMEDIATE`) only once the connection is outside any other transaction (TypeORM runs its
+ * transactions on the same one connection, with awaits between their statements) and the write lock is free, both
+ * waited for without blocking the event loop ({@link withoutBlockingOnBusy}). From BEGIN to COMMIT nothing yields,
+ * so no other statement of this process joins the transaction. `work` throwing rolls it back.
+ * @throws the error of `work` or of COMMIT (rolled back), or a lock not had within {@link SQLITE_BUSY_TIMEOUT_MS}
+ */
+export async function inOwnWriteTransaction<T>(db: SqliteBusyConnection, work: () => T): Promise<T> {
+  let statements = ownTransactions.get(db);
+  if (!statements) {
+    const prepare = (sql: string) => db.prepare(sql) as SqliteRunnable;
+    statements = { begin: prepare('BEGIN IMMEDIATE'), commit: prepare('COMMIT'), rollback: prepare('ROLLBACK') };
+    ownTransactions.set(db, statements);
+  }
+  const { begin, commit, rollback } = statements;
+  await withoutBlockingOnBusy(db, () => begin.run(), () => !db.inTransaction);
+  try {
+    const result = work();
+    commit.run();
+    return result;
+  } catch (error) {
+    if (db.inTransaction) rollback.run();
+    throw error;
   }
 }
 

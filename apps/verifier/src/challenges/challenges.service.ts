@@ -21,6 +21,8 @@ export type ChallengeState =
 /** The clock of the service (overridable for tests). */
 export const VERIFIER_CLOCK = Symbol('VERIFIER_CLOCK');
 
+const CONSUME = 'UPDATE challenges SET used_at = $1 WHERE challenge = $2 AND domain = $3 AND used_at IS NULL AND expires_at > $4';
+
 /** Single-use, expiring challenges of verifier accounts (VC-API style presentation verification). */
 @Injectable()
 export class ChallengesService {
@@ -72,17 +74,19 @@ export class ChallengesService {
   }
 
   /**
-   * Marks the challenge used, atomically: one conditional UPDATE (`used_at IS NULL` and not expired), so of two
-   * replicas receiving presentations for the same challenge only one can succeed.
-   * @returns false when the challenge was used (or expired) in the meantime.
+   * Uses `challenge` up for a presentation that verified, atomically: one conditional UPDATE (handed out for
+   * `domain`, to the account `verifierId` when one calls, neither used nor expired), so of two replicas receiving
+   * presentations for the same challenge only one can succeed. On the path of every accepted presentation, this is
+   * its only statement.
+   * @returns false when the challenge cannot be used (or was used in the meantime): {@link lookup} says why.
    */
-  async consume(id: string): Promise<boolean> {
+  async consume(challenge: string, domain: string, verifierId?: string): Promise<boolean> {
     const now = this.now().getTime();
-    const outcome = await plainSql(this.repository.manager.connection, 'UPDATE challenges SET used_at = $1 WHERE id = $2 AND used_at IS NULL AND expires_at > $3', [
-      now,
-      id,
-      now,
-    ]);
+    const connection = this.repository.manager.connection;
+    const outcome =
+      verifierId === undefined
+        ? await plainSql(connection, CONSUME, [now, challenge, domain, now])
+        : await plainSql(connection, `${CONSUME} AND verifier_id = $5`, [now, challenge, domain, now, verifierId]);
     return outcome.affected === 1;
   }
 

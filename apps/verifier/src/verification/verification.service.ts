@@ -62,9 +62,6 @@ export class VerificationService {
       // An account tied to a DID asks only within its registration, as over OpenID4VP.
       if (verifier?.did) this.registrations.assertQueryAllowed(verifier.did, read.query);
     }
-    const found = await this.challenges.lookup(challenge);
-    // Another account's challenge is unknown to this one: its domain is not used either.
-    const state: ChallengeState = verifier !== undefined && found.entity && found.entity.verifierId !== verifier.id ? { ok: false, code: 'challenge_unknown' } : found;
     const result = await verifyPresentations(
       {
         ...(body.verifiablePresentation !== undefined ? { verifiablePresentation: body.verifiablePresentation } : {}),
@@ -73,15 +70,18 @@ export class VerificationService {
       { challenge, domain, ...(query ? { query } : {}) },
       this.chain.verificationContext(),
     );
+    // A presentation that verified uses its challenge up in one statement, if the challenge allows it; otherwise
+    // the challenge is read to say why it does not.
+    if (result.verified && (await this.challenges.consume(challenge, domain, verifier?.id))) return result;
 
+    const found = await this.challenges.lookup(challenge);
+    // Another account's challenge is unknown to this one: its domain is not used either.
+    const state: ChallengeState = verifier !== undefined && found.entity && found.entity.verifierId !== verifier.id ? { ok: false, code: 'challenge_unknown' } : found;
     const expectedDomain = state.entity?.domain ?? this.config.VERIFIER_DOMAIN;
     if (domain !== expectedDomain) addProblem(result, 'domain', 'domain_mismatch', `this verifier's domain is ${expectedDomain}`, 'options.domain');
-    if (!state.ok) {
-      addProblem(result, 'challenge', state.code, CHALLENGE_MESSAGES[state.code], 'options.challenge');
-      return result;
-    }
-    if (result.verified && !(await this.challenges.consume(state.entity.id))) {
-      // Another presentation (perhaps on another replica) used the challenge between lookup and now.
+    if (!state.ok) addProblem(result, 'challenge', state.code, CHALLENGE_MESSAGES[state.code], 'options.challenge');
+    else if (result.verified) {
+      // Usable when read again, yet not used up just before: its state changed in between (another replica).
       addProblem(result, 'challenge', 'challenge_replayed', CHALLENGE_MESSAGES.challenge_replayed, 'options.challenge');
     }
     return result;
