@@ -117,7 +117,7 @@ async function main(): Promise<void> {
         chain.rpcUrl,
         {
           presentations: numberEnv('BENCH_PRESENTATIONS', 3000),
-          warmup: 200,
+          warmup: 400,
           concurrency: numberEnv('BENCH_CONCURRENCY', 8),
           holders: 16,
           baselineIterations: numberEnv('BENCH_BASELINE_ITERATIONS', 400),
@@ -165,7 +165,7 @@ async function main(): Promise<void> {
         chain.rpcUrl,
         {
           presentations: numberEnv('BENCH_PRESENTATIONS', 3000),
-          warmup: 200,
+          warmup: 400,
           concurrency: numberEnv('BENCH_CONCURRENCY', 8),
           holders: 16,
           // The reference verifies faster than Veramo: more iterations for a run of comparable length.

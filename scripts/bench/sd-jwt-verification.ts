@@ -146,7 +146,9 @@ export async function runSdJwtVerificationBench(
     }
     for (let r = 0; r < options.runs; r++) {
       if (!refusedWith) {
-        for (const body of await prepare(verifier.url, apiKey, options.warmup, held)) await postJson(`${verifier.url}/presentations/verify`, body);
+        // Warm-up by as many clients as the timed run: one client's keep-alive connection warms one worker only.
+        const warm = await prepare(verifier.url, apiKey, options.warmup, held);
+        await timed(warm.length, options.concurrency, async (i) => void (await postJson(`${verifier.url}/presentations/verify`, warm[i])));
         const work = (await prepare(verifier.url, apiKey, options.presentations, held)).map((body) => Buffer.from(JSON.stringify(body)));
         counter.reset();
         const verifierCpuBefore = await processCpuMs(verifier.process.pid!);

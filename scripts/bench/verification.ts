@@ -206,7 +206,8 @@ export async function runVerificationBench(
   try {
     for (let r = 0; r < options.runs; r++) {
       const warm = await prepare(verifier.url, apiKey, options.warmup, holders, credentials);
-      for (const p of warm) await postJson(`${verifier.url}/presentations/verify`, p.body);
+      // As many clients as the timed run: one client's keep-alive connection warms one worker only.
+      await timed(warm.length, options.concurrency, async (i) => void (await postJson(`${verifier.url}/presentations/verify`, warm[i].body)));
       const work = await prepare(verifier.url, apiKey, options.presentations, holders, credentials);
       const payloads = work.map((w) => Buffer.from(JSON.stringify(w.body)));
       counter.reset();
