@@ -1,16 +1,49 @@
 import type { ChildProcess } from 'node:child_process';
+import { randomInt } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
 
-/** A TCP port that was free a moment ago on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/** The ports the kernel hands out by itself (a bind to port 0, an outgoing connection's local port). */
+function ephemeralPorts(): { low: number; high: number } {
+  try {
+    const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+    if (Number.isInteger(low) && Number.isInteger(high) && low > 0 && low <= high) return { low, high };
+  } catch {
+    // Not Linux: its usual range.
+  }
+  return { low: 32768, high: 60999 };
+}
+
+/** Whether a TCP server could listen on `port` of 127.0.0.1 just now (it is closed again before this resolves). */
+function listenable(port: number): Promise<number | undefined> {
+  return new Promise((resolve) => {
     const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
+    server.once('error', () => resolve(undefined));
+    server.listen(port, '127.0.0.1', () => {
+      const { port: bound } = server.address() as net.AddressInfo;
+      server.close(() => resolve(bound));
     });
   });
+}
+
+const LOWEST_PICKED_PORT = 10_000;
+
+/**
+ * A TCP port that was free a moment ago on 127.0.0.1, for a service started right after. Picked at random below
+ * the kernel's ephemeral range: a port from that range (what a bind to port 0 returns) can be taken, between this
+ * check and the service's own bind, by any outgoing connection or port-0 bind on the machine — the test suite's
+ * parallel suites make thousands — and the service then fails to start with EADDRINUSE. Below the range only an
+ * explicit bind to that very port can take it. Falls back to a port-0 bind when no such port is found.
+ */
+export async function freePort(): Promise<number> {
+  const { low } = ephemeralPorts();
+  for (let attempt = 0; low - LOWEST_PICKED_PORT > 1000 && attempt < 20; attempt++) {
+    const port = await listenable(randomInt(LOWEST_PICKED_PORT, low));
+    if (port !== undefined) return port;
+  }
+  const port = await listenable(0);
+  if (port === undefined) throw new Error('no free TCP port on 127.0.0.1');
+  return port;
 }
 
 /** Tracks a child process's exit; `stop()` sends SIGTERM, then SIGKILL after `graceMs`, and waits for the exit. */
