@@ -241,6 +241,25 @@ test('replayed challenge → challenge_replayed, for the owner too', async () =>
   expect(codes(owner.body)).toEqual(['challenge_replayed']);
 });
 
+// The challenge is used up by one conditional UPDATE that names the domain: a presentation that is valid in
+// itself but made for another domain (its audience and the options agree on it) must not use it up.
+test('a presentation made for another domain is refused and leaves the challenge to the honest one', async () => {
+  const { jwt } = await idCredential(agency, holder);
+  const request = await createChallenge(verifier.url, apiKey, [{ type: ID, claims: ['name'] }]);
+  const elsewhere = await holder.present([jwt], request.challenge, 'evil.example');
+  const refused = await post<ResultBody>(`${verifier.url}/presentations/verify`, {
+    verifiablePresentation: elsewhere,
+    options: { challenge: request.challenge, domain: 'evil.example', query: request.query },
+  });
+  expect([refused.status, refused.body.verified, codes(refused.body)]).toEqual([200, false, ['domain_mismatch']]);
+  const honest = await holder.present([jwt], request.challenge, request.domain);
+  const accepted = await post<ResultBody>(`${verifier.url}/presentations/verify`, {
+    verifiablePresentation: honest,
+    options: { challenge: request.challenge, domain: request.domain, query: request.query },
+  });
+  expect([accepted.body.verified, codes(accepted.body)]).toEqual([true, []]);
+});
+
 test('concurrent first use: exactly one of two simultaneous presentations is accepted', async () => {
   const { jwt } = await idCredential(agency, holder);
   const request = await createChallenge(verifier.url, apiKey, [{ type: ID }]);

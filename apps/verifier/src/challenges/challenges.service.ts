@@ -22,6 +22,7 @@ export type ChallengeState =
 export const VERIFIER_CLOCK = Symbol('VERIFIER_CLOCK');
 
 const CONSUME = 'UPDATE challenges SET used_at = $1 WHERE challenge = $2 AND domain = $3 AND used_at IS NULL AND expires_at > $4';
+const CONSUME_OF_ACCOUNT = `${CONSUME} AND verifier_id = $5`;
 
 /** Single-use, expiring challenges of verifier accounts (VC-API style presentation verification). */
 @Injectable()
@@ -86,7 +87,7 @@ export class ChallengesService {
     const outcome =
       verifierId === undefined
         ? await plainSql(connection, CONSUME, [now, challenge, domain, now])
-        : await plainSql(connection, `${CONSUME} AND verifier_id = $5`, [now, challenge, domain, now, verifierId]);
+        : await plainSql(connection, CONSUME_OF_ACCOUNT, [now, challenge, domain, now, verifierId]);
     return outcome.affected === 1;
   }
 

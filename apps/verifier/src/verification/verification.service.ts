@@ -81,7 +81,8 @@ export class VerificationService {
     if (domain !== expectedDomain) addProblem(result, 'domain', 'domain_mismatch', `this verifier's domain is ${expectedDomain}`, 'options.domain');
     if (!state.ok) addProblem(result, 'challenge', state.code, CHALLENGE_MESSAGES[state.code], 'options.challenge');
     else if (result.verified) {
-      // Usable when read again, yet not used up just before: its state changed in between (another replica).
+      // Usable when read, yet the UPDATE did not use it up (not expected: the read checks no less than the UPDATE's
+      // condition). Never accepted without being used up: refused as a replay.
       addProblem(result, 'challenge', 'challenge_replayed', CHALLENGE_MESSAGES.challenge_replayed, 'options.challenge');
     }
     return result;
