@@ -134,4 +134,31 @@ describe('plainSql writes on a SQLite file', () => {
     expect((await plainSql(source, SELECT, ['ce'])).rows).toEqual([{ id: 'e', usedAt: 4 }]);
     expect((await plainSql(source, SELECT, ['cf'])).rows).toEqual([{ id: 'f', usedAt: 99 }]);
   });
+
+  test('a write that ends the whole transaction fails its group: nothing of the group is committed', async () => {
+    // RAISE(ROLLBACK) undoes the transaction, as a full disk or an I/O error would.
+    await source.query("INSERT INTO challenges VALUES ('g', 'cg', NULL), ('h', 'ch', NULL)");
+    await source.query("CREATE TRIGGER end_all BEFORE UPDATE ON challenges WHEN NEW.used_at = 666 BEGIN SELECT RAISE(ROLLBACK, 'ended'); END");
+    try {
+      const answers = await Promise.allSettled([
+        plainSql(source, CONSUME, [7, 'g']),
+        plainSql(source, CONSUME, [666, 'h']),
+        // Never run: the group ended with the write before it.
+        plainSql(source, CONSUME, [8, 'h']),
+      ]);
+      expect(answers.map((a) => (a.status === 'rejected' ? String(a.reason) : a.value.affected))).toEqual([
+        expect.stringContaining('ended'),
+        expect.stringContaining('ended'),
+        expect.stringContaining('ended'),
+      ]);
+      expect(other.prepare("SELECT id, used_at AS usedAt FROM challenges WHERE id IN ('g', 'h') ORDER BY id").all()).toEqual([
+        { id: 'g', usedAt: null },
+        { id: 'h', usedAt: null },
+      ]);
+      // The connection is left outside any transaction, and the next group commits as usual.
+      expect((await plainSql(source, CONSUME, [9, 'g'])).affected).toBe(1);
+    } finally {
+      await source.query('DROP TRIGGER end_all');
+    }
+  });
 });
