@@ -85,6 +85,13 @@ interface PendingWrite {
 /** Per SQLite connection: the writes of the group whose transaction is about to begin. */
 const pendingWrites = new WeakMap<SqliteBusyConnection, PendingWrite[]>();
 
+/** The connection's pending writes, taken: writes submitted after this start a group of their own. */
+function takePending(connection: SqliteBusyConnection): PendingWrite[] {
+  const batch = pendingWrites.get(connection) ?? [];
+  pendingWrites.delete(connection);
+  return batch;
+}
+
 /** Runs and commits the connection's pending writes in one transaction, then answers each. */
 async function commitWrites(connection: SqliteBusyConnection): Promise<void> {
   let batch: PendingWrite[] | undefined;
@@ -92,8 +99,7 @@ async function commitWrites(connection: SqliteBusyConnection): Promise<void> {
   try {
     outcomes = await inOwnWriteTransaction(connection, () => {
       // Taken once the transaction has begun: writes submitted while it waited for the lock join it.
-      batch = pendingWrites.get(connection) ?? [];
-      pendingWrites.delete(connection);
+      batch = takePending(connection);
       return batch.map((write) => {
         try {
           return { ok: true as const, result: runSqliteStatement(write.statement, write.params) };
@@ -106,12 +112,8 @@ async function commitWrites(connection: SqliteBusyConnection): Promise<void> {
       });
     });
   } catch (error) {
-    // Nothing of this group was committed.
-    if (!batch) {
-      batch = pendingWrites.get(connection) ?? [];
-      pendingWrites.delete(connection);
-    }
-    for (const write of batch) write.reject(error);
+    // Nothing of this group was committed (or its transaction never began: the writes waiting are this group).
+    for (const write of batch ?? takePending(connection)) write.reject(error);
     return;
   }
   batch!.forEach((write, i) => {
