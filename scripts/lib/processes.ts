@@ -29,16 +29,27 @@ function listenable(port: number): Promise<number | undefined> {
 const LOWEST_PICKED_PORT = 10_000;
 
 /**
+ * The ports of the Fetch standard's "bad port" list at or above {@link LOWEST_PICKED_PORT}: Node's `fetch`
+ * (undici) and Chromium refuse to connect to them, so a service there never answers the start-up probe or the
+ * browser tests (one full test run lost a demo this way: its verifier listened on 10080).
+ */
+export const FETCH_BAD_PORTS: ReadonlySet<number> = new Set([10080]);
+
+/**
  * A TCP port that was free a moment ago on 127.0.0.1, for a service started right after. Picked at random below
  * the kernel's ephemeral range: a port from that range (what a bind to port 0 returns) can be taken, between this
  * check and the service's own bind, by any outgoing connection or port-0 bind on the machine — the test suite's
  * parallel suites make thousands — and the service then fails to start with EADDRINUSE. Below the range only an
- * explicit bind to that very port can take it. Falls back to a port-0 bind when no such port is found.
+ * explicit bind to that very port can take it. Never a port of {@link FETCH_BAD_PORTS}. Falls back to a port-0
+ * bind when no such port is found.
+ * @param pick Draws a candidate in [low, high) (tests pass their own). @default crypto.randomInt
  */
-export async function freePort(): Promise<number> {
+export async function freePort(pick: (low: number, high: number) => number = randomInt): Promise<number> {
   const { low } = ephemeralPorts();
   for (let attempt = 0; low - LOWEST_PICKED_PORT > 1000 && attempt < 20; attempt++) {
-    const port = await listenable(randomInt(LOWEST_PICKED_PORT, low));
+    const candidate = pick(LOWEST_PICKED_PORT, low);
+    if (FETCH_BAD_PORTS.has(candidate)) continue;
+    const port = await listenable(candidate);
     if (port !== undefined) return port;
   }
   const port = await listenable(0);
@@ -46,7 +57,6 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** Tracks a child process's exit; `stop()` sends SIGTERM, then SIGKILL after `graceMs`, and waits for the exit. */
 export function supervise(child: ChildProcess, graceMs: number): { exited: () => boolean; stop: () => Promise<void> } {
   let exited = false;
   child.once('exit', () => (exited = true));

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
-import { freePort } from '../support/free-port.js';
+import { FETCH_BAD_PORTS, freePort } from '../support/free-port.js';
 
 // Services the tests start bind the port freePort picked a moment earlier. A port of the kernel's ephemeral range
 // could be taken in between by any outgoing connection of the parallel suites (a service then failed to start
@@ -20,4 +20,22 @@ test('free ports come from below the kernel ephemeral range, and a server can li
     server.listen(ports[0], '127.0.0.1', resolve);
   });
   await new Promise((resolve) => server.close(resolve));
+});
+
+// Node's fetch (as the start-up probe uses it) and Chromium refuse the Fetch standard's bad ports, even with a
+// server listening there: a service on such a port never answers its start-up probe.
+test('a Fetch bad port is never handed out, and fetch refuses it', async () => {
+  const bad = [...FETCH_BAD_PORTS][0];
+  const refusal = await fetch(`http://127.0.0.1:${bad}/`).then(() => undefined, (error: Error) => error);
+  // Refused before any connection is tried (not a closed port: that would be ECONNREFUSED).
+  expect(String((refusal?.cause as Error | undefined)?.message)).toMatch(/bad port/);
+  const draws: number[] = [];
+  const port = await freePort((low, high) => {
+    const draw = draws.length < 3 ? bad : 20_000 + draws.length;
+    draws.push(draw);
+    return Math.min(Math.max(draw, low), high - 1);
+  });
+  expect(draws.slice(0, 3)).toEqual([bad, bad, bad]);
+  expect(port).not.toBe(bad);
+  expect(port).toBe(draws[draws.length - 1]);
 });

@@ -1,1 +1,1 @@
-export { freePort } from '../../scripts/lib/processes.js';
+export { FETCH_BAD_PORTS, freePort } from '../../scripts/lib/processes.js';
