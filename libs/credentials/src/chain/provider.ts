@@ -1,4 +1,26 @@
-import { JsonRpcProvider, type JsonRpcPayload, type JsonRpcResult } from 'ethers';
+import { JsonRpcProvider, type JsonRpcPayload, type JsonRpcResult, type TransactionRequest } from 'ethers';
+
+/** Per-transaction gas cap of the networks govcred targets (Hardhat, EIP-7825 chains). */
+export const TRANSACTION_GAS_CAP = 16_777_216;
+
+/**
+ * The gas limit a transaction is sent with, for a node's estimate of it: the estimate plus 10 % and 25,000 gas,
+ * never above {@link TRANSACTION_GAS_CAP} (an estimate above it is left as it is, for the node to refuse).
+ *
+ * A node estimates against one block's state and context, the transaction runs in a later one. geth (and the
+ * chains built on it) estimates in the latest block: there a storage slot that a transaction of that block set to
+ * `block.number` — ERC-1056's `changed[identity]`, written by every call for an identity — is rewritten with the
+ * same value (a no-op write); in the next block it is a paid one, and the transaction, sent with the bare
+ * estimate, runs out of gas: an agency's second registry call in a row, a key rotation's for instance. 25,000
+ * covers a few such slots (2,800 each; 20,000 for a slot that turns non-zero), the 10 % what other transactions
+ * change in between. Unused gas is not charged.
+ */
+export function gasLimitFor(estimate: bigint): bigint {
+  const cap = BigInt(TRANSACTION_GAS_CAP);
+  if (estimate >= cap) return estimate;
+  const limit = estimate + estimate / 10n + 25_000n;
+  return limit < cap ? limit : cap;
+}
 
 /**
  * ethers' JSON-RPC provider, reading answers with Node's UTF-8 decoder. ethers decodes a response body in
@@ -24,6 +46,11 @@ class NodeDecodingJsonRpcProvider extends JsonRpcProvider {
     }
     return (Array.isArray(answer) ? answer : [answer]) as Array<JsonRpcResult>;
   }
+
+  /** The node's estimate with headroom ({@link gasLimitFor}): what signers of this provider send transactions with. */
+  override async estimateGas(tx: TransactionRequest): Promise<bigint> {
+    return gasLimitFor(await super.estimateGas(tx));
+  }
 }
 
 /**
@@ -31,7 +58,7 @@ class NodeDecodingJsonRpcProvider extends JsonRpcProvider {
  *
  * `staticNetwork` skips a chain-id round trip per call, and `cacheTimeout: -1` turns off ethers'
  * short-lived request cache, which otherwise hands back a stale nonce on back-to-back transactions
- * against an automining node.
+ * against an automining node. Transactions of its signers carry a gas limit with headroom ({@link gasLimitFor}).
  *
  * @param rpcUrl JSON-RPC endpoint.
  * @param chainId EIP-155 chain id; detected once when omitted.

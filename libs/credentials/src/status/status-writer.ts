@@ -1,5 +1,6 @@
 import { Contract, hexlify, type ContractRunner, type TransactionReceipt } from 'ethers';
 import { STATUS_REGISTRY_ABI } from '../chain/abi.js';
+import { TRANSACTION_GAS_CAP } from '../chain/provider.js';
 import {
   DEFAULT_SIZE_LOG2,
   INDEX_BYTES,
@@ -11,8 +12,6 @@ import {
   packIndexes,
 } from './status-codec.js';
 
-/** Per-transaction gas cap of the networks govcred targets (Hardhat, EIP-7825 chains). */
-export const TRANSACTION_GAS_CAP = 16_777_216;
 /** Largest transaction most JSON-RPC nodes accept into their pool (geth/Besu: 128 KiB). */
 export const MAX_TRANSACTION_BYTES = 128 * 1024;
 /** Upper bound of the gas one index costs in `update`, EIP-7623 calldata floor included (measured ~120). */
