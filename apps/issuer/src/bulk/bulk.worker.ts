@@ -6,6 +6,7 @@ import { ISSUER_CONFIG, type IssuerConfig } from '../config/issuer.config.js';
 import type { CredentialRequest, IssueOptions } from '../credentials/dto/issue-credential.dto.js';
 import { IssuanceService } from '../credentials/issuance.service.js';
 import { DbWriter } from '../database/db-writer.service.js';
+import { runSql, selectSql } from '../database/raw-sql.js';
 import { bodyValidator } from '../../../common/src/http/validate-body.js';
 import { CREDENTIAL_REQUEST_SCHEMA, ISSUE_OPTIONS_SCHEMA } from './dto/bulk-issue.dto.js';
 import { BulkItem } from './entities/bulk-item.entity.js';
@@ -18,6 +19,14 @@ import { BulkService } from './bulk.service.js';
 /** Items signed per transaction: short enough not to hold up single issuance for long. */
 const CHUNK = 50;
 const validateRequest = bodyValidator(CREDENTIAL_REQUEST_SCHEMA);
+/**
+ * The statements run per item, hand-written (as the issuance path's, see runSql): TypeORM's repository `find`
+ * and `update` cost more CPU per item than the statements themselves (a tenth of the bulk worker's time).
+ * A processed item keeps its result and drops its request (claims).
+ */
+const NEXT_ITEMS = `SELECT "position", "request", "options" FROM "bulk_item" WHERE "jobId" = ? AND "state" = 'queued' ORDER BY "position" LIMIT ${CHUNK}`;
+const ITEM_ISSUED = `UPDATE "bulk_item" SET "state" = 'issued', "jwt" = ?, "credentialId" = ?, "request" = NULL, "options" = NULL WHERE "jobId" = ? AND "position" = ?`;
+const ITEM_FAILED = `UPDATE "bulk_item" SET "state" = 'failed', "errorCode" = ?, "errorDetails" = ?, "request" = NULL, "options" = NULL WHERE "jobId" = ? AND "position" = ?`;
 const validateOptions = bodyValidator(ISSUE_OPTIONS_SCHEMA);
 
 /**
@@ -73,7 +82,7 @@ export class BulkWorker implements OnApplicationBootstrap, BeforeApplicationShut
       return false;
     }
     const agency = await this.agencies.signingKey(job.agencyId);
-    const items = await this.dataSource.getRepository(BulkItem).find({ where: { jobId: job.id, state: 'queued' }, order: { position: 'ASC' }, take: CHUNK });
+    const items = await selectSql<Pick<BulkItem, 'position' | 'request' | 'options'>>(this.dataSource, NEXT_ITEMS, [job.id]);
     const reserved = await this.indexes.reserveMany(agency.id, items.length);
     const unused: number[] = [];
     await this.db.write(async (m) => {
@@ -86,15 +95,12 @@ export class BulkWorker implements OnApplicationBootstrap, BeforeApplicationShut
           const request = validateRequest(JSON.parse(item.request ?? 'null')) as CredentialRequest;
           const options = item.options ? (validateOptions(JSON.parse(item.options)) as IssueOptions) : undefined;
           const { jwt, credentialId } = await this.issuance.issuePrepared(m, agency, this.issuance.prepare(agency, request, options), reserved[i]);
-          await m.getRepository(BulkItem).update({ jobId: job.id, position: item.position }, { state: 'issued', jwt, credentialId, request: null, options: null });
+          await runSql(m, ITEM_ISSUED, [jwt, credentialId, job.id, item.position]);
           succeeded++;
         } catch (error) {
           if (!(error instanceof GovcredError)) throw error;
           unused.push(reserved[i]);
-          await m.getRepository(BulkItem).update(
-            { jobId: job.id, position: item.position },
-            { state: 'failed', request: null, options: null, errorCode: error.code, errorDetails: JSON.stringify({ message: error.message, ...(error.details ?? {}) }) },
-          );
+          await runSql(m, ITEM_FAILED, [error.code, JSON.stringify({ message: error.message, ...(error.details ?? {}) }), job.id, item.position]);
           failed++;
         }
       }
