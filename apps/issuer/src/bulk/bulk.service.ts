@@ -50,6 +50,8 @@ function view(job: BulkJob, errors: BulkItem[]): BulkJobView {
 /** Bulk jobs of an agency: accept, report progress, hand out and purge results. */
 @Injectable()
 export class BulkService {
+  private readonly created = new Set<() => void>();
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly db: DbWriter,
@@ -88,7 +90,13 @@ export class BulkService {
       for (let i = 0; i < rows.length; i += 100) await m.getRepository(BulkItem).insert(rows.slice(i, i + 100));
       await alongside?.(m, view(job, []));
     });
+    for (const listener of this.created) listener();
     return view(job, []);
+  }
+
+  /** Calls `listener` after each job this process stored (the bulk worker starts on it at once). */
+  onCreated(listener: () => void): void {
+    this.created.add(listener);
   }
 
   async get(agency: Agency, id: string): Promise<BulkJobView> {

@@ -62,6 +62,8 @@ export class BulkWorker implements OnApplicationBootstrap, BeforeApplicationShut
     private readonly bulk: BulkService,
   ) {
     this.lease = new WorkerLease('bulk', db, { durationMs: config.WORKER_LEASE_MS, renewMs: config.WORKER_LEASE_RENEW_MS });
+    // A job stored here starts now, not after the idle wait (a replica without the lease still waits for it).
+    bulk.onCreated(() => this.loop.wake());
   }
 
   onApplicationBootstrap(): void {
