@@ -13,7 +13,7 @@ import { runDidRotationBench } from './did-rotation.js';
 import { formatGasTable, runAuditGasBench, runGasBench, runOperationGasBench, type GasResult } from './gas.js';
 import { runIssuanceBench, type IssuanceResultFigures } from './issuance.js';
 import { runMirrorBench, type MirrorResult } from './mirror.js';
-import { runSdJwtIssuanceBench } from './sd-jwt-issuance.js';
+import { runSdJwtIssuanceBench, type SdJwtIssuanceFigures } from './sd-jwt-issuance.js';
 import { runSdJwtVerificationBench, type SdJwtVerificationFigures } from './sd-jwt-verification.js';
 import { formatThroughputTable } from './table.js';
 import { memoryByProcessMb, treeMemoryMb } from './stats.js';
@@ -138,6 +138,8 @@ async function main(): Promise<void> {
       baselineCredentials: numberEnv('BENCH_BASELINE_CREDENTIALS', 1000),
       runs: numberEnv('BENCH_RUNS', 3),
       spotChecks: 5,
+      // The SD-JWT row's bulk job after each run: an agency's city-wide renewal, on the bulk worker.
+      bulkItems: numberEnv('BENCH_BULK_ITEMS', 5000),
       freePort,
       logDir: outDir,
     };
@@ -264,7 +266,7 @@ async function main(): Promise<void> {
 }
 
 interface SdJwtFigures {
-  issuance?: IssuanceResultFigures;
+  issuance?: SdJwtIssuanceFigures;
   verification?: SdJwtVerificationFigures;
 }
 
@@ -301,6 +303,22 @@ function sdJwtSummary(sdJwt: SdJwtFigures) {
             rssMb: sdJwt.issuance.issuerRssMb,
             peakRssMb: sdJwt.issuance.issuerPeakRssMb,
             cpuMsPerCredential: sdJwt.issuance.issuerCpuMsPerCredential,
+          },
+        }
+      : {}),
+    ...(sdJwt.issuance?.bulk
+      ? {
+          bulk: {
+            items: sdJwt.issuance.bulk.items,
+            perSecond: sdJwt.issuance.bulk.perSecond,
+            spread: sdJwt.issuance.bulk.spread,
+            cpuMsPerCredential: sdJwt.issuance.bulk.cpuMsPerCredential,
+            baselinePerSecond: sdJwt.issuance.baselinePerSecond,
+            ratio: sdJwt.issuance.bulk.ratio,
+            ratioSpread: sdJwt.issuance.bulk.ratioSpread,
+            sameLibraryBaselinePerSecond: sdJwt.issuance.sameLibraryBaselinePerSecond,
+            sameLibraryRatio: sdJwt.issuance.bulk.sameLibraryRatio,
+            sameLibraryRatioSpread: sdJwt.issuance.bulk.sameLibraryRatioSpread,
           },
         }
       : {}),

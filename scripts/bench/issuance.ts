@@ -66,6 +66,8 @@ export interface IssuanceBenchOptions {
   logDir: string;
   /** Extra environment of the issuer process. */
   issuerEnv?: Record<string, string>;
+  /** SD-JWT VC row: items of the bulk job timed after each run (none when 0 or unset). */
+  bulkItems?: number;
 }
 
 export interface IssuanceRunFigures {

@@ -8,11 +8,16 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
  * is: timed loops serialise their bodies beforehand, so the clients' CPU is spent on HTTP only.
  */
 export function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
-  const payload = Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
+  return sendJson('POST', url, body, headers);
+}
+
+/** One request on the same pool: `body` (JSON, or a Buffer as is) for POST, none for GET and DELETE. */
+export function sendJson(method: 'GET' | 'POST' | 'DELETE', url: string, body?: unknown, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+  const payload = body === undefined ? undefined : Buffer.isBuffer(body) ? body : Buffer.from(JSON.stringify(body));
   return new Promise((resolve, reject) => {
     const req = http.request(
       url,
-      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': payload.length, ...headers } },
+      { method, agent, headers: { ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}), ...headers } },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));

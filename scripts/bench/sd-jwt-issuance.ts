@@ -19,9 +19,9 @@ import { createDidResolver, statusEntries, verifySdJwtVc, type IssuerKey } from 
 import { deployRegistries } from '../lib/deploy.js';
 import { SAMPLE_CLAIMS } from '../lib/sample-claims.js';
 import { fundedWallet, issuanceFigures, startIssuerProcess, type IssuanceBenchOptions, type IssuanceResultFigures, type IssuanceRunFigures } from './issuance.js';
-import { closeConnections, postJson, throughput, timed, timedInProcess } from './load.js';
+import { closeConnections, postJson, sendJson, throughput, timed, timedInProcess } from './load.js';
 import { SD_JWT_TYPE, holderKey, referenceIssuer, type HolderKey } from './sd-jwt-fixtures.js';
-import { processCpuMs, round, sameLibraryFigures, treeMemoryMb } from './stats.js';
+import { median, processCpuMs, round, sameLibraryFigures, spread, treeMemoryMb } from './stats.js';
 
 const CLAIMS = SAMPLE_CLAIMS[SD_JWT_TYPE];
 const HOLDERS = 16;
@@ -45,6 +45,31 @@ async function agencyIssuerKey(resolver: ReturnType<typeof createDidResolver>, d
   return { ethereumAddress: address };
 }
 
+/** One bulk job: its size, how long from its POST until it was done, and the issuer's CPU per credential. */
+export interface BulkRunFigures {
+  perSecond: number;
+  seconds: number;
+  cpuMsPerCredential: number;
+}
+
+/**
+ * The bulk row: per run, one job of `items` SD-JWT VCs through `POST /credentials/issue/bulk`, timed from the POST
+ * until `GET …/bulk/{id}` says done (polled every 20 ms), against the reference runs beside it.
+ */
+export interface BulkIssuanceFigures {
+  items: number;
+  perSecond: number;
+  spread: [number, number];
+  cpuMsPerCredential: number;
+  ratio: number;
+  ratioSpread: [number, number];
+  sameLibraryRatio: number;
+  sameLibraryRatioSpread: [number, number];
+  runs: BulkRunFigures[];
+}
+
+export type SdJwtIssuanceFigures = IssuanceResultFigures & { bulk?: BulkIssuanceFigures };
+
 async function runBaseline(issue: ReturnType<typeof referenceIssuer>, holders: HolderKey[], statusOf: (i: number) => ReturnType<typeof statusEntries>, count: number, concurrency: number): Promise<IssuanceRunFigures> {
   const { cpuMsPerJob, ...figures } = await timedInProcess(
     count,
@@ -61,7 +86,7 @@ export async function runSdJwtIssuanceBench(
   rpcUrl: string,
   options: IssuanceBenchOptions,
   log: (line: string) => void,
-): Promise<IssuanceResultFigures> {
+): Promise<SdJwtIssuanceFigures> {
   const governance = await fundedWallet(provider);
   const funder = await fundedWallet(provider);
   const deployment = await deployRegistries(deployer, governance.address);
@@ -96,6 +121,42 @@ export async function runSdJwtIssuanceBench(
     };
     const warmup = bodies(options.warmup);
     await timed(options.warmup, options.concurrency, (i) => issueOne(warmup[i]));
+
+    // One bulk job, as an agency renewing a city's cards sends it: timed from the POST until the job is done;
+    // every item must be issued; `spotChecks` results verified, then the job's results deleted (as the agency
+    // does once it has them).
+    const bulkJob = async (items: number): Promise<BulkRunFigures> => {
+      const body = Buffer.from(JSON.stringify({ items: bodies(items).map(({ holder }) => issueBody(holder)) }));
+      const cpuBefore = await processCpuMs(issuer.process.pid!);
+      const started = performance.now();
+      const submitted = await postJson(`${issuer.url}/credentials/issue/bulk`, body, headers);
+      if (submitted.status !== 202) throw new Error(`bulk issuance answered ${submitted.status}: ${submitted.body.slice(0, 400)}`);
+      const jobUrl = `${issuer.url}/credentials/issue/bulk/${(JSON.parse(submitted.body) as { id: string }).id}`;
+      let job: { state: string; succeeded: number; failed: number };
+      for (;;) {
+        job = JSON.parse((await sendJson('GET', jobUrl, undefined, headers)).body) as typeof job;
+        if (job.state === 'done') break;
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      const seconds = (performance.now() - started) / 1000;
+      const cpuMs = (await processCpuMs(issuer.process.pid!)) - cpuBefore;
+      if (job.succeeded !== items) throw new Error(`bulk job: ${job.succeeded} of ${items} issued, ${job.failed} failed`);
+      for (let k = 0; k < options.spotChecks; k++) {
+        const page = JSON.parse((await sendJson('GET', `${jobUrl}/results?offset=${Math.floor(Math.random() * items)}&limit=1`, undefined, headers)).body) as {
+          items: Array<{ verifiableCredential: string }>;
+        };
+        const checked = await verifySdJwtVc(page.items[0].verifiableCredential, { resolveIssuerKey, now: new Date(), requireKeyBinding: false });
+        if (!checked.ok || checked.view?.issuer !== agencyDid || checked.view.claims.name !== CLAIMS.name) {
+          throw new Error(`a spot-checked bulk SD-JWT VC does not verify: ${JSON.stringify(checked.problems)}`);
+        }
+      }
+      const purged = await sendJson('DELETE', `${jobUrl}/results`, undefined, headers);
+      if (purged.status !== 200) throw new Error(`bulk results not deleted: ${purged.status} ${purged.body.slice(0, 200)}`);
+      return { perSecond: Math.round(items / seconds), seconds: round(seconds, 2), cpuMsPerCredential: round(cpuMs / items, 3) };
+    };
+    const bulkItems = options.bulkItems ?? 0;
+    if (bulkItems > 0) await bulkJob(Math.min(bulkItems, 2000)); // warm-up: the bulk worker's own path
+    const bulkRuns: BulkRunFigures[] = [];
 
     // The baseline signs as an agency of the same chain would: a did:ethr of its own, status entries of its lists.
     const baselineAgency = Wallet.createRandom();
@@ -132,6 +193,10 @@ export async function runSdJwtIssuanceBench(
       }
       baselineRuns.push(await runBaseline(issue, holders, statusOf, options.baselineCredentials, options.concurrency));
       sameLibraryRuns.push(await runBaseline(issueSameLibrary, holders, statusOf, options.baselineCredentials, options.concurrency));
+      if (bulkItems > 0) {
+        bulkRuns.push(await bulkJob(bulkItems));
+        log(`sd-jwt bulk run ${r + 1}/${options.runs}: a job of ${bulkItems} in ${bulkRuns[r].seconds} s, ${bulkRuns[r].perSecond}/s, issuer CPU ${bulkRuns[r].cpuMsPerCredential} ms/credential`);
+      }
       log(
         `sd-jwt issuance run ${r + 1}/${options.runs}: HTTP ${runs[r].perSecond}/s (p50 ${runs[r].p50Ms} ms, p99 ${runs[r].p99Ms} ms, ` +
           `issuer CPU ${runs[r].cpuMsPerCredential} ms/credential); @sd-jwt/sd-jwt-vc in-process ${baselineRuns[r].perSecond}/s ` +
@@ -140,7 +205,21 @@ export async function runSdJwtIssuanceBench(
       );
     }
     const memory = await treeMemoryMb(issuer.process.pid!);
-    return { ...issuanceFigures(runs, baselineRuns, options, idle, memory, spotChecked), ...sameLibraryFigures(runs, sameLibraryRuns) };
+    const bulk: BulkIssuanceFigures | undefined =
+      bulkRuns.length > 0
+        ? {
+            items: bulkItems,
+            perSecond: median(bulkRuns.map((r) => r.perSecond)),
+            spread: spread(bulkRuns.map((r) => r.perSecond)),
+            cpuMsPerCredential: median(bulkRuns.map((r) => r.cpuMsPerCredential)),
+            ratio: round(median(bulkRuns.map((r) => r.perSecond)) / median(baselineRuns.map((r) => r.perSecond)), 2),
+            ratioSpread: spread(bulkRuns.map((r, i) => round(r.perSecond / baselineRuns[i].perSecond, 2))),
+            sameLibraryRatio: round(median(bulkRuns.map((r) => r.perSecond)) / median(sameLibraryRuns.map((r) => r.perSecond)), 2),
+            sameLibraryRatioSpread: spread(bulkRuns.map((r, i) => round(r.perSecond / sameLibraryRuns[i].perSecond, 2))),
+            runs: bulkRuns,
+          }
+        : undefined;
+    return { ...issuanceFigures(runs, baselineRuns, options, idle, memory, spotChecked), ...sameLibraryFigures(runs, sameLibraryRuns), ...(bulk ? { bulk } : {}) };
   } finally {
     await issuer.stop();
     closeConnections();

@@ -1,5 +1,6 @@
 import type { IssuanceResultFigures } from './issuance.js';
 import type { MirrorResult } from './mirror.js';
+import type { SdJwtIssuanceFigures } from './sd-jwt-issuance.js';
 import type { SdJwtVerificationFigures } from './sd-jwt-verification.js';
 import type { VerificationResultFigures } from './verification.js';
 
@@ -14,7 +15,7 @@ export function formatThroughputTable(
   issuance: IssuanceResultFigures | undefined,
   verification: VerificationResultFigures | undefined,
   mirror: MirrorResult | undefined,
-  sdJwt: { issuance?: IssuanceResultFigures; verification?: SdJwtVerificationFigures } = {},
+  sdJwt: { issuance?: SdJwtIssuanceFigures; verification?: SdJwtVerificationFigures } = {},
 ): string {
   // Baselines: Veramo 7 for the JWT VC rows, @sd-jwt/sd-jwt-vc 0.19 for the SD-JWT VC rows.
   const lines = ['| measure | govcred | baseline (same run) | ratio |', '|---|---|---|---|'];
@@ -35,6 +36,11 @@ export function formatThroughputTable(
       `| latency p50 / p99 | ${i.p50Ms} / ${i.p99Ms} ms | ${i.baselineP50Ms} / ${i.baselineP99Ms} ms | |`,
       `| CPU time per credential | issuer ${i.issuerCpuMsPerCredential} ms | ${i.baselineCpuMsPerCredential} ms | |`,
       `| issuer RSS: idle / after the runs | ${i.issuerIdleRssMb} / ${i.issuerRssMb} MB (peak ${i.issuerPeakRssMb} MB) | | |`,
+      ...(i.bulk
+        ? [
+            `| SD-JWT VC bulk issuance, one job of ${i.bulk.items} (POST until done, on the bulk worker), issuer CPU ${i.bulk.cpuMsPerCredential} ms/credential | ${i.bulk.perSecond}/s (runs ${i.bulk.spread.join('–')}) | the same references | ${i.bulk.ratio}× (${i.bulk.ratioSpread.join('–')}); with libsecp256k1 ${i.bulk.sameLibraryRatio}× (${i.bulk.sameLibraryRatioSpread.join('–')}) |`,
+          ]
+        : []),
     );
   }
   if (verification) {
