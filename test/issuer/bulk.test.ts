@@ -1,4 +1,6 @@
 import { verifyCredential } from 'did-jwt-vc';
+import { DataSource } from 'typeorm';
+import { NEXT_ITEMS } from '../../apps/issuer/src/bulk/bulk.worker.js';
 import { createDidResolver } from '../../libs/credentials/src/index.js';
 import { CLAIMS, holderDid, issueRequest } from './claims.js';
 import { startHarness, waitFor, type IssuerHarness } from './issuer-harness.js';
@@ -85,4 +87,17 @@ test('bulk requests over the limit or of the wrong shape are refused with codes'
     expect(res.body.code).toBe('invalid_request');
   }
   expect((await agency.client.get('/credentials/issue/bulk/nope')).body.code).toBe('bulk_job_not_found');
+});
+
+// Each chunk of a job and each progress answer read the job's items by state: through the index they find their
+// rows at once, where walking the job's items from its first position made a large job quadratic.
+test("the worker's next queued items and a job's failed ones are read through the job-and-state index", async () => {
+  const dataSource = h.issuer.app.get(DataSource);
+  const plan = async (sql: string) => ((await dataSource.query(`EXPLAIN QUERY PLAN ${sql}`, ['a-job'])) as Array<{ detail: string }>).map((r) => r.detail).join('; ');
+  const next = await plan(NEXT_ITEMS);
+  expect(next).toMatch(/USING (COVERING )?INDEX ix_bulk_item_job_state \(jobId=\? AND state=\?\)/);
+  expect(next).not.toMatch(/TEMP B-TREE/);
+  const failed = await plan(`SELECT "position", "errorCode" FROM "bulk_item" WHERE "jobId" = ? AND "state" = 'failed' ORDER BY "position" LIMIT 1000`);
+  expect(failed).toMatch(/INDEX ix_bulk_item_job_state \(jobId=\? AND state=\?\)/);
+  expect(failed).not.toMatch(/TEMP B-TREE/);
 });

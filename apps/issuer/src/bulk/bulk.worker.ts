@@ -24,7 +24,7 @@ const validateRequest = bodyValidator(CREDENTIAL_REQUEST_SCHEMA);
  * and `update` cost more CPU per item than the statements themselves (a tenth of the bulk worker's time).
  * A processed item keeps its result and drops its request (claims).
  */
-const NEXT_ITEMS = `SELECT "position", "request", "options" FROM "bulk_item" WHERE "jobId" = ? AND "state" = 'queued' ORDER BY "position" LIMIT ${CHUNK}`;
+export const NEXT_ITEMS = `SELECT "position", "request", "options" FROM "bulk_item" WHERE "jobId" = ? AND "state" = 'queued' ORDER BY "position" LIMIT ${CHUNK}`;
 const ITEM_ISSUED = `UPDATE "bulk_item" SET "state" = 'issued', "jwt" = ?, "credentialId" = ?, "request" = NULL, "options" = NULL WHERE "jobId" = ? AND "position" = ?`;
 const ITEM_FAILED = `UPDATE "bulk_item" SET "state" = 'failed', "errorCode" = ?, "errorDetails" = ?, "request" = NULL, "options" = NULL WHERE "jobId" = ? AND "position" = ?`;
 const validateOptions = bodyValidator(ISSUE_OPTIONS_SCHEMA);

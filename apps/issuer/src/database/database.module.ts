@@ -33,6 +33,7 @@ import { KeyRoles1767100000000 } from './migrations/1767100000000-key-roles.js';
 import { CredentialCopies1767200000000 } from './migrations/1767200000000-credential-copies.js';
 import { KeyCompromise1767500000000 } from './migrations/1767500000000-key-compromise.js';
 import { Reissue1767600000000 } from './migrations/1767600000000-reissue.js';
+import { BulkItemState1767700000000 } from './migrations/1767700000000-bulk-item-state.js';
 import { IssuedCredentialCopy } from '../credentials/entities/issued-credential-copy.entity.js';
 import { Oid4vciAccessTokenRow, Oid4vciNonceRow, Oid4vciOfferRow } from '../oid4vci/entities/oid4vci.entities.js';
 
@@ -72,6 +73,7 @@ export const ISSUER_MIGRATIONS = [
   CredentialCopies1767200000000,
   KeyCompromise1767500000000,
   Reissue1767600000000,
+  BulkItemState1767700000000,
 ];
 
 /**

@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 export type BulkItemState = 'queued' | 'issued' | 'failed';
 
@@ -6,6 +6,8 @@ export type BulkItemState = 'queued' | 'issued' | 'failed';
  * One item of a bulk job. The request (claims) is kept only until the item is processed; the signed JWT
  * only until the agency fetched it or the retention ran out.
  */
+// The worker's next queued items and a job's failed ones, in position order (migration 1767700000000).
+@Index('ix_bulk_item_job_state', ['jobId', 'state', 'position'])
 @Entity('bulk_item')
 export class BulkItem {
   @PrimaryColumn('varchar', { length: 36 })
