@@ -19,15 +19,15 @@ import { BulkService } from './bulk.service.js';
 /** Items signed per transaction: short enough not to hold up single issuance for long. */
 const CHUNK = 50;
 const validateRequest = bodyValidator(CREDENTIAL_REQUEST_SCHEMA);
+const validateOptions = bodyValidator(ISSUE_OPTIONS_SCHEMA);
 /**
- * The statements run per item, hand-written (as the issuance path's, see runSql): TypeORM's repository `find`
- * and `update` cost more CPU per item than the statements themselves (a tenth of the bulk worker's time).
- * A processed item keeps its result and drops its request (claims).
+ * A chunk's items and each item's result, by hand-written statements (as the issuance path's, see runSql):
+ * TypeORM's repository `find` and `update` cost more CPU than the statements themselves (a tenth of the bulk
+ * worker's time). A processed item keeps its result and drops its request (claims).
  */
 export const NEXT_ITEMS = `SELECT "position", "request", "options" FROM "bulk_item" WHERE "jobId" = ? AND "state" = 'queued' ORDER BY "position" LIMIT ${CHUNK}`;
 const ITEM_ISSUED = `UPDATE "bulk_item" SET "state" = 'issued', "jwt" = ?, "credentialId" = ?, "request" = NULL, "options" = NULL WHERE "jobId" = ? AND "position" = ?`;
 const ITEM_FAILED = `UPDATE "bulk_item" SET "state" = 'failed', "errorCode" = ?, "errorDetails" = ?, "request" = NULL, "options" = NULL WHERE "jobId" = ? AND "position" = ?`;
-const validateOptions = bodyValidator(ISSUE_OPTIONS_SCHEMA);
 
 /**
  * Processes bulk jobs in the background, oldest first, CHUNK items per transaction (items, records, audit
