@@ -133,9 +133,12 @@ export async function runSdJwtIssuanceBench(
       if (submitted.status !== 202) throw new Error(`bulk issuance answered ${submitted.status}: ${submitted.body.slice(0, 400)}`);
       const jobUrl = `${issuer.url}/credentials/issue/bulk/${(JSON.parse(submitted.body) as { id: string }).id}`;
       let job: { state: string; succeeded: number; failed: number };
+      // A stalled worker fails the bench instead of holding it: far beyond any job's time here (~5 s).
+      const deadline = Date.now() + 600_000;
       for (;;) {
         job = JSON.parse((await sendJson('GET', jobUrl, undefined, headers)).body) as typeof job;
         if (job.state === 'done') break;
+        if (Date.now() > deadline) throw new Error(`bulk job not done after 10 minutes: ${JSON.stringify(job)}`);
         await new Promise((resolve) => setTimeout(resolve, 20));
       }
       const seconds = (performance.now() - started) / 1000;
