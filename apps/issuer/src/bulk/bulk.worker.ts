@@ -4,7 +4,7 @@ import { GovcredError } from '../../../../libs/credentials/src/index.js';
 import { AgenciesService } from '../agencies/agencies.service.js';
 import { ISSUER_CONFIG, type IssuerConfig } from '../config/issuer.config.js';
 import type { CredentialRequest, IssueOptions } from '../credentials/dto/issue-credential.dto.js';
-import { IssuanceService } from '../credentials/issuance.service.js';
+import { IssuanceService, type PreparedCredential, type Signed } from '../credentials/issuance.service.js';
 import { DbWriter } from '../database/db-writer.service.js';
 import { runSql, selectSql } from '../database/raw-sql.js';
 import { bodyValidator } from '../../../common/src/http/validate-body.js';
@@ -16,7 +16,7 @@ import { WorkerLoop } from '../../../common/src/runtime/worker-loop.js';
 import { StatusIndexAllocator } from '../credentials/status-index-allocator.js';
 import { BulkService } from './bulk.service.js';
 
-/** Items signed per transaction: short enough not to hold up single issuance for long. */
+/** Items recorded per transaction (signed just before it, outside it). */
 const CHUNK = 50;
 const validateRequest = bodyValidator(CREDENTIAL_REQUEST_SCHEMA);
 const validateOptions = bodyValidator(ISSUE_OPTIONS_SCHEMA);
@@ -28,6 +28,8 @@ const validateOptions = bodyValidator(ISSUE_OPTIONS_SCHEMA);
 export const NEXT_ITEMS = `SELECT "position", "request", "options" FROM "bulk_item" WHERE "jobId" = ? AND "state" = 'queued' ORDER BY "position" LIMIT ${CHUNK}`;
 const ITEM_ISSUED = `UPDATE "bulk_item" SET "state" = 'issued', "jwt" = ?, "credentialId" = ?, "request" = NULL, "options" = NULL WHERE "jobId" = ? AND "position" = ?`;
 const ITEM_FAILED = `UPDATE "bulk_item" SET "state" = 'failed', "errorCode" = ?, "errorDetails" = ?, "request" = NULL, "options" = NULL WHERE "jobId" = ? AND "position" = ?`;
+/** One item of a chunk after its checks: signed, or refused with its unused status index. */
+type ItemOutcome = { position: number } & ({ prepared: PreparedCredential; signed: Signed } | { index: number; error: GovcredError });
 
 /**
  * Processes bulk jobs in the background, oldest first, CHUNK items per transaction (items, records, audit
@@ -35,8 +37,8 @@ const ITEM_FAILED = `UPDATE "bulk_item" SET "state" = 'failed', "errorCode" = ?,
  *
  * Every replica with ISSUER_WORKERS may run it; a lease in the database lets one process jobs at a time (one
  * lease for the whole worker: items need no claims of their own). Each chunk's transaction checks the lease
- * first (fencing), so a replica that lost it commits nothing. A chunk's status indexes are reserved before
- * its transaction opens, so no index reservation waits inside it.
+ * first (fencing), so a replica that lost it commits nothing. A chunk's status indexes are reserved, and its
+ * items signed, before its transaction opens: nothing waits inside it but its statements.
  */
 @Injectable()
 export class BulkWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -86,24 +88,34 @@ export class BulkWorker implements OnApplicationBootstrap, BeforeApplicationShut
     const agency = await this.agencies.signingKey(job.agencyId);
     const items = await selectSql<Pick<BulkItem, 'position' | 'request' | 'options'>>(this.dataSource, NEXT_ITEMS, [job.id]);
     const reserved = await this.indexes.reserveMany(agency.id, items.length);
-    const unused: number[] = [];
+    // Every item checked and signed first, outside the transaction: it then holds SQLite's write lock and the
+    // audit head's row lock (PostgreSQL: every replica's issuance waits for it) for its statements only, not for
+    // the chunk's signatures. An error other than a refusal leaves the chunk for a later step.
+    const outcomes: ItemOutcome[] = [];
+    for (const [i, item] of items.entries()) {
+      try {
+        const request = validateRequest(JSON.parse(item.request ?? 'null')) as CredentialRequest;
+        const options = item.options ? (validateOptions(JSON.parse(item.options)) as IssueOptions) : undefined;
+        const prepared = this.issuance.prepare(agency, request, options);
+        outcomes.push({ position: item.position, prepared, signed: await this.issuance.sign(agency, prepared, reserved[i]) });
+      } catch (error) {
+        if (!(error instanceof GovcredError)) throw error;
+        outcomes.push({ position: item.position, index: reserved[i], error });
+      }
+    }
+    const unused = outcomes.flatMap((o) => ('error' in o ? [o.index] : []));
     await this.db.write(async (m) => {
       await this.lease.fence(m);
-      unused.length = 0;
       let succeeded = 0;
       let failed = 0;
-      for (const [i, item] of items.entries()) {
-        try {
-          const request = validateRequest(JSON.parse(item.request ?? 'null')) as CredentialRequest;
-          const options = item.options ? (validateOptions(JSON.parse(item.options)) as IssueOptions) : undefined;
-          const { jwt, credentialId } = await this.issuance.issuePrepared(m, agency, this.issuance.prepare(agency, request, options), reserved[i]);
-          await runSql(m, ITEM_ISSUED, [jwt, credentialId, job.id, item.position]);
-          succeeded++;
-        } catch (error) {
-          if (!(error instanceof GovcredError)) throw error;
-          unused.push(reserved[i]);
-          await runSql(m, ITEM_FAILED, [error.code, JSON.stringify({ message: error.message, ...(error.details ?? {}) }), job.id, item.position]);
+      for (const o of outcomes) {
+        if ('error' in o) {
+          await runSql(m, ITEM_FAILED, [o.error.code, JSON.stringify({ message: o.error.message, ...(o.error.details ?? {}) }), job.id, o.position]);
           failed++;
+        } else {
+          await this.issuance.record(m, agency, o.prepared, o.signed);
+          await runSql(m, ITEM_ISSUED, [o.signed.jwt, o.signed.credentialId, job.id, o.position]);
+          succeeded++;
         }
       }
       const done = job.succeeded + job.failed + succeeded + failed >= job.total;

@@ -219,16 +219,6 @@ export class IssuanceService {
   }
 
   /**
-   * Signs and records one prepared credential with a reserved `index`, inside the caller's write transaction
-   * (bulk issuance reserves a chunk's indexes before opening it).
-   */
-  async issuePrepared(m: EntityManager, agency: Agency, prepared: PreparedCredential, index: number): Promise<Issued> {
-    const signed = await this.sign(agency, prepared, index);
-    await this.record(m, agency, prepared, signed);
-    return { jwt: signed.jwt, format: prepared.format, credentialId: signed.credentialId, certificateNumber: signed.certificateNumber };
-  }
-
-  /**
    * Builds the credential in its format with status `index` and signs it with the agency key. A property title
    * carries its superseded and encumbered entries and (JWT VC) its title record (a new random title id, or the
    * chain it continues after a transfer).
