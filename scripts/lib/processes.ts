@@ -57,6 +57,7 @@ export async function freePort(pick: (low: number, high: number) => number = ran
   return port;
 }
 
+/** Tracks a child process's exit; `stop()` sends SIGTERM, then SIGKILL after `graceMs`, and waits for the exit. */
 export function supervise(child: ChildProcess, graceMs: number): { exited: () => boolean; stop: () => Promise<void> } {
   let exited = false;
   child.once('exit', () => (exited = true));
