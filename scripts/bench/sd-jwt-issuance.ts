@@ -21,7 +21,7 @@ import { SAMPLE_CLAIMS } from '../lib/sample-claims.js';
 import { fundedWallet, issuanceFigures, startIssuerProcess, type IssuanceBenchOptions, type IssuanceResultFigures, type IssuanceRunFigures } from './issuance.js';
 import { closeConnections, postJson, sendJson, throughput, timed, timedInProcess } from './load.js';
 import { SD_JWT_TYPE, holderKey, referenceIssuer, type HolderKey } from './sd-jwt-fixtures.js';
-import { median, processCpuMs, round, sameLibraryFigures, spread, treeMemoryMb } from './stats.js';
+import { median, processCpuMs, ratioTo, round, sameLibraryFigures, spread, treeMemoryMb } from './stats.js';
 
 const CLAIMS = SAMPLE_CLAIMS[SD_JWT_TYPE];
 const HOLDERS = 16;
@@ -208,20 +208,22 @@ export async function runSdJwtIssuanceBench(
       );
     }
     const memory = await treeMemoryMb(issuer.process.pid!);
-    const bulk: BulkIssuanceFigures | undefined =
-      bulkRuns.length > 0
-        ? {
-            items: bulkItems,
-            perSecond: median(bulkRuns.map((r) => r.perSecond)),
-            spread: spread(bulkRuns.map((r) => r.perSecond)),
-            cpuMsPerCredential: median(bulkRuns.map((r) => r.cpuMsPerCredential)),
-            ratio: round(median(bulkRuns.map((r) => r.perSecond)) / median(baselineRuns.map((r) => r.perSecond)), 2),
-            ratioSpread: spread(bulkRuns.map((r, i) => round(r.perSecond / baselineRuns[i].perSecond, 2))),
-            sameLibraryRatio: round(median(bulkRuns.map((r) => r.perSecond)) / median(sameLibraryRuns.map((r) => r.perSecond)), 2),
-            sameLibraryRatioSpread: spread(bulkRuns.map((r, i) => round(r.perSecond / sameLibraryRuns[i].perSecond, 2))),
-            runs: bulkRuns,
-          }
-        : undefined;
+    const bulk = ((): BulkIssuanceFigures | undefined => {
+      if (bulkRuns.length === 0) return undefined;
+      const reference = ratioTo(bulkRuns, baselineRuns);
+      const sameLibrary = ratioTo(bulkRuns, sameLibraryRuns);
+      return {
+        items: bulkItems,
+        perSecond: median(bulkRuns.map((r) => r.perSecond)),
+        spread: spread(bulkRuns.map((r) => r.perSecond)),
+        cpuMsPerCredential: median(bulkRuns.map((r) => r.cpuMsPerCredential)),
+        ratio: reference.ratio,
+        ratioSpread: reference.ratioSpread,
+        sameLibraryRatio: sameLibrary.ratio,
+        sameLibraryRatioSpread: sameLibrary.ratioSpread,
+        runs: bulkRuns,
+      };
+    })();
     return { ...issuanceFigures(runs, baselineRuns, options, idle, memory, spotChecked), ...sameLibraryFigures(runs, sameLibraryRuns), ...(bulk ? { bulk } : {}) };
   } finally {
     await issuer.stop();

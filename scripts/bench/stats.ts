@@ -34,20 +34,28 @@ export function medianComparison(runs: TimedRun[], baselineRuns: TimedRun[]) {
 }
 
 /**
+ * A row's runs against a baseline's runs of the same bench: the baseline's median rate, the ratio of the medians,
+ * and the spread of each run's ratio to the baseline run beside it (runs paired as in {@link medianComparison}).
+ */
+export function ratioTo(runs: Array<{ perSecond: number }>, baselineRuns: Array<{ perSecond: number }>): { baselinePerSecond: number; ratio: number; ratioSpread: [number, number] } {
+  const baselinePerSecond = median(baselineRuns.map((r) => r.perSecond));
+  return {
+    baselinePerSecond,
+    ratio: round(median(runs.map((r) => r.perSecond)) / baselinePerSecond, 2),
+    ratioSpread: spread(runs.map((r, i) => round(r.perSecond / baselineRuns[i].perSecond, 2))),
+  };
+}
+
+/**
  * A reference's figures when it signs or checks with the services' signature library (libsecp256k1) instead of
- * its declared one: its median rate and the row's ratio to it, runs paired as in {@link medianComparison}.
+ * its declared one: its median rate and the row's ratio to it ({@link ratioTo}).
  */
 export function sameLibraryFigures(
   runs: TimedRun[],
   sameLibraryRuns: TimedRun[],
 ): { sameLibraryBaselinePerSecond: number; sameLibraryRatio: number; sameLibraryRatioSpread: [number, number] } {
-  const sameLibraryBaselinePerSecond = median(sameLibraryRuns.map((r) => r.perSecond));
-  return {
-    sameLibraryBaselinePerSecond,
-    sameLibraryRatio: round(median(runs.map((r) => r.perSecond)) / sameLibraryBaselinePerSecond, 2),
-    // Each run against the reference run beside it, as the other ratios' spreads.
-    sameLibraryRatioSpread: spread(runs.map((r, i) => round(r.perSecond / sameLibraryRuns[i].perSecond, 2))),
-  };
+  const { baselinePerSecond, ratio, ratioSpread } = ratioTo(runs, sameLibraryRuns);
+  return { sameLibraryBaselinePerSecond: baselinePerSecond, sameLibraryRatio: ratio, sameLibraryRatioSpread: ratioSpread };
 }
 
 /** Resident and peak resident memory of a process, MB (Linux /proc). */

@@ -3,15 +3,15 @@ import { randomInt } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
 
-/** The ports the kernel hands out by itself (a bind to port 0, an outgoing connection's local port). */
-function ephemeralPorts(): { low: number; high: number } {
+/** The lowest port the kernel hands out by itself (a bind to port 0, an outgoing connection's local port). */
+function lowestEphemeralPort(): number {
   try {
     const [low, high] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
-    if (Number.isInteger(low) && Number.isInteger(high) && low > 0 && low <= high) return { low, high };
+    if (Number.isInteger(low) && Number.isInteger(high) && low > 0 && low <= high) return low;
   } catch {
-    // Not Linux: its usual range.
+    // Not Linux: its usual range (32768–60999).
   }
-  return { low: 32768, high: 60999 };
+  return 32768;
 }
 
 /** Whether a TCP server could listen on `port` of 127.0.0.1 just now (it is closed again before this resolves). */
@@ -45,7 +45,7 @@ export const FETCH_BAD_PORTS: ReadonlySet<number> = new Set([10080]);
  * @param pick Draws a candidate in [low, high) (tests pass their own). @default crypto.randomInt
  */
 export async function freePort(pick: (low: number, high: number) => number = randomInt): Promise<number> {
-  const { low } = ephemeralPorts();
+  const low = lowestEphemeralPort();
   for (let attempt = 0; low - LOWEST_PICKED_PORT > 1000 && attempt < 20; attempt++) {
     const candidate = pick(LOWEST_PICKED_PORT, low);
     if (FETCH_BAD_PORTS.has(candidate)) continue;
