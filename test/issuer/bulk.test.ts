@@ -1,6 +1,6 @@
 import { verifyCredential } from 'did-jwt-vc';
 import { DataSource } from 'typeorm';
-import { NEXT_ITEMS } from '../../apps/issuer/src/bulk/bulk.worker.js';
+import { BulkWorker, ChunkLostError, NEXT_ITEMS, UNFINISHED_JOBS } from '../../apps/issuer/src/bulk/bulk.worker.js';
 import { createDidResolver } from '../../libs/credentials/src/index.js';
 import { CLAIMS, holderDid, issueRequest } from './claims.js';
 import { startHarness, waitFor, type IssuerHarness } from './issuer-harness.js';
@@ -93,11 +93,50 @@ test('bulk requests over the limit or of the wrong shape are refused with codes'
 // rows at once, where walking the job's items from its first position made a large job quadratic.
 test("the worker's next queued items and a job's failed ones are read through the job-and-state index", async () => {
   const dataSource = h.issuer.app.get(DataSource);
-  const plan = async (sql: string) => ((await dataSource.query(`EXPLAIN QUERY PLAN ${sql}`, ['a-job'])) as Array<{ detail: string }>).map((r) => r.detail).join('; ');
-  const next = await plan(NEXT_ITEMS);
+  const plan = async (sql: string, params = ['a-job']) => ((await dataSource.query(`EXPLAIN QUERY PLAN ${sql}`, params)) as Array<{ detail: string }>).map((r) => r.detail).join('; ');
+  const next = await plan(NEXT_ITEMS, ['a-job', 'queued']);
   expect(next).toMatch(/USING (COVERING )?INDEX ix_bulk_item_job_state \(jobId=\? AND state=\?\)/);
   expect(next).not.toMatch(/TEMP B-TREE/);
   const failed = await plan(`SELECT "position", "errorCode" FROM "bulk_item" WHERE "jobId" = ? AND "state" = 'failed' ORDER BY "position" LIMIT 1000`);
   expect(failed).toMatch(/INDEX ix_bulk_item_job_state \(jobId=\? AND state=\?\)/);
   expect(failed).not.toMatch(/TEMP B-TREE/);
+  // Every process looks for the oldest unfinished jobs when idle: through (state, createdAt), not every job kept.
+  const jobs = await plan(UNFINISHED_JOBS, []);
+  expect(jobs).toMatch(/INDEX ix_bulk_job_state_created \(state=\?\)/);
+});
+
+// Every process takes chunks of a job; one that held its chunk past WORKER_LEASE_MS (it stalled, or died) loses
+// it to another, and its late transaction records nothing: every item is issued exactly once.
+test('a chunk whose taker ran out of time is taken over, and the late taker records nothing of it', async () => {
+  const agency = await h.createAgency(['EducationCredential']);
+  const worker = h.issuer.app.get(BulkWorker);
+  const dataSource = h.issuer.app.get(DataSource);
+  const total = 400;
+  const created = await agency.client.post('/credentials/issue/bulk', { items: Array.from({ length: total }, (_, i) => issueRequest('EducationCredential', holderDid(7000 + i))) });
+  expect(created.status).toBe(202);
+  // Two chunks taken at once (as two processes would): different items.
+  const [first, second] = await Promise.all([worker.take(), worker.take()]);
+  expect(first && second).toBeTruthy();
+  const positions = [...first!.items, ...second!.items].map((i) => i.position);
+  expect(new Set(positions).size).toBe(100);
+  // The second's taker stalls past its time: its items are taken over (by the next take, here or in the loop).
+  const slow = await worker.prepare(second!);
+  await dataSource.query(`UPDATE bulk_item SET takenUntil = '1970-01-01T00:00:00.000Z' WHERE takenBy = ?`, [second!.token]);
+  await waitFor(async () => {
+    await worker.take().then((c) => c && worker.prepare(c).then((p) => worker.record(c, p)));
+    return ((await dataSource.query('SELECT COUNT(*) AS n FROM bulk_item WHERE takenBy = ?', [second!.token])) as Array<{ n: number }>)[0].n === 0;
+  }, 30_000, 10);
+  await expect(worker.record(second!, slow)).rejects.toBeInstanceOf(ChunkLostError);
+  await worker.record(first!, await worker.prepare(first!));
+  const done = await waitFor(async () => {
+    const res = await agency.client.get(`/credentials/issue/bulk/${created.body.id}`);
+    return res.body.state === 'done' ? res.body : undefined;
+  }, 120_000, 50);
+  expect(done).toMatchObject({ total, processed: total, succeeded: total, failed: 0 });
+  const results = (await agency.client.get(`/credentials/issue/bulk/${created.body.id}/results?limit=10000`)).body.items as Array<{ position: number; credentialId: string }>;
+  expect(results.map((r) => r.position)).toEqual(Array.from({ length: total }, (_, i) => i));
+  // Each item one credential, and no more credentials than items: the late chunk's 50 signatures were never recorded.
+  expect(new Set(results.map((r) => r.credentialId)).size).toBe(total);
+  expect((await agency.client.get('/credentials?limit=1')).body.total).toBe(total);
+  expect((await h.admin.get('/admin/audit/check')).body).toMatchObject({ valid: true, problems: [] });
 });

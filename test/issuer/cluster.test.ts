@@ -1,7 +1,8 @@
 /**
  * The issuer on two worker processes sharing one port and ONE SQLite file (ISSUER_CLUSTER_WORKERS=2), as
  * `node main.js` runs it, raced over fresh connections (each reaches the next worker): issuance (status index
- * reservations, the audit chain), Idempotency-Key, a pre-authorized code, status transitions, the anchoring lease.
+ * reservations, the audit chain), a bulk job both workers take chunks of, Idempotency-Key, a pre-authorized code,
+ * status transitions, the anchoring lease.
  */
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -64,6 +65,25 @@ test('concurrent issuance at both workers: all succeed, unique status indexes, o
   expect((await get('/admin/audit/check', admin)).body).toMatchObject({ valid: true, problems: [], entries: before + 60 });
   const seqs = sql<{ seq: number }>('SELECT seq FROM audit_entry ORDER BY seq').map((r) => Number(r.seq));
   expect(seqs).toEqual(seqs.map((_, i) => seqs[0] + i));
+});
+
+test('a bulk job is worked by both workers: every item issued once, one audit chain', async () => {
+  const total = 1000;
+  const before = (await get('/admin/audit/check', admin)).body.entries as number;
+  const job = await post('/credentials/issue/bulk', { items: Array.from({ length: total }, (_, i) => issueRequest('EducationCredential', holderDid(10_000 + i))) });
+  expect(job.status).toBe(202);
+  const done = await waitFor(async () => {
+    const res = await get(`/credentials/issue/bulk/${job.body.id}`);
+    return res.body.state === 'done' ? res.body : undefined;
+  }, 120_000, 50);
+  expect(done).toMatchObject({ total, processed: total, succeeded: total, failed: 0 });
+  const items = sql<{ credentialId: string; takenBy: string | null }>('SELECT credentialId, takenBy FROM bulk_item WHERE jobId = ? AND state = ?', job.body.id, 'issued');
+  expect(items).toHaveLength(total);
+  expect(new Set(items.map((i) => i.credentialId)).size).toBe(total);
+  expect(items.filter((i) => i.takenBy !== null)).toEqual([]);
+  const records = sql<{ n: number }>('SELECT COUNT(*) AS n FROM issued_credential WHERE id IN (SELECT credentialId FROM bulk_item WHERE jobId = ?)', job.body.id);
+  expect(records[0].n).toBe(total);
+  expect((await get('/admin/audit/check', admin)).body).toMatchObject({ valid: true, problems: [], entries: before + total });
 });
 
 test('one Idempotency-Key sent to both workers at once yields one credential', async () => {

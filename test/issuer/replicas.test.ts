@@ -160,20 +160,37 @@ describePostgres('two issuer replicas on one PostgreSQL database', () => {
     expect(total.candidates).toBeLessThanOrEqual(500 + total.clashes + 2 * 64);
   });
 
-  test('(d) exactly one replica holds each worker lease; every change is anchored once; the other takes over when the holder closes', async () => {
-    // A bulk job submitted at B is processed once, by whichever replica holds the bulk lease.
-    const job = await atB.post('/credentials/issue/bulk', { items: Array.from({ length: 120 }, (_, i) => issueRequest('EducationCredential', holderDid(3000 + i))) });
+  test('(f) a bulk job is worked by both replicas at once, on chunks of their own: every item issued once', async () => {
+    const [wa, wb] = [a, b].map((h) => h.issuer.app.get(BulkWorker));
+    const before = Number((await sql('SELECT COUNT(*) AS n FROM issued_credential WHERE "agencyId" = $1', [agency.id]))[0].n);
+    const total = 600;
+    const job = await atB.post('/credentials/issue/bulk', { items: Array.from({ length: total }, (_, i) => issueRequest('EducationCredential', holderDid(3000 + i))) });
+    expect(job.status).toBe(202);
+    // Both replicas take at the same moment (their loops are running too): each gets items no other has.
+    const chunks = await Promise.all([wa.take(), wb.take(), wa.take(), wb.take()]);
+    const positions = chunks.flatMap((c) => c?.items.map((i) => i.position) ?? []);
+    expect(chunks.every((c) => c && c.items.length === 50)).toBe(true);
+    expect(new Set(positions).size).toBe(200);
+    await Promise.all(chunks.map(async (c, i) => {
+      const worker = i % 2 === 0 ? wa : wb;
+      await worker.record(c!, await worker.prepare(c!));
+    }));
     const done = await waitFor(async () => {
       const res = await atA.get(`/credentials/issue/bulk/${job.body.id}`);
       return res.body.state === 'done' ? res.body : undefined;
     }, 60_000);
-    expect(done).toMatchObject({ succeeded: 120, failed: 0 });
-    const bulkIssued = await sql('SELECT COUNT(*) AS n FROM bulk_item WHERE "jobId" = $1 AND state = $2', [job.body.id, 'issued']);
-    expect(Number(bulkIssued[0].n)).toBe(120);
+    expect(done).toMatchObject({ total, processed: total, succeeded: total, failed: 0 });
+    const issued = await sql('SELECT "credentialId" FROM bulk_item WHERE "jobId" = $1 AND state = $2', [job.body.id, 'issued']);
+    expect(new Set(issued.map((r) => r.credentialId)).size).toBe(total);
+    const after = Number((await sql('SELECT COUNT(*) AS n FROM issued_credential WHERE "agencyId" = $1', [agency.id]))[0].n);
+    expect(after - before).toBe(total);
+    console.log(`bulk job of ${total} at two replicas: chunks recorded ${JSON.stringify([wa.stats, wb.stats])}`);
+    expect((await a.admin.get('/admin/audit/check')).body).toMatchObject({ valid: true, problems: [] });
+  });
 
-    const holders = (worker: typeof AnchorWorker | typeof BulkWorker) => [a, b].filter((h) => h.issuer.app.get(worker).lease.held);
+  test('(d) exactly one replica holds the anchoring lease; every change is anchored once; the other takes over when the holder closes', async () => {
+    const holders = (worker: typeof AnchorWorker) => [a, b].filter((h) => h.issuer.app.get(worker).lease.held);
     expect(holders(AnchorWorker)).toHaveLength(1);
-    expect(holders(BulkWorker)).toHaveLength(1);
     // Every anchored change was sent by one holder, in one batch: it appears in exactly one status.anchored entry.
     const anchoredEntries = await sql("SELECT data FROM audit_entry WHERE action = 'status.anchored'");
     const counted = new Map<string, number>();

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { DataSource, IsNull, LessThan, Not, type EntityManager } from 'typeorm';
+import { DataSource, In, IsNull, LessThan, type EntityManager } from 'typeorm';
 import { GovcredError } from '../../../../libs/credentials/src/index.js';
 import type { Agency } from '../agencies/entities/agency.entity.js';
 import { DbWriter } from '../database/db-writer.service.js';
@@ -107,7 +107,7 @@ export class BulkService {
 
   async results(agency: Agency, id: string, offset: number, limit: number): Promise<{ total: number; items: BulkResult[] }> {
     const job = await this.job(agency, id);
-    const items = await this.dataSource.getRepository(BulkItem).find({ where: { jobId: id, state: Not('queued') }, order: { position: 'ASC' }, skip: offset, take: limit });
+    const items = await this.dataSource.getRepository(BulkItem).find({ where: { jobId: id, state: In(['issued', 'failed']) }, order: { position: 'ASC' }, skip: offset, take: limit });
     return {
       total: job.succeeded + job.failed,
       items: items.map((i) => ({

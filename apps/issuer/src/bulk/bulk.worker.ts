@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import { DataSource, In } from 'typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
 import { GovcredError } from '../../../../libs/credentials/src/index.js';
 import { AgenciesService } from '../agencies/agencies.service.js';
 import { ISSUER_CONFIG, type IssuerConfig } from '../config/issuer.config.js';
@@ -9,44 +10,94 @@ import { DbWriter } from '../database/db-writer.service.js';
 import { runSql, selectSql } from '../database/raw-sql.js';
 import { bodyValidator } from '../../../common/src/http/validate-body.js';
 import { CREDENTIAL_REQUEST_SCHEMA, ISSUE_OPTIONS_SCHEMA } from './dto/bulk-issue.dto.js';
-import { BulkItem } from './entities/bulk-item.entity.js';
-import { BulkJob } from './entities/bulk-job.entity.js';
-import { WorkerLease } from '../workers/worker-lease.js';
+import type { Agency } from '../agencies/entities/agency.entity.js';
+import type { BulkItem } from './entities/bulk-item.entity.js';
 import { WorkerLoop } from '../../../common/src/runtime/worker-loop.js';
 import { StatusIndexAllocator } from '../credentials/status-index-allocator.js';
 import { BulkService } from './bulk.service.js';
 
-/** Items recorded per transaction (signed just before it, outside it). */
+/** Items taken, and recorded, per transaction (signed between the two, outside both). */
 const CHUNK = 50;
+/** Longest a chunk waits, between two items, for single issuances in flight in its process to end. */
+const FOREGROUND_FIRST_MS = 20;
+/** Unfinished jobs a step looks at, oldest first, for items to take. */
+const JOBS_LOOKED_AT = 16;
+/** A process idle for want of jobs purges expired results at most this often. */
+const PURGE_EVERY_MS = 60_000;
 const validateRequest = bodyValidator(CREDENTIAL_REQUEST_SCHEMA);
 const validateOptions = bodyValidator(ISSUE_OPTIONS_SCHEMA);
 /**
- * A chunk's items and each item's result, by hand-written statements (as the issuance path's, see runSql):
- * TypeORM's repository `find` and `update` cost more CPU than the statements themselves (a tenth of the bulk
- * worker's time). A processed item keeps its result and drops its request (claims).
+ * The worker's statements, hand-written (as the issuance path's, see runSql): TypeORM's repository `find` and
+ * `update` cost more CPU than the statements themselves (a tenth of the bulk worker's time).
  */
-export const NEXT_ITEMS = `SELECT "position", "request", "options" FROM "bulk_item" WHERE "jobId" = ? AND "state" = 'queued' ORDER BY "position" LIMIT ${CHUNK}`;
-const ITEM_ISSUED = `UPDATE "bulk_item" SET "state" = 'issued', "jwt" = ?, "credentialId" = ?, "request" = NULL, "options" = NULL WHERE "jobId" = ? AND "position" = ?`;
-const ITEM_FAILED = `UPDATE "bulk_item" SET "state" = 'failed', "errorCode" = ?, "errorDetails" = ?, "request" = NULL, "options" = NULL WHERE "jobId" = ? AND "position" = ?`;
+export const UNFINISHED_JOBS = `SELECT "id", "agencyId" FROM "bulk_job" WHERE "state" IN ('queued', 'running') ORDER BY "createdAt" LIMIT ${JOBS_LOOKED_AT}`;
+/** The next `state` items of a job in position order (`?` state, then the condition's parameters). */
+const nextItems = (condition: string, postgres: boolean) =>
+  `SELECT "position" FROM "bulk_item" WHERE "jobId" = ? AND "state" = ?${condition} ORDER BY "position" LIMIT ${CHUNK}${postgres ? ' FOR UPDATE SKIP LOCKED' : ''}`;
+/** Queued items (through the index (jobId, state, position), see bulk.test.ts). */
+export const NEXT_ITEMS = nextItems('', false);
+/**
+ * Takes a chunk: the items the sub-select picks. PostgreSQL: it locks them (`FOR UPDATE`, which re-checks a row
+ * another transaction changed meanwhile), and `SKIP LOCKED` makes replicas taking at once take different items
+ * instead of waiting for each other's rows. SQLite: write transactions run one at a time.
+ */
+const takeItems = (condition: string, postgres: boolean) =>
+  `UPDATE "bulk_item" SET "state" = 'taken', "takenBy" = ?, "takenUntil" = ? WHERE "jobId" = ? AND "position" IN (${nextItems(condition, postgres)}) RETURNING "position", "request", "options"`;
+/** The fence of a chunk's transaction: its items, still its own (and on PostgreSQL locked until commit). */
+const KEEP_TAKEN = `UPDATE "bulk_item" SET "takenUntil" = ? WHERE "jobId" = ? AND "takenBy" = ? AND "state" = 'taken'`;
+const GIVE_BACK = `UPDATE "bulk_item" SET "state" = 'queued', "takenBy" = NULL, "takenUntil" = NULL WHERE "jobId" = ? AND "takenBy" = ? AND "state" = 'taken'`;
+/** A processed item keeps its result and drops its request (claims). */
+const ITEM_ISSUED = `UPDATE "bulk_item" SET "state" = 'issued', "jwt" = ?, "credentialId" = ?, "request" = NULL, "options" = NULL, "takenBy" = NULL, "takenUntil" = NULL WHERE "jobId" = ? AND "position" = ?`;
+const ITEM_FAILED = `UPDATE "bulk_item" SET "state" = 'failed', "errorCode" = ?, "errorDetails" = ?, "request" = NULL, "options" = NULL, "takenBy" = NULL, "takenUntil" = NULL WHERE "jobId" = ? AND "position" = ?`;
+/**
+ * A chunk's counts added to its job's, whichever process adds them and in whatever order (the right-hand sides
+ * read the row as it was; PostgreSQL re-reads it after waiting for another chunk's update of it): the job is
+ * done once its counts reach its total. Parameters: succeeded, failed, their sum twice, the time, the job.
+ */
+const COUNT_CHUNK = `UPDATE "bulk_job" SET "succeeded" = "succeeded" + ?, "failed" = "failed" + ?,
+  "state" = CASE WHEN "succeeded" + "failed" + ? >= "total" THEN 'done' ELSE 'running' END,
+  "finishedAt" = CASE WHEN "succeeded" + "failed" + ? >= "total" THEN ? ELSE "finishedAt" END WHERE "id" = ?`;
+
+/** Items one process took (under `token`, for WORKER_LEASE_MS). */
+export interface TakenChunk {
+  jobId: string;
+  agencyId: string;
+  token: string;
+  items: Array<Pick<BulkItem, 'position' | 'request' | 'options'>>;
+}
 /** One item of a chunk after its checks: signed, or refused with its unused status index. */
 type ItemOutcome = { position: number } & ({ prepared: PreparedCredential; signed: Signed } | { index: number; error: GovcredError });
+/** A chunk's items checked and signed by its agency's key, ready to record. */
+export interface PreparedChunk {
+  agency: Agency;
+  outcomes: ItemOutcome[];
+}
+
+/** Thrown when a chunk's items were taken over by another process (this one took too long): nothing of it is kept. */
+export class ChunkLostError extends Error {
+  constructor() {
+    super('the bulk chunk was taken over by another process');
+  }
+}
 
 /**
- * Processes bulk jobs in the background, oldest first, CHUNK items per transaction (items, records, audit
- * entries and job counters commit together, so a restart resumes exactly where it stopped).
- *
- * Every replica with ISSUER_WORKERS may run it; a lease in the database lets one process jobs at a time (one
- * lease for the whole worker: items need no claims of their own). Each chunk's transaction checks the lease
- * first (fencing), so a replica that lost it commits nothing. A chunk's status indexes are reserved, and its
- * items signed, before its transaction opens: nothing waits inside it but its statements.
+ * Processes bulk jobs in the background, oldest first, in every process that runs the workers (cluster workers
+ * and replicas alike: an agency's job of 10,000 uses every core). A step takes a chunk of items in one short
+ * transaction (the database decides which process gets which items), checks and signs them outside any
+ * transaction, then records them — credentials, audit entries, results, the job's counts — in another, so a
+ * restart resumes exactly where it stopped. The second transaction first checks the items are still the chunk's
+ * own (fencing): items taken longer than WORKER_LEASE_MS ago (their process died or stalled) are taken over by
+ * another process, and the late one then commits nothing. A job's items complete in chunks, not strictly in
+ * position order.
  */
 @Injectable()
 export class BulkWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('BulkWorker');
-  readonly lease: WorkerLease;
+  /** What this process did (tests and logs): chunks and items it recorded, chunks it lost to a take-over. */
+  readonly stats = { chunks: 0, items: 0, lost: 0 };
+  private purgedAt = 0;
   private readonly loop = new WorkerLoop(async () => {
     try {
-      if (!(await this.lease.acquire())) return this.config.WORKER_LEASE_RENEW_MS;
       return (await this.step()) ? 0 : 250;
     } catch (error) {
       this.logger.error(error instanceof Error ? error.message : String(error));
@@ -63,8 +114,7 @@ export class BulkWorker implements OnApplicationBootstrap, BeforeApplicationShut
     private readonly agencies: AgenciesService,
     private readonly bulk: BulkService,
   ) {
-    this.lease = new WorkerLease('bulk', db, { durationMs: config.WORKER_LEASE_MS, renewMs: config.WORKER_LEASE_RENEW_MS });
-    // A job stored here starts now, not after the idle wait (a replica without the lease still waits for it).
+    // A job stored here starts now, not after the idle wait (the other processes find it at their next look).
     bulk.onCreated(() => this.loop.wake());
   }
 
@@ -72,27 +122,70 @@ export class BulkWorker implements OnApplicationBootstrap, BeforeApplicationShut
     if (this.config.ISSUER_WORKERS) this.loop.start();
   }
 
-  /** Before the database closes: finish the running chunk, then hand the lease over. */
+  /** Before the database closes: finish the running chunk (nothing stays taken by this process). */
   async beforeApplicationShutdown(): Promise<void> {
     await this.loop.stop();
-    await this.lease.release().catch(() => undefined);
   }
 
-  /** Processes one chunk; true when there may be more work right away. Call with the lease held. */
+  /** Processes one chunk; true when there may be more work right away. */
   async step(): Promise<boolean> {
-    const job = await this.dataSource.getRepository(BulkJob).findOne({ where: { state: In(['queued', 'running']) }, order: { createdAt: 'ASC' } });
-    if (!job) {
-      await this.bulk.purgeExpired(this.config.BULK_RESULT_TTL_MS);
+    const chunk = await this.take();
+    if (!chunk) {
+      if (Date.now() - this.purgedAt >= PURGE_EVERY_MS) {
+        this.purgedAt = Date.now();
+        await this.bulk.purgeExpired(this.config.BULK_RESULT_TTL_MS);
+      }
       return false;
     }
-    const agency = await this.agencies.signingKey(job.agencyId);
-    const items = await selectSql<Pick<BulkItem, 'position' | 'request' | 'options'>>(this.dataSource, NEXT_ITEMS, [job.id]);
-    const reserved = await this.indexes.reserveMany(agency.id, items.length);
-    // Every item checked and signed first, outside the transaction: it then holds SQLite's write lock and the
-    // audit head's row lock (PostgreSQL: every replica's issuance waits for it) for its statements only, not for
-    // the chunk's signatures. An error other than a refusal leaves the chunk for a later step.
+    try {
+      await this.record(chunk, await this.prepare(chunk));
+    } catch (error) {
+      if (error instanceof ChunkLostError) {
+        this.stats.lost++;
+        this.logger.warn(`${error.message} (job ${chunk.jobId}): its items are recorded by the other`);
+        return true;
+      }
+      // Not a refusal of an item (those are recorded): the chunk goes back to the queue for a later step.
+      await this.db.write((m) => runSql(m, GIVE_BACK, [chunk.jobId, chunk.token])).catch(() => undefined);
+      throw error;
+    }
+    return true;
+  }
+
+  /**
+   * Takes the next chunk of the oldest unfinished job that has items left: first items whose taker's time ran
+   * out, then queued ones. Undefined when no job has items to take.
+   */
+  async take(): Promise<TakenChunk | undefined> {
+    const jobs = await selectSql<{ id: string; agencyId: string }>(this.dataSource, UNFINISHED_JOBS, []);
+    if (jobs.length === 0) return undefined;
+    const postgres = this.dataSource.options.type === 'postgres';
+    const token = randomUUID();
+    return this.db.write(async (m) => {
+      const now = Date.now();
+      const until = new Date(now + this.config.WORKER_LEASE_MS).toISOString();
+      for (const job of jobs) {
+        let taken = await runSql<TakenChunk['items'][number]>(m, takeItems(' AND "takenUntil" < ?', postgres), [token, until, job.id, job.id, 'taken', new Date(now).toISOString()]);
+        if (taken.rows.length === 0) taken = await runSql(m, takeItems('', postgres), [token, until, job.id, job.id, 'queued']);
+        if (taken.rows.length > 0) return { jobId: job.id, agencyId: job.agencyId, token, items: taken.rows.sort((a, b) => a.position - b.position) };
+      }
+      return undefined;
+    });
+  }
+
+  /**
+   * Checks and signs a chunk's items, outside any transaction: the one that records them then holds SQLite's
+   * write lock and the audit head's row lock (PostgreSQL: every replica's issuance waits for it) for its
+   * statements only. An error other than a refusal of an item is thrown (the chunk is given back).
+   */
+  async prepare(chunk: TakenChunk): Promise<PreparedChunk> {
+    const agency = await this.agencies.signingKey(chunk.agencyId);
+    const reserved = await this.indexes.reserveMany(agency.id, chunk.items.length);
     const outcomes: ItemOutcome[] = [];
-    for (const [i, item] of items.entries()) {
+    for (const [i, item] of chunk.items.entries()) {
+      // Every process serves HTTP beside its bulk chunks: between two items, single issuances in flight here go
+      // first (a chunk's signatures back to back held a clerk's issuance for ~30 ms).
+      if (i > 0) await this.issuance.foreground.turn(FOREGROUND_FIRST_MS);
       try {
         const request = validateRequest(JSON.parse(item.request ?? 'null')) as CredentialRequest;
         const options = item.options ? (validateOptions(JSON.parse(item.options)) as IssueOptions) : undefined;
@@ -103,30 +196,37 @@ export class BulkWorker implements OnApplicationBootstrap, BeforeApplicationShut
         outcomes.push({ position: item.position, index: reserved[i], error });
       }
     }
-    const unused = outcomes.flatMap((o) => ('error' in o ? [o.index] : []));
+    return { agency, outcomes };
+  }
+
+  /**
+   * Records a chunk in one transaction, if its items are still its own.
+   * @throws ChunkLostError when another process took them over (nothing of this chunk is kept)
+   */
+  async record(chunk: TakenChunk, { agency, outcomes }: PreparedChunk): Promise<void> {
     await this.db.write(async (m) => {
-      await this.lease.fence(m);
+      const until = new Date(Date.now() + this.config.WORKER_LEASE_MS).toISOString();
+      const kept = await runSql(m, KEEP_TAKEN, [until, chunk.jobId, chunk.token]);
+      if (kept.affected !== chunk.items.length) throw new ChunkLostError();
       let succeeded = 0;
       let failed = 0;
       for (const o of outcomes) {
         if ('error' in o) {
-          await runSql(m, ITEM_FAILED, [o.error.code, JSON.stringify({ message: o.error.message, ...(o.error.details ?? {}) }), job.id, o.position]);
+          await runSql(m, ITEM_FAILED, [o.error.code, JSON.stringify({ message: o.error.message, ...(o.error.details ?? {}) }), chunk.jobId, o.position]);
           failed++;
         } else {
           await this.issuance.record(m, agency, o.prepared, o.signed);
-          await runSql(m, ITEM_ISSUED, [o.signed.jwt, o.signed.credentialId, job.id, o.position]);
+          await runSql(m, ITEM_ISSUED, [o.signed.jwt, o.signed.credentialId, chunk.jobId, o.position]);
           succeeded++;
         }
       }
-      const done = job.succeeded + job.failed + succeeded + failed >= job.total;
-      await m.getRepository(BulkJob).update(
-        { id: job.id },
-        { succeeded: job.succeeded + succeeded, failed: job.failed + failed, state: done ? 'done' : 'running', ...(done ? { finishedAt: new Date().toISOString() } : {}) },
-      );
+      const processed = succeeded + failed;
+      await runSql(m, COUNT_CHUNK, [succeeded, failed, processed, processed, new Date().toISOString(), chunk.jobId]);
     });
+    this.stats.chunks++;
+    this.stats.items += outcomes.length;
     // Items refused before signing leave their index unused: give it back. (A failed transaction keeps them
     // all reserved: merely unused.)
-    await this.indexes.release(agency.id, unused);
-    return true;
+    await this.indexes.release(agency.id, outcomes.flatMap((o) => ('error' in o ? [o.index] : [])));
   }
 }

@@ -114,7 +114,7 @@ export const ISSUER_CONFIG_SCHEMA: JSONSchemaType<IssuerConfig> = {
     FUNDER_PRIVATE_KEY: { type: 'string', nullable: true, pattern: HEX_KEY, description: 'Key that tops up agency accounts with gas; leave unset on gas-free chains.' },
     ANCHOR_INTERVAL_MS: { type: 'integer', minimum: 10, default: 2000, description: 'How often the anchoring worker sends pending status changes to the chain.' },
     ANCHOR_MAX_BACKOFF_MS: { type: 'integer', minimum: 10, default: 60000, description: 'Longest backoff of the anchoring worker while the chain is unreachable.' },
-    ISSUER_WORKERS: { type: 'boolean', default: true, description: 'Whether this replica may run the anchoring and bulk workers (each runs under a lease in the database: one holder at a time, so every replica may say true).' },
+    ISSUER_WORKERS: { type: 'boolean', default: true, description: 'Whether this replica runs the background workers, so every replica may say true: anchoring runs under a lease in the database (one holder at a time); bulk jobs are worked by every replica at once, each on chunks of items it took.' },
     ISSUER_CLUSTER_WORKERS: {
       type: 'integer',
       nullable: true,
@@ -124,7 +124,7 @@ export const ISSUER_CONFIG_SCHEMA: JSONSchemaType<IssuerConfig> = {
         'Worker processes serving HTTP on the one port (node:cluster), each with its own chain clients; unset: one per available core ' +
         '(os.availableParallelism()); 1: one process, no cluster. Workers share the database as replicas do (the SQLite file too).',
     },
-    WORKER_LEASE_MS: { type: 'integer', minimum: 100, default: 90_000, description: 'How long a worker lease lasts without renewal; must exceed CHAIN_TX_TIMEOUT_MS. After a crash, another replica takes the work over once it expired.' },
+    WORKER_LEASE_MS: { type: 'integer', minimum: 100, default: 90_000, description: 'How long a worker lease, or a chunk of bulk items a process took, lasts without renewal; must exceed CHAIN_TX_TIMEOUT_MS. After a crash, another replica takes the work over once it expired.' },
     WORKER_LEASE_RENEW_MS: { type: 'integer', minimum: 10, default: 5000, description: 'How often a lease holder renews its lease and other replicas try to take an expired one; at most half of WORKER_LEASE_MS.' },
     IDEMPOTENCY_TTL_MS: { type: 'integer', minimum: 0, default: 86_400_000, description: 'How long the answer stored per Idempotency-Key (it holds the signed credential) is kept for retries.' },
     CHAIN_TX_TIMEOUT_MS: { type: 'integer', minimum: 100, default: 60000, description: 'Give up waiting for one chain transaction after this long (it is retried).' },

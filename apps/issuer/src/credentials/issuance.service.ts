@@ -17,6 +17,7 @@ import { AuditService } from '../audit/audit.service.js';
 import { getCredentialType, schemaReference, validateClaims } from '../catalog/catalog.js';
 import { ChainService } from '../chain/chain.service.js';
 import { DbWriter } from '../database/db-writer.service.js';
+import { Foreground } from '../../../common/src/runtime/foreground.js';
 import { runSql } from '../database/raw-sql.js';
 import { VeramoService } from '../veramo/veramo.service.js';
 import type { CredentialFormat, CredentialRequest, IssueOptions } from './dto/issue-credential.dto.js';
@@ -120,6 +121,9 @@ export interface SignOptions {
  */
 @Injectable()
 export class IssuanceService {
+  /** Issuances in flight here: a bulk job's chunks (BulkWorker) let them go first. */
+  readonly foreground = new Foreground();
+
   constructor(
     private readonly db: DbWriter,
     private readonly veramo: VeramoService,
@@ -193,6 +197,15 @@ export class IssuanceService {
    * (not kept from earlier), so signing needs no second read of it.
    */
   async issue(
+    agency: Agency,
+    request: CredentialRequest,
+    alongside?: (m: EntityManager, issued: Issued) => Promise<void>,
+    options?: IssueOptions & { agencyReadNow?: boolean },
+  ): Promise<Issued> {
+    return this.foreground.track(() => this.issueNow(agency, request, alongside, options));
+  }
+
+  private async issueNow(
     agency: Agency,
     request: CredentialRequest,
     alongside?: (m: EntityManager, issued: Issued) => Promise<void>,

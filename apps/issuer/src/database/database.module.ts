@@ -34,6 +34,7 @@ import { CredentialCopies1767200000000 } from './migrations/1767200000000-creden
 import { KeyCompromise1767500000000 } from './migrations/1767500000000-key-compromise.js';
 import { Reissue1767600000000 } from './migrations/1767600000000-reissue.js';
 import { BulkItemState1767700000000 } from './migrations/1767700000000-bulk-item-state.js';
+import { BulkItemTaken1767800000000 } from './migrations/1767800000000-bulk-item-taken.js';
 import { IssuedCredentialCopy } from '../credentials/entities/issued-credential-copy.entity.js';
 import { Oid4vciAccessTokenRow, Oid4vciNonceRow, Oid4vciOfferRow } from '../oid4vci/entities/oid4vci.entities.js';
 
@@ -74,6 +75,7 @@ export const ISSUER_MIGRATIONS = [
   KeyCompromise1767500000000,
   Reissue1767600000000,
   BulkItemState1767700000000,
+  BulkItemTaken1767800000000,
 ];
 
 /**

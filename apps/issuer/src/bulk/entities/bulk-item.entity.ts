@@ -1,6 +1,7 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
-export type BulkItemState = 'queued' | 'issued' | 'failed';
+/** queued → taken (by one process, for a while; see BulkWorker) → issued or failed. */
+export type BulkItemState = 'queued' | 'taken' | 'issued' | 'failed';
 
 /**
  * One item of a bulk job. The request (claims) is kept only until the item is processed; the signed JWT
@@ -37,4 +38,12 @@ export class BulkItem {
 
   @Column('text', { nullable: true })
   errorDetails!: string | null;
+
+  /** The token of the chunk that took the item (migration 1767800000000), while `taken`. */
+  @Column('varchar', { length: 36, nullable: true })
+  takenBy!: string | null;
+
+  /** Until when (ISO 8601) the item stays with its taker; after that another process may take it over. */
+  @Column('varchar', { length: 30, nullable: true })
+  takenUntil!: string | null;
 }

@@ -3,6 +3,8 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 export type BulkJobState = 'queued' | 'running' | 'done';
 
 /** A bulk issuance job of one agency, processed in the background. */
+// The bulk workers' oldest unfinished jobs (migration 1767800000000).
+@Index('ix_bulk_job_state_created', ['state', 'createdAt'])
 @Entity('bulk_job')
 export class BulkJob {
   @PrimaryColumn('varchar', { length: 36 })
