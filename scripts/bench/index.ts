@@ -138,7 +138,7 @@ async function main(): Promise<void> {
       baselineCredentials: numberEnv('BENCH_BASELINE_CREDENTIALS', 1000),
       runs: numberEnv('BENCH_RUNS', 3),
       spotChecks: 5,
-      // The SD-JWT row's bulk job after each run: an agency's city-wide renewal, on the bulk worker.
+      // The SD-JWT row's bulk job after each run: an agency's city-wide renewal, worked by every issuer process.
       bulkItems: numberEnv('BENCH_BULK_ITEMS', 5000),
       freePort,
       logDir: outDir,
