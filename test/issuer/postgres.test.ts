@@ -1,5 +1,6 @@
 import { verifyCredential } from 'did-jwt-vc';
 import { createDidResolver } from '../../libs/credentials/src/index.js';
+import { Oid4vciTypeormStore } from '../../apps/issuer/src/oid4vci/oid4vci-typeorm.store.js';
 import { freePort } from '../support/free-port.js';
 import { newP256, proofJwt } from '../support/batch-copies.js';
 import { SAMPLE_CLAIMS } from '../support/sample-claims.js';
@@ -62,6 +63,21 @@ postgresTest('the issuer runs on PostgreSQL: issue (both formats, SD-JWT VC copi
     await waitFor(async () => (await a.client.get(`/credentials/status/${revoked.body.id}`)).body.state === 'anchored');
     expect((await entries()).filter((e) => e.action === 'status.anchored').at(-1)!.data.changeIds).toHaveLength(3);
     expect((await h.admin.get('/admin/audit/check')).body).toMatchObject({ valid: true });
+
+    // OID4VCI housekeeping on PostgreSQL: expired offers, nonces and tokens go (the claims in them with them),
+    // fresh ones stay.
+    const store = h.issuer.app.get(Oid4vciTypeormStore);
+    const past = new Date(Date.now() - 3_600_000);
+    const future = new Date(Date.now() + 3_600_000);
+    const stored = (codeHash: string, expiresAt: Date) => ({ codeHash, credentialIssuer: 'x', configurationId: 'c', txCodeFailures: 0, createdAt: past, expiresAt, context: { name: '张三' } });
+    await store.saveOffer(stored('old-offer', past));
+    await store.saveOffer(stored('new-offer', future));
+    await store.saveNonce({ nonce: 'old-nonce', credentialIssuer: 'x', expiresAt: past });
+    await store.redeemOffer('new-offer', new Date(), 5, { tokenHash: 'old-token', credentialIssuer: 'x', offerCodeHash: 'new-offer', configurationId: 'c', context: { name: '张三' }, expiresAt: past });
+    expect(await store.deleteExpired(new Date())).toBe(3);
+    expect(await store.findOffer('old-offer')).toBeUndefined();
+    expect(await store.findAccessToken('old-token')).toBeUndefined();
+    expect(await store.findOffer('new-offer')).toMatchObject({ codeHash: 'new-offer' });
   } finally {
     await h.close();
   }

@@ -139,12 +139,11 @@ export class Oid4vciTypeormStore implements Oid4vciStore {
   async deleteExpired(before: Date): Promise<number> {
     return this.db.write(async (m) => {
       const when = iso(before);
-      const counts = await Promise.all([
-        m.delete(Oid4vciOfferRow, { expiresAt: LessThan(when) }),
-        m.delete(Oid4vciNonceRow, { expiresAt: LessThan(when) }),
-        m.delete(Oid4vciAccessTokenRow, { expiresAt: LessThan(when) }),
-      ]);
-      return counts.reduce((n, r) => n + (r.affected ?? 0), 0);
+      // One after another: the transaction is one connection, and node-postgres deprecates (pg 9 refuses) a query
+      // sent on a client while another runs.
+      let deleted = 0;
+      for (const row of [Oid4vciOfferRow, Oid4vciNonceRow, Oid4vciAccessTokenRow]) deleted += (await m.delete(row, { expiresAt: LessThan(when) })).affected ?? 0;
+      return deleted;
     });
   }
 }
