@@ -121,7 +121,10 @@ export interface SignOptions {
  */
 @Injectable()
 export class IssuanceService {
-  /** Issuances in flight here: a bulk job's chunks (BulkWorker) let them go first. */
+  /**
+   * Single issuances in flight here (issue, OID4VCI credential requests, transfers): a bulk job's chunks
+   * (BulkWorker) let them go first.
+   */
   readonly foreground = new Foreground();
 
   constructor(

@@ -195,18 +195,21 @@ export class Oid4vciService implements OnModuleDestroy {
    * unlinkable copies, one per key the wallet proved (no subject DID: the record names the first key's thumbprint).
    */
   issueCallback(agency: Agency): IssueCredential {
-    return async ({ context, holderDid, holderJwk, holderJwks, format }) => {
-      const offer = context as OfferContext;
-      if (offer.agencyId !== agency.id) throw new Error('offer context of another agency');
-      const validity = offer.expirationDate ? { expirationDate: offer.expirationDate } : {};
-      if (format === 'dc+sd-jwt') {
-        const keys = holderJwks ?? (holderJwk ? [holderJwk] : []);
-        const request = { type: offer.type, credentialSubject: { ...offer.claims }, ...validity };
-        const issued = offer.copiesOf ? await this.copies.refill(agency, offer.copiesOf, request, keys) : await this.copies.issue(agency, request, keys);
-        return issued.copies;
-      }
-      const { jwt } = await this.issuance.issue(agency, { type: offer.type, credentialSubject: { ...offer.claims, id: holderDid }, ...validity });
-      return jwt;
-    };
+    // A citizen waiting at a counter: goes before a bulk job's next item in this process (IssuanceService.foreground).
+    return (request) => this.issuance.foreground.track(() => this.issueOffered(agency, request));
+  }
+
+  private async issueOffered(agency: Agency, { context, holderDid, holderJwk, holderJwks, format }: Parameters<IssueCredential>[0]): Promise<string | string[]> {
+    const offer = context as OfferContext;
+    if (offer.agencyId !== agency.id) throw new Error('offer context of another agency');
+    const validity = offer.expirationDate ? { expirationDate: offer.expirationDate } : {};
+    if (format === 'dc+sd-jwt') {
+      const keys = holderJwks ?? (holderJwk ? [holderJwk] : []);
+      const request = { type: offer.type, credentialSubject: { ...offer.claims }, ...validity };
+      const issued = offer.copiesOf ? await this.copies.refill(agency, offer.copiesOf, request, keys) : await this.copies.issue(agency, request, keys);
+      return issued.copies;
+    }
+    const { jwt } = await this.issuance.issue(agency, { type: offer.type, credentialSubject: { ...offer.claims, id: holderDid }, ...validity });
+    return jwt;
   }
 }

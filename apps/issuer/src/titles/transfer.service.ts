@@ -43,7 +43,12 @@ export class TransferService {
    * @throws GovcredError credential_not_found, not_a_title, invalid_request (another type), credential_superseded,
    *   credential_encumbered, credential_not_active, and whatever issuance refuses (claims, subject…)
    */
-  async transfer(agency: Agency, credentialId: string, request: CredentialRequest, alongside?: (m: EntityManager, t: Transferred) => Promise<void>): Promise<Transferred> {
+  transfer(agency: Agency, credentialId: string, request: CredentialRequest, alongside?: (m: EntityManager, t: Transferred) => Promise<void>): Promise<Transferred> {
+    // Goes before a bulk job's next item in this process, as every single issuance (IssuanceService.foreground).
+    return this.issuance.foreground.track(() => this.transferNow(agency, credentialId, request, alongside));
+  }
+
+  private async transferNow(agency: Agency, credentialId: string, request: CredentialRequest, alongside?: (m: EntityManager, t: Transferred) => Promise<void>): Promise<Transferred> {
     const prepared = this.issuance.prepare(agency, request);
     const old = await this.dataSource.getRepository(IssuedCredential).findOneBy({ id: credentialId, agencyId: agency.id });
     if (!old) throw new GovcredError('credential_not_found', 'no such credential of this agency');
