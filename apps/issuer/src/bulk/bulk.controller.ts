@@ -57,7 +57,10 @@ export class BulkController {
   }
 
   @Get(':id/results')
-  @ApiOperation({ summary: 'Signed credentials (and errors) of processed items, by position' })
+  @ApiOperation({
+    summary: 'Signed credentials (and errors) of processed items, by position',
+    description: 'Items are processed in chunks by every issuer process at once: while the job runs, the list may have gaps that fill in; fetch it once the job is done.',
+  })
   @ApiQuery({ name: 'offset', required: false })
   @ApiQuery({ name: 'limit', required: false })
   results(@CurrentAgency() agency: Agency, @Param('id') id: string, @Query('offset') offset = '0', @Query('limit') limit = '1000'): Promise<{ total: number; items: BulkResult[] }> {
