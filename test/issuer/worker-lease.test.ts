@@ -51,14 +51,14 @@ test('one holder at a time; a live holder keeps it; an expired one loses it and 
 });
 
 test('a released lease is taken at once, with a new epoch', async () => {
-  const a = new WorkerLease('bulk', db, options);
-  const b = new WorkerLease('bulk', db, options);
+  const a = new WorkerLease('audit-anchor', db, options);
+  const b = new WorkerLease('audit-anchor', db, options);
   expect(await a.acquire()).toBe(true);
-  const epoch = async () => ((await dataSource.query("SELECT epoch FROM worker_lease WHERE name = 'bulk'")) as Array<{ epoch: number }>)[0].epoch;
+  const epoch = async () => ((await dataSource.query("SELECT epoch FROM worker_lease WHERE name = 'audit-anchor'")) as Array<{ epoch: number }>)[0].epoch;
   const first = await epoch();
   await a.release();
   expect(await b.acquire()).toBe(true);
   expect(await epoch()).toBe(first + 1);
-  // Leases are per worker: holding "bulk" says nothing about another name.
+  // Leases are per worker: holding "audit-anchor" says nothing about another name.
   expect(await new WorkerLease('other', db, options).acquire()).toBe(true);
 });
