@@ -4,6 +4,7 @@ import { StatusMirror } from '../../libs/credentials/src/index.js';
 import { StatusIndexAllocator } from '../../apps/issuer/src/credentials/status-index-allocator.js';
 import { AnchorWorker } from '../../apps/issuer/src/status/anchor.worker.js';
 import { BulkWorker, takeItems } from '../../apps/issuer/src/bulk/bulk.worker.js';
+import { selectSql } from '../../apps/issuer/src/database/raw-sql.js';
 import { deployFixture, type Fixture } from '../support/chain.js';
 import { describePostgres, freshDatabase, type FreshDatabase } from '../support/postgres.js';
 import { holderDid, issueRequest } from './claims.js';
@@ -187,11 +188,8 @@ describePostgres('two issuer replicas on one PostgreSQL database', () => {
     console.log(`bulk job of ${total} at two replicas: chunks recorded ${JSON.stringify([wa.stats, wb.stats])}`);
     // A take's sub-select runs once (an InitPlan), whatever the statistics say: as the sub-select of IN, the planner
     // ran it again for each of the job's items when it took the job for a small one (19 s per take at 5,000 items).
-    const numbered = (text: string) => {
-      let n = 0;
-      return text.replace(/\?/g, () => `$${++n}`);
-    };
-    const plan = (await sql(`EXPLAIN ${numbered(takeItems('', true))}`, ['t', 'u', job.body.id, 'queued', job.body.id, 'queued'])).map((r) => r['QUERY PLAN']).join('\n');
+    const explained = await selectSql<{ 'QUERY PLAN': string }>(a.issuer.app.get(DataSource), `EXPLAIN ${takeItems('', true)}`, ['t', 'u', job.body.id, 'queued', job.body.id, 'queued']);
+    const plan = explained.map((r) => r['QUERY PLAN']).join('\n');
     expect(plan).toMatch(/InitPlan/);
     expect(plan).toMatch(/ix_bulk_item_job_state/);
     expect(plan).not.toMatch(/SubPlan|Semi Join/);
