@@ -148,6 +148,9 @@ describeBrowser('agency portal in Chromium', () => {
     expect(await page.getByTestId('record-state').textContent()).toBe('已撤销');
     const block = Number(await page.getByTestId('change-block').textContent());
     expect(block).toBeGreaterThan(0);
+    // A change's time is when it was asked for, not when the credential was issued.
+    const changeTable = page.getByTestId('record-details').locator('table');
+    expect(await changeTable.locator('th').allTextContents()).toEqual(['操作', '提交时间', '状态', '交易', '区块']);
     // The portal shows what the chain holds: the change's own transaction landed in that block.
     const changes = (await agency.client.get(`/credentials/${encodeURIComponent(credentialId)}`)).body.statusChanges;
     expect(changes).toHaveLength(1);
@@ -172,7 +175,8 @@ describeBrowser('agency portal in Chromium', () => {
     // Focus goes on from where the sign-in form was, through the records page, around to the navigation.
     for (let i = 0; i < 60 && !(await focused()); i++) {
       await page.keyboard.press('Tab');
-      visited.push(await page.locator(':focus').evaluate((el) => el.outerHTML.slice(0, 60)).catch(() => 'none'));
+      // Read at once: a `:focus` locator would wait out its whole timeout (30 s) whenever the body has the focus.
+      visited.push(await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 60) ?? 'none'));
     }
     expect([await focused(), visited]).toEqual([true, visited]);
     await page.keyboard.press('Enter');

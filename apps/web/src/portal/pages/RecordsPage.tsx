@@ -226,7 +226,7 @@ export function RecordsPage() {
             <thead>
               <tr>
                 <th scope="col">{t('records.action')}</th>
-                <th scope="col">{t('records.issuedAt')}</th>
+                <th scope="col">{t('records.requestedAt')}</th>
                 <th scope="col">{t('records.state')}</th>
                 <th scope="col">{t('records.tx')}</th>
                 <th scope="col">{t('records.block')}</th>
