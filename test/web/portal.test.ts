@@ -176,7 +176,7 @@ describeBrowser('agency portal in Chromium', () => {
     for (let i = 0; i < 60 && !(await focused()); i++) {
       await page.keyboard.press('Tab');
       // Read at once: a `:focus` locator would wait out its whole timeout (30 s) whenever the body has the focus.
-      visited.push(await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 60) ?? 'none'));
+      visited.push(String(await page.evaluate("document.activeElement ? document.activeElement.outerHTML.slice(0, 60) : 'none'")));
     }
     expect([await focused(), visited]).toEqual([true, visited]);
     await page.keyboard.press('Enter');

@@ -142,6 +142,14 @@ describeBrowser('citizen web wallet in Chromium (phone-sized)', () => {
     expect(await leaving.locator('dt').textContent()).toMatch(/18/);
     expect(await proposal.getByTestId('hidden').textContent()).toContain('公民身份号码');
     expect(await proposal.getByTestId('counted').textContent()).toBe('发送 1 项，请求 1 项');
+    // The language switched while the request waits: what leaves and what stays are named in English now.
+    await page.getByTestId('language').selectOption('en');
+    await proposal.getByTestId('hidden').filter({ hasText: 'Citizen ID number' }).waitFor();
+    expect(await proposal.getByTestId('hidden').textContent()).not.toMatch(/[\u4e00-\u9fff]/);
+    expect(await leaving.locator('dt').textContent()).not.toMatch(/[\u4e00-\u9fff]/);
+    expect(await leaving.locator('dd').textContent()).toBe('yes');
+    await page.getByTestId('language').selectOption('zh-CN');
+    await proposal.getByTestId('hidden').filter({ hasText: '公民身份号码' }).waitFor();
     await shootBoth('present', '出示凭证', 'Present credentials');
 
     const posted: string[] = [];

@@ -47,6 +47,28 @@ export type RequestOutcome =
   | { ok: true; proposal: Proposal }
   | { ok: false; code: string; registration?: VerifierRegistration; beyond?: string[]; verifierDid?: string };
 
+/** What leaves of `stored` and what stays, with the labels of `lang`. */
+function described(planned: PlannedPresentation, stored: StoredCredential, lang: Lang): ProposedCredential {
+  const claims = sdJwtVcClaimView(stored.sdJwt, lang)?.claims ?? [];
+  const label = (key: string) => claims.find((c) => c.key === key)?.label ?? key;
+  return {
+    planned,
+    stored,
+    typeLabel: typeLabel(planned.type, lang),
+    agency: agencyName(stored, lang),
+    leaving: planned.leaving.map((key) => claims.find((c) => c.key === key) ?? { key, label: key, value: undefined }),
+    hidden: planned.hidden.map(label),
+  };
+}
+
+/**
+ * The same proposal labelled in `lang`: the citizen may switch the language while the request waits for an answer,
+ * and every label on the consent screen follows (what leaves does not change).
+ */
+export function proposalIn(proposal: Proposal, lang: Lang): Proposal {
+  return { ...proposal, credentials: proposal.credentials.map((c) => described(c.planned, c.stored, lang)) };
+}
+
 /** The holder's claims of a stored credential as the DCQL matcher sees them. */
 function heldOf(stored: StoredCredential): HeldForPresentation | undefined {
   const view = sdJwtVcClaimView(stored.sdJwt, 'en');
@@ -69,19 +91,7 @@ export function proposeClaims(
     .sort((a, b) => b.stored.receivedAt.localeCompare(a.stored.receivedAt));
   const plan = planPresentation(query, offered.map((c) => c.held));
   if (!plan.ok) return plan;
-  const credentials = plan.presentations.map((planned): ProposedCredential => {
-    const { stored } = offered[planned.held]!;
-    const claims = sdJwtVcClaimView(stored.sdJwt, lang)?.claims ?? [];
-    const label = (key: string) => claims.find((c) => c.key === key)?.label ?? key;
-    return {
-      planned,
-      stored,
-      typeLabel: typeLabel(planned.type, lang),
-      agency: agencyName(stored, lang),
-      leaving: planned.leaving.map((key) => claims.find((c) => c.key === key) ?? { key, label: key, value: undefined }),
-      hidden: planned.hidden.map(label),
-    };
-  });
+  const credentials = plan.presentations.map((planned) => described(planned, offered[planned.held]!.stored, lang));
   // A credential query without claims asks for all of them (OID4VP 1.0 §6.1).
   const asked = query.credentials.reduce((n, c, i) => n + (c.claims?.length ? c.claims.length : Object.keys(offered[plan.presentations[i]!.held]!.held.claims).length), 0);
   return { ok: true, credentials, asked };

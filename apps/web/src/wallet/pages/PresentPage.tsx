@@ -1,10 +1,10 @@
-import { useState, type FormEvent } from 'react';
+import { useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import type { VerifierRegistration } from '../../../../../libs/credentials/src/trust/verifier-scope.js';
 import { ErrorText, Field } from '../components';
 import { useWallet } from '../context';
-import { consent, decline, readRequest, type Proposal } from '../logic/present';
+import { consent, decline, proposalIn, readRequest, type Proposal } from '../logic/present';
 import { claimText, type Lang } from '../logic/view';
 
 /** Who asks (their registered name and purpose from the chain), exactly what would leave, then consent. */
@@ -79,7 +79,9 @@ export function PresentPage() {
       setText('');
     });
 
-  const disclosed = proposal?.credentials.reduce((n, c) => n + c.leaving.length, 0) ?? 0;
+  // Labelled in the language on screen now, not the one the request was read in.
+  const shown = useMemo(() => proposal && proposalIn(proposal, lang), [proposal, lang]);
+  const disclosed = shown?.credentials.reduce((n, c) => n + c.leaving.length, 0) ?? 0;
   return (
     <section className="card" aria-labelledby="present-title">
       <h2 id="present-title">{t('wallet.present.title')}</h2>
@@ -100,13 +102,13 @@ export function PresentPage() {
           {refusal.beyond && <p>{t('wallet.present.beyond', { claims: refusal.beyond.join(', ') })}</p>}
         </>
       )}
-      {proposal && (
+      {shown && (
         <div data-testid="proposal">
-          <VerifierCard did={proposal.request.verifierDid} registration={proposal.registration} lang={lang} />
+          <VerifierCard did={shown.request.verifierDid} registration={shown.registration} lang={lang} />
           <p>
             <strong>{t('wallet.present.willLeave')}</strong>
           </p>
-          {proposal.credentials.map((c) => (
+          {shown.credentials.map((c) => (
             <div key={c.planned.credentialQueryId} className="leaving">
               <p>{t('wallet.present.from', { type: c.typeLabel, agency: c.agency })}</p>
               <dl className="claims" data-testid="leaving">
@@ -119,12 +121,12 @@ export function PresentPage() {
               </dl>
               {c.hidden.length > 0 && (
                 <p className="muted" data-testid="hidden">
-                  {t('wallet.present.staysHidden', { claims: c.hidden.join('、') })}
+                  {t('wallet.present.staysHidden', { claims: c.hidden.join(lang === 'en' ? ', ' : '、') })}
                 </p>
               )}
             </div>
           ))}
-          <p data-testid="counted">{t('wallet.present.counted', { disclosed, asked: proposal.asked })}</p>
+          <p data-testid="counted">{t('wallet.present.counted', { disclosed, asked: shown.asked })}</p>
           <div className="actions">
             <button type="button" disabled={busy} onClick={() => answer(true)}>
               {busy ? t('wallet.present.sending') : t('wallet.present.consent')}
