@@ -191,6 +191,14 @@ test('roles: a clerk makes offers but may not revoke; an officer may not make of
   expect(JSON.stringify(entries)).not.toContain('holderName');
   const check = await auditor.client.get('/agency/audit/check');
   expect(check.body).toMatchObject({ valid: true, problems: [] });
+  // Who `staff:<id>` is: this agency's members (no secret in the view), for its auditors only.
+  const members = await auditor.client.get('/agency/audit/staff');
+  expect(members.status).toBe(200);
+  const byId = new Map((members.body as Array<{ id: string; agencyId: string; username: string; role: string }>).map((m) => [m.id, m]));
+  expect(byId.get(clerk.body.staff.id)).toMatchObject({ username: 'nju.clerk', role: 'clerk' });
+  expect([...byId.values()].every((m) => m.agencyId === university.id)).toBe(true);
+  expect(JSON.stringify(members.body)).not.toMatch(/password|hash/i);
+  expect((await clerk.client.get('/agency/audit/staff')).body.code).toBe('role_not_allowed');
 });
 
 test('one agency\'s staff can never act for another agency', async () => {

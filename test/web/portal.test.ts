@@ -184,7 +184,10 @@ describeBrowser('agency portal in Chromium', () => {
     expect(await page.getByTestId('audit-check').textContent()).toContain('哈希链完整');
     const table = await page.getByTestId('audit-entries').textContent();
     for (const action of ['offer.created', 'offers.created', 'status.revoke.requested', 'staff.signed_in']) expect(table).toContain(action);
-    expect(table).toMatch(/staff:[0-9a-f-]{36}/);
+    // Actors by name (the log keeps ids only), the id a hover away.
+    const offerRow = page.getByTestId('audit-entries').locator('tr', { hasText: 'offer.created' }).first();
+    expect(await offerRow.getByTestId('audit-actor').textContent()).toBe('clerk 1 (nju.clerk)');
+    expect(await offerRow.getByTestId('audit-actor').getAttribute('title')).toMatch(/^staff:[0-9a-f-]{36}$/);
     await shootBoth('audit', '审计日志', 'Audit log');
     await signOut();
   });

@@ -108,6 +108,7 @@ export const zhCN = {
     data: '内容',
     more: '加载更多',
     problem: { gap: '缺失记录', broken_link: '链接断裂', hash_mismatch: '内容被修改' },
+    actors: { admin: '治理管理员', worker: '系统任务', anonymous: '未登录', apiKey: '本机构 API 密钥' },
   },
   field: {
     required: '必填',
@@ -216,6 +217,7 @@ export const en: Texts = {
     data: 'Details',
     more: 'Load more',
     problem: { gap: 'missing entry', broken_link: 'broken link', hash_mismatch: 'edited entry' },
+    actors: { admin: 'Governance admin', worker: 'System task', anonymous: 'Not signed in', apiKey: "This agency's API key" },
   },
   field: {
     required: 'Required',

@@ -11,6 +11,11 @@ interface AuditEntry {
   action: string;
   data: string;
 }
+interface StaffMember {
+  id: string;
+  username: string;
+  displayName: string;
+}
 interface AuditCheck {
   valid: boolean;
   entries: number;
@@ -26,6 +31,7 @@ export function AuditPage() {
   const [next, setNext] = useState<number | null>(0);
   const [check, setCheck] = useState<AuditCheck>();
   const [error, setError] = useState<string>();
+  const [staff, setStaff] = useState<Map<string, StaffMember>>(new Map());
 
   function failed(e: unknown) {
     if (e instanceof ApiError && e.code === 'unauthorized') return expired();
@@ -45,8 +51,24 @@ export function AuditPage() {
   useEffect(() => {
     void more(0);
     api<AuditCheck>('GET', '/agency/audit/check').then(setCheck, failed);
+    api<StaffMember[]>('GET', '/agency/audit/staff').then((members) => setStaff(new Map(members.map((m) => [m.id, m]))), failed);
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
+
+  /**
+   * Who an entry names, in words: the log keeps staff by id only (nothing personal in entries that can never be
+   * erased), so a member is named from the agency's current staff; a removed member stays an id.
+   */
+  function actorName(actor: string): string {
+    const [kind, id] = actor.split(':', 2);
+    if (kind === 'staff' && id) {
+      const member = staff.get(id);
+      return member ? `${member.displayName} (${member.username})` : actor;
+    }
+    if (kind === 'agency') return t('audit.actors.apiKey');
+    if (actor === 'admin' || actor === 'worker' || actor === 'anonymous') return t(`audit.actors.${actor}`);
+    return actor;
+  }
 
   return (
     <>
@@ -90,7 +112,9 @@ export function AuditPage() {
               <tr key={e.seq}>
                 <td>{e.seq}</td>
                 <td>{new Date(e.at).toLocaleString(i18n.language)}</td>
-                <td className="mono">{e.actor}</td>
+                <td title={e.actor} data-testid="audit-actor">
+                  {actorName(e.actor)}
+                </td>
                 <td className="mono">{e.action}</td>
                 <td className="mono">{e.data}</td>
               </tr>
