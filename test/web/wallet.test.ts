@@ -123,6 +123,9 @@ describeBrowser('citizen web wallet in Chromium (phone-sized)', () => {
     const claims = await card.getByTestId('credential-claims').textContent();
     expect(claims).toContain(ID.nameZh);
     expect(claims).toContain('18');
+    // Coded values in words: 性别 男, not `male`.
+    const gender = card.getByTestId('credential-claims').locator('.pair', { hasText: '性别' });
+    expect(await gender.locator('dd').textContent()).toBe(ID.gender === 'male' ? '男' : '女');
     await shootBoth('credentials', '我的凭证', 'My credentials');
   });
 

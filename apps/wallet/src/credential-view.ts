@@ -5,6 +5,7 @@ import {
   getCredentialType,
   sdJwtVcClaimView,
   syncedMirror,
+  valueLabel,
   withValidity,
   type ChainConfig,
   type HeldStatus,
@@ -60,7 +61,7 @@ function viewSdJwtVc(stored: StoredCredential, lang: Lang, chain: ChainConfig, m
     validFrom,
     validUntil: view?.validUntil,
     status: view ? statusWithValidity(statusOf(view.statusEntries, stored.issuer, chain, mirror), validFrom, view.validUntil, now) : 'unknown',
-    claims: (view?.claims ?? []).map(({ key, label, value }) => ({ key, label, value: display(value) })),
+    claims: (view?.claims ?? []).map(({ key, label, value, valueLabel: words }) => ({ key, label, value: words ?? display(value) })),
   };
 }
 
@@ -90,7 +91,7 @@ export function viewCredential(stored: StoredCredential, lang: Lang, chain: Chai
     claims: Object.entries(claims).map(([key, value]) => ({
       key,
       label: labels?.fields[key] ?? key,
-      value: display(value),
+      value: valueLabel(definition, lang, key, value) ?? display(value),
     })),
   };
 }

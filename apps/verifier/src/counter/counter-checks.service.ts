@@ -10,6 +10,7 @@ import {
   counterPreset,
   getCredentialType,
   presetCheck,
+  valueLabel,
   type CheckLanguage,
   type CounterCheck,
   type CounterOptions,
@@ -65,10 +66,14 @@ export function counterOutcome(check: CounterCheck, result: VerificationResult):
   const credential = result.verified ? result.credentials.find((c) => c.type === check.type) : undefined;
   if (credential) {
     const labels = new Map(askableClaims(check.type).map((a) => [a.path.join('.'), a.labels]));
+    const definition = getCredentialType(check.type);
     for (const { path } of check.claims) {
       const value = valueAt(credential.claims, path);
       const key = path.join('.');
-      if (value !== undefined) claims.push({ path, labels: labels.get(key) ?? { 'zh-CN': key, en: key }, value });
+      if (value === undefined) continue;
+      const zh = valueLabel(definition, 'zh-CN', key, value);
+      const en = valueLabel(definition, 'en', key, value);
+      claims.push({ path, labels: labels.get(key) ?? { 'zh-CN': key, en: key }, value, ...(zh !== undefined && en !== undefined ? { valueLabels: { 'zh-CN': zh, en } } : {}) });
     }
   }
   return { verified: result.verified, checks, problems, claims };

@@ -130,7 +130,7 @@ function Claims({ claims, lang, t }: { claims: ShownClaim[]; lang: Lang; t: (key
         {claims.map((c) => (
           <div key={c.path.join('.')} data-testid="claim">
             <dt>{c.labels[lang]}</dt>
-            <dd>{shownValue(c.value, t)}</dd>
+            <dd>{c.valueLabels?.[lang] ?? shownValue(c.value, t)}</dd>
           </div>
         ))}
       </dl>

@@ -5,7 +5,7 @@ import type { PropertySchema } from './schema-form';
 /** A credential type as `GET /credential-types/:type` answers it. */
 export interface CredentialTypeView {
   type: string;
-  labels: Record<'zh-CN' | 'en', { name: string; description: string; fields: Record<string, string> }>;
+  labels: Record<'zh-CN' | 'en', { name: string; description: string; fields: Record<string, string>; values?: Record<string, Record<string, string>> }>;
   schema: { properties?: Record<string, PropertySchema>; required?: string[] };
 }
 
@@ -40,6 +40,13 @@ export function useTypes(names: string[]): CredentialTypeView[] | undefined {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key]);
   return loaded;
+}
+
+/** The words for a coded value of `field` (`本科` for `bachelor`) in the page's language; the value itself when there are none. */
+export function optionLabel(view: CredentialTypeView | undefined, language: string, field: string, value: string): string {
+  const words = view?.labels[language === 'en' ? 'en' : 'zh-CN'].values;
+  const forField = words && Object.hasOwn(words, field) ? words[field] : undefined;
+  return forField && Object.hasOwn(forField, value) ? forField[value]! : value;
 }
 
 /** The label of a field or type in the page's language. */

@@ -26,6 +26,22 @@ export interface CredentialTypeLabels {
   description: string;
   /** Keyed by claim name; nested claims use dots, e.g. `coOwners.share`. */
   fields: Record<string, string>;
+  /**
+   * Words for coded values, keyed like `fields`, then by value: what a clerk picks and a citizen or counter reads
+   * instead of `bachelor` or `state-land-use`. The claim keeps the code.
+   */
+  values?: Record<string, Record<string, string>>;
+}
+
+/**
+ * The words for `value` of claim `field` (dots for nested parts) in `lang`, when the type has them; else undefined
+ * (the value is shown as it is). Own properties only: a hostile value such as `constructor` finds nothing.
+ */
+export function valueLabel(definition: CredentialTypeDefinition | undefined, lang: 'zh-CN' | 'en', field: string, value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  const words = definition?.labels[lang].values;
+  const forField = words && Object.hasOwn(words, field) ? words[field] : undefined;
+  return forField && Object.hasOwn(forField, value) ? forField[value] : undefined;
 }
 
 /**

@@ -3,6 +3,7 @@
  * and labels, and the claim validation that issuer and verifier share.
  */
 export type { ClaimDerivation, ClaimError, ClaimErrorCode, CredentialTypeDefinition, CredentialTypeLabels, DerivationContext } from './definition.js';
+export { valueLabel } from './definition.js';
 export { listCredentialTypes, getCredentialType } from './registry.js';
 export { validateClaims } from './validate.js';
 export { schemaReference, findTypeBySchemaRef, schemaDigestSRI, schemaId } from './schema-ref.js';

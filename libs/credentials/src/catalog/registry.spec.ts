@@ -2,6 +2,16 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { getCredentialType, listCredentialTypes, validateClaims } from './index.js';
 
 /** Claim names of a schema, nested ones with dots (`coOwners.share`), as the labels key them. */
+/** The coded claims of a schema (an `enum`), keyed as the labels key them, with their codes. */
+function codedFields(schema: Record<string, unknown>, prefix = ''): Array<[string, string[]]> {
+  const properties = (schema.properties ?? {}) as Record<string, Record<string, unknown>>;
+  return Object.entries(properties).flatMap(([name, sub]): Array<[string, string[]]> => {
+    const items = sub.items as Record<string, unknown> | undefined;
+    const nested = items?.properties ? codedFields(items, `${prefix}${name}.`) : [];
+    return [...(Array.isArray(sub.enum) ? [[`${prefix}${name}`, sub.enum.map(String)] as [string, string[]]] : []), ...nested];
+  });
+}
+
 function fieldNames(schema: Record<string, unknown>, prefix = ''): string[] {
   const properties = (schema.properties ?? {}) as Record<string, Record<string, unknown>>;
   return Object.entries(properties).flatMap(([name, sub]) => {
@@ -43,6 +53,13 @@ describe('catalog registry', () => {
       expect(labels.description.length).toBeGreaterThan(0);
       expect(Object.keys(labels.fields).sort()).toEqual(fieldNames(definition.schema).sort());
       for (const label of Object.values(labels.fields)) expect(label.trim().length).toBeGreaterThan(0);
+      // Every code of every coded claim has its words, and nothing else has.
+      const coded = codedFields(definition.schema);
+      expect(Object.keys(labels.values ?? {}).sort()).toEqual(coded.map(([field]) => field).sort());
+      for (const [field, codes] of coded) {
+        expect(Object.keys(labels.values![field]!).sort()).toEqual([...codes].sort());
+        for (const words of Object.values(labels.values![field]!)) expect(words.trim().length).toBeGreaterThan(0);
+      }
     });
 
     it('is frozen', () => {

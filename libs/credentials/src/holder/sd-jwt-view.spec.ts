@@ -1,5 +1,6 @@
 import { SAMPLE_CLAIMS } from '../../../../test/support/sample-claims.js';
 import { ecKey, issue } from '../../../../test/support/sd-jwt-fixtures.js';
+import { getCredentialType } from '../catalog/index.js';
 import { sdJwtVcClaimView } from './index.js';
 
 const holder = ecKey('P-256');
@@ -15,6 +16,15 @@ describe('sdJwtVcClaimView', () => {
     expect(byKey(zh).nameZh).toEqual({ key: 'nameZh', label: expect.stringMatching(/姓名/), value: '张三' });
     expect(byKey(en).age_over_18).toMatchObject({ value: true, label: expect.stringMatching(/18/) });
     expect(byKey(zh).age_over_18.label).not.toBe(byKey(en).age_over_18.label);
+    // A coded value in words, the code kept; a value the catalog has no words for has none.
+    expect(byKey(zh).gender).toMatchObject({ value: 'male', valueLabel: '男' });
+    expect(byKey(en).gender).toMatchObject({ value: 'male', valueLabel: 'Male' });
+    expect(byKey(zh).nameZh.valueLabel).toBeUndefined();
+    // In the catalog's order (its fields, then the derived claims), whatever order the disclosures came in.
+    const definition = getCredentialType('NationalIdCredential')!;
+    const fields = Object.keys(definition.schema.properties as object);
+    const derived = (definition.derivations ?? []).flatMap((d) => Object.keys(d.labels.en)).filter((k) => !k.includes('.'));
+    expect(zh.claims.map((c) => c.key)).toEqual([...fields, ...derived].filter((k) => k in byKey(zh)));
     // Registered claims are not shown as claims about the citizen.
     expect(en.claims.some((c) => ['iss', 'cnf', 'vct', 'status', 'credential_schema'].includes(c.key))).toBe(false);
   });

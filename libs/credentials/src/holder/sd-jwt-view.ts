@@ -1,4 +1,5 @@
 // File imports, not the folders' index: the web wallet bundles this view, and the indexes pull node-only code.
+import { valueLabel } from '../catalog/definition.js';
 import { findTypeByVct, typeMetadata } from '../catalog/vct.js';
 import type { StatusListEntry } from '../status/status-entry.js';
 import { decodeSdJwtVc } from '../formats/sd-jwt-vc/decode.js';
@@ -9,6 +10,8 @@ export interface HeldClaim {
   key: string;
   label: string;
   value: unknown;
+  /** The catalog's words for a coded value (`本科` for `bachelor`), in the same language; absent otherwise. */
+  valueLabel?: string;
 }
 
 /** What a wallet shows of an SD-JWT VC it holds: every claim of its own disclosures, labelled by the catalog. */
@@ -43,12 +46,21 @@ export function sdJwtVcClaimView(sdJwt: string, lang: 'zh-CN' | 'en'): SdJwtVcCl
     const display = metadata?.claims.find((c) => c.path.length === 1 && c.path[0] === key)?.display;
     return display?.find((d) => d.locale === lang)?.label ?? display?.[0]?.label ?? key;
   };
+  const order = new Map(metadata?.claims.filter((c) => c.path.length === 1).map((c, i) => [String(c.path[0]), i]));
+  const place = (key: string) => order.get(key) ?? order.size;
   const { claims, ...rest } = decoded;
   return {
     format: 'dc+sd-jwt',
     ...rest,
     ...(definition ? { type: definition.type } : {}),
     typeLabel: definition?.labels[lang].name ?? decoded.vct,
-    claims: Object.entries(claims).map(([key, value]) => ({ key, label: label(key), value })),
+    // In the catalog's order (the type's fields, then its derived claims), not the order of the disclosures,
+    // which the issuer shuffles: the same card reads the same way every time.
+    claims: Object.entries(claims)
+      .sort(([a], [b]) => place(a) - place(b) || (a < b ? -1 : a > b ? 1 : 0))
+      .map(([key, value]) => {
+        const words = valueLabel(definition, lang, key, value);
+        return { key, label: label(key), value, ...(words !== undefined ? { valueLabel: words } : {}) };
+      }),
   };
 }

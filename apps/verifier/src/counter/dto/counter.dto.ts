@@ -104,6 +104,8 @@ export interface ShownClaim {
   path: string[];
   labels: Record<CheckLanguage, string>;
   value: unknown;
+  /** The catalog's words for a coded value (`本科` / `Bachelor's` for `bachelor`); absent for other values. */
+  valueLabels?: Record<CheckLanguage, string>;
 }
 
 /** A check as the page shows it: what was asked, where it stands, and once answered the outcome. */

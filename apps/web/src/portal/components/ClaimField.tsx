@@ -3,7 +3,16 @@ import { useTranslation } from 'react-i18next';
 import type { FieldProblem, FormField } from '../schema-form';
 
 /** One labelled claim input, its inline problem announced to screen readers. */
-export function ClaimField(props: { field: FormField; label: string; value: string; problem?: FieldProblem; onChange(value: string): void; onBlur(): void }) {
+export function ClaimField(props: {
+  field: FormField;
+  label: string;
+  /** The words for a coded option (the option's value is what the claim keeps). @default the value itself */
+  optionLabel?: (value: string) => string;
+  value: string;
+  problem?: FieldProblem;
+  onChange(value: string): void;
+  onBlur(): void;
+}) {
   const { t } = useTranslation();
   const id = useId();
   const { field, value, problem } = props;
@@ -23,7 +32,7 @@ export function ClaimField(props: { field: FormField; label: string; value: stri
         <option value="">{t('field.choose')}</option>
         {field.options!.map((o) => (
           <option key={o} value={o}>
-            {o}
+            {props.optionLabel?.(o) ?? o}
           </option>
         ))}
       </select>

@@ -52,6 +52,9 @@ describe('IssuePage', () => {
     await renderPage();
     expect(screen.getByLabelText('姓名 *')).toBeTruthy();
     expect(screen.getByLabelText('民族')).toBeTruthy();
+    // Coded values in words; the claim keeps the code.
+    const gender = screen.getByLabelText('性别 *') as HTMLSelectElement;
+    expect([...gender.options].map((o) => [o.value, o.textContent])).toEqual([['', '请选择'], ['male', '男'], ['female', '女']]);
     const format = (await screen.findByLabelText('凭证格式')) as HTMLSelectElement;
     await waitFor(() => expect(format.value).toBe('jwt_vc_json'));
   });

@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api, errorKey } from '../../shared/api';
 import { en } from '../../shared/locales';
-import { label, useTypes, type OfferFormat } from '../catalog';
+import { label, optionLabel, useTypes, type OfferFormat } from '../catalog';
 import { ClaimField } from '../components/ClaimField';
 import { QrCode } from '../components/QrCode';
 import { claimsOf, fieldProblem, formFields, formProblems, serverProblems, type FieldProblem } from '../schema-form';
@@ -164,6 +164,7 @@ export function IssuePage() {
             key={`${type}-${field.name}`}
             field={field}
             label={label(view, i18n.language, field.name)}
+            optionLabel={(o) => optionLabel(view, i18n.language, field.name, o)}
             value={values[field.name] ?? ''}
             problem={problems[field.name]}
             onChange={(v) => change(field.name, v)}

@@ -70,7 +70,7 @@ export function CredentialsPage() {
               {card.claims.map((claim) => (
                 <div key={claim.key} className="pair">
                   <dt>{claim.label}</dt>
-                  <dd>{claimText(claim.value, { yes: t('wallet.yes'), no: t('wallet.no') })}</dd>
+                  <dd>{claim.valueLabel ?? claimText(claim.value, { yes: t('wallet.yes'), no: t('wallet.no') })}</dd>
                 </div>
               ))}
             </dl>

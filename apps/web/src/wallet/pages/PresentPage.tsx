@@ -115,7 +115,7 @@ export function PresentPage() {
                 {c.leaving.map((claim) => (
                   <div key={claim.key} className="pair">
                     <dt>{claim.label}</dt>
-                    <dd>{claimText(claim.value, { yes: t('wallet.yes'), no: t('wallet.no') })}</dd>
+                    <dd>{claim.valueLabel ?? claimText(claim.value, { yes: t('wallet.yes'), no: t('wallet.no') })}</dd>
                   </div>
                 ))}
               </dl>

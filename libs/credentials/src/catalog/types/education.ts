@@ -63,6 +63,10 @@ export const educationCredential: CredentialTypeDefinition = {
         graduationDate: '毕业日期',
         studyMode: '学习形式',
       },
+      values: {
+        degree: { doctor: '博士研究生', master: '硕士研究生', bachelor: '本科', associate: '专科' },
+        studyMode: { 'full-time': '全日制', 'part-time': '非全日制' },
+      },
     },
     en: {
       name: 'Education Certificate',
@@ -77,6 +81,10 @@ export const educationCredential: CredentialTypeDefinition = {
         certificateNumber: 'Certificate number',
         graduationDate: 'Graduation date',
         studyMode: 'Study mode',
+      },
+      values: {
+        degree: { doctor: 'Doctorate', master: "Master's", bachelor: "Bachelor's", associate: 'Associate (short-cycle)' },
+        studyMode: { 'full-time': 'Full-time', 'part-time': 'Part-time' },
       },
     },
   },

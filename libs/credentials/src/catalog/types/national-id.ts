@@ -52,6 +52,7 @@ export const nationalIdCredential: CredentialTypeDefinition = {
         validFrom: '有效期起始日期',
         validUntil: '有效期截止日期',
       },
+      values: { gender: { male: '男', female: '女' } },
     },
     en: {
       name: 'Resident Identity Card',
@@ -68,6 +69,7 @@ export const nationalIdCredential: CredentialTypeDefinition = {
         validFrom: 'Valid from',
         validUntil: 'Valid until',
       },
+      values: { gender: { male: 'Male', female: 'Female' } },
     },
   },
 

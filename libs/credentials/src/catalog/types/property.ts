@@ -96,6 +96,18 @@ export const propertyCredential: CredentialTypeDefinition = {
         'coOwners.share': '共有份额（%）',
         registrationDate: '登记日期',
       },
+      values: {
+        use: { residential: '住宅', commercial: '商业', industrial: '工业', office: '办公', other: '其他' },
+        rightType: {
+          'state-land-use-and-house-ownership': '国有建设用地使用权/房屋（构筑物）所有权',
+          'state-land-use': '国有建设用地使用权',
+          'collective-land-use-and-house-ownership': '集体建设用地使用权/房屋（构筑物）所有权',
+          'homestead-use-and-house-ownership': '宅基地使用权/房屋（构筑物）所有权',
+          'land-contract-management': '土地承包经营权',
+          'sea-area-use': '海域使用权',
+          other: '其他',
+        },
+      },
     },
     en: {
       name: 'Real Estate Title Certificate',
@@ -112,6 +124,18 @@ export const propertyCredential: CredentialTypeDefinition = {
         'coOwners.citizenIdNumber': 'Co-owner citizen ID number',
         'coOwners.share': 'Co-owner share (%)',
         registrationDate: 'Registration date',
+      },
+      values: {
+        use: { residential: 'Residential', commercial: 'Commercial', industrial: 'Industrial', office: 'Office', other: 'Other' },
+        rightType: {
+          'state-land-use-and-house-ownership': 'State land use right and house ownership',
+          'state-land-use': 'State land use right',
+          'collective-land-use-and-house-ownership': 'Collective land use right and house ownership',
+          'homestead-use-and-house-ownership': 'Homestead use right and house ownership',
+          'land-contract-management': 'Land contract management right',
+          'sea-area-use': 'Sea area use right',
+          other: 'Other',
+        },
       },
     },
   },

@@ -1,0 +1,31 @@
+import { composedCheck, type VerificationResult } from '../../../../libs/credentials/src/index.js';
+import { counterOutcome } from './counter-checks.service.js';
+
+/** A verified presentation of one Education Certificate disclosing `claims`. */
+function verified(claims: Record<string, unknown>): VerificationResult {
+  return {
+    verified: true,
+    checks: [{ check: 'signature', status: 'passed', path: 'sdJwtPresentations[0]' }],
+    problems: [],
+    credentials: [{ path: 'sdJwtPresentations[0]', format: 'dc+sd-jwt', type: 'EducationCredential', issuer: 'did:ethr:0x7a69:0x01', issuanceDate: '2024-07-01T00:00:00Z', claims }],
+  } as unknown as VerificationResult;
+}
+
+describe('counterOutcome', () => {
+  test('a coded value is shown in words in both languages, beside the code; other values have no words', () => {
+    const made = composedCheck('EducationCredential', [['degree'], ['fieldOfStudy']]);
+    if (!made.ok) throw new Error(made.problem);
+    const outcome = counterOutcome(made.check, verified({ degree: 'bachelor', fieldOfStudy: 'Computer Science' }));
+    expect(outcome.claims).toEqual([
+      { path: ['degree'], labels: { 'zh-CN': '学历层次', en: 'Degree level' }, value: 'bachelor', valueLabels: { 'zh-CN': '本科', en: "Bachelor's" } },
+      { path: ['fieldOfStudy'], labels: { 'zh-CN': '专业', en: 'Field of study' }, value: 'Computer Science' },
+    ]);
+  });
+
+  test('a value outside the words (or a hostile one) is shown as it is', () => {
+    const made = composedCheck('EducationCredential', [['degree']]);
+    if (!made.ok) throw new Error(made.problem);
+    expect(counterOutcome(made.check, verified({ degree: 'constructor' })).claims[0]).not.toHaveProperty('valueLabels');
+    expect(counterOutcome(made.check, verified({ degree: 'phd' })).claims[0]).toMatchObject({ value: 'phd' });
+  });
+});
