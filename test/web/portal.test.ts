@@ -115,6 +115,9 @@ describeBrowser('agency portal in Chromium', () => {
     await page.getByText('共 2 行').waitFor();
     await page.getByRole('button', { name: '生成领取链接' }).click();
     await page.getByText('完成：成功 1 行，失败 1 行').waitFor();
+    await page.getByTestId('language').selectOption('en');
+    await page.getByText('Done: 1 made, 1 failed').waitFor();
+    await page.getByTestId('language').selectOption('zh-CN');
     expect(await page.locator('progress').getAttribute('value')).toBe('1');
     const download = page.waitForEvent('download');
     await page.getByRole('button', { name: '下载领取链接（CSV）' }).click();
