@@ -1,13 +1,9 @@
 import { Controller, Get, Query, UseGuards } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import { GovcredError } from '../../../../libs/credentials/src/index.js';
 import type { Agency } from '../agencies/entities/agency.entity.js';
 import { AgencyAuthGuard, StaffRoles } from '../auth/agency-auth.guard.js';
 import { CurrentAgency } from '../auth/api-key.guard.js';
-import type { StaffView } from '../staff/dto/staff.dto.js';
-import { StaffMember } from '../staff/entities/staff-member.entity.js';
-import { staffView } from '../staff/staff.service.js';
 import { AuditService, type AuditCheck } from './audit.service.js';
 import type { AuditEntry } from './entities/audit-entry.entity.js';
 
@@ -22,10 +18,7 @@ import type { AuditEntry } from './entities/audit-entry.entity.js';
 @StaffRoles('auditor')
 @Controller('agency/audit')
 export class AgencyAuditController {
-  constructor(
-    private readonly audit: AuditService,
-    private readonly dataSource: DataSource,
-  ) {}
+  constructor(private readonly audit: AuditService) {}
 
   @Get()
   @ApiOperation({ summary: "This agency's audit entries in order (page with afterSeq and limit)" })
@@ -43,16 +36,6 @@ export class AgencyAuditController {
     }
     const entries = await this.audit.page(after, take, agency.id);
     return { entries, nextAfterSeq: entries.length === take ? entries[entries.length - 1].seq : null };
-  }
-
-  /**
-   * The log names staff by id only (`staff:<id>`: no name is written into an entry that can never be erased); its
-   * auditors read who that was here, for the members the agency has now.
-   */
-  @Get('staff')
-  @ApiOperation({ summary: "This agency's staff accounts (id, username, display name, role), to name the `staff:<id>` actors of its entries" })
-  async staff(@CurrentAgency() agency: Agency): Promise<StaffView[]> {
-    return (await this.dataSource.getRepository(StaffMember).find({ where: { agencyId: agency.id }, order: { createdAt: 'ASC' } })).map(staffView);
   }
 
   @Get('check')

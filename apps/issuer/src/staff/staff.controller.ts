@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { CookieOptions, Request, Response } from 'express';
 import { sessionCookieOptions } from '../../../common/src/auth/session-cookie.js';
 import { DataSource } from 'typeorm';
@@ -7,7 +7,10 @@ import { Inject } from '@nestjs/common';
 import { GovcredError } from '../../../../libs/credentials/src/index.js';
 import { BodyLimit } from '../../../common/src/http/body-limit.js';
 import { bodyValidator } from '../../../common/src/http/validate-body.js';
+import type { Agency } from '../agencies/entities/agency.entity.js';
 import { AdminGuard } from '../auth/admin.guard.js';
+import { AgencyAuthGuard, StaffRoles } from '../auth/agency-auth.guard.js';
+import { CurrentAgency } from '../auth/api-key.guard.js';
 import { ISSUER_CONFIG, type IssuerConfig } from '../config/issuer.config.js';
 import { CREATE_STAFF_SCHEMA, CreateStaffDto, SIGN_IN_SCHEMA, SignInDto, type SessionView, type StaffView } from './dto/staff.dto.js';
 import { CSRF_HEADER, SESSION_COOKIE, csrfMatches, resolveSession } from './sessions.js';
@@ -42,6 +45,25 @@ export class StaffAdminController {
   @ApiOperation({ summary: 'Remove a staff account; its sessions end at once' })
   remove(@Param('agencyId') agencyId: string, @Param('staffId') staffId: string): Promise<void> {
     return this.staff.remove(agencyId, staffId);
+  }
+}
+
+/**
+ * Who the `staff:<id>` actors of an agency's audit entries are, for its auditors (or its API key): its current
+ * members. The log names staff by id only: no name is written into an entry that can never be erased.
+ */
+@ApiTags('audit')
+@ApiSecurity('apiKey')
+@UseGuards(AgencyAuthGuard)
+@StaffRoles('auditor')
+@Controller('agency/audit/staff')
+export class AgencyStaffController {
+  constructor(private readonly staff: StaffService) {}
+
+  @Get()
+  @ApiOperation({ summary: "This agency's staff accounts (id, username, display name, role), to name the `staff:<id>` actors of its entries" })
+  list(@CurrentAgency() agency: Agency): Promise<StaffView[]> {
+    return this.staff.list(agency.id);
   }
 }
 

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { valueLabel } from '../../../../libs/credentials/src/catalog/definition.js';
 import { api } from '../shared/api';
 import type { PropertySchema } from './schema-form';
 
@@ -44,9 +45,7 @@ export function useTypes(names: string[]): CredentialTypeView[] | undefined {
 
 /** The words for a coded value of `field` (`本科` for `bachelor`) in the page's language; the value itself when there are none. */
 export function optionLabel(view: CredentialTypeView | undefined, language: string, field: string, value: string): string {
-  const words = view?.labels[language === 'en' ? 'en' : 'zh-CN'].values;
-  const forField = words && Object.hasOwn(words, field) ? words[field] : undefined;
-  return forField && Object.hasOwn(forField, value) ? forField[value]! : value;
+  return valueLabel(view, language === 'en' ? 'en' : 'zh-CN', field, value) ?? value;
 }
 
 /** The label of a field or type in the page's language. */

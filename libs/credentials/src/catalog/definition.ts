@@ -37,7 +37,7 @@ export interface CredentialTypeLabels {
  * The words for `value` of claim `field` (dots for nested parts) in `lang`, when the type has them; else undefined
  * (the value is shown as it is). Own properties only: a hostile value such as `constructor` finds nothing.
  */
-export function valueLabel(definition: CredentialTypeDefinition | undefined, lang: 'zh-CN' | 'en', field: string, value: unknown): string | undefined {
+export function valueLabel(definition: Pick<CredentialTypeDefinition, 'labels'> | undefined, lang: 'zh-CN' | 'en', field: string, value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
   const words = definition?.labels[lang].values;
   const forField = words && Object.hasOwn(words, field) ? words[field] : undefined;
