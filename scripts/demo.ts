@@ -92,7 +92,7 @@ async function story(system: LocalSystem): Promise<void> {
     claims: SAMPLE_CLAIMS.NationalIdCredential,
     txCode: true,
   }, { 'x-api-key': bureau.apiKey });
-  console.log(`   offer: ${idOffer.offerUri.slice(0, 72)}…   PIN: ${idOffer.txCode}`);
+  console.log(`   offer: ${idOffer.offerUri}   PIN: ${idOffer.txCode}`);
   check((await wallet('receive', '--pin', idOffer.txCode, idOffer.offerUri)).code === 0, 'receiving the ID card failed');
 
   say(`${university.name} issues his diploma`, 'Same protocol and format, another agency, no PIN this time.');

@@ -8,6 +8,7 @@ import { issueRequest, holderDid } from '../issuer/claims.js';
 import { freePort } from '../support/free-port.js';
 import { postgresServerTest } from '../support/postgres.js';
 import { SAMPLE_CLAIMS } from '../support/sample-claims.js';
+import { preAuthorizedCodeOf } from '../support/offer-code.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const mode = (file: string) => statSync(file).mode & 0o777;
@@ -93,8 +94,8 @@ postgresServerTest(
       });
       expect(offer.status).toBe(201);
       expect(offer.body.credentialIssuer).toBe(`${issuerReplicas[0]}/oid4vci/${university.id}`);
-      const credentialOffer = JSON.parse(new URL(offer.body.offerUri.replace('openid-credential-offer://', 'http://x/')).searchParams.get('credential_offer')!);
-      const code = credentialOffer.grants['urn:ietf:params:oauth:grant-type:pre-authorized_code']['pre-authorized_code'];
+      // The offer made on the first replica is read from the second, by the reference in its QR code.
+      const code = await preAuthorizedCodeOf(offer.body.offerUri, { origin: issuerReplicas[1] });
       const token = await json(`${issuerReplicas[1]}/oid4vci/${university.id}/token`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },

@@ -13,6 +13,7 @@ import { SAMPLE_CLAIMS } from '../support/sample-claims.js';
 import { holderDid, issueRequest } from './claims.js';
 import { ADMIN_TOKEN, issuerEnv, tempDir, waitFor } from './issuer-harness.js';
 import { decodeJwt } from './jwt.js';
+import { preAuthorizedCodeOf } from '../support/offer-code.js';
 
 let f: Fixture;
 let service: ClusteredService;
@@ -105,7 +106,7 @@ test('one Idempotency-Key sent to both workers at once yields one credential', a
 test('a pre-authorized code is redeemed once, whichever worker each of six concurrent token requests reaches', async () => {
   const offer = await post('/oid4vci/offers', { type: 'EducationCredential', claims: SAMPLE_CLAIMS.EducationCredential });
   expect(offer.status).toBe(201);
-  const code = JSON.parse(new URL(offer.body.offerUri).searchParams.get('credential_offer')!).grants['urn:ietf:params:oauth:grant-type:pre-authorized_code']['pre-authorized_code'];
+  const code = await preAuthorizedCodeOf(offer.body.offerUri);
   const form = new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:pre-authorized_code', 'pre-authorized_code': code }).toString();
   const replies = await Promise.all(
     Array.from({ length: 6 }, () => request('POST', `${service.url}/oid4vci/${agency.id}/token`, form, { 'content-type': 'application/x-www-form-urlencoded' })),

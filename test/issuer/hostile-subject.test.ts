@@ -10,6 +10,7 @@ import { didJwtHolder } from '../support/oid4vci-fixtures.js';
 import { badChecksum, nearJwts } from '../support/hostile-jwt.js';
 import { CLAIMS, holderDid, issueRequest } from './claims.js';
 import { startHarness, waitFor, type Client, type CreatedAgency, type IssuerHarness } from './issuer-harness.js';
+import { preAuthorizedCodeOf } from '../support/offer-code.js';
 
 const ID = 'NationalIdCredential';
 let h: IssuerHarness;
@@ -64,7 +65,7 @@ describe('OID4VCI', () => {
   }
   async function accessToken(): Promise<string> {
     const offer = await police.client.post('/oid4vci/offers', { type: ID, claims: CLAIMS[ID] });
-    const code = JSON.parse(new URL(offer.body.offerUri).searchParams.get('credential_offer')!).grants[PRE_AUTHORIZED_CODE_GRANT]['pre-authorized_code'];
+    const code = await preAuthorizedCodeOf(offer.body.offerUri);
     return (await form(`${base()}/token`, { grant_type: PRE_AUTHORIZED_CODE_GRANT, 'pre-authorized_code': code })).access_token;
   }
   async function requestCredential(token: string, proof: string) {

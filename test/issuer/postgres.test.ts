@@ -9,6 +9,7 @@ import { postgresTest } from '../support/postgres.js';
 import { holderDid, issueRequest } from './claims.js';
 import { startHarness, waitFor } from './issuer-harness.js';
 import { decodeJwt } from './jwt.js';
+import { preAuthorizedCodeOf } from '../support/offer-code.js';
 
 // The same entities and migrations as on SQLite, end to end, on a fresh PostgreSQL database (the run's cluster:
 // see test/support/postgres.ts; without PostgreSQL this test fails unless GOVCRED_SKIP_POSTGRES=1).
@@ -41,7 +42,7 @@ postgresTest('the issuer runs on PostgreSQL: issue (both formats, SD-JWT VC copi
     // OID4VCI batch copies (migration 1767200000000): three copies, one record, a revocation reaching all three.
     const offer = await a.client.post('/oid4vci/offers', { type: 'EducationCredential', format: 'dc+sd-jwt', claims: SAMPLE_CLAIMS.EducationCredential });
     const issuer = offer.body.credentialIssuer as string;
-    const code = JSON.parse(new URL(offer.body.offerUri).searchParams.get('credential_offer')!).grants['urn:ietf:params:oauth:grant-type:pre-authorized_code']['pre-authorized_code'];
+    const code = await preAuthorizedCodeOf(offer.body.offerUri);
     const form = new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:pre-authorized_code', 'pre-authorized_code': code });
     const { access_token } = (await (await fetch(`${issuer}/token`, { method: 'POST', body: form })).json()) as { access_token: string };
     const { c_nonce } = (await (await fetch(`${issuer}/nonce`, { method: 'POST' })).json()) as { c_nonce: string };

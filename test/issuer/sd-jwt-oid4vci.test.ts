@@ -4,6 +4,7 @@ import { ecKey, type TestKey } from '../support/sd-jwt-fixtures.js';
 import { verifyIssued } from '../support/sd-jwt-chain.js';
 import { CLAIMS } from './claims.js';
 import { startHarness, type Client, type CreatedAgency, type IssuerHarness } from './issuer-harness.js';
+import { offerObjectOf } from '../support/offer-code.js';
 
 /**
  * OID4VCI 1.0 with `dc+sd-jwt` on the issuer, over raw HTTP: metadata for both formats, offers naming the
@@ -37,7 +38,7 @@ async function post(url: string, body: string, headers: Record<string, string>) 
 async function accessToken(type: string, format = 'dc+sd-jwt'): Promise<{ token: string; configurationId: string }> {
   const offer = await agency.client.post('/oid4vci/offers', { type, format, claims: CLAIMS[type] });
   expect(offer.status).toBe(201);
-  const object = JSON.parse(new URL(offer.body.offerUri).searchParams.get('credential_offer')!);
+  const object = await offerObjectOf(offer.body.offerUri);
   const code = object.grants[PRE_AUTHORIZED_CODE_GRANT]['pre-authorized_code'];
   const form = new URLSearchParams({ grant_type: PRE_AUTHORIZED_CODE_GRANT, 'pre-authorized_code': code });
   const token = await post(`${issuerUrl}/token`, form.toString(), { 'content-type': 'application/x-www-form-urlencoded' });

@@ -14,6 +14,7 @@ import { EMPLOYER_SCOPE } from '../support/verifier-registrations.js';
 import { VERIFIER_ADMIN_TOKEN, chainClockOffsetMs, get, post, startTestVerifier, waitForMirrors, withKey } from '../support/verifier.js';
 import { WalletUser } from '../support/wallet.js';
 import { decodeParts, leaves, proofJwt, newP256 } from '../support/batch-copies.js';
+import { preAuthorizedCodeOf } from '../support/offer-code.js';
 
 let h: IssuerHarness;
 let bureau: CreatedAgency & { client: Client; createdAt: string };
@@ -217,8 +218,7 @@ describe('hostile batches', () => {
   /** An access token and a c_nonce for a fresh offer, by hand (no client library in the way). */
   async function session(): Promise<{ endpoint: string; audience: string; token: string; nonce: string }> {
     const { offerUri, credentialIssuer } = await offer();
-    const grant = JSON.parse(new URL(offerUri).searchParams.get('credential_offer')!).grants['urn:ietf:params:oauth:grant-type:pre-authorized_code'];
-    const form = new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:pre-authorized_code', 'pre-authorized_code': grant['pre-authorized_code'] });
+    const form = new URLSearchParams({ grant_type: 'urn:ietf:params:oauth:grant-type:pre-authorized_code', 'pre-authorized_code': await preAuthorizedCodeOf(offerUri) });
     const token = await fetch(`${credentialIssuer}/token`, { method: 'POST', body: form, headers: { 'content-type': 'application/x-www-form-urlencoded' } }).then((r) => r.json() as Promise<{ access_token: string }>);
     const nonce = await fetch(`${credentialIssuer}/nonce`, { method: 'POST' }).then((r) => r.json() as Promise<{ c_nonce: string }>);
     return { endpoint: `${credentialIssuer}/credential`, audience: credentialIssuer, token: token.access_token, nonce: nonce.c_nonce };

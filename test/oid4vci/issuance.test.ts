@@ -1,3 +1,5 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { verifyCredential } from 'did-jwt-vc';
 import { Wallet } from 'ethers';
 import { Holder } from '../../apps/wallet/src/holder/holder-agent.js';
@@ -69,7 +71,7 @@ describe.each([false, true])('receiving each catalog type (tx_code: %s)', (withT
     const service = addIssuer(`psb-${type}-${withTxCode}`);
     const holder = didJwtHolder();
     const created = await service.createOffer({ configurationId: `${type}_jwt`, txCode: withTxCode, context: { claims: CLAIMS[type] } });
-    expect(created.offerUri).toMatch(/^openid-credential-offer:\/\/\?credential_offer=/);
+    expect(created.offerUri).toMatch(/^openid-credential-offer:\/\/\?credential_offer_uri=/);
     expect(created.txCode === undefined).toBe(!withTxCode);
 
     const offer = await resolveOffer(created.offerUri, { allowHttp: true });
@@ -95,10 +97,12 @@ test("the wallet's own Veramo holder key signs an accepted proof", async () => {
   expect(received.type).toBe('EducationCredential');
 });
 
+// The next four offers go by value, so that the token endpoint's own refusals are what is tested (by reference,
+// the offer's address already answers 404 for a used, expired or dead offer: see the test after them).
 test('a replayed offer is refused with invalid_grant', async () => {
   const service = addIssuer('psb-replay');
   const holder = didJwtHolder();
-  const { offerUri } = await service.createOffer({ configurationId: 'NationalIdCredential_jwt', context: { claims: CLAIMS.NationalIdCredential } });
+  const { offerUri } = await service.createOffer({ configurationId: 'NationalIdCredential_jwt', delivery: 'value', context: { claims: CLAIMS.NationalIdCredential } });
   await receiveCredential({ offer: offerUri, holderDid: holder.did, signProofJwt: holder.sign, allowHttp: true });
   const thief = didJwtHolder();
   await expectFailure(receiveCredential({ offer: offerUri, holderDid: thief.did, signProofJwt: thief.sign, allowHttp: true }), 'offer_rejected', 'invalid_grant');
@@ -107,7 +111,7 @@ test('a replayed offer is refused with invalid_grant', async () => {
 test('an expired offer is refused with invalid_grant', async () => {
   const service = addIssuer('psb-expired');
   const holder = didJwtHolder();
-  const { offerUri } = await service.createOffer({ configurationId: 'NationalIdCredential_jwt', expiresInSeconds: 60, context: { claims: CLAIMS.NationalIdCredential } });
+  const { offerUri } = await service.createOffer({ configurationId: 'NationalIdCredential_jwt', expiresInSeconds: 60, delivery: 'value', context: { claims: CLAIMS.NationalIdCredential } });
   now = new Date(now.getTime() + 61_000);
   const error = await expectFailure(receiveCredential({ offer: offerUri, holderDid: holder.did, signProofJwt: holder.sign, allowHttp: true }), 'offer_rejected', 'invalid_grant');
   expect(error.details?.description).toMatch(/expired/i);
@@ -116,7 +120,7 @@ test('an expired offer is refused with invalid_grant', async () => {
 test('a wrong transaction code is refused, and after five the offer is dead even for the right one', async () => {
   const service = addIssuer('psb-pin');
   const holder = didJwtHolder();
-  const created = await service.createOffer({ configurationId: 'PropertyCredential_jwt', txCode: true, context: { claims: CLAIMS.PropertyCredential } });
+  const created = await service.createOffer({ configurationId: 'PropertyCredential_jwt', txCode: true, delivery: 'value', context: { claims: CLAIMS.PropertyCredential } });
   expect(created.txCode).toMatch(/^[0-9]{6}$/);
   const attempt = (txCode?: string) => receiveCredential({ offer: created.offerUri, txCode, holderDid: holder.did, signProofJwt: holder.sign, allowHttp: true });
   await expectFailure(attempt(), 'tx_code_required');
@@ -130,7 +134,7 @@ test('a code of one agency is worthless at another agency', async () => {
   const a = addIssuer('agency-a');
   addIssuer('agency-b');
   const holder = didJwtHolder();
-  const { offerUri } = await a.createOffer({ configurationId: 'NationalIdCredential_jwt', context: { claims: CLAIMS.NationalIdCredential } });
+  const { offerUri } = await a.createOffer({ configurationId: 'NationalIdCredential_jwt', delivery: 'value', context: { claims: CLAIMS.NationalIdCredential } });
   const forged = offerUri.replace(encodeURIComponent('/oid4vci/agency-a'), encodeURIComponent('/oid4vci/agency-b'));
   expect(forged).not.toBe(offerUri);
   await expectFailure(receiveCredential({ offer: forged, holderDid: holder.did, signProofJwt: holder.sign, allowHttp: true }), 'offer_rejected', 'invalid_grant');
@@ -185,6 +189,46 @@ test('an unreachable issuer is reported as such', async () => {
   await expectFailure(receiveCredential({ offer: moved, holderDid: holder.did, signProofJwt: holder.sign, allowHttp: true }), 'service_unreachable');
 });
 
+test('an offer by reference that was used or expired is refused as offer_rejected, before any PIN is asked', async () => {
+  const service = addIssuer('psb-reference');
+  const holder = didJwtHolder();
+  const { offerUri } = await service.createOffer({ configurationId: 'NationalIdCredential_jwt', context: { claims: CLAIMS.NationalIdCredential } });
+  await receiveCredential({ offer: offerUri, holderDid: holder.did, signProofJwt: holder.sign, allowHttp: true });
+  const used = await expectFailure(resolveOffer(offerUri, { allowHttp: true }), 'offer_rejected', 'offer_not_found');
+  expect(used.details?.status).toBe(404);
+
+  const expiring = await service.createOffer({ configurationId: 'NationalIdCredential_jwt', txCode: true, expiresInSeconds: 60, context: { claims: CLAIMS.NationalIdCredential } });
+  expect((await resolveOffer(expiring.offerUri, { allowHttp: true })).txCode).toMatchObject({ length: 6 });
+  now = new Date(now.getTime() + 61_000);
+  await expectFailure(resolveOffer(expiring.offerUri, { allowHttp: true }), 'offer_rejected', 'offer_not_found');
+});
+
+test('an issuer answer past the size bound is refused unread, whatever its headers say', async () => {
+  // A hostile "issuer" answering the offer reference with 2 MB: with a content-length, then chunked without one.
+  const big = JSON.stringify({ credential_issuer: 'http://127.0.0.1/x', padding: 'x'.repeat(2 * 1024 * 1024) });
+  const hostile = http.createServer((req, res) => {
+    if (req.url?.endsWith('/chunked')) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      for (let i = 0; i < 40; i++) res.write(big.slice(i * 55_000, (i + 1) * 55_000));
+      res.end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(big) });
+    res.end(big);
+  });
+  await new Promise<void>((resolve) => hostile.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(hostile.address() as AddressInfo).port}`;
+  try {
+    for (const path of ['/declared', '/chunked']) {
+      const text = `openid-credential-offer://?credential_offer_uri=${encodeURIComponent(base + path)}`;
+      await expectFailure(resolveOffer(text, { allowHttp: true }), 'issuer_response_invalid');
+    }
+  } finally {
+    hostile.closeAllConnections();
+    await new Promise((resolve) => hostile.close(resolve));
+  }
+});
+
 describe('junk offers are refused as offer_invalid', () => {
   const offerOf = (object: unknown) => `openid-credential-offer://?credential_offer=${encodeURIComponent(JSON.stringify(object))}`;
   it.each<[string, () => string]>([
@@ -199,10 +243,14 @@ describe('junk offers are refused as offer_invalid', () => {
     await expectFailure(resolveOffer(text(), { allowHttp: true }), 'offer_invalid');
   });
 
-  test('an http issuer when http is not allowed', async () => {
+  test('an http issuer when http is not allowed, by reference (not fetched) or by value', async () => {
     const service = addIssuer('psb-http');
-    const { offerUri } = await service.createOffer({ configurationId: 'NationalIdCredential_jwt', context: { claims: CLAIMS.NationalIdCredential } });
-    await expectFailure(resolveOffer(offerUri), 'offer_invalid');
+    for (const delivery of ['reference', 'value'] as const) {
+      const { offerUri } = await service.createOffer({ configurationId: 'NationalIdCredential_jwt', context: { claims: CLAIMS.NationalIdCredential }, delivery });
+      server.requests.length = 0;
+      await expectFailure(resolveOffer(offerUri), 'offer_invalid');
+      expect(server.requests).toEqual([]);
+    }
   });
 
   test('an offer for a configuration the issuer does not have', async () => {

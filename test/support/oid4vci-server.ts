@@ -10,7 +10,7 @@ export interface HostedIssuer {
 
 /**
  * A bare node:http server in front of {@link Oid4vciIssuerService}s: the routes an issuer service must serve
- * (metadata at the well-known URLs with the issuer path appended, token, nonce, credential), nothing else.
+ * (metadata at the well-known URLs with the issuer path appended, offers by reference, token, nonce, credential), nothing else.
  * Issuers live under `/oid4vci/<id>`; add them to `issuers` after `start()` (their URLs need the port).
  */
 export class Oid4vciTestServer {
@@ -42,8 +42,10 @@ export class Oid4vciTestServer {
       this.requests.push(`${req.method} ${path}`);
       const wellKnown = /^\/\.well-known\/(openid-credential-issuer|oauth-authorization-server)\/oid4vci\/([^/]+)$/.exec(path);
       const endpoint = /^\/oid4vci\/([^/]+)\/(token|nonce|credential)$/.exec(path);
-      const hosted = this.issuers.get((wellKnown?.[2] ?? endpoint?.[1]) as string);
+      const byReference = /^\/oid4vci\/([^/]+)\/offers\/([^/]+)$/.exec(path);
+      const hosted = this.issuers.get((wellKnown?.[2] ?? endpoint?.[1] ?? byReference?.[1]) as string);
       if (!hosted) return send(res, { status: 404, headers: {}, body: { error: 'not_found' } });
+      if (byReference && req.method === 'GET') return send(res, await hosted.service.handleOfferRequest(byReference[2]));
       if (wellKnown && req.method === 'GET') {
         const body = wellKnown[1] === 'openid-credential-issuer' ? hosted.service.credentialIssuerMetadata() : hosted.service.authorizationServerMetadata();
         return send(res, { status: 200, headers: {}, body: body as Record<string, unknown> });

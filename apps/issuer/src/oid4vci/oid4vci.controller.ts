@@ -33,7 +33,8 @@ export class Oid4vciOffersController {
   @ApiOperation({
     summary: 'Create a credential offer (OID4VCI 1.0 pre-authorized code flow)',
     description:
-      'Returns `offerUri` (openid-credential-offer://…, show it as a QR code) and, with `txCode: true`, the PIN to hand to the ' +
+      'Returns `offerUri` (openid-credential-offer://?credential_offer_uri=…, about 180 characters: show it as a QR code; `delivery: "value"` ' +
+      'puts the whole offer in it instead) and, with `txCode: true`, the PIN to hand to the ' +
       'citizen another way. The offer is single use and expires; its claims are kept only until it is redeemed or expires.',
   })
   create(@CurrentAgency() agency: Agency, @CurrentActor() actor: string, @Body() body: CreateOfferDto): Promise<CreatedOffer> {
@@ -78,6 +79,18 @@ export class Oid4vciProtocolController {
   @ApiOperation({ summary: 'Authorization server metadata of an agency' })
   async authorizationServerMetadata(@Param('agencyId') agencyId: string): Promise<unknown> {
     return (await this.oid4vci.issuerFor(agencyId)).service.authorizationServerMetadata();
+  }
+
+  @Get('oid4vci/:agencyId/offers/:reference')
+  @ApiOperation({
+    summary: 'A credential offer by reference (the credential_offer_uri of an offer QR code, OID4VCI 1.0 §4.1.3)',
+    description:
+      'The Credential Offer object while the offer can be redeemed; 404 `offer_not_found` once it was used or expired (or for an unknown reference). ' +
+      'Fetching spends nothing: the token endpoint redeems the code once.',
+  })
+  async offer(@Param('agencyId') agencyId: string, @Param('reference') reference: string, @Res() res: Response): Promise<void> {
+    const { service } = await this.oid4vci.issuerFor(agencyId);
+    send(res, await service.handleOfferRequest(reference));
   }
 
   @Post('oid4vci/:agencyId/token')

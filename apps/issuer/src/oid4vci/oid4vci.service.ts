@@ -180,6 +180,7 @@ export class Oid4vciService implements OnModuleDestroy {
       configurationId: configurationId(body.type, format.id),
       txCode: body.txCode ?? false,
       expiresInSeconds: body.expiresInSeconds,
+      delivery: body.delivery,
       context,
     });
     return {

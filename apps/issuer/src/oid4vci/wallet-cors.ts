@@ -5,7 +5,7 @@ import type { NextFunction, Request, Response } from 'express';
 /**
  * CORS for the public endpoints of the OID4VCI pre-authorized code flow, so a wallet running in a browser on
  * another origin (the citizen web wallet at the verifier's /wallet) can receive a credential: issuer and
- * authorization server metadata, token, nonce and credential. Any origin may call them, as any native wallet
+ * authorization server metadata, offers by reference, token, nonce and credential. Any origin may call them, as any native wallet
  * may: they take no cookie (`Access-Control-Allow-Credentials` is never sent, so a browser sends none) and are
  * protected by the pre-authorized code, the PIN, the access token and the key proof. Nothing else of the issuer
  * (admin, agency API, portal) answers CORS.
@@ -13,6 +13,7 @@ import type { NextFunction, Request, Response } from 'express';
 export const WALLET_CORS_ROUTES: RouteInfo[] = [
   { path: '.well-known/openid-credential-issuer/oid4vci/:agencyId', method: RequestMethod.ALL },
   { path: '.well-known/oauth-authorization-server/oid4vci/:agencyId', method: RequestMethod.ALL },
+  { path: 'oid4vci/:agencyId/offers/:reference', method: RequestMethod.ALL },
   { path: 'oid4vci/:agencyId/token', method: RequestMethod.ALL },
   { path: 'oid4vci/:agencyId/nonce', method: RequestMethod.ALL },
   { path: 'oid4vci/:agencyId/credential', method: RequestMethod.ALL },

@@ -1,7 +1,8 @@
 import { clientAuthenticationAnonymous, preAuthorizedCodeGrantIdentifier } from '@openid4vc/oauth2';
 import { Openid4vciClient, type CredentialOfferObject, type IssuerMetadataResult } from '@openid4vc/openid4vci';
+import { InvalidFetchResponseError } from '@openid4vc/utils';
 import { GovcredError } from '../errors.js';
-import { allowInsecureLibraryUrls, causedBy, checkEndpointUrl, checkIssuerUrl, generateRandom, hashCallback } from './library.js';
+import { allowInsecureLibraryUrls, causeOf, checkEndpointUrl, checkIssuerUrl, generateRandom, hashCallback } from './library.js';
 import { findTypeByVct } from '../catalog/vct.js';
 import { OID4VCI_FORMAT, OID4VCI_JWK_PROOF_ALGS, OID4VCI_PROOF_ALG, OID4VCI_SD_JWT_FORMAT, type Oid4vciDisplay, type Oid4vciFormat } from './metadata.js';
 
@@ -63,13 +64,54 @@ export function libraryClient(network: Oid4vciClientNetwork, signJwt: Constructo
   const base = network.fetch ?? globalThis.fetch;
   const timeoutMs = network.timeoutMs ?? 10_000;
   const fetchWithTimeout: typeof fetch = async (input, init) => {
+    const url = String(input instanceof Request ? input.url : input);
     try {
-      return await base(input, { ...init, redirect: 'error', signal: AbortSignal.timeout(timeoutMs) });
+      const signal = AbortSignal.timeout(timeoutMs);
+      return await boundedResponse(await base(input, { ...init, redirect: 'error', signal }), url);
     } catch (cause) {
-      throw new UnreachableError(String(input instanceof Request ? input.url : input), { cause });
+      if (cause instanceof GovcredError) throw cause;
+      throw new UnreachableError(url, { cause });
     }
   };
   return new Openid4vciClient({ callbacks: { fetch: fetchWithTimeout, hash: hashCallback, generateRandom, signJwt, clientAuthentication: clientAuthenticationAnonymous() } });
+}
+
+/**
+ * The largest answer the wallet reads from an issuer: a credential response with a batch of 50 SD-JWT VC copies
+ * is ~150 kB. The library reads bodies whole, so the bound is applied here, before it parses anything.
+ */
+export const MAX_ISSUER_RESPONSE_BYTES = 1024 * 1024;
+
+/** `response` with its body read up to {@link MAX_ISSUER_RESPONSE_BYTES}; @throws GovcredError `issuer_response_invalid` past it. */
+async function boundedResponse(response: Response, url: string): Promise<Response> {
+  const tooLarge = () => new GovcredError('issuer_response_invalid', `the answer of ${url.slice(0, 200)} is larger than ${MAX_ISSUER_RESPONSE_BYTES} bytes`);
+  if (Number(response.headers.get('content-length') ?? 0) > MAX_ISSUER_RESPONSE_BYTES) {
+    await response.body?.cancel();
+    throw tooLarge();
+  }
+  if (!response.body) return response;
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_ISSUER_RESPONSE_BYTES) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  const body = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  // A null-body status (204, 304) must be rebuilt without a body.
+  const empty = response.status === 204 || response.status === 304;
+  return new Response(empty ? null : body, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 
 /**
@@ -81,10 +123,21 @@ export async function resolveOffer(text: string, network: Oid4vciClientNetwork =
   const client = libraryClient(network, () => {
     throw new Error('nothing is signed while resolving an offer');
   });
+  const offerText = String(text).trim();
+  const byReference = offerUriOf(offerText);
+  if (byReference !== undefined && !checkEndpointUrl(byReference, network.allowHttp ?? false)) {
+    throw new GovcredError('offer_invalid', 'the offer refers to an address that is not an https URL');
+  }
   let offer: CredentialOfferObject;
   try {
-    offer = await client.resolveCredentialOffer(String(text).trim());
+    offer = await client.resolveCredentialOffer(offerText);
   } catch (error) {
+    // The issuer answered the reference with 4xx: the offer was used or expired (or never existed).
+    const status = error instanceof InvalidFetchResponseError ? error.response.status : 0;
+    if (byReference !== undefined && status >= 400 && status < 500) {
+      const code = issuerErrorCode((error as InvalidFetchResponseError).textResponse);
+      throw new GovcredError('offer_rejected', 'the agency no longer offers this credential: it was used or it expired', { status, ...(code ? { error: code } : {}) }, { cause: error });
+    }
     throw clientError(error, 'offer_invalid', 'this is not a credential offer');
   }
   if (!checkIssuerUrl(offer.credential_issuer, network.allowHttp ?? false)) throw new GovcredError('offer_invalid', 'the offer names an issuer that is not an https URL');
@@ -147,9 +200,30 @@ export async function resolveOffer(text: string, network: Oid4vciClientNetwork =
   };
 }
 
+/** The `credential_offer_uri` of an offer text (§4.1.3), or undefined (by value, or not an offer at all). */
+function offerUriOf(text: string): string | undefined {
+  try {
+    return new URL(text).searchParams.get('credential_offer_uri') ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The `error` of an issuer's JSON error body (already bounded in size), or undefined. */
+function issuerErrorCode(text: string): string | undefined {
+  try {
+    const error = (JSON.parse(text) as { error?: unknown }).error;
+    return typeof error === 'string' ? error.slice(0, 100) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A library or network error as a typed client error: unreachable if the network failed, else `fallback`. */
 export function clientError(error: unknown, fallback: 'offer_invalid' | 'issuer_response_invalid', message: string): GovcredError {
-  if (error instanceof GovcredError) return error;
-  if (causedBy(error, UnreachableError)) return new GovcredError('service_unreachable', 'the issuer could not be reached', undefined, { cause: error });
+  // Ours, from inside the library's call (e.g. an answer past the size bound), however the library wrapped it.
+  const own = causeOf(error, GovcredError);
+  if (own) return own;
+  if (causeOf(error, UnreachableError)) return new GovcredError('service_unreachable', 'the issuer could not be reached', undefined, { cause: error });
   return new GovcredError(fallback, message, undefined, { cause: error });
 }

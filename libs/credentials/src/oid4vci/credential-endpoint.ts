@@ -5,7 +5,7 @@ import { JWT_LIMITS } from '../verification/limits.js';
 import { holderJwk, type EcPublicJwk } from '../formats/sd-jwt-vc/index.js';
 import { errorResponse, invalidToken, jsonResponse, libraryErrorResponse, toHeaders, type Oid4vciRequest, type Oid4vciResponse } from './http.js';
 import type { IssuerContext } from './issuer-context.js';
-import { causedBy } from './library.js';
+import { causeOf } from './library.js';
 import { jwkProofProblem } from './jwk-proof.js';
 import { OID4VCI_SD_JWT_FORMAT, type Oid4vciFormat } from './metadata.js';
 import { DidResolutionUnavailableError } from './proof-verifier.js';
@@ -154,7 +154,7 @@ export async function handleCredentialRequest(ctx: IssuerContext, request: Oid4v
     }
     return jsonResponse(200, ctx.library.createCredentialResponse({ credentialRequest: parsed, credentials: credentials.map((credential) => ({ credential })) }));
   } catch (error) {
-    if (causedBy(error, DidResolutionUnavailableError)) return errorResponse(503, 'server_error', 'the holder DID could not be resolved now: try again later');
+    if (causeOf(error, DidResolutionUnavailableError)) return errorResponse(503, 'server_error', 'the holder DID could not be resolved now: try again later');
     const response = libraryErrorResponse(error);
     if (response) return response;
     throw error;

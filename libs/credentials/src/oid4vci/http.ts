@@ -39,6 +39,8 @@ export type Oid4vciErrorCode =
   | 'invalid_proof'
   | 'invalid_nonce'
   | 'credential_request_denied'
+  /** govcred's, for the offer-by-reference endpoint (§4.1.3 defines no error for it): used, expired or unknown. */
+  | 'offer_not_found'
   | 'server_error';
 
 /** Responses carrying tokens, nonces or credentials must not be cached (RFC 6749 §5.1, OID4VCI 1.0 §7.2). */

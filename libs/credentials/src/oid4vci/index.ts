@@ -3,7 +3,7 @@
  * @openid4vc/openid4vci: {@link Oid4vciIssuerService} for the issuer service, {@link receiveCredential} for
  * wallets.
  */
-export { Oid4vciIssuerService, type Oid4vciIssuerOptions, type CreateOfferInput, type CreatedOffer } from './issuer.js';
+export { Oid4vciIssuerService, type Oid4vciIssuerOptions, type CreateOfferInput, type CreatedOffer, type OfferDelivery } from './issuer.js';
 export type { IssueCredential, IssueCredentialInput } from './credential-endpoint.js';
 export type { Oid4vciRequest, Oid4vciResponse, Oid4vciRequestHeaders, Oid4vciErrorCode } from './http.js';
 export type { Oid4vciStore, StoredOffer, StoredNonce, StoredAccessToken } from './store.js';

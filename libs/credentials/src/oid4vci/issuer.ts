@@ -3,7 +3,7 @@ import { Openid4vciIssuer, Openid4vciVersion, type CredentialIssuerMetadata, typ
 import type { Resolvable } from 'did-resolver';
 import { GovcredError } from '../errors.js';
 import { handleCredentialRequest, type IssueCredential } from './credential-endpoint.js';
-import { jsonResponse, type Oid4vciRequest, type Oid4vciResponse } from './http.js';
+import { errorResponse, jsonResponse, type Oid4vciRequest, type Oid4vciResponse } from './http.js';
 import type { IssuerContext } from './issuer-context.js';
 import { allowInsecureLibraryUrls, checkIssuerUrl, generateRandom, hashCallback } from './library.js';
 import {
@@ -16,7 +16,7 @@ import {
   type Oid4vciEndpoints,
 } from './metadata.js';
 import { holderProofVerifier } from './jwk-proof.js';
-import { hashSecret, hashTxCode, randomSecret, randomTxCode } from './secrets.js';
+import { hashSecret, hashTxCode, isOfferReference, offerCodeOf, randomSecret, randomTxCode } from './secrets.js';
 import type { Oid4vciStore } from './store.js';
 import { handleTokenRequest } from './token-endpoint.js';
 
@@ -77,11 +77,19 @@ export interface CreateOfferInput {
   expiresInSeconds?: number;
   /** What the issuer needs later to issue (agency id, claims …); must survive JSON. */
   context: unknown;
+  /**
+   * How `offerUri` carries the offer (§4.1). `reference` (default): `credential_offer_uri`, a URL of about 180
+   * characters that the wallet fetches (a QR code a phone reads from a screen or a letter). `value`: the whole
+   * offer in `credential_offer` (~500–700 characters), for a wallet that cannot fetch offers.
+   */
+  delivery?: OfferDelivery;
 }
+
+export type OfferDelivery = 'reference' | 'value';
 
 /** A new offer. `txCode` and `preAuthorizedCode` are shown once and never stored in clear. */
 export interface CreatedOffer {
-  /** `openid-credential-offer://?credential_offer=…`: put it in a QR code or a link. */
+  /** `openid-credential-offer://?credential_offer_uri=…` (or `?credential_offer=…` by value): put it in a QR code or a link. */
   offerUri: string;
   offer: CredentialOfferObject;
   txCode?: string;
@@ -170,7 +178,8 @@ export class Oid4vciIssuerService {
   }
 
   /**
-   * Makes a single-use credential offer (§4.1) with a fresh pre-authorized code, passed by value in the URI.
+   * Makes a single-use credential offer (§4.1) with a fresh pre-authorized code, by reference (the code derived
+   * from a random reference, see {@link offerCodeOf}) or by value.
    * @throws GovcredError `invalid_request` for a configuration this issuer does not offer or a bad lifetime.
    */
   async createOffer(input: CreateOfferInput): Promise<CreatedOffer> {
@@ -182,20 +191,10 @@ export class Oid4vciIssuerService {
       throw new GovcredError('invalid_request', `expiresInSeconds must be an integer from 1 to ${MAX_OFFER_TTL_SECONDS}`);
     }
     const now = this.ctx.clock();
-    const preAuthorizedCode = randomSecret();
+    const reference = input.delivery === 'value' ? undefined : randomSecret();
+    const preAuthorizedCode = reference ? offerCodeOf(reference) : randomSecret();
     const txCode = input.txCode ? randomTxCode(this.txCodeLength) : undefined;
-    const { credentialOffer, credentialOfferObject } = await this.ctx.library.createCredentialOffer({
-      issuerMetadata: this.ctx.issuerMetadata,
-      credentialConfigurationIds: [input.configurationId],
-      grants: {
-        [PRE_AUTHORIZED_CODE_GRANT]: {
-          'pre-authorized_code': preAuthorizedCode,
-          ...(txCode
-            ? { tx_code: { input_mode: 'numeric', length: txCode.length, description: `请输入机构提供的${txCode.length}位交易码 / Enter the ${txCode.length}-digit code the agency gave you` } }
-            : {}),
-        },
-      },
-    });
+    const { credentialOffer, credentialOfferObject } = await this.offer(input.configurationId, preAuthorizedCode, txCode !== undefined, reference);
     const expiresAt = new Date(now.getTime() + ttl * 1000);
     await this.ctx.store.saveOffer({
       codeHash: hashSecret(preAuthorizedCode),
@@ -208,6 +207,48 @@ export class Oid4vciIssuerService {
       context: input.context,
     });
     return { offerUri: credentialOffer, offer: credentialOfferObject, ...(txCode ? { txCode } : {}), preAuthorizedCode, expiresAt };
+  }
+
+  /**
+   * `GET endpoints.credentialOffers/<reference>` (§4.1.3): the Credential Offer object of an offer made by
+   * reference, while it can still be redeemed. Any number of times (a wallet may retry, a citizen scan twice):
+   * fetching spends nothing, the token endpoint's redemption is the single use. A reference that is malformed,
+   * unknown, of another issuer, redeemed, expired or dead after wrong PINs gets the same 404.
+   */
+  async handleOfferRequest(reference: string): Promise<Oid4vciResponse> {
+    const gone = errorResponse(404, 'offer_not_found', 'no offer to redeem at this address: it was used, it expired, or it never existed');
+    if (typeof reference !== 'string' || !isOfferReference(reference)) return gone;
+    const preAuthorizedCode = offerCodeOf(reference);
+    const stored = await this.ctx.store.findOffer(hashSecret(preAuthorizedCode));
+    const now = this.ctx.clock().getTime();
+    if (
+      !stored ||
+      stored.credentialIssuer !== this.ctx.credentialIssuer ||
+      stored.redeemedAt ||
+      stored.expiresAt.getTime() <= now ||
+      stored.txCodeFailures >= this.ctx.maxTxCodeFailures ||
+      !Object.hasOwn(this.ctx.configurations, stored.configurationId)
+    ) {
+      return gone;
+    }
+    const { credentialOfferObject } = await this.offer(stored.configurationId, preAuthorizedCode, stored.txCodeHash !== undefined);
+    return jsonResponse(200, credentialOfferObject as Record<string, unknown>);
+  }
+
+  /** The library's offer (object and URI) for a code; by reference when `reference` is given. */
+  private offer(configurationId: string, preAuthorizedCode: string, withTxCode: boolean, reference?: string) {
+    const length = this.txCodeLength;
+    return this.ctx.library.createCredentialOffer({
+      issuerMetadata: this.ctx.issuerMetadata,
+      credentialConfigurationIds: [configurationId],
+      grants: {
+        [PRE_AUTHORIZED_CODE_GRANT]: {
+          'pre-authorized_code': preAuthorizedCode,
+          ...(withTxCode ? { tx_code: { input_mode: 'numeric', length, description: `请输入机构提供的${length}位交易码 / Enter the ${length}-digit code the agency gave you` } } : {}),
+        },
+      },
+      ...(reference ? { credentialOfferUri: `${this.endpoints.credentialOffers}/${reference}` } : {}),
+    });
   }
 
   /** `POST endpoints.token`: the body is the form (parsed fields or raw urlencoded text). */

@@ -58,12 +58,12 @@ export function checkEndpointUrl(url: string, allowHttp: boolean): boolean {
   }
 }
 
-/** Whether `error` or one of its causes is a `type` (the library wraps errors in its own, keeping `cause`). */
-export function causedBy(error: unknown, type: abstract new (...args: never[]) => Error): boolean {
+/** `error` or the first of its causes that is a `type` (the library wraps errors in its own, keeping `cause`), or undefined. */
+export function causeOf<T extends Error>(error: unknown, type: abstract new (...args: never[]) => T): T | undefined {
   let e: unknown = error;
   for (let depth = 0; e instanceof Error && depth < 8; depth++) {
-    if (e instanceof type) return true;
+    if (e instanceof type) return e;
     e = (e as Error).cause;
   }
-  return false;
+  return undefined;
 }

@@ -22,6 +22,7 @@ test('endpoints live under the issuer; well-known metadata is inserted before it
     token: 'https://gov.example/oid4vci/psb/token',
     nonce: 'https://gov.example/oid4vci/psb/nonce',
     credential: 'https://gov.example/oid4vci/psb/credential',
+    credentialOffers: 'https://gov.example/oid4vci/psb/offers',
     credentialIssuerMetadata: 'https://gov.example/.well-known/openid-credential-issuer/oid4vci/psb',
     authorizationServerMetadata: 'https://gov.example/.well-known/oauth-authorization-server/oid4vci/psb',
   });

@@ -41,6 +41,11 @@ export interface Oid4vciEndpoints {
   token: string;
   nonce: string;
   credential: string;
+  /**
+   * Offers by reference (§4.1.3): `GET <credentialOffers>/<reference>` answers the Credential Offer object. Not a
+   * metadata parameter: wallets only ever reach it through an offer's `credential_offer_uri`.
+   */
+  credentialOffers: string;
   /** Where the issuer metadata is served (§12.2.2: `/.well-known/openid-credential-issuer` inserted before the path). */
   credentialIssuerMetadata: string;
   /** Where the authorization server metadata is served (RFC 8414 §3.1, same insertion rule). */
@@ -55,6 +60,7 @@ export function oid4vciEndpoints(credentialIssuer: string): Oid4vciEndpoints {
     token: `${credentialIssuer}/token`,
     nonce: `${credentialIssuer}/nonce`,
     credential: `${credentialIssuer}/credential`,
+    credentialOffers: `${credentialIssuer}/offers`,
     credentialIssuerMetadata: `${url.origin}/.well-known/openid-credential-issuer${path}`,
     authorizationServerMetadata: `${url.origin}/.well-known/oauth-authorization-server${path}`,
   };

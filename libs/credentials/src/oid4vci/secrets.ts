@@ -10,6 +10,21 @@ export function hashSecret(secret: string): string {
   return createHash('sha256').update(secret, 'utf8').digest('base64url');
 }
 
+/**
+ * The pre-authorized code of an offer passed by reference, derived from the reference in its
+ * `credential_offer_uri`. The issuer keeps neither in clear (the store has the code's hash), so the reference
+ * finds its offer by `hashSecret(offerCodeOf(reference))`, and the URI — which access logs and proxies may keep
+ * — holds a value that is not itself the code. Domain-separated from every other hash here.
+ */
+export function offerCodeOf(reference: string): string {
+  return createHash('sha256').update(`oid4vci-offer-code\u0000${reference}`, 'utf8').digest('base64url');
+}
+
+/** A reference as {@link randomSecret} makes them: 43 base64url characters (checked before any hashing or lookup). */
+export function isOfferReference(value: string): boolean {
+  return value.length === 43 && /^[A-Za-z0-9_-]+$/.test(value);
+}
+
 /** A numeric transaction code (PIN) of `length` digits, uniformly random. */
 export function randomTxCode(length: number): string {
   let code = '';

@@ -3,7 +3,7 @@ import { GovcredError } from '../errors.js';
 import { Oid4vciIssuerService } from './issuer.js';
 import { MemoryOid4vciStore } from './memory-store.js';
 import { PRE_AUTHORIZED_CODE_GRANT } from './metadata.js';
-import { hashSecret } from './secrets.js';
+import { hashSecret, offerCodeOf } from './secrets.js';
 
 /** The token endpoint needs no chain: these run against the in-memory store only. */
 const ISSUER = 'https://issuer.example/oid4vci/psb';
@@ -116,12 +116,60 @@ describe('transaction codes', () => {
 });
 
 describe('offers', () => {
-  test('the offer URI carries the offer by value', async () => {
+  test('by reference (the default): the URI names where to fetch the offer, and the code is derived from that reference', async () => {
     const { offerUri, offer, preAuthorizedCode } = await service.createOffer({ configurationId: 'id_card', context: null });
+    const uri = new URL(offerUri).searchParams.get('credential_offer_uri')!;
+    expect(new URL(offerUri).searchParams.has('credential_offer')).toBe(false);
+    const reference = uri.slice(`${ISSUER}/offers/`.length);
+    expect(uri).toBe(`${service.endpoints.credentialOffers}/${reference}`);
+    expect(reference).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(preAuthorizedCode).toBe(offerCodeOf(reference));
+    expect(preAuthorizedCode).not.toBe(reference);
+    const served = await service.handleOfferRequest(reference);
+    expect(served).toMatchObject({ status: 200, headers: { 'Cache-Control': 'no-store', 'Content-Type': 'application/json' } });
+    expect(served.body).toEqual(offer);
+    expect(served.body).toMatchObject({ credential_issuer: ISSUER, credential_configuration_ids: ['id_card'], grants: { [PRE_AUTHORIZED_CODE_GRANT]: { 'pre-authorized_code': preAuthorizedCode } } });
+    // Nothing stored names the reference.
+    expect(JSON.stringify(await store.findOffer(hashSecret(preAuthorizedCode)))).not.toContain(reference);
+  });
+
+  test('by value: the URI carries the whole offer', async () => {
+    const { offerUri, offer, preAuthorizedCode } = await service.createOffer({ configurationId: 'id_card', context: null, delivery: 'value' });
     const carried = JSON.parse(new URL(offerUri).searchParams.get('credential_offer')!);
     expect(carried).toEqual(offer);
     expect(carried).toMatchObject({ credential_issuer: ISSUER, credential_configuration_ids: ['id_card'], grants: { [PRE_AUTHORIZED_CODE_GRANT]: { 'pre-authorized_code': preAuthorizedCode } } });
     expect(preAuthorizedCode).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+
+  const referenceOf = (offerUri: string) => new URL(offerUri).searchParams.get('credential_offer_uri')!.split('/').at(-1)!;
+
+  test('a reference answers with the PIN prompt while the offer is good, and 404 once it is redeemed, expired or dead', async () => {
+    const withPin = await service.createOffer({ configurationId: 'id_card', txCode: true, context: null });
+    const served = await service.handleOfferRequest(referenceOf(withPin.offerUri));
+    expect(served.body).toMatchObject({ grants: { [PRE_AUTHORIZED_CODE_GRANT]: { tx_code: { input_mode: 'numeric', length: 6 } } } });
+    const gone = { status: 404, body: { error: 'offer_not_found' } };
+
+    // Dead after the limit of wrong PINs (3 here).
+    for (let i = 0; i < 3; i++) await grant(withPin.preAuthorizedCode, { tx_code: '000000' === withPin.txCode ? '111111' : '000000' });
+    expect(await service.handleOfferRequest(referenceOf(withPin.offerUri))).toMatchObject(gone);
+
+    const redeemed = await service.createOffer({ configurationId: 'id_card', context: null });
+    expect((await grant(redeemed.preAuthorizedCode)).status).toBe(200);
+    expect(await service.handleOfferRequest(referenceOf(redeemed.offerUri))).toMatchObject(gone);
+
+    const expiring = await service.createOffer({ configurationId: 'id_card', context: null, expiresInSeconds: 60 });
+    expect((await service.handleOfferRequest(referenceOf(expiring.offerUri))).status).toBe(200);
+    now = new Date(now.getTime() + 60_000);
+    expect(await service.handleOfferRequest(referenceOf(expiring.offerUri))).toMatchObject(gone);
+  });
+
+  test('a reference of another issuer, or one that is not a reference, gets the same 404', async () => {
+    const other = new Oid4vciIssuerService({ credentialIssuer: 'https://issuer.example/oid4vci/university', configurations: { id_card: { type: 'NationalIdCredential' } }, store, resolver: noResolver, clock: () => now });
+    const theirs = await other.createOffer({ configurationId: 'id_card', context: null });
+    expect((await other.handleOfferRequest(referenceOf(theirs.offerUri))).status).toBe(200);
+    for (const reference of [referenceOf(theirs.offerUri), '', 'x'.repeat(43), 'a'.repeat(100_000), `${'A'.repeat(42)}=`, 42 as unknown as string]) {
+      expect(await service.handleOfferRequest(reference)).toMatchObject({ status: 404, body: { error: 'offer_not_found' } });
+    }
   });
 
   it.each([

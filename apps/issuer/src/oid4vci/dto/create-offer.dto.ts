@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { JSONSchemaType } from 'ajv';
+import type { OfferDelivery } from '../../../../../libs/credentials/src/index.js';
 import { OFFER_FORMATS } from '../offer-formats.js';
 
 /** Body of `POST /oid4vci/offers`. */
@@ -11,6 +12,7 @@ export interface CreateOfferBody {
   expiresInSeconds?: number;
   expirationDate?: string;
   copiesOf?: string;
+  delivery?: OfferDelivery;
 }
 
 export class CreateOfferDto implements CreateOfferBody {
@@ -44,6 +46,15 @@ export class CreateOfferDto implements CreateOfferBody {
       'used up its copies. The claims must be the credential\'s; the new copies join its record, so a status change reaches them too.',
   })
   copiesOf?: string;
+
+  @ApiPropertyOptional({
+    description:
+      '`reference`: `offerUri` carries a `credential_offer_uri` (about 180 characters, a QR code phones read easily) and the wallet fetches the ' +
+      'offer. `value`: the whole offer in `offerUri` (~500–700 characters), for a wallet that does not fetch offers.',
+    enum: ['reference', 'value'],
+    default: 'reference',
+  })
+  delivery?: OfferDelivery;
 }
 
 export const CREATE_OFFER_SCHEMA: JSONSchemaType<CreateOfferBody> = {
@@ -58,6 +69,7 @@ export const CREATE_OFFER_SCHEMA: JSONSchemaType<CreateOfferBody> = {
     expiresInSeconds: { type: 'integer', minimum: 60, maximum: 7 * 86_400, nullable: true },
     expirationDate: { type: 'string', format: 'date-time', nullable: true },
     copiesOf: { type: 'string', maxLength: 45, nullable: true },
+    delivery: { type: 'string', enum: ['reference', 'value'], nullable: true },
   },
 };
 

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import type { JSONSchemaType } from 'ajv';
+import type { OfferDelivery } from '../../../../../libs/credentials/src/index.js';
 import { OFFER_FORMATS } from '../offer-formats.js';
 import type { CredentialFormat } from '../../credentials/dto/issue-credential.dto.js';
 import type { CreatedOffer } from './create-offer.dto.js';
@@ -21,6 +22,9 @@ export class CreateOffersDto {
   @ApiPropertyOptional({ description: 'Offer lifetime in seconds (at most 7 days)', default: 900 })
   expiresInSeconds?: number;
 
+  @ApiPropertyOptional({ enum: ['reference', 'value'], default: 'reference', description: 'How each `offerUri` carries its offer (see POST /oid4vci/offers)' })
+  delivery?: OfferDelivery;
+
   @ApiProperty({ description: `1–${MAX_OFFERS_PER_REQUEST} rows of claims, each checked on its own` })
   items!: Array<{ claims: Record<string, unknown> }>;
 }
@@ -34,6 +38,7 @@ export const CREATE_OFFERS_SCHEMA: JSONSchemaType<CreateOffersDto> = {
     format: { type: 'string', enum: OFFER_FORMATS.map((f) => f.id), nullable: true },
     txCode: { type: 'boolean', nullable: true },
     expiresInSeconds: { type: 'integer', minimum: 60, maximum: 7 * 86_400, nullable: true },
+    delivery: { type: 'string', enum: ['reference', 'value'], nullable: true },
     items: {
       type: 'array',
       minItems: 1,

@@ -17,6 +17,7 @@ import { newHolderKey, publicJwk, signJws } from './holder-key';
 function receiveError(error: unknown): ReceiveError {
   if (error instanceof ReceiveError) return error;
   if (error instanceof GovcredError) {
+    if (error.code === 'offer_rejected' && error.details?.error === 'offer_not_found') return new ReceiveError('offer_gone', 'offer_not_found');
     const code = (['offer_invalid', 'tx_code_required', 'offer_rejected', 'credential_rejected', 'service_unreachable', 'issuer_response_invalid'] as const).find((c) => c === error.code);
     return new ReceiveError(code ?? 'offer_invalid', typeof error.details?.error === 'string' ? error.details.error : undefined);
   }
