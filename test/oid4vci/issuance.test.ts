@@ -196,6 +196,7 @@ test('an offer by reference that was used or expired is refused as offer_rejecte
   await receiveCredential({ offer: offerUri, holderDid: holder.did, signProofJwt: holder.sign, allowHttp: true });
   const used = await expectFailure(resolveOffer(offerUri, { allowHttp: true }), 'offer_rejected', 'offer_not_found');
   expect(used.details?.status).toBe(404);
+  expect(used.details?.description).toMatch(/used/);
 
   const expiring = await service.createOffer({ configurationId: 'NationalIdCredential_jwt', txCode: true, expiresInSeconds: 60, context: { claims: CLAIMS.NationalIdCredential } });
   expect((await resolveOffer(expiring.offerUri, { allowHttp: true })).txCode).toMatchObject({ length: 6 });

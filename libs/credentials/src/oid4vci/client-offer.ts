@@ -135,8 +135,8 @@ export async function resolveOffer(text: string, network: Oid4vciClientNetwork =
     // The issuer answered the reference with 4xx: the offer was used or expired (or never existed).
     const status = error instanceof InvalidFetchResponseError ? error.response.status : 0;
     if (byReference !== undefined && status >= 400 && status < 500) {
-      const code = issuerErrorCode((error as InvalidFetchResponseError).textResponse);
-      throw new GovcredError('offer_rejected', 'the agency no longer offers this credential: it was used or it expired', { status, ...(code ? { error: code } : {}) }, { cause: error });
+      const details = { status, ...issuerError((error as InvalidFetchResponseError).textResponse) };
+      throw new GovcredError('offer_rejected', 'the agency no longer offers this credential: it was used or it expired', details, { cause: error });
     }
     throw clientError(error, 'offer_invalid', 'this is not a credential offer');
   }
@@ -209,14 +209,18 @@ function offerUriOf(text: string): string | undefined {
   }
 }
 
-/** The `error` of an issuer's JSON error body (already bounded in size), or undefined. */
-function issuerErrorCode(text: string): string | undefined {
+/** `error` and `description` of an issuer's OAuth-style JSON error body (already bounded in size), as far as it has them. */
+function issuerError(text: string): { error?: string; description?: string } {
+  let body: { error?: unknown; error_description?: unknown };
   try {
-    const error = (JSON.parse(text) as { error?: unknown }).error;
-    return typeof error === 'string' ? error.slice(0, 100) : undefined;
+    body = JSON.parse(text) as typeof body;
   } catch {
-    return undefined;
+    return {};
   }
+  return {
+    ...(typeof body?.error === 'string' ? { error: body.error.slice(0, 100) } : {}),
+    ...(typeof body?.error_description === 'string' ? { description: body.error_description.slice(0, 300) } : {}),
+  };
 }
 
 /** A library or network error as a typed client error: unreachable if the network failed, else `fallback`. */
