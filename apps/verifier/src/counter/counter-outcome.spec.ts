@@ -1,4 +1,4 @@
-import { composedCheck, type VerificationResult } from '../../../../libs/credentials/src/index.js';
+import { composedCheck, presetCheck, type VerificationResult } from '../../../../libs/credentials/src/index.js';
 import { counterOutcome } from './counter-checks.service.js';
 
 /** A verified presentation of one Education Certificate disclosing `claims`. */
@@ -19,6 +19,19 @@ describe('counterOutcome', () => {
     expect(outcome.claims).toEqual([
       { path: ['degree'], labels: { 'zh-CN': '学历层次', en: 'Degree level' }, value: 'bachelor', valueLabels: { 'zh-CN': '本科', en: "Bachelor's" } },
       { path: ['fieldOfStudy'], labels: { 'zh-CN': '专业', en: 'Field of study' }, value: 'Computer Science' },
+    ]);
+  });
+
+  test("the preset 'holds a bachelor's degree' shows the derived ISCED level in words, the level kept beside them", () => {
+    const made = presetCheck('bachelor');
+    if (!made.ok) throw new Error(made.problem);
+    expect(counterOutcome(made.check, verified({ degree_level: 6 })).claims).toEqual([
+      {
+        path: ['degree_level'],
+        labels: { 'zh-CN': '教育层次（ISCED 2011 等级）', en: 'Education level (ISCED 2011)' },
+        value: 6,
+        valueLabels: { 'zh-CN': '6 级：学士或等同水平', en: "Level 6: bachelor's or equivalent" },
+      },
     ]);
   });
 

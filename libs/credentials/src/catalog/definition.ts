@@ -34,14 +34,24 @@ export interface CredentialTypeLabels {
 }
 
 /**
- * The words for `value` of claim `field` (dots for nested parts) in `lang`, when the type has them; else undefined
- * (the value is shown as it is). Own properties only: a hostile value such as `constructor` finds nothing.
+ * The words for `value` of claim `field` (dots for nested parts) in `lang`, when the type or the derivation of
+ * that claim has them; else undefined (the value is shown as it is). A code is a string or an integer (the
+ * derived ISCED level 6). Own properties only: a hostile value such as `constructor` finds nothing.
  */
-export function valueLabel(definition: Pick<CredentialTypeDefinition, 'labels'> | undefined, lang: 'zh-CN' | 'en', field: string, value: unknown): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  const words = definition?.labels[lang].values;
-  const forField = words && Object.hasOwn(words, field) ? words[field] : undefined;
-  return forField && Object.hasOwn(forField, value) ? forField[value] : undefined;
+export function valueLabel(
+  definition: (Pick<CredentialTypeDefinition, 'labels'> & Partial<Pick<CredentialTypeDefinition, 'derivations'>>) | undefined,
+  lang: 'zh-CN' | 'en',
+  field: string,
+  value: unknown,
+): string | undefined {
+  const code = typeof value === 'string' ? value : Number.isSafeInteger(value) ? String(value) : undefined;
+  if (code === undefined || !definition) return undefined;
+  const tables = [definition.labels[lang].values, ...(definition.derivations ?? []).map((d) => d.values?.[lang])];
+  for (const words of tables) {
+    const forField = words && Object.hasOwn(words, field) ? words[field] : undefined;
+    if (forField && Object.hasOwn(forField, code)) return forField[code];
+  }
+  return undefined;
 }
 
 /**
@@ -92,6 +102,8 @@ export interface ClaimDerivation {
   claims: readonly string[];
   /** Labels per language, keyed like {@link CredentialTypeLabels.fields} (dots for nested parts, e.g. `region.city`). */
   labels: Record<'zh-CN' | 'en', Record<string, string>>;
+  /** Words for the coded values it produces, per language, keyed by claim then value (see {@link CredentialTypeLabels.values}). */
+  values?: Record<'zh-CN' | 'en', Record<string, Record<string, string>>>;
   /**
    * The derived claims; a claim is left out when the input does not allow deriving it (never guessed).
    * Receives claims already validated against the type's schema.

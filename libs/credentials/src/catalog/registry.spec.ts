@@ -1,5 +1,5 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { getCredentialType, listCredentialTypes, validateClaims } from './index.js';
+import { getCredentialType, listCredentialTypes, validateClaims, valueLabel } from './index.js';
 
 /** Claim names of a schema, nested ones with dots (`coOwners.share`), as the labels key them. */
 /** The coded claims of a schema (an `enum`), keyed as the labels key them, with their codes. */
@@ -36,6 +36,15 @@ describe('catalog registry', () => {
     expect(() => validateClaims(type, {})).toThrow(RangeError);
   });
 
+  it('says a coded value in words, a derived integer code too, and nothing for a hostile or unknown value', () => {
+    const education = getCredentialType('EducationCredential');
+    expect(valueLabel(education, 'zh-CN', 'degree', 'bachelor')).toBe('本科');
+    expect(valueLabel(education, 'en', 'degree_level', 6)).toBe("Level 6: bachelor's or equivalent");
+    expect(valueLabel(education, 'zh-CN', 'degree_level', 8)).toBe('8 级：博士或等同水平');
+    for (const value of [6.5, 4, '4', 'constructor', '__proto__', null, {}, [6]]) expect(valueLabel(education, 'en', 'degree_level', value)).toBeUndefined();
+    expect(valueLabel(education, 'en', 'graduation_year', 2024)).toBeUndefined();
+  });
+
   describe.each(listCredentialTypes().map((d) => [d.type, d] as const))('%s', (_type, definition) => {
     it('has a strict draft 2020-12 schema for claims without id', () => {
       const schema = definition.schema;
@@ -60,7 +69,17 @@ describe('catalog registry', () => {
         expect(Object.keys(labels.values![field]!).sort()).toEqual([...codes].sort());
         for (const words of Object.values(labels.values![field]!)) expect(words.trim().length).toBeGreaterThan(0);
       }
+      // A derivation's words cover exactly the values it derives from the coded claims (the diploma's ISCED level).
+      for (const derivation of definition.derivations ?? []) {
+        for (const [claim, words] of Object.entries(derivation.values?.[lang] ?? {})) {
+          const produced = new Set(coded.flatMap(([field, codes]) => codes.map((code) => derivation.derive({ [field]: code }, { now: new Date() })[claim])));
+          produced.delete(undefined);
+          expect([claim, Object.keys(words).sort()]).toEqual([claim, [...produced].map(String).sort()]);
+          for (const word of Object.values(words)) expect(word.trim().length).toBeGreaterThan(0);
+        }
+      }
     });
+
 
     it('is frozen', () => {
       expect(() => {

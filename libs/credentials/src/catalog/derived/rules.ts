@@ -91,10 +91,18 @@ export function yearOf(dateClaim: string, name: string, labels: Record<'zh-CN' |
 }
 
 /** `<name>: table[claims[claim]]`: a value looked up from an enumerated claim (own keys only). */
-export function lookup(claim: string, name: string, table: Readonly<Record<string, unknown>>, labels: Record<'zh-CN' | 'en', string>): ClaimDerivation {
+export function lookup(
+  claim: string,
+  name: string,
+  table: Readonly<Record<string, unknown>>,
+  labels: Record<'zh-CN' | 'en', string>,
+  /** Words for the values of `table`, per language, keyed by value (`String(6)` for a number). */
+  values?: Record<'zh-CN' | 'en', Record<string, string>>,
+): ClaimDerivation {
   return {
     claims: [name],
     labels: { 'zh-CN': { [name]: labels['zh-CN'] }, en: { [name]: labels.en } },
+    ...(values ? { values: { 'zh-CN': { [name]: values['zh-CN'] }, en: { [name]: values.en } } } : {}),
     derive(claims) {
       const key = claims[claim];
       // hasOwn: a hostile value such as `constructor` must not reach Object.prototype.

@@ -91,7 +91,11 @@ export const educationCredential: CredentialTypeDefinition = {
 
   /** Derived at issuance: what an employer checks (level, institution, year) without the graduate's identity. */
   derivations: [
-    lookup('degree', 'degree_level', ISCED_LEVELS, { 'zh-CN': '教育层次（ISCED 2011 等级）', en: 'Education level (ISCED 2011)' }),
+    lookup('degree', 'degree_level', ISCED_LEVELS, { 'zh-CN': '教育层次（ISCED 2011 等级）', en: 'Education level (ISCED 2011)' }, {
+      // The names of ISCED 2011 levels 5–8 (UNESCO), with the number an employer abroad compares.
+      'zh-CN': { '5': '5 级：短线高等教育', '6': '6 级：学士或等同水平', '7': '7 级：硕士或等同水平', '8': '8 级：博士或等同水平' },
+      en: { '5': 'Level 5: short-cycle tertiary', '6': "Level 6: bachelor's or equivalent", '7': "Level 7: master's or equivalent", '8': 'Level 8: doctoral or equivalent' },
+    }),
     slice('certificateNumber', 0, 5, 'institution_code', { 'zh-CN': '学校代码', en: 'Institution code' }),
     yearOf('graduationDate', 'graduation_year', { 'zh-CN': '毕业年份', en: 'Graduation year' }),
   ],
