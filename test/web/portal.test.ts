@@ -4,6 +4,7 @@ import { decodeJwt } from '../issuer/jwt.js';
 import { startHarness, type Client, type CreatedAgency, type IssuerHarness } from '../issuer/issuer-harness.js';
 import { SKIP_BROWSER, launchBrowser } from './browser.js';
 import { builtPages, camera, describeBrowser, readQr } from './pages.js';
+import { offerObjectOf } from '../support/offer-code.js';
 
 /**
  * The agency portal end to end in Chromium, against a real issuer, chain and database: a clerk makes an offer
@@ -96,7 +97,10 @@ describeBrowser('agency portal in Chromium', () => {
     for (const [name, label] of Object.entries(labels)) await page.getByLabel(label, { exact: true }).fill(diploma[name]);
     await page.getByLabel('学历层次 *').selectOption(diploma.degree);
     await page.getByLabel('学习形式').selectOption(diploma.studyMode);
-    expect(await page.getByLabel('凭证格式').inputValue()).toBe('jwt_vc_json');
+    // SD-JWT VC first (any wallet holds it, it discloses only what is asked); at the counter, 15 minutes.
+    expect(await page.getByLabel('凭证格式').inputValue()).toBe('dc+sd-jwt');
+    expect(await page.getByLabel('领取有效期').inputValue()).toBe('900');
+    await page.getByLabel('凭证格式').selectOption('jwt_vc_json');
     await page.getByRole('button', { name: '生成领取二维码' }).click();
     await page.getByTestId('offer-qr').waitFor();
     const pin = await page.getByTestId('offer-pin').textContent();
@@ -113,6 +117,9 @@ describeBrowser('agency portal in Chromium', () => {
     const csv = [names.join(','), names.map((n) => diploma[n]).join(','), names.map((n) => (n === 'graduationDate' ? '2024-02-30' : diploma[n])).join(',')].join('\n');
     await page.getByLabel('CSV 文件').setInputFiles({ name: 'class.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
     await page.getByText('共 2 行').waitFor();
+    // A class list's offers wait a week by default (handed out by letter), in SD-JWT VC.
+    expect([await page.getByLabel('凭证格式').inputValue(), await page.getByLabel('领取有效期').inputValue()]).toEqual(['dc+sd-jwt', '604800']);
+    const madeFrom = Date.now();
     await page.getByRole('button', { name: '生成领取链接' }).click();
     await page.getByText('完成：成功 1 行，失败 1 行').waitFor();
     await page.getByTestId('language').selectOption('en');
@@ -127,6 +134,9 @@ describeBrowser('agency portal in Chromium', () => {
     const lines = Buffer.concat(chunks).toString('utf8').trim().split('\r\n');
     expect(lines).toHaveLength(3);
     expect(lines[1]).toMatch(/,openid-credential-offer:\/\/[^,]+,[0-9]{4,},/);
+    const [, bulkOffer, , expiresAt] = /,(openid-credential-offer:\/\/[^,]+),([0-9]{4,}),([^,]+),/.exec(lines[1]!)!;
+    expect(Date.parse(expiresAt!) - madeFrom).toBeGreaterThan(7 * 86_400_000 - 120_000);
+    expect((await offerObjectOf(bulkOffer!)).credential_configuration_ids).toEqual(['EducationCredential_sd_jwt']);
     expect(lines[2]).toMatch(/,invalid_claims$/);
     await shootBoth('bulk', '批量签发（CSV）', 'Bulk issue (CSV)');
     await signOut();

@@ -50,6 +50,10 @@ export const zhCN = {
     another: '再签发一份',
     jsonHint: '请填写 JSON',
   },
+  offer: {
+    lifetime: '领取有效期',
+    lifetimes: { s900: '15 分钟（当面领取）', s86400: '1 天', s604800: '7 天（邮寄或通知领取）' },
+  },
   bulk: {
     title: '批量签发（CSV）',
     intro: 'CSV 第一行为字段名（与表单字段相同），每行一位市民。每位市民得到一个领取链接和取件码。',
@@ -158,6 +162,10 @@ export const en: Texts = {
     qrAlt: 'QR code of the credential offer',
     another: 'Issue another',
     jsonHint: 'Enter JSON',
+  },
+  offer: {
+    lifetime: 'Offer valid for',
+    lifetimes: { s900: '15 minutes (at the counter)', s86400: '1 day', s604800: '7 days (sent by post or message)' },
   },
   bulk: {
     title: 'Bulk issue (CSV)',

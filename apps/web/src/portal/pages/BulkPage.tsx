@@ -4,6 +4,7 @@ import { ApiError, api, errorKey } from '../../shared/api';
 import { en } from '../../shared/locales';
 import { CHUNK, offersCsv, readClassList, template, type BulkRow, type RowOutcome } from '../bulk';
 import { label, useTypes, type CredentialTypeView } from '../catalog';
+import { OFFER_LIFETIMES, OfferSettings, useOfferFormat, type OfferLifetime } from '../components/OfferSettings';
 import { formFields } from '../schema-form';
 import { useSession } from '../session';
 
@@ -31,6 +32,9 @@ export function BulkPage() {
   const { session, expired } = useSession();
   const types = useTypes(session.agency.credentialTypes);
   const [type, setType] = useState(session.agency.credentialTypes[0] ?? '');
+  const { formats, format, setFormat } = useOfferFormat();
+  // A class list's offers are handed out later (a letter, a message, a ceremony): the longest life by default.
+  const [lifetime, setLifetime] = useState<OfferLifetime>(OFFER_LIFETIMES[OFFER_LIFETIMES.length - 1]!);
   const [rows, setRows] = useState<BulkRow[]>();
   const [unknown, setUnknown] = useState<string[]>([]);
   const [outcomes, setOutcomes] = useState<RowOutcome[]>([]);
@@ -59,7 +63,7 @@ export function BulkPage() {
     try {
       for (let i = 0; i < valid.length; i += CHUNK) {
         const chunk = valid.slice(i, i + CHUNK);
-        const answer = await api<BulkAnswer>('POST', '/oid4vci/offers/bulk', { type, txCode: true, items: chunk.map((r) => ({ claims: r.claims })) });
+        const answer = await api<BulkAnswer>('POST', '/oid4vci/offers/bulk', { type, format, expiresInSeconds: lifetime, txCode: true, items: chunk.map((r) => ({ claims: r.claims })) });
         for (const result of answer.results) {
           const line = chunk[result.position]!.line;
           made.push(result.offer ? { line, ...result.offer } : { line, error: result.error?.code ?? 'generic' });
@@ -92,6 +96,7 @@ export function BulkPage() {
             ))}
           </select>
         </div>
+        <OfferSettings idPrefix="bulk" formats={formats} format={format} onFormat={setFormat} lifetime={lifetime} onLifetime={setLifetime} disabled={busy} />
         <div className="field">
           <label htmlFor="bulk-file">{t('bulk.file')}</label>
           <input id="bulk-file" type="file" accept=".csv,text/csv" disabled={busy || !view} onChange={(e) => void read(e.target.files?.[0])} />
@@ -109,7 +114,7 @@ export function BulkPage() {
       {rows && rows.length > 0 && (
         <>
           <p>{t('bulk.rows', { count: rows.length })}</p>
-          <button type="button" onClick={() => void send()} disabled={busy || valid.length === 0 || done}>
+          <button type="button" onClick={() => void send()} disabled={busy || valid.length === 0 || done || !format}>
             {t('bulk.submit')}
           </button>
           <div className="field">

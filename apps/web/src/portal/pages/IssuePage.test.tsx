@@ -21,7 +21,12 @@ function serve(): Array<{ method: string; url: string; body?: unknown; headers: 
     calls.push({ method: init.method ?? 'GET', url, body: init.body ? JSON.parse(String(init.body)) : undefined, headers: (init.headers ?? {}) as Record<string, string> });
     const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
     if (url === '/credential-types/NationalIdCredential') return json(200, { type: definition.type, labels: definition.labels, schema: definition.schema });
-    if (url === '/oid4vci/formats') return json(200, [{ id: 'jwt_vc_json', labels: { 'zh-CN': 'W3C 可验证凭证（JWT）', en: 'W3C VC (JWT)' } }]);
+    if (url === '/oid4vci/formats') {
+      return json(200, [
+        { id: 'jwt_vc_json', labels: { 'zh-CN': 'W3C 可验证凭证（JWT）', en: 'W3C VC (JWT)' } },
+        { id: 'dc+sd-jwt', labels: { 'zh-CN': '可选择性披露凭证（SD-JWT VC）', en: 'Selective disclosure (SD-JWT VC)' } },
+      ]);
+    }
     if (url === '/oid4vci/offers') return json(201, { offerUri: 'openid-credential-offer://?credential_offer_uri=x', txCode: '482913', expiresAt: '2099-01-01T00:00:00Z' });
     return json(404, { code: 'not_found', message: 'no' });
   });
@@ -47,7 +52,7 @@ afterEach(() => {
 });
 
 describe('IssuePage', () => {
-  it('labels every field from the catalog in zh-CN and lists the formats the server offers', async () => {
+  it('labels every field from the catalog in zh-CN, lists the formats the server offers (SD-JWT VC first chosen) and the offer lifetimes', async () => {
     serve();
     await renderPage();
     expect(screen.getByLabelText('姓名 *')).toBeTruthy();
@@ -56,7 +61,15 @@ describe('IssuePage', () => {
     const gender = screen.getByLabelText('性别 *') as HTMLSelectElement;
     expect([...gender.options].map((o) => [o.value, o.textContent])).toEqual([['', '请选择'], ['male', '男'], ['female', '女']]);
     const format = (await screen.findByLabelText('凭证格式')) as HTMLSelectElement;
-    await waitFor(() => expect(format.value).toBe('jwt_vc_json'));
+    await waitFor(() => expect(format.value).toBe('dc+sd-jwt'));
+    expect([...format.options].map((o) => o.value)).toEqual(['jwt_vc_json', 'dc+sd-jwt']);
+    const lifetime = screen.getByLabelText('领取有效期') as HTMLSelectElement;
+    expect([...lifetime.options].map((o) => [o.value, o.textContent])).toEqual([
+      ['900', '15 分钟（当面领取）'],
+      ['86400', '1 天'],
+      ['604800', '7 天（邮寄或通知领取）'],
+    ]);
+    expect(lifetime.value).toBe('900');
   });
 
   it('shows the ID number\'s wrong check character as it is typed, in the chosen language', async () => {
@@ -90,6 +103,9 @@ describe('IssuePage', () => {
     };
     for (const [label, value] of Object.entries(fill)) fireEvent.change(screen.getByLabelText(label), { target: { value } });
     fireEvent.change(screen.getByLabelText('性别 *'), { target: { value: 'male' } });
+    await waitFor(() => expect((screen.getByLabelText('凭证格式') as HTMLSelectElement).value).toBe('dc+sd-jwt'));
+    fireEvent.change(screen.getByLabelText('凭证格式'), { target: { value: 'jwt_vc_json' } });
+    fireEvent.change(screen.getByLabelText('领取有效期'), { target: { value: '86400' } });
     fireEvent.click(screen.getByRole('button', { name: '生成领取二维码' }));
     expect((await screen.findByTestId('offer-pin')).textContent).toBe('482913');
     expect((await screen.findByTestId('offer-qr')).getAttribute('src')).toMatch(/^data:image\/png;base64,/);
@@ -99,6 +115,7 @@ describe('IssuePage', () => {
       type: 'NationalIdCredential',
       format: 'jwt_vc_json',
       txCode: true,
+      expiresInSeconds: 86400,
       claims: { name: 'ZHANG San', nameZh: '张三', citizenIdNumber: '320102199003071239', birthDate: '1990-03-07', gender: 'male', address: '江苏省南京市玄武区中山路1号', issuingAuthority: '南京市公安局玄武分局', validFrom: '2015-06-01', validUntil: '2035-06-01' },
     });
   });

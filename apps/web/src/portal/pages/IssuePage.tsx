@@ -1,9 +1,10 @@
-import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api, errorKey } from '../../shared/api';
 import { en } from '../../shared/locales';
-import { label, optionLabel, useTypes, type OfferFormat } from '../catalog';
+import { label, optionLabel, useTypes } from '../catalog';
 import { ClaimField } from '../components/ClaimField';
+import { OFFER_LIFETIMES, OfferSettings, useOfferFormat, type OfferLifetime } from '../components/OfferSettings';
 import { QrCode } from '../components/QrCode';
 import { claimsOf, fieldProblem, formFields, formProblems, serverProblems, type FieldProblem } from '../schema-form';
 import { useSession } from '../session';
@@ -21,8 +22,8 @@ export function IssuePage() {
   const { session, expired } = useSession();
   const types = useTypes(session.agency.credentialTypes);
   const [type, setType] = useState(session.agency.credentialTypes[0] ?? '');
-  const [formats, setFormats] = useState<OfferFormat[]>([]);
-  const [format, setFormat] = useState('');
+  const { formats, format, setFormat } = useOfferFormat();
+  const [lifetime, setLifetime] = useState<OfferLifetime>(OFFER_LIFETIMES[0]);
   const [pin, setPin] = useState(true);
   const [values, setValues] = useState<Record<string, string>>({});
   const [touched, setTouched] = useState<Record<string, boolean>>({});
@@ -30,16 +31,6 @@ export function IssuePage() {
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const [offer, setOffer] = useState<CreatedOffer>();
-
-  useEffect(() => {
-    api<OfferFormat[]>('GET', '/oid4vci/formats').then(
-      (list) => {
-        setFormats(list);
-        setFormat((f) => f || list[0]?.id || '');
-      },
-      () => setFormats([]),
-    );
-  }, []);
 
   const view = types?.find((v) => v.type === type);
   const fields = useMemo(() => (view ? formFields(view.schema) : []), [view]);
@@ -82,7 +73,7 @@ export function IssuePage() {
     }
     setBusy(true);
     try {
-      setOffer(await api<CreatedOffer>('POST', '/oid4vci/offers', { type, format, txCode: pin, claims: claimsOf(fields, values) }));
+      setOffer(await api<CreatedOffer>('POST', '/oid4vci/offers', { type, format, txCode: pin, expiresInSeconds: lifetime, claims: claimsOf(fields, values) }));
     } catch (e) {
       if (e instanceof ApiError && e.code === 'unauthorized') return expired();
       if (e instanceof ApiError && e.code === 'invalid_claims') setProblems(serverProblems(e.details));
@@ -148,16 +139,7 @@ export function IssuePage() {
               ))}
             </select>
           </div>
-          <div className="field">
-            <label htmlFor="issue-format">{t('issue.format')}</label>
-            <select id="issue-format" value={format} onChange={(e) => setFormat(e.target.value)}>
-              {formats.map((f) => (
-                <option key={f.id} value={f.id}>
-                  {f.labels[i18n.language === 'en' ? 'en' : 'zh-CN']}
-                </option>
-              ))}
-            </select>
-          </div>
+          <OfferSettings idPrefix="issue" formats={formats} format={format} onFormat={setFormat} lifetime={lifetime} onLifetime={setLifetime} />
         </div>
         {fields.map((field) => (
           <ClaimField
@@ -181,7 +163,7 @@ export function IssuePage() {
             {error}
           </p>
         )}
-        <button type="submit" disabled={busy || !view}>
+        <button type="submit" disabled={busy || !view || !format}>
           {busy ? t('issue.busy') : t('issue.submit')}
         </button>
       </form>
