@@ -122,6 +122,7 @@ describeBrowser('agency portal in Chromium', () => {
     const madeFrom = Date.now();
     await page.getByRole('button', { name: '生成领取链接' }).click();
     await page.getByText('完成：成功 1 行，失败 1 行').waitFor();
+    expect(await page.locator('td .error').allTextContents()).toEqual(['毕业日期：请输入有效日期（年-月-日）']);
     await page.getByTestId('language').selectOption('en');
     await page.getByText('Done: 1 made, 1 failed').waitFor();
     await page.getByTestId('language').selectOption('zh-CN');

@@ -68,6 +68,7 @@ export const zhCN = {
     result: '结果',
     ok: '已生成',
     empty: '文件中没有数据行。',
+    problem: '{{field}}：{{problem}}',
   },
   records: {
     title: '凭证记录',
@@ -181,6 +182,7 @@ export const en: Texts = {
     result: 'Result',
     ok: 'Made',
     empty: 'The file has no data rows.',
+    problem: '{{field}}: {{problem}}',
   },
   records: {
     title: 'Credential records',

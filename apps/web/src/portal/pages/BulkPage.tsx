@@ -151,7 +151,7 @@ export function BulkPage() {
                       {row.problems
                         ? Object.entries(row.problems).map(([name, p]) => (
                             <div key={name} className="error">
-                              {label(view, i18n.language, name)}: {t(p.key, p.values)}
+                              {t('bulk.problem', { field: label(view, i18n.language, name), problem: t(p.key, p.values) })}
                             </div>
                           ))
                         : outcome?.error
