@@ -34,14 +34,14 @@ function requireChromium(): void {
   mkdirSync(SCREENSHOTS, { recursive: true });
 }
 
-/** A fresh Chromium profile (its own user-data-dir, removed on close). */
-export async function launchBrowser(locale = 'zh-CN', viewport = { width: 1200, height: 900 }): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+/** A fresh Chromium profile (its own user-data-dir, removed on close); `args` adds flags (a fake camera's). */
+export async function launchBrowser(locale = 'zh-CN', viewport = { width: 1200, height: 900 }, args: string[] = []): Promise<{ context: BrowserContext; close(): Promise<void> }> {
   requireChromium();
   const profile = mkdtempSync(path.join(tmpdir(), 'govcred-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: FLAGS,
+    args: [...FLAGS, ...args],
     locale,
     viewport,
   });
@@ -57,8 +57,9 @@ export async function launchBrowser(locale = 'zh-CN', viewport = { width: 1200, 
 /**
  * One Chromium for several people at once: each `newContext()` is a browser profile of its own (cookies, storage),
  * with its own screen size and language, as the agency's desk, the counter's desk and the citizen's phone are.
+ * `args` adds flags (a fake camera's).
  */
-export async function launchChromium(): Promise<Browser> {
+export async function launchChromium(args: string[] = []): Promise<Browser> {
   requireChromium();
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: [...FLAGS, ...args] });
 }

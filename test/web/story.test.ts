@@ -10,6 +10,7 @@ import { freePort } from '../support/free-port.js';
 import { waitForMirrors } from '../support/verifier.js';
 import { CLAIMS } from '../issuer/claims.js';
 import { PHONE_VIEWPORT, SKIP_BROWSER, launchChromium } from './browser.js';
+import { FakeCamera } from './fake-camera.js';
 import { builtPages, camera, decodedWire, describeBrowser, readQr } from './pages.js';
 
 /**
@@ -55,6 +56,8 @@ const contexts: BrowserContext[] = [];
 let portal: Page;
 let counter: Page;
 let phone: Page;
+/** The phone's camera: pointed at the agency's and the counter's screens when the citizen scans their QR codes. */
+let phoneCamera: FakeCamera;
 const log: string[] = [];
 const story: { offerUri?: string; pin?: string; checkId?: string; posted: string[] } = { posted: [] };
 
@@ -78,7 +81,8 @@ beforeAll(async () => {
   }
   issuerUrl = manifest.services.issuer!;
   verifierUrl = manifest.services.verifier!;
-  chromium = await launchChromium();
+  phoneCamera = new FakeCamera();
+  chromium = await launchChromium(phoneCamera.flags);
   // Three people, three screens: the agency's desk, the counter's desk, the citizen's phone.
   const screen = async (viewport: { width: number; height: number }) => {
     const context = await chromium.newContext({ locale: 'zh-CN', viewport });
@@ -97,6 +101,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const context of contexts) await context.close();
   await chromium?.close();
+  phoneCamera?.close();
   if (system) await system.stop();
   else chain?.destroy();
   if (home) rmSync(home, { recursive: true, force: true });
@@ -136,11 +141,14 @@ async function askBachelor(): Promise<string> {
   return read!;
 }
 
-/** The wallet reads a request link and shows who asks, why, and exactly the one claim that would leave. */
-async function walletReads(uri: string): Promise<void> {
+/**
+ * The wallet scans the request off the counter's screen with the phone's camera, and shows who asks, why, and
+ * exactly the one claim that would leave.
+ */
+async function walletReads(): Promise<void> {
   await phone.getByRole('link', { name: '出示' }).click();
-  await phone.getByLabel('出示请求链接或二维码内容').fill(uri);
-  await phone.getByRole('button', { name: '读取请求' }).click();
+  await phoneCamera.pointAt(counter.getByTestId('check-qr'));
+  await phone.getByTestId('present-scan').click();
   const proposal = phone.getByTestId('proposal');
   await proposal.waitFor();
   expect(await proposal.getByTestId('verifier-name').textContent()).toBe('示例用人单位');
@@ -172,6 +180,8 @@ describeBrowser('the whole story in Chromium, on the system npm start runs', () 
     await portal.getByTestId('offer-qr').waitFor();
     story.offerUri = await readQr(portal, 'offer-qr');
     expect(story.offerUri).toMatch(/^openid-credential-offer:\/\//);
+    // The citizen holds the phone up to the desk's screen.
+    await phoneCamera.pointAt(portal.getByTestId('offer-qr'));
     story.pin = (await portal.getByTestId('offer-pin').textContent())!;
     expect(story.pin).toMatch(/^[0-9]{4,}$/);
     await desk.shootBoth('offer', '请市民用钱包扫描二维码', 'Ask the citizen to scan this QR code with their wallet');
@@ -186,8 +196,8 @@ describeBrowser('the whole story in Chromium, on the system npm start runs', () 
     await phone.getByRole('button', { name: '创建钱包' }).click();
     await phone.getByRole('heading', { name: '我的凭证' }).waitFor();
     await phone.getByRole('link', { name: '领取' }).click();
-    await phone.getByLabel('领取链接或二维码内容').fill(story.offerUri!);
-    await phone.getByRole('button', { name: '读取', exact: true }).click();
+    // Scanned with the phone's camera off the desk's screen, and read at once.
+    await phone.getByTestId('receive-scan').click();
     expect(await phone.getByTestId('offer-summary').textContent()).toBe('南京大学 向您签发：学历学位证书');
     await phone.getByLabel('取件码（PIN）').fill(story.pin!);
     await mobile.shootBoth('receive', '领取凭证', 'Receive a credential');
@@ -213,10 +223,10 @@ describeBrowser('the whole story in Chromium, on the system npm start runs', () 
     await counter.getByRole('button', { name: '登录' }).click();
     await counter.getByTestId('who').waitFor();
     await till.shootBoth('choose', '选择核验项目', 'Choose a check');
-    const uri = await askBachelor();
+    await askBachelor();
     await till.shootBoth('qr', '请市民用钱包扫描二维码', 'Ask the citizen to scan this QR code with their wallet');
 
-    await walletReads(uri);
+    await walletReads();
     await mobile.shootBoth('consent', '出示凭证', 'Present credentials');
     await phone.getByRole('button', { name: '同意并发送' }).click();
     expect(await phone.getByTestId('present-done').textContent()).toBe('已发送。请求方已确认收到。');
@@ -243,9 +253,9 @@ describeBrowser('the whole story in Chromium, on the system npm start runs', () 
 
   test('the officer revokes while the citizen holds the next request; pending → anchored; the counter shows the red line', async () => {
     await counter.getByRole('button', { name: '新的核验' }).click();
-    const uri = await askBachelor();
+    await askBachelor();
     // The citizen reads the request while the diploma is still valid: the wallet offers it.
-    await walletReads(uri);
+    await walletReads();
 
     await portalSignIn('officer');
     await portal.getByLabel('类型').selectOption('EducationCredential');

@@ -1,5 +1,7 @@
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { errorKey } from './i18n';
+import { errorCode, errorKey } from './i18n';
+import { scanQr } from './logic/scan';
 
 /** A plain-word error, announced to screen readers. */
 export function ErrorText({ code, testId = 'error' }: { code?: string; testId?: string }) {
@@ -23,6 +25,61 @@ export function Field(props: { id: string; label: string; hint?: string; childre
           {props.hint}
         </span>
       )}
+    </div>
+  );
+}
+
+/**
+ * "Scan a QR code": the back camera in the page until a code is read, whose text goes to `onText` (the page then
+ * reads it as if pasted). The camera stops when the code is read, on "Stop", and when the page is left.
+ */
+export function ScanQr({ onText, disabled, testId }: { onText: (text: string) => void; disabled?: boolean; testId: string }) {
+  const { t } = useTranslation();
+  const video = useRef<HTMLVideoElement>(null);
+  const stop = useRef<() => void>(undefined);
+  const [scanning, setScanning] = useState(false);
+  const [error, setError] = useState<string>();
+  useEffect(() => () => stop.current?.(), []);
+
+  const start = () => {
+    setError(undefined);
+    setScanning(true);
+    scanQr(video.current!, (text) => {
+      stop.current = undefined;
+      setScanning(false);
+      onText(text);
+    }).then(
+      (stopScan) => {
+        stop.current = stopScan;
+      },
+      (e: unknown) => {
+        setScanning(false);
+        setError(errorCode(e));
+      },
+    );
+  };
+  const cancel = () => {
+    stop.current?.();
+    stop.current = undefined;
+    setScanning(false);
+  };
+
+  return (
+    <div className="scan">
+      <video ref={video} hidden={!scanning} muted playsInline data-testid={`${testId}-video`} aria-label={t('wallet.scan.hint')} />
+      {scanning ? (
+        <>
+          <p className="hint">{t('wallet.scan.hint')}</p>
+          <button type="button" className="secondary" onClick={cancel}>
+            {t('wallet.scan.stop')}
+          </button>
+        </>
+      ) : (
+        <button type="button" className="secondary" disabled={disabled} onClick={start} data-testid={testId}>
+          {t('wallet.scan.start')}
+        </button>
+      )}
+      <ErrorText code={error} testId={`${testId}-error`} />
     </div>
   );
 }

@@ -2,6 +2,7 @@ import type { i18n } from 'i18next';
 import { VaultError } from './store/vault';
 import { PassphraseTooShortError } from './store/wallet-store';
 import { ReceiveError } from './logic/receive-error';
+import { ScanError } from './logic/scan';
 import { walletEn, walletZhCN } from './locales';
 
 /** Adds the wallet's texts (key `wallet`) to the shared i18next instance the portal's language switch drives. */
@@ -13,7 +14,7 @@ export function addWalletTexts(instance: i18n): i18n {
 
 /** An error as a stable code the pages explain in plain words; anything unexpected is `generic`. */
 export function errorCode(error: unknown): string {
-  if (error instanceof VaultError || error instanceof ReceiveError) return error.code;
+  if (error instanceof VaultError || error instanceof ReceiveError || error instanceof ScanError) return error.code;
   if (error instanceof PassphraseTooShortError) return 'passphrase_short';
   if (typeof error === 'string') return error;
   return 'generic';

@@ -30,7 +30,7 @@ describe('wallet texts', () => {
       // the store
       'wrong_passphrase', 'backup_invalid', 'passphrase_short', 'passphrase_mismatch', 'storage_unavailable', 'config_unavailable',
       // receiving (OID4VCI client codes)
-      'offer_invalid', 'offer_format', 'offer_gone', 'tx_code_required', 'offer_rejected', 'credential_rejected', 'service_unreachable', 'issuer_response_invalid',
+      'camera_unavailable', 'camera_denied', 'offer_invalid', 'offer_format', 'offer_gone', 'tx_code_required', 'offer_rejected', 'credential_rejected', 'service_unreachable', 'issuer_response_invalid',
       // reading a request (RequestProblemCode) and refusing it (WalletRefusalCode)
       'request_invalid', 'request_untrusted', 'verifier_not_registered', 'verifier_withdrawn', 'verifier_expired', 'verifier_not_yet_valid',
       'registry_unavailable', 'type_unknown', 'request_beyond_registration', 'request_unsatisfiable', 'response_rejected', 'generic',

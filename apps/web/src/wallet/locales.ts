@@ -50,6 +50,11 @@ export const walletZhCN = {
     expired: '已过期',
     not_yet_valid: '尚未生效',
   },
+  scan: {
+    start: '扫描二维码',
+    stop: '停止扫描',
+    hint: '将相机对准二维码',
+  },
   receive: {
     title: '领取凭证',
     offer: '领取链接或二维码内容',
@@ -111,6 +116,8 @@ export const walletZhCN = {
     offer_invalid: '这不是有效的领取链接。',
     offer_format: '此凭证格式本钱包不支持。',
     offer_gone: '此领取链接已使用或已过期，请向机构索取新的二维码。',
+    camera_unavailable: '无法使用相机：此设备没有相机，或页面不是通过 https 打开的。也可以粘贴链接。',
+    camera_denied: '没有获得相机权限。请在浏览器设置中允许使用相机，或粘贴链接。',
     tx_code_required: '请输入取件码。',
     offer_rejected: '机构拒绝了领取：链接已使用、已过期，或取件码不正确。',
     credential_rejected: '机构拒绝签发这份凭证。',
@@ -180,6 +187,11 @@ export const walletEn: Texts = {
     expired: 'expired',
     not_yet_valid: 'not yet valid',
   },
+  scan: {
+    start: 'Scan a QR code',
+    stop: 'Stop scanning',
+    hint: 'Point the camera at the QR code',
+  },
   receive: {
     title: 'Receive a credential',
     offer: 'Offer link or QR content',
@@ -241,6 +253,8 @@ export const walletEn: Texts = {
     offer_invalid: 'This is not a valid offer link.',
     offer_format: 'This wallet cannot hold credentials in that format.',
     offer_gone: 'This offer was used already or has expired. Ask the agency for a new QR code.',
+    camera_unavailable: 'The camera cannot be used: this device has none, or the page was not opened over https. You can paste the link instead.',
+    camera_denied: 'The camera was not allowed. Allow it in the browser settings, or paste the link instead.',
     tx_code_required: 'Enter the PIN.',
     offer_rejected: 'The agency refused: the offer was used or expired, or the PIN is wrong.',
     credential_rejected: 'The agency refused to issue this credential.',

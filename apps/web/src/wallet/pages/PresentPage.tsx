@@ -2,7 +2,7 @@ import { useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import type { VerifierRegistration } from '../../../../../libs/credentials/src/trust/verifier-scope.js';
-import { ErrorText, Field } from '../components';
+import { ErrorText, Field, ScanQr } from '../components';
 import { useWallet } from '../context';
 import { consent, decline, proposalIn, readRequest, type Proposal } from '../logic/present';
 import { claimText, type Lang } from '../logic/view';
@@ -53,15 +53,23 @@ export function PresentPage() {
     }
   }
 
-  const read = (event: FormEvent) => {
-    event.preventDefault();
+  const readText = (value: string) => {
     setRefusal(undefined);
     setDone(undefined);
     void run(async () => {
-      const outcome = await readRequest(text, settings, store, lang);
+      const outcome = await readRequest(value, settings, store, lang);
       if (outcome.ok) setProposal(outcome.proposal);
       else setRefusal({ code: outcome.code, did: outcome.verifierDid, registration: outcome.registration, beyond: outcome.beyond });
     });
+  };
+  const read = (event: FormEvent) => {
+    event.preventDefault();
+    readText(text);
+  };
+  // A scanned code is read at once, as if pasted and read.
+  const scanned = (value: string) => {
+    setText(value);
+    readText(value);
   };
 
   const answer = (agree: boolean) =>
@@ -87,12 +95,15 @@ export function PresentPage() {
       <h2 id="present-title">{t('wallet.present.title')}</h2>
       {!proposal && (
         <form onSubmit={read}>
+          <ScanQr onText={scanned} disabled={busy} testId="present-scan" />
           <Field id="request" label={t('wallet.present.request')} hint={t('wallet.present.requestHint')}>
             <textarea id="request" required aria-describedby="request-hint" value={text} onChange={(e) => setText(e.target.value)} />
           </Field>
-          <button type="submit" disabled={busy || !text.trim()}>
-            {busy ? t('wallet.present.reading') : t('wallet.present.read')}
-          </button>
+          <div className="actions">
+            <button type="submit" disabled={busy || !text.trim()}>
+              {busy ? t('wallet.present.reading') : t('wallet.present.read')}
+            </button>
+          </div>
         </form>
       )}
       {refusal && (

@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import type { ResolvedOffer } from '../../../../../libs/credentials/src/oid4vci/client-offer.js';
-import { ErrorText, Field } from '../components';
+import { ErrorText, Field, ScanQr } from '../components';
 import { useWallet } from '../context';
 import { errorCode } from '../i18n';
 import { readOffer, receiveOffer } from '../logic/receive';
@@ -33,10 +33,18 @@ export function ReceivePage() {
     }
   }
 
+  const readText = (value: string) => {
+    setReceived(undefined);
+    void run(async () => setOffer(await readOffer(value)));
+  };
   const read = (event: FormEvent) => {
     event.preventDefault();
-    setReceived(undefined);
-    void run(async () => setOffer(await readOffer(text)));
+    readText(text);
+  };
+  // A scanned code is read at once, as if pasted and read.
+  const scanned = (value: string) => {
+    setText(value);
+    readText(value);
   };
 
   const accept = (event: FormEvent) => {
@@ -61,12 +69,15 @@ export function ReceivePage() {
       <h2 id="receive-title">{t('wallet.receive.title')}</h2>
       {!offer && (
         <form onSubmit={read}>
+          <ScanQr onText={scanned} disabled={busy} testId="receive-scan" />
           <Field id="offer" label={t('wallet.receive.offer')} hint={t('wallet.receive.offerHint')}>
             <textarea id="offer" required aria-describedby="offer-hint" value={text} onChange={(e) => setText(e.target.value)} />
           </Field>
-          <button type="submit" disabled={busy || !text.trim()}>
-            {busy ? t('wallet.receive.reading') : t('wallet.receive.read')}
-          </button>
+          <div className="actions">
+            <button type="submit" disabled={busy || !text.trim()}>
+              {busy ? t('wallet.receive.reading') : t('wallet.receive.read')}
+            </button>
+          </div>
         </form>
       )}
       {offer && (
