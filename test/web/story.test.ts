@@ -148,7 +148,7 @@ async function askBachelor(): Promise<string> {
 async function walletReads(): Promise<void> {
   await phone.getByRole('link', { name: '出示' }).click();
   await phoneCamera.pointAt(counter.getByTestId('check-qr'));
-  await phone.getByTestId('present-scan').click();
+  await phone.getByTestId('request-scan').click();
   const proposal = phone.getByTestId('proposal');
   await proposal.waitFor();
   expect(await proposal.getByTestId('verifier-name').textContent()).toBe('示例用人单位');
@@ -197,7 +197,7 @@ describeBrowser('the whole story in Chromium, on the system npm start runs', () 
     await phone.getByRole('heading', { name: '我的凭证' }).waitFor();
     await phone.getByRole('link', { name: '领取' }).click();
     // Scanned with the phone's camera off the desk's screen, and read at once.
-    await phone.getByTestId('receive-scan').click();
+    await phone.getByTestId('offer-scan').click();
     expect(await phone.getByTestId('offer-summary').textContent()).toBe('南京大学 向您签发：学历学位证书');
     await phone.getByLabel('取件码（PIN）').fill(story.pin!);
     await mobile.shootBoth('receive', '领取凭证', 'Receive a credential');

@@ -98,9 +98,9 @@ describeBrowser('citizen web wallet in Chromium (phone-sized)', () => {
     expect(offer.status).toBe(201);
     await page.getByRole('link', { name: '领取' }).click();
     // This browser has no camera: scanning says so in plain words, and pasting the link still works.
-    await page.getByTestId('receive-scan').click();
-    expect(await page.getByTestId('receive-scan-error').textContent()).toBe('无法使用相机：此设备没有相机，或页面不是通过 https 打开的。也可以粘贴链接。');
-    expect(await page.getByTestId('receive-scan-video').isHidden()).toBe(true);
+    await page.getByTestId('offer-scan').click();
+    expect(await page.getByTestId('offer-scan-error').textContent()).toBe('无法使用相机：此设备没有相机，或页面不是通过 https 打开的。也可以粘贴链接。');
+    expect(await page.getByTestId('offer-scan-video').isHidden()).toBe(true);
     await page.getByLabel('领取链接或二维码内容').fill(offer.body.offerUri);
     await page.getByRole('button', { name: '读取', exact: true }).click();
     expect(await page.getByTestId('offer-summary').textContent()).toBe('南京市公安局 向您签发：居民身份证');

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { errorCode, errorKey } from './i18n';
 import { scanQr } from './logic/scan';
@@ -81,5 +81,42 @@ export function ScanQr({ onText, disabled, testId }: { onText: (text: string) =>
       )}
       <ErrorText code={error} testId={`${testId}-error`} />
     </div>
+  );
+}
+
+/**
+ * The link a page reads (an offer on Receive, a request on Present): scanned with the camera, or pasted and then
+ * read with the button. A scanned code is read at once, as if pasted and read. `texts` are the page's i18n keys.
+ */
+export function LinkForm(props: {
+  id: string;
+  texts: { label: string; hint: string; read: string; reading: string };
+  text: string;
+  onText: (text: string) => void;
+  onRead: (text: string) => void;
+  busy: boolean;
+}) {
+  const { t } = useTranslation();
+  const { id, texts, text, onText, onRead, busy } = props;
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    onRead(text);
+  };
+  const scanned = (value: string) => {
+    onText(value);
+    onRead(value);
+  };
+  return (
+    <form onSubmit={submit}>
+      <ScanQr onText={scanned} disabled={busy} testId={`${id}-scan`} />
+      <Field id={id} label={t(texts.label)} hint={t(texts.hint)}>
+        <textarea id={id} required aria-describedby={`${id}-hint`} value={text} onChange={(e) => onText(e.target.value)} />
+      </Field>
+      <div className="actions">
+        <button type="submit" disabled={busy || !text.trim()}>
+          {busy ? t(texts.reading) : t(texts.read)}
+        </button>
+      </div>
+    </form>
   );
 }

@@ -1,8 +1,8 @@
-import { useMemo, useState, type FormEvent } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import type { VerifierRegistration } from '../../../../../libs/credentials/src/trust/verifier-scope.js';
-import { ErrorText, Field, ScanQr } from '../components';
+import { ErrorText, LinkForm } from '../components';
 import { useWallet } from '../context';
 import { consent, decline, proposalIn, readRequest, type Proposal } from '../logic/present';
 import { claimText, type Lang } from '../logic/view';
@@ -62,15 +62,6 @@ export function PresentPage() {
       else setRefusal({ code: outcome.code, did: outcome.verifierDid, registration: outcome.registration, beyond: outcome.beyond });
     });
   };
-  const read = (event: FormEvent) => {
-    event.preventDefault();
-    readText(text);
-  };
-  // A scanned code is read at once, as if pasted and read.
-  const scanned = (value: string) => {
-    setText(value);
-    readText(value);
-  };
 
   const answer = (agree: boolean) =>
     void run(async () => {
@@ -94,17 +85,14 @@ export function PresentPage() {
     <section className="card" aria-labelledby="present-title">
       <h2 id="present-title">{t('wallet.present.title')}</h2>
       {!proposal && (
-        <form onSubmit={read}>
-          <ScanQr onText={scanned} disabled={busy} testId="present-scan" />
-          <Field id="request" label={t('wallet.present.request')} hint={t('wallet.present.requestHint')}>
-            <textarea id="request" required aria-describedby="request-hint" value={text} onChange={(e) => setText(e.target.value)} />
-          </Field>
-          <div className="actions">
-            <button type="submit" disabled={busy || !text.trim()}>
-              {busy ? t('wallet.present.reading') : t('wallet.present.read')}
-            </button>
-          </div>
-        </form>
+        <LinkForm
+          id="request"
+          texts={{ label: 'wallet.present.request', hint: 'wallet.present.requestHint', read: 'wallet.present.read', reading: 'wallet.present.reading' }}
+          text={text}
+          onText={setText}
+          onRead={readText}
+          busy={busy}
+        />
       )}
       {refusal && (
         <>

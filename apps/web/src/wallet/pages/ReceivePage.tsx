@@ -2,7 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import type { ResolvedOffer } from '../../../../../libs/credentials/src/oid4vci/client-offer.js';
-import { ErrorText, Field, ScanQr } from '../components';
+import { ErrorText, Field, LinkForm } from '../components';
 import { useWallet } from '../context';
 import { errorCode } from '../i18n';
 import { readOffer, receiveOffer } from '../logic/receive';
@@ -37,15 +37,6 @@ export function ReceivePage() {
     setReceived(undefined);
     void run(async () => setOffer(await readOffer(value)));
   };
-  const read = (event: FormEvent) => {
-    event.preventDefault();
-    readText(text);
-  };
-  // A scanned code is read at once, as if pasted and read.
-  const scanned = (value: string) => {
-    setText(value);
-    readText(value);
-  };
 
   const accept = (event: FormEvent) => {
     event.preventDefault();
@@ -68,17 +59,14 @@ export function ReceivePage() {
     <section className="card" aria-labelledby="receive-title">
       <h2 id="receive-title">{t('wallet.receive.title')}</h2>
       {!offer && (
-        <form onSubmit={read}>
-          <ScanQr onText={scanned} disabled={busy} testId="receive-scan" />
-          <Field id="offer" label={t('wallet.receive.offer')} hint={t('wallet.receive.offerHint')}>
-            <textarea id="offer" required aria-describedby="offer-hint" value={text} onChange={(e) => setText(e.target.value)} />
-          </Field>
-          <div className="actions">
-            <button type="submit" disabled={busy || !text.trim()}>
-              {busy ? t('wallet.receive.reading') : t('wallet.receive.read')}
-            </button>
-          </div>
-        </form>
+        <LinkForm
+          id="offer"
+          texts={{ label: 'wallet.receive.offer', hint: 'wallet.receive.offerHint', read: 'wallet.receive.read', reading: 'wallet.receive.reading' }}
+          text={text}
+          onText={setText}
+          onRead={readText}
+          busy={busy}
+        />
       )}
       {offer && (
         <form onSubmit={accept}>
