@@ -86,18 +86,13 @@ export function ScanQr({ onText, disabled, testId }: { onText: (text: string) =>
 
 /**
  * The link a page reads (an offer on Receive, a request on Present): scanned with the camera, or pasted and then
- * read with the button. A scanned code is read at once, as if pasted and read. `texts` are the page's i18n keys.
+ * read with the button. A scanned code is read at once, as if pasted and read. Its words are the page's
+ * (`wallet.<page>.<id>`, `….<id>Hint`, `….read`, `….reading`).
  */
-export function LinkForm(props: {
-  id: string;
-  texts: { label: string; hint: string; read: string; reading: string };
-  text: string;
-  onText: (text: string) => void;
-  onRead: (text: string) => void;
-  busy: boolean;
-}) {
+export function LinkForm(props: { page: 'receive' | 'present'; id: string; text: string; onText: (text: string) => void; onRead: (text: string) => void; busy: boolean }) {
   const { t } = useTranslation();
-  const { id, texts, text, onText, onRead, busy } = props;
+  const { page, id, text, onText, onRead, busy } = props;
+  const texts = { label: `wallet.${page}.${id}`, hint: `wallet.${page}.${id}Hint`, read: `wallet.${page}.read`, reading: `wallet.${page}.reading` };
   const submit = (event: FormEvent) => {
     event.preventDefault();
     onRead(text);

@@ -85,14 +85,7 @@ export function PresentPage() {
     <section className="card" aria-labelledby="present-title">
       <h2 id="present-title">{t('wallet.present.title')}</h2>
       {!proposal && (
-        <LinkForm
-          id="request"
-          texts={{ label: 'wallet.present.request', hint: 'wallet.present.requestHint', read: 'wallet.present.read', reading: 'wallet.present.reading' }}
-          text={text}
-          onText={setText}
-          onRead={readText}
-          busy={busy}
-        />
+        <LinkForm page="present" id="request" text={text} onText={setText} onRead={readText} busy={busy} />
       )}
       {refusal && (
         <>

@@ -59,14 +59,7 @@ export function ReceivePage() {
     <section className="card" aria-labelledby="receive-title">
       <h2 id="receive-title">{t('wallet.receive.title')}</h2>
       {!offer && (
-        <LinkForm
-          id="offer"
-          texts={{ label: 'wallet.receive.offer', hint: 'wallet.receive.offerHint', read: 'wallet.receive.read', reading: 'wallet.receive.reading' }}
-          text={text}
-          onText={setText}
-          onRead={readText}
-          busy={busy}
-        />
+        <LinkForm page="receive" id="offer" text={text} onText={setText} onRead={readText} busy={busy} />
       )}
       {offer && (
         <form onSubmit={accept}>
