@@ -138,6 +138,30 @@ describeBrowser('agency portal in Chromium', () => {
     const [, bulkOffer, , expiresAt] = /,(openid-credential-offer:\/\/[^,]+),([0-9]{4,}),([^,]+),/.exec(lines[1]!)!;
     expect(Date.parse(expiresAt!) - madeFrom).toBeGreaterThan(7 * 86_400_000 - 120_000);
     expect((await offerObjectOf(bulkOffer!)).credential_configuration_ids).toEqual(['EducationCredential_sd_jwt']);
+
+    // Letters for the post: one per offer made, its QR code the offer, the PIN nowhere on it.
+    await page.getByRole('button', { name: '打印领取通知书' }).click();
+    const letter = page.getByTestId('letter');
+    await page.getByTestId('letter-qr').waitFor();
+    expect(await letter.count()).toBe(1);
+    expect(await letter.getByTestId('letter-to').textContent()).toBe(`${diploma.holderName} · ${diploma.holderNameZh}`);
+    expect(await letter.textContent()).toContain('南京大学已为您签发学历学位证书');
+    expect(await letter.textContent()).not.toContain(/,([0-9]{4,}),/.exec(lines[1]!)![1]);
+    expect(await readQr(page, 'letter-qr')).toBe(bulkOffer);
+    await page.evaluate(() => {
+      const w = globalThis as unknown as { printed: number; print: () => void };
+      w.printed = 0;
+      w.print = () => void (w.printed += 1);
+    });
+    await page.getByRole('button', { name: '打印', exact: true }).click();
+    expect(await page.evaluate(() => (globalThis as unknown as { printed: number }).printed)).toBe(1);
+    // On paper: the letter alone, not the portal around it.
+    await page.emulateMedia({ media: 'print' });
+    expect([await page.getByRole('navigation').isVisible(), await page.getByRole('button', { name: '打印', exact: true }).isVisible(), await letter.isVisible()]).toEqual([false, false, true]);
+    await shoot('letters-print-zh-CN');
+    await page.emulateMedia({ media: 'screen' });
+    await page.getByRole('button', { name: '返回' }).click();
+    await page.getByText('完成：成功 1 行，失败 1 行').waitFor();
     expect(lines[2]).toMatch(/,invalid_claims$/);
     await shootBoth('bulk', '批量签发（CSV）', 'Bulk issue (CSV)');
     await signOut();

@@ -4,6 +4,7 @@ import { ApiError, api, errorKey } from '../../shared/api';
 import { en } from '../../shared/locales';
 import { CHUNK, offersCsv, readClassList, template, type BulkRow, type RowOutcome } from '../bulk';
 import { label, useTypes, type CredentialTypeView } from '../catalog';
+import { OfferLetters } from '../components/OfferLetters';
 import { OFFER_LIFETIMES, OfferSettings, useOfferFormat, type OfferLifetime } from '../components/OfferSettings';
 import { formFields } from '../schema-form';
 import { useSession } from '../session';
@@ -41,6 +42,7 @@ export function BulkPage() {
   const [sent, setSent] = useState(0);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
+  const [lettersShown, setLettersShown] = useState(false);
   const view = types?.find((v) => v.type === type);
   const fields = useMemo(() => (view ? formFields(view.schema) : []), [view]);
   const valid = rows?.filter((r) => r.claims) ?? [];
@@ -81,6 +83,15 @@ export function BulkPage() {
   }
 
   const failed = outcomes.filter((o) => o.error).length;
+  if (lettersShown && rows) {
+    const names = nameFields(view);
+    const letters = outcomes.flatMap((o) => {
+      const row = rows.find((r) => r.line === o.line);
+      return o.offerUri && o.expiresAt && row ? [{ line: o.line, names: names.map((n) => row.values[n] ?? ''), offerUri: o.offerUri, expiresAt: o.expiresAt }] : [];
+    });
+    const agency = i18n.language === 'en' ? session.agency.nameEn : session.agency.nameZh;
+    return <OfferLetters letters={letters} agency={agency} type={label(view, i18n.language) || type} onBack={() => setLettersShown(false)} />;
+  }
   return (
     <section className="card" aria-labelledby="bulk-title">
       <h2 id="bulk-title">{t('bulk.title')}</h2>
@@ -126,6 +137,9 @@ export function BulkPage() {
               {t('bulk.done', { ok: outcomes.length - failed, failed })}{' '}
               <button type="button" onClick={() => download(`offers-${type}.csv`, offersCsv(rows, outcomes, nameFields(view)))}>
                 {t('bulk.download')}
+              </button>{' '}
+              <button type="button" className="secondary" disabled={failed === outcomes.length} onClick={() => setLettersShown(true)}>
+                {t('bulk.letters')}
               </button>
             </p>
           )}
