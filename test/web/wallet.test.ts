@@ -135,11 +135,14 @@ describeBrowser('citizen web wallet in Chromium (phone-sized)', () => {
   test('answers an OpenID4VP request: registered name, purpose and the exact claim shown; only that claim reaches the verifier', async () => {
     const created = await post<{ id: string; authorizationRequestUri: string }>(`${verifier.url}/oid4vp/requests`, { dcql_query: AGE_QUERY, response_mode: 'direct_post' }, withKey(apiKey));
     expect(created.status).toBe(201);
-    await page.getByRole('link', { name: '出示' }).click();
-    await page.getByLabel('出示请求链接或二维码内容').fill(created.body.authorizationRequestUri);
-    await page.getByRole('button', { name: '读取请求' }).click();
+    // Read on the wrong page (Receive): the wallet takes the request to Present and reads it there.
+    await page.getByRole('link', { name: '领取' }).click();
+    await page.getByLabel('领取链接或二维码内容').fill(created.body.authorizationRequestUri);
+    await page.getByRole('button', { name: '读取', exact: true }).click();
     const proposal = page.getByTestId('proposal');
     await proposal.waitFor();
+    expect(new URL(page.url()).pathname).toBe('/wallet/present');
+    expect(new URL(page.url()).search).toBe('');
     expect(await proposal.getByTestId('verifier-name').textContent()).toBe(EMPLOYER_SCOPE.name['zh-CN']);
     expect(await proposal.getByTestId('verifier-purpose').textContent()).toBe(EMPLOYER_SCOPE.purpose['zh-CN']);
     const leaving = proposal.getByTestId('leaving');

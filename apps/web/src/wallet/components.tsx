@@ -1,6 +1,8 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useNavigate, useSearchParams } from 'react-router';
 import { errorCode, errorKey } from './i18n';
+import { linkKind, pageFor } from './logic/link';
 import { scanQr } from './logic/scan';
 
 /** A plain-word error, announced to screen readers. */
@@ -86,26 +88,46 @@ export function ScanQr({ onText, disabled, testId }: { onText: (text: string) =>
 
 /**
  * The link a page reads (an offer on Receive, a request on Present): scanned with the camera, or pasted and then
- * read with the button. A scanned code is read at once, as if pasted and read. Its words are the page's
- * (`wallet.<page>.<id>`, `….<id>Hint`, `….read`, `….reading`).
+ * read with the button; a scanned code is read at once, as if pasted and read. A link of the other kind goes to
+ * the page that reads it; a link in the page's query (`?offer=` / `?request=`, from that or from a deep link) is
+ * read on arrival, once. Its words are the page's (`wallet.<page>.<kind>`, `….<kind>Hint`, `….read`, `….reading`).
  */
-export function LinkForm(props: { page: 'receive' | 'present'; id: string; text: string; onText: (text: string) => void; onRead: (text: string) => void; busy: boolean }) {
+export function LinkForm(props: { kind: 'offer' | 'request'; text: string; onText: (text: string) => void; onRead: (text: string) => void; busy: boolean }) {
   const { t } = useTranslation();
-  const { page, id, text, onText, onRead, busy } = props;
-  const texts = { label: `wallet.${page}.${id}`, hint: `wallet.${page}.${id}Hint`, read: `wallet.${page}.read`, reading: `wallet.${page}.reading` };
+  const navigate = useNavigate();
+  const [params, setParams] = useSearchParams();
+  const { kind, text, onText, onRead, busy } = props;
+  const page = kind === 'offer' ? 'receive' : 'present';
+  const texts = { label: `wallet.${page}.${kind}`, hint: `wallet.${page}.${kind}Hint`, read: `wallet.${page}.read`, reading: `wallet.${page}.reading` };
+  const read = (value: string) => {
+    const other = linkKind(value);
+    if (other && other !== kind) void navigate(pageFor(other, value));
+    else onRead(value);
+  };
+  const arriving = useRef(params.get(kind));
+  useEffect(() => {
+    const link = arriving.current;
+    arriving.current = null;
+    if (!link) return;
+    setParams({}, { replace: true });
+    onText(link);
+    read(link);
+    // On arrival only: the link came with the address.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    onRead(text);
+    read(text);
   };
   const scanned = (value: string) => {
     onText(value);
-    onRead(value);
+    read(value);
   };
   return (
     <form onSubmit={submit}>
-      <ScanQr onText={scanned} disabled={busy} testId={`${id}-scan`} />
-      <Field id={id} label={t(texts.label)} hint={t(texts.hint)}>
-        <textarea id={id} required aria-describedby={`${id}-hint`} value={text} onChange={(e) => onText(e.target.value)} />
+      <ScanQr onText={scanned} disabled={busy} testId={`${kind}-scan`} />
+      <Field id={kind} label={t(texts.label)} hint={t(texts.hint)}>
+        <textarea id={kind} required aria-describedby={`${kind}-hint`} value={text} onChange={(e) => onText(e.target.value)} />
       </Field>
       <div className="actions">
         <button type="submit" disabled={busy || !text.trim()}>

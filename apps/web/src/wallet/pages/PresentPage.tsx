@@ -1,6 +1,5 @@
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router';
 import type { VerifierRegistration } from '../../../../../libs/credentials/src/trust/verifier-scope.js';
 import { ErrorText, LinkForm } from '../components';
 import { useWallet } from '../context';
@@ -34,8 +33,7 @@ export function PresentPage() {
   const { t, i18n } = useTranslation();
   const { store, settings, changed } = useWallet();
   const lang: Lang = i18n.language === 'en' ? 'en' : 'zh-CN';
-  const [params] = useSearchParams();
-  const [text, setText] = useState(params.get('request') ?? '');
+  const [text, setText] = useState('');
   const [busy, setBusy] = useState(false);
   const [proposal, setProposal] = useState<Proposal>();
   const [refusal, setRefusal] = useState<{ code: string; did?: string; registration?: VerifierRegistration; beyond?: string[] }>();
@@ -85,7 +83,7 @@ export function PresentPage() {
     <section className="card" aria-labelledby="present-title">
       <h2 id="present-title">{t('wallet.present.title')}</h2>
       {!proposal && (
-        <LinkForm page="present" id="request" text={text} onText={setText} onRead={readText} busy={busy} />
+        <LinkForm kind="request" text={text} onText={setText} onRead={readText} busy={busy} />
       )}
       {refusal && (
         <>

@@ -1,6 +1,5 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { useSearchParams } from 'react-router';
 import type { ResolvedOffer } from '../../../../../libs/credentials/src/oid4vci/client-offer.js';
 import { ErrorText, Field, LinkForm } from '../components';
 import { useWallet } from '../context';
@@ -13,8 +12,7 @@ export function ReceivePage() {
   const { t, i18n } = useTranslation();
   const { store, changed } = useWallet();
   const lang: Lang = i18n.language === 'en' ? 'en' : 'zh-CN';
-  const [params] = useSearchParams();
-  const [text, setText] = useState(params.get('offer') ?? '');
+  const [text, setText] = useState('');
   const [offer, setOffer] = useState<ResolvedOffer>();
   const [pin, setPin] = useState('');
   const [busy, setBusy] = useState(false);
@@ -59,7 +57,7 @@ export function ReceivePage() {
     <section className="card" aria-labelledby="receive-title">
       <h2 id="receive-title">{t('wallet.receive.title')}</h2>
       {!offer && (
-        <LinkForm page="receive" id="offer" text={text} onText={setText} onRead={readText} busy={busy} />
+        <LinkForm kind="offer" text={text} onText={setText} onRead={readText} busy={busy} />
       )}
       {offer && (
         <form onSubmit={accept}>
