@@ -17,7 +17,14 @@ export class FakeCamera {
   readonly file = path.join(this.dir, 'camera.y4m');
 
   constructor() {
-    this.showImage(new PNG({ width: WIDTH, height: HEIGHT, fill: true }));
+    this.clear();
+  }
+
+  /** Points the camera at nothing (a white wall). */
+  clear(): void {
+    const white = new PNG({ width: WIDTH, height: HEIGHT });
+    white.data.fill(255);
+    this.showImage(white);
   }
 
   /** The Chromium flags of this camera (and of a camera permission granted without asking). */
@@ -27,7 +34,12 @@ export class FakeCamera {
 
   /** Points the camera at an element of another page (its screenshot, as a phone sees a screen). */
   async pointAt(element: Locator): Promise<void> {
-    this.showImage(PNG.sync.read(await element.screenshot()));
+    this.show(await element.screenshot());
+  }
+
+  /** Points the camera at a photograph (PNG). */
+  show(png: Buffer): void {
+    this.showImage(PNG.sync.read(png));
   }
 
   /** One frame: `image` centred on white, scaled down (nearest pixel) if larger than the frame, in grey. */

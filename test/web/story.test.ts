@@ -59,7 +59,7 @@ let phone: Page;
 /** The phone's camera: pointed at the agency's and the counter's screens when the citizen scans their QR codes. */
 let phoneCamera: FakeCamera;
 const log: string[] = [];
-const story: { offerUri?: string; pin?: string; checkId?: string; posted: string[] } = { posted: [] };
+const story: { offerUri?: string; offerQr?: Buffer; pin?: string; checkId?: string; posted: string[] } = { posted: [] };
 
 beforeAll(async () => {
   if (SKIP_BROWSER) return;
@@ -180,8 +180,8 @@ describeBrowser('the whole story in Chromium, on the system npm start runs', () 
     await portal.getByTestId('offer-qr').waitFor();
     story.offerUri = await readQr(portal, 'offer-qr');
     expect(story.offerUri).toMatch(/^openid-credential-offer:\/\//);
-    // The citizen holds the phone up to the desk's screen.
-    await phoneCamera.pointAt(portal.getByTestId('offer-qr'));
+    // What the citizen's phone will see of the desk's screen.
+    story.offerQr = await portal.getByTestId('offer-qr').screenshot();
     story.pin = (await portal.getByTestId('offer-pin').textContent())!;
     expect(story.pin).toMatch(/^[0-9]{4,}$/);
     await desk.shootBoth('offer', '请市民用钱包扫描二维码', 'Ask the citizen to scan this QR code with their wallet');
@@ -196,7 +196,17 @@ describeBrowser('the whole story in Chromium, on the system npm start runs', () 
     await phone.getByRole('button', { name: '创建钱包' }).click();
     await phone.getByRole('heading', { name: '我的凭证' }).waitFor();
     await phone.getByRole('link', { name: '领取' }).click();
-    // Scanned with the phone's camera off the desk's screen, and read at once.
+    // The camera opened towards nothing waits for a code; Stop closes it.
+    phoneCamera.clear();
+    await phone.getByTestId('offer-scan').click();
+    await phone.getByTestId('offer-scan-video').waitFor({ state: 'visible' });
+    await phone.getByRole('button', { name: '停止扫描' }).click();
+    await phone.getByTestId('offer-scan-video').waitFor({ state: 'hidden' });
+    // The camera closes too (its tracks stopped, the stream gone), even when Stop came before it had opened.
+    type Dom = { document: { querySelector(selector: string): { srcObject: unknown } | null } };
+    await phone.waitForFunction(() => (globalThis as unknown as Dom).document.querySelector('[data-testid="offer-scan-video"]')?.srcObject === null);
+    // Held up to the desk's screen: scanned, and read at once.
+    phoneCamera.show(story.offerQr!);
     await phone.getByTestId('offer-scan').click();
     expect(await phone.getByTestId('offer-summary').textContent()).toBe('南京大学 向您签发：学历学位证书');
     await phone.getByLabel('取件码（PIN）').fill(story.pin!);

@@ -39,28 +39,43 @@ export function ScanQr({ onText, disabled, testId }: { onText: (text: string) =>
   const { t } = useTranslation();
   const video = useRef<HTMLVideoElement>(null);
   const stop = useRef<() => void>(undefined);
+  // Whether a scan is still wanted: the camera may open after "Stop" or after the page was left (the citizen took
+  // a while to allow it), and must then close at once.
+  const wanted = useRef(false);
   const [scanning, setScanning] = useState(false);
   const [error, setError] = useState<string>();
-  useEffect(() => () => stop.current?.(), []);
+  useEffect(
+    () => () => {
+      wanted.current = false;
+      stop.current?.();
+    },
+    [],
+  );
 
   const start = () => {
     setError(undefined);
     setScanning(true);
+    wanted.current = true;
     scanQr(video.current!, (text) => {
+      wanted.current = false;
       stop.current = undefined;
       setScanning(false);
       onText(text);
     }).then(
       (stopScan) => {
-        stop.current = stopScan;
+        if (wanted.current) stop.current = stopScan;
+        else stopScan();
       },
       (e: unknown) => {
+        if (!wanted.current) return;
+        wanted.current = false;
         setScanning(false);
         setError(errorCode(e));
       },
     );
   };
   const cancel = () => {
+    wanted.current = false;
     stop.current?.();
     stop.current = undefined;
     setScanning(false);
