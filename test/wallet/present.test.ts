@@ -79,6 +79,9 @@ test('list shows each credential with its label, issuer and status from the chai
   expect(en.code).toBe(0);
   expect(en.out).toMatch(/\[1\] Resident Identity Card.*Test Bureau.*Status: valid/);
   expect(en.out).toMatch(/\[2\] .*Test Bureau.*Status: valid/);
+  // These two carry no expiration date, said as such (it read "Valid until no expiry").
+  expect(en.out).toMatch(/\[2\] .* — no expiry date — Status/);
+  expect(en.out).not.toContain('Valid until no');
   const zh = await user.run('--lang', 'zh-CN', 'show', '1');
   expect(zh.out).toContain('居民身份证');
   expect(zh.out).toContain('测试局');

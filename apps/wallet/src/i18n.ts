@@ -73,7 +73,7 @@ const en: Messages = {
   subject: 'Holder',
   validFrom: 'Valid from',
   validUntil: 'Valid until',
-  noExpiry: 'no expiry',
+  noExpiry: 'no expiry date',
   status: 'Status',
   received: 'Received',
   statuses: {

@@ -39,8 +39,9 @@ async function views(ctx: WalletContext): Promise<CredentialView[]> {
 }
 
 function summary(ctx: WalletContext, n: number, v: CredentialView): string {
-  const until = v.validUntil ? v.validUntil.slice(0, 10) : ctx.t.noExpiry;
-  return `[${n}] ${v.typeLabel} — ${v.issuerName ?? v.issuer} — ${ctx.t.validUntil} ${until} — ${ctx.t.status}: ${ctx.t.statuses[v.status]}`;
+  // "Valid until 2035-06-01", or "no expiry date" alone (not "Valid until no expiry").
+  const validity = v.validUntil ? `${ctx.t.validUntil} ${v.validUntil.slice(0, 10)}` : ctx.t.noExpiry;
+  return `[${n}] ${v.typeLabel} — ${v.issuerName ?? v.issuer} — ${validity} — ${ctx.t.status}: ${ctx.t.statuses[v.status]}`;
 }
 
 /** `list`: every credential with its label, issuer, validity and current status from the chain. */
