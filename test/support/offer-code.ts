@@ -1,5 +1,4 @@
-/** The pre-authorized code grant's identifier (OID4VCI 1.0 §4.1.1). */
-const GRANT = 'urn:ietf:params:oauth:grant-type:pre-authorized_code';
+import { PRE_AUTHORIZED_CODE_GRANT } from '../../libs/credentials/src/index.js';
 
 /**
  * The Credential Offer object of an offer URI, read as a wallet reads it: fetched from its `credential_offer_uri`
@@ -19,5 +18,5 @@ export async function offerObjectOf(offerUri: string, options: { origin?: string
 
 /** The pre-authorized code of an offer URI (see {@link offerObjectOf}). */
 export async function preAuthorizedCodeOf(offerUri: string, options: { origin?: string } = {}): Promise<string> {
-  return (await offerObjectOf(offerUri, options)).grants[GRANT]['pre-authorized_code'];
+  return (await offerObjectOf(offerUri, options)).grants[PRE_AUTHORIZED_CODE_GRANT]['pre-authorized_code'];
 }
