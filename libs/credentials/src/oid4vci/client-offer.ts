@@ -135,7 +135,8 @@ export async function resolveOffer(text: string, network: Oid4vciClientNetwork =
     // The issuer answered the reference with 4xx: the offer was used or expired (or never existed).
     const status = error instanceof InvalidFetchResponseError ? error.response.status : 0;
     if (byReference !== undefined && status >= 400 && status < 500) {
-      const details = { status, ...issuerError((error as InvalidFetchResponseError).textResponse) };
+      const body = issuerError((error as InvalidFetchResponseError).textResponse);
+      const details = body ? oauthDetails(body, status) : { status };
       throw new GovcredError('offer_rejected', 'the agency no longer offers this credential: it was used or it expired', details, { cause: error });
     }
     throw clientError(error, 'offer_invalid', 'this is not a credential offer');
@@ -209,18 +210,21 @@ function offerUriOf(text: string): string | undefined {
   }
 }
 
-/** `error` and `description` of an issuer's OAuth-style JSON error body (already bounded in size), as far as it has them. */
-function issuerError(text: string): { error?: string; description?: string } {
+/** An issuer's OAuth-style JSON error body (already bounded in size), its strings cut short; undefined without an `error`. */
+function issuerError(text: string): { error: string; error_description?: string } | undefined {
   let body: { error?: unknown; error_description?: unknown };
   try {
     body = JSON.parse(text) as typeof body;
   } catch {
-    return {};
+    return undefined;
   }
-  return {
-    ...(typeof body?.error === 'string' ? { error: body.error.slice(0, 100) } : {}),
-    ...(typeof body?.error_description === 'string' ? { description: body.error_description.slice(0, 300) } : {}),
-  };
+  if (typeof body?.error !== 'string') return undefined;
+  return { error: body.error.slice(0, 100), ...(typeof body.error_description === 'string' ? { error_description: body.error_description.slice(0, 300) } : {}) };
+}
+
+/** The details of an issuer's refusal: its OAuth `error`, its `description`, and the HTTP status. */
+export function oauthDetails(body: { error: string; error_description?: string }, status: number): Record<string, unknown> {
+  return { error: body.error, ...(body.error_description ? { description: body.error_description } : {}), status };
 }
 
 /** A library or network error as a typed client error: unreachable if the network failed, else `fallback`. */

@@ -4,7 +4,7 @@ import { base64urlToText } from '../bytes.js';
 import { GovcredError } from '../errors.js';
 import { decodeSdJwtVc } from '../formats/sd-jwt-vc/decode.js';
 import type { EcPublicJwk } from '../formats/sd-jwt-vc/holder-key.js';
-import { clientError, libraryClient, resolveOffer, type Oid4vciClientNetwork, type ResolvedOffer } from './client-offer.js';
+import { clientError, libraryClient, oauthDetails, resolveOffer, type Oid4vciClientNetwork, type ResolvedOffer } from './client-offer.js';
 import { OID4VCI_PROOF_ALG, OID4VCI_SD_JWT_FORMAT, type Oid4vciFormat } from './metadata.js';
 import { recoverSecp256k1Jwk, secp256k1Jwk } from './secp256k1-jwk.js';
 
@@ -197,8 +197,4 @@ function holderJwk(holderDid: string, jwt: string) {
   const jwk = /^0x[0-9a-fA-F]{66}$/.test(id) ? secp256k1Jwk(id) : /^0x[0-9a-fA-F]{40}$/.test(id) ? recoverSecp256k1Jwk(jwt, id) : undefined;
   if (!jwk) throw new GovcredError('invalid_request', 'the holder DID must be a did:ethr of the signing key');
   return jwk;
-}
-
-function oauthDetails(body: { error: string; error_description?: string }, status: number): Record<string, unknown> {
-  return { error: body.error, ...(body.error_description ? { description: body.error_description } : {}), status };
 }
