@@ -6,6 +6,7 @@ import { allowInsecureLibraryUrls } from '../oid4vci/library.js';
 import { walletCallbacks } from '../oid4vp/wallet-callbacks.js';
 import { parseDcqlQuery, type ParsedDcqlQuery } from '../query/dcql.js';
 import { isLoopbackUrl } from './loopback.js';
+import { walletFetch } from './wallet-fetch.js';
 
 /**
  * The wallet's reading of an OpenID4VP 1.0 request (§5): the `openid4vp://` URI, the request object fetched by
@@ -78,24 +79,16 @@ export async function resolveOid4vpRequest(uri: string, options: ResolveRequestO
   if (!acceptableUrl(requestUri)) return fail('request_invalid', 'the request_uri is not https');
   // The library's http switch is process-wide; govcred's own check above keeps http to this machine.
   if (requestUri.startsWith('http:')) allowInsecureLibraryUrls();
-  const base = options.fetch ?? globalThis.fetch;
-  const timeoutMs = options.timeoutMs ?? 10_000;
-  let unreachable = false;
-  const fetchWithTimeout: typeof fetch = async (input, init) => {
-    try {
-      return await base(input, { ...init, redirect: 'error', signal: AbortSignal.timeout(timeoutMs) });
-    } catch (error) {
-      unreachable = true;
-      throw error;
-    }
-  };
-  const client = new Openid4vpClient({ callbacks: { ...walletCallbacks({ resolver: options.resolver }), fetch: fetchWithTimeout } as never });
+  const network = walletFetch({ fetch: options.fetch, timeoutMs: options.timeoutMs ?? 10_000 });
+  const client = new Openid4vpClient({ callbacks: { ...walletCallbacks({ resolver: options.resolver }), fetch: network.fetch } as never });
   let resolved;
   try {
     const parsed = client.parseOpenid4vpAuthorizationRequest({ authorizationRequest: String(uri).trim() });
     resolved = await client.resolveOpenId4vpAuthorizationRequest({ authorizationRequestPayload: parsed.params as never });
   } catch (error) {
-    if (unreachable) return fail('service_unreachable', `could not reach ${requestUri}`);
+    const failed = network.failure();
+    if (failed?.reason === 'unreachable') return fail('service_unreachable', `could not reach ${requestUri}`);
+    if (failed?.reason === 'too_large') return fail('request_invalid', failed.message);
     const message = error instanceof Error ? error.message.slice(0, 300) : 'unreadable request';
     // A fetched object whose signature the chain does not back is untrusted; anything else is not a request.
     return fail(/signature|verif|jwt/i.test(message) ? 'request_untrusted' : 'request_invalid', message);

@@ -2,6 +2,7 @@ import { Openid4vpClient } from '@openid4vc/openid4vp';
 import { bytesToBase64url, randomBytes } from '../bytes.js';
 import { RESPONSE_ENCRYPTION, walletCallbacks } from '../oid4vp/wallet-callbacks.js';
 import type { WalletOid4vpRequest } from './oid4vp-request.js';
+import { walletFetch } from './wallet-fetch.js';
 
 /** What the verifier answered the wallet: an acknowledgement only (OID4VP 1.0 §8.2), never the result. */
 export type SubmitOutcome =
@@ -20,18 +21,8 @@ export interface SubmitOptions {
  * or, for `direct_post.jwt`, encrypted (ECDH-ES) to the key in the request's client_metadata (§8.3). Never throws.
  */
 export async function submitOid4vpResponse(request: WalletOid4vpRequest, vpToken: Record<string, string[]>, options: SubmitOptions = {}): Promise<SubmitOutcome> {
-  const base = options.fetch ?? globalThis.fetch;
-  const timeoutMs = options.timeoutMs ?? 15_000;
-  let unreachable = false;
-  const fetchWithTimeout: typeof fetch = async (input, init) => {
-    try {
-      return await base(input, { ...init, redirect: 'error', signal: AbortSignal.timeout(timeoutMs) });
-    } catch (error) {
-      unreachable = true;
-      throw error;
-    }
-  };
-  const client = new Openid4vpClient({ callbacks: { ...walletCallbacks({}), fetch: fetchWithTimeout } as never });
+  const network = walletFetch({ fetch: options.fetch, timeoutMs: options.timeoutMs ?? 15_000 });
+  const client = new Openid4vpClient({ callbacks: { ...walletCallbacks({}), fetch: network.fetch } as never });
   try {
     const jwt = request.responseMode === 'direct_post.jwt';
     const response = await client.createOpenid4vpAuthorizationResponse({
@@ -59,7 +50,9 @@ export async function submitOid4vpResponse(request: WalletOid4vpRequest, vpToken
     }
     return { ok: true, status: submitted.response.status, ...(typeof body.redirect_uri === 'string' ? { redirectUri: body.redirect_uri } : {}) };
   } catch (error) {
-    if (unreachable) return { ok: false, code: 'service_unreachable' };
+    const failed = network.failure();
+    if (failed?.reason === 'unreachable') return { ok: false, code: 'service_unreachable' };
+    if (failed?.reason === 'too_large') return { ok: false, code: 'response_rejected', error: failed.message };
     return { ok: false, code: 'response_rejected', error: error instanceof Error ? error.message.slice(0, 200) : 'could not build the response' };
   }
 }

@@ -2,6 +2,7 @@ import { clientAuthenticationAnonymous, preAuthorizedCodeGrantIdentifier } from 
 import { Openid4vciClient, type CredentialOfferObject, type IssuerMetadataResult } from '@openid4vc/openid4vci';
 import { InvalidFetchResponseError } from '@openid4vc/utils';
 import { GovcredError } from '../errors.js';
+import { WalletFetchError, walletFetch } from '../holder/wallet-fetch.js';
 import { allowInsecureLibraryUrls, causeOf, checkEndpointUrl, checkIssuerUrl, generateRandom, hashCallback } from './library.js';
 import { findTypeByVct } from '../catalog/vct.js';
 import { OID4VCI_FORMAT, OID4VCI_JWK_PROOF_ALGS, OID4VCI_PROOF_ALG, OID4VCI_SD_JWT_FORMAT, type Oid4vciDisplay, type Oid4vciFormat } from './metadata.js';
@@ -50,68 +51,11 @@ export interface ResolvedOffer {
   issuerMetadata: IssuerMetadataResult;
 }
 
-/** Marks a network failure inside the library's wrapping errors. */
-export class UnreachableError extends Error {
-  constructor(url: string, options: { cause: unknown }) {
-    super(`could not reach ${url}`, options);
-    this.name = 'UnreachableError';
-  }
-}
-
-/** The library client with govcred's callbacks; `signJwt` is the holder's (only the proof is signed). */
+/** The library client with govcred's callbacks and the wallet's fetch; `signJwt` is the holder's (only the proof is signed). */
 export function libraryClient(network: Oid4vciClientNetwork, signJwt: ConstructorParameters<typeof Openid4vciClient>[0]['callbacks']['signJwt']): Openid4vciClient {
   if (network.allowHttp) allowInsecureLibraryUrls();
-  const base = network.fetch ?? globalThis.fetch;
-  const timeoutMs = network.timeoutMs ?? 10_000;
-  const fetchWithTimeout: typeof fetch = async (input, init) => {
-    const url = String(input instanceof Request ? input.url : input);
-    try {
-      const signal = AbortSignal.timeout(timeoutMs);
-      return await boundedResponse(await base(input, { ...init, redirect: 'error', signal }), url);
-    } catch (cause) {
-      if (cause instanceof GovcredError) throw cause;
-      throw new UnreachableError(url, { cause });
-    }
-  };
-  return new Openid4vciClient({ callbacks: { fetch: fetchWithTimeout, hash: hashCallback, generateRandom, signJwt, clientAuthentication: clientAuthenticationAnonymous() } });
-}
-
-/**
- * The largest answer the wallet reads from an issuer: a credential response with a batch of 50 SD-JWT VC copies
- * is ~150 kB. The library reads bodies whole, so the bound is applied here, before it parses anything.
- */
-export const MAX_ISSUER_RESPONSE_BYTES = 1024 * 1024;
-
-/** `response` with its body read up to {@link MAX_ISSUER_RESPONSE_BYTES}; @throws GovcredError `issuer_response_invalid` past it. */
-async function boundedResponse(response: Response, url: string): Promise<Response> {
-  const tooLarge = () => new GovcredError('issuer_response_invalid', `the answer of ${url.slice(0, 200)} is larger than ${MAX_ISSUER_RESPONSE_BYTES} bytes`);
-  if (Number(response.headers.get('content-length') ?? 0) > MAX_ISSUER_RESPONSE_BYTES) {
-    await response.body?.cancel();
-    throw tooLarge();
-  }
-  if (!response.body) return response;
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = response.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_ISSUER_RESPONSE_BYTES) {
-      await reader.cancel();
-      throw tooLarge();
-    }
-    chunks.push(value);
-  }
-  const body = new Uint8Array(size);
-  let at = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  // A null-body status (204, 304) must be rebuilt without a body.
-  const empty = response.status === 204 || response.status === 304;
-  return new Response(empty ? null : body, { status: response.status, statusText: response.statusText, headers: response.headers });
+  const { fetch } = walletFetch({ fetch: network.fetch, timeoutMs: network.timeoutMs ?? 10_000 });
+  return new Openid4vciClient({ callbacks: { fetch, hash: hashCallback, generateRandom, signJwt, clientAuthentication: clientAuthenticationAnonymous() } });
 }
 
 /**
@@ -229,9 +173,10 @@ export function oauthDetails(body: { error: string; error_description?: string }
 
 /** A library or network error as a typed client error: unreachable if the network failed, else `fallback`. */
 export function clientError(error: unknown, fallback: 'offer_invalid' | 'issuer_response_invalid', message: string): GovcredError {
-  // Ours, from inside the library's call (e.g. an answer past the size bound), however the library wrapped it.
-  const own = causeOf(error, GovcredError);
-  if (own) return own;
-  if (causeOf(error, UnreachableError)) return new GovcredError('service_unreachable', 'the issuer could not be reached', undefined, { cause: error });
+  if (error instanceof GovcredError) return error;
+  // The wallet's fetch failed inside the library's call, however the library wrapped it.
+  const failed = causeOf(error, WalletFetchError);
+  if (failed?.reason === 'unreachable') return new GovcredError('service_unreachable', 'the issuer could not be reached', undefined, { cause: error });
+  if (failed?.reason === 'too_large') return new GovcredError('issuer_response_invalid', failed.message, undefined, { cause: error });
   return new GovcredError(fallback, message, undefined, { cause: error });
 }
