@@ -217,6 +217,7 @@ async function main(): Promise<void> {
                 bareSignatureMsPerPresentation: verification.bareSignatureMsPerPresentation,
                 cpuPerVerificationOverNodeCryptoSignatures: verification.cpuPerVerificationOverNodeCryptoSignatures,
                 bareNodeCryptoSignatureMsPerPresentation: verification.bareNodeCryptoSignatureMsPerPresentation,
+                floor: verification.floor,
                 workers: verification.workers,
                 rssMb: verification.verifierRssMb,
                 rssByProcessMb: verification.verifierRssByProcessMb,

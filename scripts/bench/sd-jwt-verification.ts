@@ -33,7 +33,7 @@ import {
 } from './verification.js';
 
 export interface SdJwtVerificationFigures
-  extends Omit<VerificationResultFigures, 'perSecond' | 'ratio' | 'bareSignatureMsPerPresentation' | 'bareNodeCryptoSignatureMsPerPresentation' | 'cpuPerVerificationOverBareSignatures' | 'cpuPerVerificationOverNodeCryptoSignatures' | 'spread'> {
+  extends Omit<VerificationResultFigures, 'perSecond' | 'ratio' | 'bareSignatureMsPerPresentation' | 'bareNodeCryptoSignatureMsPerPresentation' | 'cpuPerVerificationOverBareSignatures' | 'cpuPerVerificationOverNodeCryptoSignatures' | 'spread' | 'floor'> {
   /** Smallest and largest of the runs behind each median. */
   spread: { perSecond: [number, number]; ratio: [number, number] } | null;
   /** `null` when the verifier did not accept `sdJwtPresentations` (then only the baseline was measured). */

@@ -51,6 +51,8 @@ export function formatThroughputTable(
       `| CPU time per verification | verifier ${v.verifierCpuMsPerVerification} ms | ${v.baselineCpuMsPerVerification} ms | ${Math.round((v.baselineCpuMsPerVerification / v.verifierCpuMsPerVerification) * 100) / 100}× |`,
       `| verifier CPU per verification ÷ its bare signature checks (VP + VC, libsecp256k1 as the verifier, keys in hand) | ${v.verifierCpuMsPerVerification} ms ÷ ${v.bareSignatureMsPerPresentation} ms | | ${v.cpuPerVerificationOverBareSignatures}× (${v.spread.cpuPerVerificationOverBareSignatures.join('–')}) |`,
       `| the same ÷ the checks with node:crypto (OpenSSL) | ${v.verifierCpuMsPerVerification} ms ÷ ${v.bareNodeCryptoSignatureMsPerPresentation} ms | | ${v.cpuPerVerificationOverNodeCryptoSignatures}× |`,
+      `| the floor: a bare HTTP server doing only HTTP, JSON, both signature checks and the single-use UPDATE, same presentations and workers | ${v.floor.perSecond}/s, ${v.floor.cpuMsPerVerification} ms CPU ÷ ${v.bareSignatureMsPerPresentation} ms bare checks | | ${v.floor.floorOverBareSignatures}× (${v.floor.spread.floorOverBareSignatures.join('–')}) |`,
+      `| verifier CPU per verification ÷ the floor's | ${v.verifierCpuMsPerVerification} ms ÷ ${v.floor.cpuMsPerVerification} ms | | ${v.floor.verifierOverFloor}× (${v.floor.spread.verifierOverFloor.join('–')}) |`,
       `| chain RPC calls per verification | ${v.rpcCallsPerVerification} (${JSON.stringify(v.rpcCalls)}) | | |`,
       `| verifier RSS: idle / after the runs | ${v.verifierIdleRssMb} / ${v.verifierRssMb} MB (peak ${v.verifierPeakRssMb} MB; ${perProcess(v.verifierRssByProcessMb)}) | | |`,
     );

@@ -8,13 +8,13 @@
  * on the verifier's machine); the timed section is only `POST /presentations/verify` by concurrent clients.
  */
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { createAgent, type ICredentialPlugin, type IResolver } from '@veramo/core';
 import { CredentialProviderJWT } from '@veramo/credential-jwt';
 import { CredentialPlugin } from '@veramo/credential-w3c';
 import { DIDResolverPlugin } from '@veramo/did-resolver';
-import type { JsonRpcProvider, Signer } from 'ethers';
+import { SigningKey, type JsonRpcProvider, type Signer, type Wallet } from 'ethers';
 import { createDidResolver } from '../../libs/credentials/src/index.js';
 import { deployRegistries, type RegistryDeployment } from '../lib/deploy.js';
 import { startService, type ServiceProcess } from '../lib/service.js';
@@ -53,6 +53,10 @@ export interface RunFigures {
   bareSignatureMs?: number;
   /** The same checks with node:crypto (OpenSSL). */
   bareNodeCryptoSignatureMs?: number;
+  /** CPU time per verification of the floor server (verification-floor.ts) on the same presentations (HTTP runs). */
+  floorCpuMsPerVerification?: number;
+  /** The floor server's rate on them. */
+  floorPerSecond?: number;
 }
 
 export interface VerificationResultFigures {
@@ -85,6 +89,12 @@ export interface VerificationResultFigures {
   cpuPerVerificationOverBareSignatures: number;
   /** The same ÷ the node:crypto checks. */
   cpuPerVerificationOverNodeCryptoSignatures: number;
+  /**
+   * Median CPU per verification of the floor (verification-floor.ts: HTTP, JSON, both signatures, the single-use
+   * UPDATE, nothing else) on the same presentations with as many workers, ms; its rate; and the medians of the
+   * verifier's CPU ÷ the floor's and of the floor's ÷ the bare checks.
+   */
+  floor: { cpuMsPerVerification: number; perSecond: number; verifierOverFloor: number; floorOverBareSignatures: number; spread: { verifierOverFloor: [number, number]; floorOverBareSignatures: [number, number] } };
   /** Worker processes of the verifier (VERIFIER_CLUSTER_WORKERS; default one per core). */
   workers: number;
   /** RSS after the runs of the cluster's primary and of each worker (each holds its own mirrors), MB. */
@@ -183,6 +193,53 @@ async function runBaseline(
   return { ...figures, cpuMsPerVerification: cpuMsPerJob };
 }
 
+/**
+ * The floor server (verification-floor.ts) with as many workers as the verifier, holding the public keys of
+ * `wallets` (the agency and the holders) by address, on a SQLite file of its own.
+ */
+async function startFloorProcess(options: VerificationBenchOptions, wallets: Wallet[]): Promise<ServiceProcess> {
+  const port = await options.freePort();
+  const workers = Number(options.verifierEnv?.VERIFIER_CLUSTER_WORKERS ?? process.env.VERIFIER_CLUSTER_WORKERS ?? availableParallelism());
+  const keys = Object.fromEntries(wallets.map((w) => [w.address.toLowerCase(), SigningKey.computePublicKey(w.privateKey, false).slice(2)]));
+  return startService({
+    name: 'bench-verifier-floor',
+    entry: 'dist/scripts/bench/verification-floor.js',
+    url: `http://127.0.0.1:${port}`,
+    readyPath: '/health',
+    logFile: path.join(options.logDir, 'bench-verifier-floor.log'),
+    env: {
+      FLOOR_PORT: String(port),
+      FLOOR_WORKERS: String(workers),
+      FLOOR_SQLITE_PATH: path.join(mkdtempSync(path.join(tmpdir(), 'govcred-bench-floor-')), 'floor.sqlite'),
+      FLOOR_KEYS: JSON.stringify(keys),
+    },
+  });
+}
+
+/**
+ * The run's presentations through the floor server, after its own warm-up with the run's warm-up presentations
+ * (their challenges loaded untimed): its rate and CPU per verification. Throws unless every one verified.
+ */
+async function runFloor(floor: ServiceProcess, warm: Prepared[], work: Prepared[], concurrency: number): Promise<{ perSecond: number; cpuMsPerVerification: number }> {
+  const challengeOf = (p: Prepared) => (p.body as { options: { challenge: string } }).options.challenge;
+  const send = async (presentations: Prepared[]) => {
+    const payloads = presentations.map((p) => Buffer.from(JSON.stringify(p.body)));
+    const loaded = await postJson(`${floor.url}/challenges`, presentations.map(challengeOf));
+    if (loaded.status !== 201) throw new Error(`floor: challenges not loaded: ${loaded.status} ${loaded.body}`);
+    let refused = 0;
+    const cpuBefore = await processCpuMs(floor.process.pid!);
+    const run = await timed(payloads.length, concurrency, async (i) => {
+      const reply = await postJson(`${floor.url}/presentations/verify`, payloads[i]);
+      if (reply.status !== 200 || !(JSON.parse(reply.body) as { verified: boolean }).verified) refused++;
+    });
+    const cpuMs = (await processCpuMs(floor.process.pid!)) - cpuBefore;
+    if (refused > 0) throw new Error(`floor: ${refused} honest presentations were not verified`);
+    return { perSecond: throughput(payloads.length, run).perSecond, cpuMsPerVerification: round(cpuMs / payloads.length, 3) };
+  };
+  await send(warm);
+  return send(work);
+}
+
 export async function runVerificationBench(
   provider: JsonRpcProvider,
   governance: Signer,
@@ -197,6 +254,7 @@ export async function runVerificationBench(
   const counter: RpcCounter = await startRpcCounter(rpcUrl);
   const verifier = await startVerifierProcess(counter.url, deployment, options, 'bench-verifier');
   log(`verification: verifier pid ${verifier.process.pid} at ${verifier.url}; ${holders.length} holders, ${options.concurrency} clients`);
+  const floor = await startFloorProcess(options, [agency.wallet, ...holders.map((h) => h.wallet)]);
   const idle = await treeMemoryMb(verifier.process.pid!);
   const apiKey = await createBenchVerifierAccount(verifier.url);
   const runs: RunFigures[] = [];
@@ -225,6 +283,7 @@ export async function runVerificationBench(
       for (const [method, n] of Object.entries(counter.counts())) rpcCalls[method] = (rpcCalls[method] ?? 0) + n;
       if (failures > 0) throw new Error(`verification: ${failures} honest presentations were not verified`);
       verified += work.length;
+      const floorRun = await runFloor(floor, warm, work, options.concurrency);
       // The floor of this CPU: the same presentations' two signature checks, bare, in this process.
       const bare = bareSignatureMs(
         work.map((w, i) => ({ vp: (w.body as { verifiablePresentation: string }).verifiablePresentation, credential: credentials[i % holders.length] })),
@@ -238,6 +297,8 @@ export async function runVerificationBench(
         clientCpuMsPerVerification: round((clientCpu.user + clientCpu.system) / 1000 / work.length, 3),
         bareSignatureMs: bare.libsecp256k1Ms,
         bareNodeCryptoSignatureMs: bare.nodeCryptoMs,
+        floorCpuMsPerVerification: floorRun.cpuMsPerVerification,
+        floorPerSecond: floorRun.perSecond,
       });
 
       // The baseline: same kind of presentation (fresh challenge each), same chain, same concurrency.
@@ -251,13 +312,16 @@ export async function runVerificationBench(
       log(
         `verification run ${r + 1}/${options.runs}: HTTP ${runs[r].perSecond}/s (p50 ${runs[r].p50Ms} ms, p99 ${runs[r].p99Ms} ms, ` +
           `verifier CPU ${runs[r].cpuMsPerVerification} ms/verification, clients ${runs[r].clientCpuMsPerVerification} ms, ` +
-          `bare signatures ${runs[r].bareSignatureMs} ms, with node:crypto ${runs[r].bareNodeCryptoSignatureMs} ms); ` +
+          `bare signatures ${runs[r].bareSignatureMs} ms, with node:crypto ${runs[r].bareNodeCryptoSignatureMs} ms; ` +
+          `floor ${runs[r].floorPerSecond}/s, CPU ${runs[r].floorCpuMsPerVerification} ms/verification); ` +
           `Veramo in-process ${baselineRuns[r].perSecond}/s (CPU ${baselineRuns[r].cpuMsPerVerification} ms/verification)`,
       );
     }
     const memory = await treeMemoryMb(verifier.process.pid!);
     const byProcess = await memoryByProcessMb(verifier.process.pid!);
     const overBare = runs.map((r) => round(r.cpuMsPerVerification! / r.bareSignatureMs!, 2));
+    const overFloor = runs.map((r) => round(r.cpuMsPerVerification! / r.floorCpuMsPerVerification!, 2));
+    const floorOverBare = runs.map((r) => round(r.floorCpuMsPerVerification! / r.bareSignatureMs!, 2));
     const ratios = runs.map((r, i) => round(r.perSecond / baselineRuns[i].perSecond, 2));
     const totalRpc = Object.values(rpcCalls).reduce((a, b) => a + b, 0);
     return {
@@ -277,6 +341,13 @@ export async function runVerificationBench(
       cpuPerVerificationOverBareSignatures: median(overBare),
       bareNodeCryptoSignatureMsPerPresentation: median(runs.map((r) => r.bareNodeCryptoSignatureMs!)),
       cpuPerVerificationOverNodeCryptoSignatures: median(runs.map((r) => round(r.cpuMsPerVerification! / r.bareNodeCryptoSignatureMs!, 2))),
+      floor: {
+        cpuMsPerVerification: median(runs.map((r) => r.floorCpuMsPerVerification!)),
+        perSecond: median(runs.map((r) => r.floorPerSecond!)),
+        verifierOverFloor: median(overFloor),
+        floorOverBareSignatures: median(floorOverBare),
+        spread: { verifierOverFloor: spread(overFloor), floorOverBareSignatures: spread(floorOverBare) },
+      },
       // A single process (VERIFIER_CLUSTER_WORKERS=1) has no children: it is its own worker.
       workers: Math.max(1, byProcess.childrenMb.length),
       verifierRssByProcessMb: byProcess,
@@ -284,6 +355,7 @@ export async function runVerificationBench(
     };
   } finally {
     await verifier.stop();
+    await floor.stop();
     await counter.close();
     closeConnections();
   }
