@@ -235,6 +235,10 @@ describe('edge', () => {
     const types = await h.anonymous.get('/credential-types');
     expect(types.body.map((t: { type: string }) => t.type).sort()).toEqual(['EducationCredential', 'NationalIdCredential', 'PropertyCredential']);
     expect(types.body[0].labels['zh-CN'].name).toBeTruthy();
+    // Property titles say so (the portal offers their two more states); the others carry no flag.
+    expect(types.body.filter((t: { titleChain?: boolean }) => t.titleChain).map((t: { type: string }) => t.type)).toEqual(['PropertyCredential']);
+    expect((await h.anonymous.get('/credential-types/PropertyCredential')).body.titleChain).toBe(true);
+    expect((await h.anonymous.get('/credential-types/EducationCredential')).body).not.toHaveProperty('titleChain');
     const unknown = await h.anonymous.get('/credential-types/Nope');
     expect(unknown.status).toBe(404 === unknown.status ? 404 : 400);
     expect(unknown.body.code).toBe('unknown_credential_type');

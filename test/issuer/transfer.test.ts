@@ -153,6 +153,16 @@ test('encumber and release round-trip on chain and a bank sees the mortgage; a m
   const stillMortgaged = await issue('PropertyCredential', 32);
   await anchored((await agency.client.post('/credentials/status', { credentialId: stillMortgaged.id, action: 'encumber' })).body.id);
   numbers.encumbered = stillMortgaged.number;
+
+  // The records are searched by the title states too (the portal's filter); an unknown state is a 400.
+  const mortgagedNow = await agency.client.get('/credentials?state=encumbered&limit=1000');
+  expect(mortgagedNow.body.items.map((c: { id: string }) => c.id)).toEqual([stillMortgaged.id]);
+  const transferred = await agency.client.get('/credentials?state=superseded&limit=1000');
+  expect(transferred.status).toBe(200);
+  expect(transferred.body.items.length).toBeGreaterThan(0);
+  expect(transferred.body.items.every((c: { state: string; successorId: string | null }) => c.state === 'superseded' && c.successorId !== null)).toBe(true);
+  const unknown = await agency.client.get('/credentials?state=mortgaged');
+  expect([unknown.status, unknown.body.code]).toEqual([400, 'invalid_request']);
 });
 
 test('GET /certificates/:number answers from the chain alone, the issuer stopped; typos are caught', async () => {

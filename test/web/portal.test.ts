@@ -175,6 +175,8 @@ describeBrowser('agency portal in Chromium', () => {
     expect(page.url()).toBe(`${h.issuer.url}/portal/records`);
     // Officers have no issue page.
     expect(await page.getByRole('link', { name: '签发', exact: true }).count()).toBe(0);
+    // A university's records have the three states of its credentials; a title's two are not offered.
+    expect(await page.getByLabel('状态').locator('option').allTextContents()).toEqual(['全部状态', '有效', '已暂停', '已撤销']);
     await page.getByLabel('凭证编号').fill(credentialId);
     await page.getByRole('button', { name: '查询' }).click();
     await page.getByText('共 1 条').waitFor();
@@ -194,6 +196,76 @@ describeBrowser('agency portal in Chromium', () => {
     expect(changes).toHaveLength(1);
     expect((await h.fixture.provider.getTransactionReceipt(changes[0].txHash))?.blockNumber).toBe(block);
     await shootBoth('record-revoked', '详情', 'Details');
+    await signOut();
+  });
+
+  test('a property registry officer registers and releases a mortgage; a transferred title is final and links to its successor', async () => {
+    const registry = await h.createAgency(['PropertyCredential'], { nameZh: '南京市不动产登记中心', nameEn: 'Nanjing Real Estate Registration Center' });
+    const staff = await h.admin.post(`/admin/agencies/${registry.id}/staff`, { username: 'estate.officer', displayName: 'officer 1', role: 'officer', password: PASSWORD });
+    expect(staff.status).toBe(201);
+    const issued = await registry.client.post('/credentials/issue', issueRequest('PropertyCredential', holderDid(21)));
+    expect(issued.status).toBe(201);
+    const titleId = decodeJwt(issued.body.verifiableCredential).payload.jti as string;
+    const details = page.getByTestId('record-details');
+    const stateOf = () => page.getByTestId('record-state').textContent();
+    /** Waits until the record shows `count` status changes, every one anchored; answers their actions. */
+    const anchoredChanges = async (count: number) => {
+      await page.waitForFunction(
+        (n) => {
+          const badges = [...document.querySelectorAll('[data-testid=change-state]')];
+          return badges.length === n && badges.every((b) => b.textContent === '已上链');
+        },
+        count,
+        { timeout: 30_000 },
+      );
+      return page.getByTestId('status-change').locator('td:first-child').allTextContents();
+    };
+    const find = async (id: string) => {
+      await page.getByLabel('凭证编号').fill(id);
+      await page.getByRole('button', { name: '查询' }).click();
+      await page.getByText('共 1 条').waitFor();
+      await page.getByRole('button', { name: `详情 ${id}` }).click();
+      await page.getByTestId('record-details').locator('p.mono', { hasText: id }).waitFor();
+    };
+
+    await signIn('estate.officer');
+    expect(await page.getByLabel('状态').locator('option').allTextContents()).toEqual(['全部状态', '有效', '已暂停', '已撤销', '已抵押', '已转移']);
+    await find(titleId);
+    expect(await details.locator('dd.mono').textContent()).toBe(issued.body.certificateNumber);
+    // 抵押登记: the title stays valid for its owner, and a bank's check shows the mortgage.
+    await page.getByRole('button', { name: '办理抵押登记' }).click();
+    expect(await anchoredChanges(1)).toEqual(['抵押登记']);
+    expect(await stateOf()).toBe('已抵押');
+    expect(await details.getByRole('button', { name: '暂停' }).count()).toBe(0);
+    await page.getByRole('button', { name: '注销抵押登记' }).click();
+    expect(await anchoredChanges(2)).toEqual(['抵押登记', '注销抵押']);
+    expect(await stateOf()).toBe('有效');
+    expect(await details.getByRole('button', { name: '注销抵押登记' }).count()).toBe(0);
+
+    // The transfer itself comes over the API (the registry's own system); the portal shows its outcome.
+    const newOwner = issueRequest('PropertyCredential', holderDid(22), { ...CLAIMS.PropertyCredential, certificateNumber: '苏(2026)南京市不动产权第0000022号', coOwners: [] });
+    const moved = await registry.client.post(`/credentials/${encodeURIComponent(titleId)}/transfer`, newOwner);
+    expect(moved.status).toBe(201);
+    const successorId = decodeJwt(moved.body.verifiableCredential).payload.jti as string;
+    await find(titleId);
+    expect(await stateOf()).toBe('已转移');
+    expect(await details.getByText('这份证书已因转移登记失效，状态不能再变更。').count()).toBe(1);
+    // Final: no action is offered on it.
+    expect(await details.locator('.row button').count()).toBe(0);
+    expect(await anchoredChanges(3)).toEqual(['抵押登记', '注销抵押', '转移登记']);
+    await shootBoth('record-transferred', '详情', 'Details');
+    expect(await page.getByTestId('record-successor').textContent()).toBe(successorId);
+    await page.getByTestId('record-successor').click();
+    await details.locator('p.mono', { hasText: successorId }).waitFor();
+    expect(await stateOf()).toBe('有效');
+    expect(await page.getByTestId('record-predecessor').textContent()).toBe(titleId);
+    expect(await details.locator('dd.mono').textContent()).toBe(moved.body.certificateNumber);
+    // The search by the title states.
+    await page.getByLabel('凭证编号').fill('');
+    await page.getByLabel('状态').selectOption('superseded');
+    await page.getByRole('button', { name: '查询' }).click();
+    await page.getByText('共 1 条').waitFor();
+    expect(await page.getByRole('button', { name: `详情 ${titleId}` }).count()).toBe(1);
     await signOut();
   });
 

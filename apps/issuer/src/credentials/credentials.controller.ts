@@ -11,7 +11,7 @@ import { bodyValidator } from '../../../common/src/http/validate-body.js';
 import { IDEMPOTENCY_KEY_HEADER, IdempotencyService, type Answer } from '../idempotency/idempotency.service.js';
 import { StatusChange } from '../status/entities/status-change.entity.js';
 import { ISSUE_CREDENTIAL_SCHEMA, IssueCredentialDto } from './dto/issue-credential.dto.js';
-import { IssuedCredential } from './entities/issued-credential.entity.js';
+import { CREDENTIAL_STATES, IssuedCredential } from './entities/issued-credential.entity.js';
 import { IssuanceService, type Issued } from './issuance.service.js';
 
 const validateIssue = bodyValidator(ISSUE_CREDENTIAL_SCHEMA);
@@ -106,7 +106,7 @@ export class CredentialsController {
   @ApiQuery({ name: 'id', required: false })
   @ApiQuery({ name: 'type', required: false })
   @ApiQuery({ name: 'subject', required: false })
-  @ApiQuery({ name: 'state', required: false, enum: ['active', 'suspended', 'revoked'] })
+  @ApiQuery({ name: 'state', required: false, enum: CREDENTIAL_STATES })
   @ApiQuery({ name: 'issuedFrom', required: false, description: 'ISO date or date-time (inclusive)' })
   @ApiQuery({ name: 'issuedBefore', required: false, description: 'ISO date or date-time (exclusive)' })
   @ApiQuery({ name: 'order', required: false, enum: ['asc', 'desc'] })
@@ -136,7 +136,9 @@ export class CredentialsController {
       return new Date(Math.floor(time / 1000) * 1000).toISOString().replace('.000Z', 'Z');
     };
     const state = text('state', 12);
-    if (state !== undefined && !['active', 'suspended', 'revoked'].includes(state)) throw new GovcredError('invalid_request', 'state must be active, suspended or revoked');
+    if (state !== undefined && !(CREDENTIAL_STATES as readonly string[]).includes(state)) {
+      throw new GovcredError('invalid_request', `state must be one of ${CREDENTIAL_STATES.join(', ')}`);
+    }
     const order = text('order', 4) ?? 'asc';
     if (order !== 'asc' && order !== 'desc') throw new GovcredError('invalid_request', 'order must be asc or desc');
     const [id, type, subject, from, before] = [text('id'), text('type', 100), text('subject'), instant('issuedFrom'), instant('issuedBefore')];

@@ -8,6 +8,8 @@ export interface CredentialTypeView {
   type: string;
   labels: Record<'zh-CN' | 'en', { name: string; description: string; fields: Record<string, string>; values?: Record<string, Record<string, string>> }>;
   schema: { properties?: Record<string, PropertySchema>; required?: string[] };
+  /** A property title: transferred and mortgaged, with two more states. */
+  titleChain?: true;
 }
 
 /** A format an offer can be made in (`GET /oid4vci/formats`). */

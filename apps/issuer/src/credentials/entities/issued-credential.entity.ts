@@ -6,7 +6,8 @@ import type { CredentialFormat } from '../dto/issue-credential.dto.js';
  * `superseded` (a property title transferred to a new certificate) is final like `revoked`; `encumbered` (a
  * mortgage registered on a property title) is lifted by a release.
  */
-export type CredentialState = 'active' | 'suspended' | 'revoked' | 'superseded' | 'encumbered';
+export const CREDENTIAL_STATES = ['active', 'suspended', 'revoked', 'superseded', 'encumbered'] as const;
+export type CredentialState = (typeof CREDENTIAL_STATES)[number];
 
 /**
  * What the issuer keeps about a credential after issuing it: no claims. Enough to change its status, to

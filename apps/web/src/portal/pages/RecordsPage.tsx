@@ -1,20 +1,30 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { Fragment, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api, errorKey } from '../../shared/api';
 import { en } from '../../shared/locales';
 import { label, useTypes } from '../catalog';
 import { useSession } from '../session';
 
+/** Every state of a record; the last two only on property titles (a mortgage, a transfer). */
+const STATES = ['active', 'suspended', 'revoked', 'encumbered', 'superseded'] as const;
+const TITLE_STATES: ReadonlyArray<(typeof STATES)[number]> = ['encumbered', 'superseded'];
+
 interface CredentialRecord {
   id: string;
   type: string;
-  state: 'active' | 'suspended' | 'revoked';
+  state: (typeof STATES)[number];
   issuedAt: string;
   expiresAt: string | null;
+  certificateNumber: string | null;
+  /** Set on property titles only. */
+  titleId: string | null;
+  /** The certificate this one replaced by a transfer, and the one that replaced it. */
+  predecessorId: string | null;
+  successorId: string | null;
 }
 interface StatusChange {
   id: string;
-  action: 'revoke' | 'suspend' | 'reinstate';
+  action: 'revoke' | 'suspend' | 'reinstate' | 'encumber' | 'release' | 'supersede';
   state: 'pending' | 'anchored';
   txHash: string | null;
   blockNumber: number | null;
@@ -25,7 +35,11 @@ type Details = CredentialRecord & { statusChanges: StatusChange[] };
 /** Polling interval while a change is pending (anchoring runs every few seconds). */
 const POLL_MS = 1000;
 
-/** Search issued credentials (never by claims: the issuer keeps none) and change their status. */
+/**
+ * Search issued credentials (never by claims: the issuer keeps none) and change their status. On a property
+ * title (不动产权证书) an officer also registers and releases a mortgage; a title transferred to a new
+ * certificate is final, and each certificate links to the one before and after it.
+ */
 export function RecordsPage() {
   const { t, i18n } = useTranslation();
   const { session, expired } = useSession();
@@ -37,6 +51,9 @@ export function RecordsPage() {
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const mayChange = session.staff.role === 'officer';
+  // The title states are offered in the search only to a registry that issues titles.
+  const issuesTitles = types?.some((view) => view.titleChain) ?? false;
+  const states = STATES.filter((state) => issuesTitles || !TITLE_STATES.includes(state));
 
   function failed(e: unknown) {
     if (e instanceof ApiError && e.code === 'unauthorized') return expired();
@@ -88,7 +105,7 @@ export function RecordsPage() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [selected, pending]);
 
-  async function act(action: StatusChange['action']) {
+  async function act(action: Exclude<StatusChange['action'], 'supersede'>) {
     if (!selected) return;
     if (action === 'revoke' && !window.confirm(t('records.confirmRevoke'))) return;
     setBusy(true);
@@ -131,7 +148,7 @@ export function RecordsPage() {
             <label htmlFor="q-state">{t('records.state')}</label>
             <select id="q-state" {...field('state')}>
               <option value="">{t('records.anyState')}</option>
-              {(['active', 'suspended', 'revoked'] as const).map((s) => (
+              {states.map((s) => (
                 <option key={s} value={s}>
                   {t(`states.${s}`)}
                 </option>
@@ -197,7 +214,34 @@ export function RecordsPage() {
             {t('records.details')} <span className={`badge ${selected.state}`} data-testid="record-state">{t(`states.${selected.state}`)}</span>
           </h2>
           <p className="mono">{selected.id}</p>
-          {mayChange && selected.state !== 'revoked' && (
+          {(selected.certificateNumber || selected.predecessorId || selected.successorId) && (
+            <dl className="facts">
+              {selected.certificateNumber && (
+                <>
+                  <dt>{t('records.certificateNumber')}</dt>
+                  <dd className="mono">{selected.certificateNumber}</dd>
+                </>
+              )}
+              {[
+                ['predecessor', selected.predecessorId],
+                ['successor', selected.successorId],
+              ].map(
+                ([link, id]) =>
+                  id && (
+                    <Fragment key={link}>
+                      <dt>{t(`records.${link}`)}</dt>
+                      <dd>
+                        <button type="button" className="link mono" onClick={() => void open(id)} data-testid={`record-${link}`}>
+                          {id}
+                        </button>
+                      </dd>
+                    </Fragment>
+                  ),
+              )}
+            </dl>
+          )}
+          {selected.state === 'superseded' && <p className="hint">{t('records.supersededHint')}</p>}
+          {mayChange && selected.state !== 'revoked' && selected.state !== 'superseded' && (
             <div className="row">
               <div className="field">
                 <label htmlFor="reason">{t('records.reason')}</label>
@@ -214,6 +258,16 @@ export function RecordsPage() {
               {selected.state === 'suspended' && (
                 <button type="button" onClick={() => void act('reinstate')} disabled={busy}>
                   {t('records.reinstate')}
+                </button>
+              )}
+              {selected.titleId && selected.state === 'active' && (
+                <button type="button" onClick={() => void act('encumber')} disabled={busy}>
+                  {t('records.encumber')}
+                </button>
+              )}
+              {selected.state === 'encumbered' && (
+                <button type="button" onClick={() => void act('release')} disabled={busy}>
+                  {t('records.release')}
                 </button>
               )}
               <button type="button" className="danger" onClick={() => void act('revoke')} disabled={busy}>
