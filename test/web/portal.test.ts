@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { CLAIMS, holderDid, issueRequest } from '../issuer/claims.js';
 import { decodeJwt } from '../issuer/jwt.js';
-import { startHarness, type Client, type CreatedAgency, type IssuerHarness } from '../issuer/issuer-harness.js';
+import { startHarness, waitFor, type Client, type CreatedAgency, type IssuerHarness } from '../issuer/issuer-harness.js';
 import { SKIP_BROWSER, launchBrowser } from './browser.js';
 import { builtPages, camera, describeBrowser, readQr } from './pages.js';
 import { offerObjectOf } from '../support/offer-code.js';
@@ -210,14 +210,10 @@ describeBrowser('agency portal in Chromium', () => {
     const stateOf = () => page.getByTestId('record-state').textContent();
     /** Waits until the record shows `count` status changes, every one anchored; answers their actions. */
     const anchoredChanges = async (count: number) => {
-      await page.waitForFunction(
-        (n) => {
-          const badges = [...document.querySelectorAll('[data-testid=change-state]')];
-          return badges.length === n && badges.every((b) => b.textContent === '已上链');
-        },
-        count,
-        { timeout: 30_000 },
-      );
+      await waitFor(async () => {
+        const badges = await page.getByTestId('change-state').allTextContents();
+        return badges.length === count && badges.every((badge) => badge === '已上链');
+      });
       return page.getByTestId('status-change').locator('td:first-child').allTextContents();
     };
     const find = async (id: string) => {
