@@ -62,7 +62,7 @@ ${staff.join('\n')}
 Demo clerk of the counter page (username, password; also in the manifest):
 ${clerks.join('\n')}
 
-Walk the story: ${staffName('clerk', 'nju.clerk')} issues a diploma (format SD-JWT VC) → wallet, Receive: paste the offer link, the PIN → counter, ${counterClerk}: "holds a bachelor's degree" → wallet, Present: paste the request link, agree → green.
+Walk the story: ${staffName('clerk', 'nju.clerk')} issues a diploma (format SD-JWT VC) → wallet, Receive: scan its QR code (or paste the offer link), the PIN → counter, ${counterClerk}: "holds a bachelor's degree" → wallet, Present: scan (or paste) the request, agree → green.
 Then read a new counter request in the wallet, let ${staffName('officer', 'nju.officer')} revoke the diploma (Records) until anchored, agree → red; the wallet lists it revoked.
 
 Try:
