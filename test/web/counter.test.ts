@@ -274,4 +274,54 @@ describeBrowser('verifier counter page in Chromium', () => {
     expect((await fetch(`${verifier.url}/counter/session`, { method: 'DELETE', headers: as(stranger) })).status).toBe(204);
     expect((await fetch(`${verifier.url}/counter/history`, { headers: as(stranger) })).status).toBe(401);
   });
+
+  test('a bank asks "owns a property in this district"; a mortgaged title is verified with the mortgage said beside the green line', async () => {
+    const f = chain.fixture;
+    // The registry issues the title as an SD-JWT VC to the holder's key and registers a mortgage on it.
+    const registry = await h.createAgency(['PropertyCredential'], { nameZh: '南京市不动产登记中心', nameEn: 'Nanjing Real Estate Registration Center' });
+    const issued = await registry.client.post('/credentials/issue', {
+      credential: { type: ['VerifiableCredential', 'PropertyCredential'], credentialSubject: CLAIMS.PropertyCredential },
+      options: { format: 'dc+sd-jwt', holderJwk: holderKey.jwk },
+    });
+    expect(issued.status).toBe(201);
+    const change = await registry.client.post('/credentials/status', { credentialId: issued.body.credentialId, action: 'encumber' });
+    expect(change.status).toBe(202);
+    const block = await waitFor(async () => {
+      const res = await registry.client.get(`/credentials/status/${change.body.id}`);
+      return res.body.state === 'anchored' ? (res.body.blockNumber as number) : undefined;
+    });
+    // A bank registered on chain for the title's district, with a clerk at its counter.
+    const bankKey = Wallet.createRandom();
+    await new VerifierRegistryClient(f.verifierRegistry, f.governance).register(bankKey.address, {
+      name: { 'zh-CN': '示例银行', en: 'Example Bank' },
+      purpose: { 'zh-CN': '核验抵押贷款申请人的房产所在区', en: "Checks the district of a mortgage applicant's property" },
+      credentials: [{ type: 'PropertyCredential', claims: [['region']] }],
+    });
+    await waitForMirrors(verifier, Math.max(block, await f.provider.getBlockNumber()));
+    const admin = { authorization: `Bearer ${VERIFIER_ADMIN_TOKEN}` };
+    const bank = await post<{ id: string }>(`${verifier.url}/admin/verifiers`, { name: { 'zh-CN': '示例银行', en: 'Example Bank' }, did: ethrDid(f.chainId, bankKey.address), signingKey: bankKey.privateKey }, admin);
+    expect(bank.status).toBe(201);
+    expect((await post(`${verifier.url}/admin/verifiers/${bank.body.id}/clerks`, { username: 'bank.counter', displayName: '赵柜员', password: PASSWORD }, admin)).status).toBe(201);
+
+    await page.goto(`${verifier.url}/`);
+    await page.getByRole('button', { name: '退出登录' }).click();
+    await trySignIn('bank.counter', PASSWORD);
+    await page.getByTestId('who').waitFor();
+    await page.getByLabel('是否在本区拥有房产').check();
+    await page.getByLabel('区（县）名称，如：玄武区').fill('玄武区');
+    await page.getByRole('button', { name: '生成二维码' }).click();
+    await page.getByTestId('check-qr').waitFor();
+    const leaving = await answer(await page.getByTestId('check-uri').inputValue(), issued.body.verifiableCredential);
+    // The region is one disclosure of the title (its division codes and names); nothing else leaves.
+    expect(leaving).toEqual(['region']);
+    await page.getByTestId('outcome').filter({ hasText: '✓ 核验通过：是否在本区拥有房产' }).waitFor();
+    expect(await page.getByTestId('encumbered').textContent()).toBe('⚠ 该不动产已办理抵押登记（登记机构在链上登记的状态）。');
+    // No address, owner or certificate number reaches the page.
+    const shown = await page.getByTestId('result').textContent();
+    for (const hidden of ['北京东路', '王芳', '不动产权第', '89.57']) expect(shown).not.toContain(hidden);
+    await shootBoth('mortgaged', '核验结果', 'Result');
+    await page.getByTestId('language').selectOption('en');
+    expect(await page.getByTestId('encumbered').textContent()).toBe('⚠ A mortgage is registered on this property (a status its registry set on chain).');
+    await page.getByTestId('language').selectOption('zh-CN');
+  });
 });

@@ -51,8 +51,9 @@ export function checkLabels(check: CounterCheck): Record<CheckLanguage, string> 
 
 /**
  * What the counter shows of a verification result: per verification check passed or failed, the problems'
- * codes, and the asked claims as disclosed by a verified presentation, with the type's labels. Nothing else
- * (no issuer, holder key or other claims) reaches the page.
+ * codes, the asked claims as disclosed by a verified presentation, with the type's labels, and whether a
+ * verified property title carries a mortgage (a status on chain, like revocation). Nothing else (no issuer,
+ * holder key or other claims) reaches the page.
  */
 export function counterOutcome(check: CounterCheck, result: VerificationResult): NonNullable<CounterCheckView['outcome']> {
   const checks: NonNullable<CounterCheckView['outcome']>['checks'] = [];
@@ -76,7 +77,7 @@ export function counterOutcome(check: CounterCheck, result: VerificationResult):
       claims.push({ path, labels: labels.get(key) ?? { 'zh-CN': key, en: key }, value, ...(zh !== undefined && en !== undefined ? { valueLabels: { 'zh-CN': zh, en } } : {}) });
     }
   }
-  return { verified: result.verified, checks, problems, claims };
+  return { verified: result.verified, checks, problems, claims, ...(credential?.encumbered ? { encumbered: true as const } : {}) };
 }
 
 /** The counter's checks: what a clerk may ask, asking it over OpenID4VP, following it, and the clerk's history. */

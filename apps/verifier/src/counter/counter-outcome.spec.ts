@@ -35,6 +35,24 @@ describe('counterOutcome', () => {
     ]);
   });
 
+  test('a verified property title with a registered mortgage says so; without one, or refused, nothing is said', () => {
+    const made = presetCheck('property_district', '玄武区');
+    if (!made.ok) throw new Error(made.problem);
+    const title = (encumbered: boolean, ok = true): VerificationResult =>
+      ({
+        verified: ok,
+        checks: [],
+        problems: [],
+        credentials: [{ type: 'PropertyCredential', claims: { region: { district: '玄武区' } }, ...(encumbered ? { encumbered: true } : {}) }],
+      }) as unknown as VerificationResult;
+    const mortgaged = counterOutcome(made.check, title(true));
+    expect(mortgaged).toMatchObject({ verified: true, encumbered: true });
+    expect(mortgaged.claims.map((c) => c.value)).toEqual(['玄武区']);
+    expect(counterOutcome(made.check, title(false))).not.toHaveProperty('encumbered');
+    // A refused presentation shows no claim and no status of the title.
+    expect(counterOutcome(made.check, title(true, false))).not.toHaveProperty('encumbered');
+  });
+
   test('a value outside the words (or a hostile one) is shown as it is', () => {
     const made = composedCheck('EducationCredential', [['degree']]);
     if (!made.ok) throw new Error(made.problem);

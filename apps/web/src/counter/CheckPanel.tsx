@@ -87,6 +87,11 @@ export function CheckPanel({ created, onFinal, onNew }: { created: CreatedCounte
               {outcome.verified ? '✓ ' : '✗ '}
               {t(outcome.verified ? 'counter.result.verified' : 'counter.result.refused', { check: name })}
             </p>
+            {outcome.encumbered && (
+              <p className="line wait" data-testid="encumbered">
+                ⚠ {t('counter.result.encumbered')}
+              </p>
+            )}
             {outcome.problems.length > 0 && (
               <ul className="lines" data-testid="problems">
                 {outcome.problems.map((code) => (

@@ -123,6 +123,11 @@ export interface CounterCheckView {
     checks: Array<{ check: string; status: 'passed' | 'failed' | 'skipped' }>;
     problems: ProblemCode[];
     claims: ShownClaim[];
+    /**
+     * The verified property title is encumbered (抵押登记, set on chain by its registry): still valid, and said
+     * beside the green line, as a bank taking the title as security must know. Absent otherwise.
+     */
+    encumbered?: true;
   };
 }
 
