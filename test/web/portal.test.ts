@@ -199,10 +199,31 @@ describeBrowser('agency portal in Chromium', () => {
     await signOut();
   });
 
-  test('a property registry officer registers and releases a mortgage; a transferred title is final and links to its successor', async () => {
+  test('a property registry: the clerk enters a co-owner as fields; the officer registers and releases a mortgage; a transferred title is final and links to its successor', async () => {
     const registry = await h.createAgency(['PropertyCredential'], { nameZh: '南京市不动产登记中心', nameEn: 'Nanjing Real Estate Registration Center' });
-    const staff = await h.admin.post(`/admin/agencies/${registry.id}/staff`, { username: 'estate.officer', displayName: 'officer 1', role: 'officer', password: PASSWORD });
-    expect(staff.status).toBe(201);
+    for (const role of ['clerk', 'officer']) {
+      const staff = await h.admin.post(`/admin/agencies/${registry.id}/staff`, { username: `estate.${role}`, displayName: `${role} 1`, role, password: PASSWORD });
+      expect(staff.status).toBe(201);
+    }
+    // The registry's clerk fills the title form, a co-owner entered as fields of their own; the issuer takes it.
+    await signIn('estate.clerk');
+    const title = CLAIMS.PropertyCredential as Record<string, string | number>;
+    for (const [label, value] of [['不动产权证书号 *', title.certificateNumber], ['不动产单元号 *', title.parcelNumber], ['坐落 *', title.address], ['面积（平方米） *', title.area], ['登记日期 *', title.registrationDate]] as const) {
+      await page.getByLabel(label).fill(String(value));
+    }
+    await page.getByLabel('用途 *').selectOption('residential');
+    await page.getByLabel('权利类型 *').selectOption('state-land-use-and-house-ownership');
+    await page.getByRole('button', { name: '添加共有人' }).click();
+    const coOwner = page.getByRole('group', { name: '共有人 1' });
+    await coOwner.getByLabel('共有人姓名 *').fill('王芳');
+    await coOwner.getByLabel('共有人公民身份号码').fill('11010519491231002x');
+    await coOwner.getByLabel('共有份额（%）').fill('50');
+    await shootBoth('issue-title', '签发凭证', 'Issue a credential');
+    await page.getByRole('button', { name: '生成领取二维码' }).click();
+    await page.getByTestId('offer-pin').waitFor();
+    const { credential_configuration_ids } = await offerObjectOf((await page.getByTestId('offer-uri').textContent())!);
+    expect(credential_configuration_ids).toEqual(['PropertyCredential_sd_jwt']);
+    await signOut();
     const issued = await registry.client.post('/credentials/issue', issueRequest('PropertyCredential', holderDid(21)));
     expect(issued.status).toBe(201);
     const titleId = decodeJwt(issued.body.verifiableCredential).payload.jti as string;

@@ -20,10 +20,15 @@ export interface PropertySchema {
   anyOf?: PropertySchema[];
   items?: PropertySchema;
   properties?: Record<string, PropertySchema>;
+  required?: string[];
+  maxItems?: number;
 }
 
-/** How one claim is entered. */
-export type FieldKind = 'text' | 'date' | 'select' | 'number' | 'boolean' | 'citizen-id' | 'json';
+/**
+ * How one claim is entered. `list`: an array of objects of plain fields (the co-owners of a title), entered as
+ * repeated groups of inputs; `json`: any other array or object, as JSON text (no type of the catalog has one).
+ */
+export type FieldKind = 'text' | 'date' | 'select' | 'number' | 'boolean' | 'citizen-id' | 'list' | 'json';
 
 export interface FormField {
   name: string;
@@ -32,6 +37,8 @@ export interface FormField {
   schema: PropertySchema;
   /** Choices of a select. */
   options?: string[];
+  /** The fields of each item of a list. */
+  items?: FormField[];
 }
 
 /** The shape the catalog gives a 公民身份号码 (its check character is checked on top, per GB 11643-1999). */
@@ -43,8 +50,16 @@ function kindOf(schema: PropertySchema): FieldKind {
   if (schema.format === 'date') return 'date';
   if (schema.type === 'integer' || schema.type === 'number') return 'number';
   if (schema.type === 'boolean') return 'boolean';
+  if (isListSchema(schema)) return 'list';
   if (schema.type === 'array' || schema.type === 'object') return 'json';
   return 'text';
+}
+
+/** An array of objects whose members are all entered as plain inputs. */
+function isListSchema(schema: PropertySchema): boolean {
+  const item = schema.items;
+  if (schema.type !== 'array' || item?.type !== 'object' || !item.properties) return false;
+  return Object.values(item.properties).every((member) => !['list', 'json'].includes(kindOf(member)));
 }
 
 /** The fields of a type's claims schema, in its order. */
@@ -52,7 +67,50 @@ export function formFields(schema: { properties?: Record<string, PropertySchema>
   const required = new Set(schema.required ?? []);
   return Object.entries(schema.properties ?? {}).map(([name, property]) => {
     const kind = kindOf(property);
-    return { name, kind, required: required.has(name), schema: property, ...(kind === 'select' ? { options: property.enum!.map(String) } : {}) };
+    return {
+      name,
+      kind,
+      required: required.has(name),
+      schema: property,
+      ...(kind === 'select' ? { options: property.enum!.map(String) } : {}),
+      ...(kind === 'list' ? { items: formFields(property.items!) } : {}),
+    };
+  });
+}
+
+/** One item of a list as entered: each member's raw input. */
+export type ListRow = Record<string, string>;
+
+/**
+ * The items of a list field's raw value: a JSON array of objects (the form writes it; a CSV cell may hold it,
+ * numbers as numbers). Empty: no items. Undefined when it is not such an array.
+ */
+export function listRows(raw: string): ListRow[] | undefined {
+  const value = raw.trim();
+  if (value === '') return [];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(parsed) || !parsed.every((row) => typeof row === 'object' && row !== null && !Array.isArray(row))) return undefined;
+  return parsed.map((row: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(row).map(([member, v]) => [member, v === null || v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v)])),
+  );
+}
+
+/** The problem of each member of each item of a list (only members with one); a member the item may not have is one. */
+export function listRowProblems(field: FormField, rows: ListRow[]): Array<Record<string, FieldProblem>> {
+  const members = new Map((field.items ?? []).map((member) => [member.name, member]));
+  return rows.map((row) => {
+    const problems: Record<string, FieldProblem> = {};
+    for (const member of members.values()) {
+      const problem = fieldProblem(member, row[member.name] ?? '');
+      if (problem) problems[member.name] = problem;
+    }
+    for (const name of Object.keys(row)) if (!members.has(name)) problems[name] = { key: 'field.invalid' };
+    return problems;
   });
 }
 
@@ -99,6 +157,14 @@ function checkString(value: string, schema: PropertySchema): FieldProblem | unde
 /** The problem of one field's raw input, or undefined. */
 export function fieldProblem(field: FormField, raw: string): FieldProblem | undefined {
   const value = raw.trim();
+  if (field.kind === 'list') {
+    // No items is an empty list (a title without co-owners): the claim is there.
+    const rows = listRows(value);
+    if (!rows) return { key: 'field.json' };
+    if (field.schema.maxItems !== undefined && rows.length > field.schema.maxItems) return { key: 'field.tooMany', values: { max: field.schema.maxItems } };
+    const wrong = listRowProblems(field, rows).findIndex((problems) => Object.keys(problems).length > 0);
+    return wrong >= 0 ? { key: 'field.listItem', values: { item: wrong + 1 } } : undefined;
+  }
   if (value === '') return field.required ? { key: 'field.required' } : undefined;
   switch (field.kind) {
     case 'citizen-id':
@@ -129,6 +195,11 @@ export function claimsOf(fields: FormField[], values: Record<string, string>): R
   const claims: Record<string, unknown> = {};
   for (const field of fields) {
     const value = (values[field.name] ?? '').trim();
+    if (field.kind === 'list') {
+      const rows = listRows(value) ?? [];
+      if (rows.length > 0 || field.required) claims[field.name] = rows.map((row) => claimsOf(field.items ?? [], row));
+      continue;
+    }
     if (value === '') continue;
     if (field.kind === 'number') claims[field.name] = Number(value);
     else if (field.kind === 'boolean') claims[field.name] = value === 'true';
@@ -153,8 +224,10 @@ export function serverProblems(details: Record<string, unknown> | undefined): Re
   const problems: Record<string, FieldProblem> = {};
   const errors = Array.isArray(details?.errors) ? (details.errors as Array<{ path?: unknown; code?: unknown }>) : [];
   for (const error of errors) {
-    const name = typeof error.path === 'string' ? error.path.split('/')[1] : undefined;
+    const [, name, item] = typeof error.path === 'string' ? error.path.split('/') : [];
     if (!name) continue;
+    // Within a list (`/coOwners/1/citizenIdNumber`): which item.
+    if (item !== undefined && /^[0-9]+$/.test(item)) problems[name] ??= { key: 'field.listItem', values: { item: Number(item) + 1 } };
     problems[name] ??= { key: error.code === 'claim_missing' ? 'field.required' : error.code === 'citizen_id_invalid' ? 'field.citizenIdShape' : 'field.invalid' };
   }
   return problems;

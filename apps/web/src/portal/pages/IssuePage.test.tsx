@@ -2,6 +2,7 @@ import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-libra
 import i18next from 'i18next';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { getCredentialType } from '../../../../../libs/credentials/src/catalog/index.js';
+import { SAMPLE_CLAIMS } from '../../../../../scripts/lib/sample-claims.js';
 import { initI18n } from '../../shared/i18n';
 import { SessionContext, type Session } from '../session';
 import { IssuePage } from './IssuePage';
@@ -16,11 +17,11 @@ const session: Session = {
 /** The issuer's answers, from the real catalog; every request is recorded. */
 function serve(): Array<{ method: string; url: string; body?: unknown; headers: Record<string, string> }> {
   const calls: Array<{ method: string; url: string; body?: unknown; headers: Record<string, string> }> = [];
-  const definition = getCredentialType('NationalIdCredential')!;
   vi.stubGlobal('fetch', async (url: string, init: RequestInit = {}) => {
     calls.push({ method: init.method ?? 'GET', url, body: init.body ? JSON.parse(String(init.body)) : undefined, headers: (init.headers ?? {}) as Record<string, string> });
     const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
-    if (url === '/credential-types/NationalIdCredential') return json(200, { type: definition.type, labels: definition.labels, schema: definition.schema });
+    const definition = url.startsWith('/credential-types/') ? getCredentialType(url.slice('/credential-types/'.length)) : undefined;
+    if (definition) return json(200, { type: definition.type, labels: definition.labels, schema: definition.schema });
     if (url === '/oid4vci/formats') {
       return json(200, [
         { id: 'jwt_vc_json', labels: { 'zh-CN': 'W3C 可验证凭证（JWT）', en: 'W3C VC (JWT)' } },
@@ -33,13 +34,27 @@ function serve(): Array<{ method: string; url: string; body?: unknown; headers: 
   return calls;
 }
 
-async function renderPage() {
+async function renderPage(as: Session = session) {
   render(
-    <SessionContext.Provider value={{ session, expired: vi.fn() }}>
+    <SessionContext.Provider value={{ session: as, expired: vi.fn() }}>
       <IssuePage />
     </SessionContext.Provider>,
   );
-  return screen.findByLabelText('公民身份号码 *');
+  return screen.findByLabelText(as === session ? '公民身份号码 *' : '不动产权证书号 *');
+}
+
+/** A clerk of the property registry: the title form, with its co-owners. */
+const registryClerk: Session = {
+  ...session,
+  staff: { id: 's2', username: 'estate.clerk', displayName: '王登记员', role: 'clerk' },
+  agency: { id: 'a2', did: 'did:ethr:0x7a69:0x02', nameZh: '南京市不动产登记中心', nameEn: 'Nanjing Real Estate Registration Center', credentialTypes: ['PropertyCredential'] },
+};
+
+/** The input labelled `label` inside `group` (each co-owner's group has the same labels). */
+function inputIn(group: HTMLElement, label: string): HTMLInputElement {
+  const found = [...group.querySelectorAll('label')].find((l) => l.textContent === label);
+  if (!found) throw new Error(`no ${label} in the group`);
+  return group.querySelector(`#${CSS.escape(found.htmlFor)}`) as HTMLInputElement;
 }
 
 beforeEach(() => {
@@ -118,5 +133,44 @@ describe('IssuePage', () => {
       expiresInSeconds: 86400,
       claims: { name: 'ZHANG San', nameZh: '张三', citizenIdNumber: '320102199003071239', birthDate: '1990-03-07', gender: 'male', address: '江苏省南京市玄武区中山路1号', issuingAuthority: '南京市公安局玄武分局', validFrom: '2015-06-01', validUntil: '2035-06-01' },
     });
+  });
+  it('enters co-owners as groups of fields (added, checked as typed, removed), never as JSON, and sends them typed', async () => {
+    const calls = serve();
+    await renderPage(registryClerk);
+    const list = screen.getByTestId('list-coOwners');
+    expect(list.querySelector('textarea')).toBeNull();
+    expect(list.textContent).toContain('无');
+    const claims = SAMPLE_CLAIMS.PropertyCredential;
+    const fill: Record<string, string> = {
+      '不动产权证书号 *': claims.certificateNumber as string,
+      '不动产单元号 *': claims.parcelNumber as string,
+      '坐落 *': claims.address as string,
+      '面积（平方米） *': String(claims.area),
+      '登记日期 *': claims.registrationDate as string,
+    };
+    for (const [label, value] of Object.entries(fill)) fireEvent.change(screen.getByLabelText(label), { target: { value } });
+    fireEvent.change(screen.getByLabelText('用途 *'), { target: { value: claims.use } });
+    fireEvent.change(screen.getByLabelText('权利类型 *'), { target: { value: claims.rightType } });
+    const add = screen.getByRole('button', { name: '添加共有人' });
+    fireEvent.click(add);
+    fireEvent.click(add);
+    const [first, second] = screen.getAllByRole('group', { name: /^共有人 [12]$/ });
+    fireEvent.change(inputIn(first!, '共有人姓名 *'), { target: { value: '王芳' } });
+    fireEvent.change(inputIn(first!, '共有人公民身份号码'), { target: { value: '11010519491231002x' } });
+    fireEvent.change(inputIn(first!, '共有份额（%）'), { target: { value: '50' } });
+    // The second co-owner's ID number has a wrong check character: said as it is typed.
+    fireEvent.change(inputIn(second!, '共有人姓名 *'), { target: { value: '张伟' } });
+    fireEvent.change(inputIn(second!, '共有人公民身份号码'), { target: { value: '110105194912310021' } });
+    expect(second!.querySelector('[role=alert]')?.textContent).toBe('校验码不正确（按 GB 11643 应为 X）');
+    fireEvent.click(screen.getByRole('button', { name: '生成领取二维码' }));
+    expect((await screen.findByTestId('error-coOwners')).textContent).toBe('第 2 项有误');
+    expect(calls.some((c) => c.url === '/oid4vci/offers')).toBe(false);
+    // Without it the list is good (the first ID number was upper-cased as typed) and the offer is made.
+    fireEvent.click(screen.getByRole('button', { name: '删除第 2 项共有人' }));
+    expect(screen.getAllByRole('group', { name: /^共有人 \d+$/ })).toHaveLength(1);
+    fireEvent.click(screen.getByRole('button', { name: '生成领取二维码' }));
+    await screen.findByTestId('offer-pin');
+    const offer = calls.find((c) => c.url === '/oid4vci/offers')!;
+    expect((offer.body as { claims: unknown }).claims).toEqual(claims);
   });
 });

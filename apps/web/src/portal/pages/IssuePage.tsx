@@ -4,6 +4,7 @@ import { ApiError, api, errorKey } from '../../shared/api';
 import { en } from '../../shared/locales';
 import { label, optionLabel, useTypes } from '../catalog';
 import { ClaimField } from '../components/ClaimField';
+import { ListField } from '../components/ListField';
 import { OFFER_LIFETIMES, OfferSettings, useOfferFormat, type OfferLifetime } from '../components/OfferSettings';
 import { QrCode } from '../components/QrCode';
 import { claimsOf, fieldProblem, formFields, formProblems, serverProblems, type FieldProblem } from '../schema-form';
@@ -141,18 +142,32 @@ export function IssuePage() {
           </div>
           <OfferSettings idPrefix="issue" formats={formats} format={format} onFormat={setFormat} lifetime={lifetime} onLifetime={setLifetime} />
         </div>
-        {fields.map((field) => (
-          <ClaimField
-            key={`${type}-${field.name}`}
-            field={field}
-            label={label(view, i18n.language, field.name)}
-            optionLabel={(o) => optionLabel(view, i18n.language, field.name, o)}
-            value={values[field.name] ?? ''}
-            problem={problems[field.name]}
-            onChange={(v) => change(field.name, v)}
-            onBlur={() => leave(field.name)}
-          />
-        ))}
+        {fields.map((field) =>
+          field.kind === 'list' ? (
+            <ListField
+              key={`${type}-${field.name}`}
+              field={field}
+              label={label(view, i18n.language, field.name)}
+              memberLabel={(member) => label(view, i18n.language, `${field.name}.${member}`)}
+              optionLabel={(member, o) => optionLabel(view, i18n.language, `${field.name}.${member}`, o)}
+              value={values[field.name] ?? ''}
+              problem={problems[field.name]}
+              onChange={(v) => change(field.name, v)}
+              onBlur={() => leave(field.name)}
+            />
+          ) : (
+            <ClaimField
+              key={`${type}-${field.name}`}
+              field={field}
+              label={label(view, i18n.language, field.name)}
+              optionLabel={(o) => optionLabel(view, i18n.language, field.name, o)}
+              value={values[field.name] ?? ''}
+              problem={problems[field.name]}
+              onChange={(v) => change(field.name, v)}
+              onBlur={() => leave(field.name)}
+            />
+          ),
+        )}
         <div className="field">
           <label>
             <input type="checkbox" checked={pin} onChange={(e) => setPin(e.target.checked)} /> {t('issue.pin')}
