@@ -9,6 +9,14 @@ import { useSession } from '../session';
 const STATES = ['active', 'suspended', 'revoked', 'encumbered', 'superseded'] as const;
 const TITLE_STATES: ReadonlyArray<(typeof STATES)[number]> = ['encumbered', 'superseded'];
 
+/** The changes an officer may undo, each offered from one state (revocation, final, is offered apart). */
+const REVERSIBLE: ReadonlyArray<{ action: 'suspend' | 'reinstate' | 'encumber' | 'release'; from: (typeof STATES)[number]; titlesOnly?: true }> = [
+  { action: 'suspend', from: 'active' },
+  { action: 'reinstate', from: 'suspended' },
+  { action: 'encumber', from: 'active', titlesOnly: true },
+  { action: 'release', from: 'encumbered' },
+];
+
 interface CredentialRecord {
   id: string;
   type: string;
@@ -250,26 +258,11 @@ export function RecordsPage() {
                   {t('records.reasonHint')}
                 </span>
               </div>
-              {selected.state === 'active' && (
-                <button type="button" onClick={() => void act('suspend')} disabled={busy}>
-                  {t('records.suspend')}
+              {REVERSIBLE.filter(({ from, titlesOnly }) => selected.state === from && (!titlesOnly || selected.titleId)).map(({ action }) => (
+                <button key={action} type="button" onClick={() => void act(action)} disabled={busy}>
+                  {t(`records.${action}`)}
                 </button>
-              )}
-              {selected.state === 'suspended' && (
-                <button type="button" onClick={() => void act('reinstate')} disabled={busy}>
-                  {t('records.reinstate')}
-                </button>
-              )}
-              {selected.titleId && selected.state === 'active' && (
-                <button type="button" onClick={() => void act('encumber')} disabled={busy}>
-                  {t('records.encumber')}
-                </button>
-              )}
-              {selected.state === 'encumbered' && (
-                <button type="button" onClick={() => void act('release')} disabled={busy}>
-                  {t('records.release')}
-                </button>
-              )}
+              ))}
               <button type="button" className="danger" onClick={() => void act('revoke')} disabled={busy}>
                 {t('records.revoke')}
               </button>
