@@ -1,4 +1,6 @@
 import { keccak256, toUtf8Bytes } from 'ethers';
+import { GovcredError, receiveCredential } from '../../libs/credentials/src/index.js';
+import { didJwtHolder } from '../support/oid4vci-fixtures.js';
 import type { RunningVerifier } from '../../apps/verifier/src/start-verifier.js';
 import { CLAIMS, holderDid, issueRequest } from './claims.js';
 import { decodeJwt } from './jwt.js';
@@ -127,6 +129,58 @@ test('transfers are refused with codes: other types, unknown credentials, anothe
   const revoked = await agency.client.post('/credentials/status', { credentialId: diploma.id, action: 'revoke' });
   await anchored(revoked.body.id);
   numbers.revoked = diploma.number;
+});
+
+test("a transfer by offer: nothing changes until the new owner's wallet redeems it; then the title moves to the DID it proved", async () => {
+  const title = await issue('PropertyCredential', 40);
+  const diploma = await issue('EducationCredential', 41);
+  const claims = { ...CLAIMS.PropertyCredential, certificateNumber: '苏(2026)南京市不动产权第0000041号', coOwners: [] };
+  const offer = (body: Record<string, unknown>) => agency.client.post('/oid4vci/offers', { type: 'PropertyCredential', claims, ...body });
+  // Refused when asked: the SD-JWT format (a continued title is a JWT VC), another type's certificate, an unknown
+  // one, a refill and a transfer at once.
+  const refusals: Array<[Record<string, unknown>, number, string]> = [
+    [{ transferOf: title.id, format: 'dc+sd-jwt' }, 400, 'invalid_request'],
+    [{ transferOf: diploma.id }, 409, 'not_a_title'],
+    [{ transferOf: 'urn:uuid:00000000-0000-0000-0000-000000000000' }, 404, 'credential_not_found'],
+    [{ transferOf: title.id, copiesOf: title.id, format: 'dc+sd-jwt' }, 400, 'invalid_request'],
+  ];
+  for (const [body, status, code] of refusals) {
+    const res = await offer(body);
+    expect([JSON.stringify(body), res.status, res.body.code]).toEqual([JSON.stringify(body), status, code]);
+  }
+
+  const made = await offer({ transferOf: title.id, txCode: true });
+  expect(made.status).toBe(201);
+  // Another offer for the same title may be made; only one can ever be redeemed.
+  const rival = await offer({ transferOf: title.id });
+  expect(rival.status).toBe(201);
+  expect((await agency.client.get(`/credentials/${encodeURIComponent(title.id)}`)).body.state).toBe('active');
+
+  const buyer = didJwtHolder();
+  const received = await receiveCredential({ offer: made.body.offerUri, txCode: made.body.txCode, holderDid: buyer.did, signProofJwt: buyer.sign, allowHttp: true });
+  const successor = vcOf(received.credential);
+  expect([received.format, successor.sub, successor.vc.credentialSubject.certificateNumber]).toEqual(['jwt_vc_json', buyer.did, claims.certificateNumber]);
+  expect(successor.vc.titleRecord).toEqual({ titleId: vcOf(title.jwt).vc.titleRecord.titleId, predecessor: keccak256(toUtf8Bytes(title.jwt)) });
+  const old = await agency.client.get(`/credentials/${encodeURIComponent(title.id)}`);
+  expect(old.body).toMatchObject({ state: 'superseded', successorId: successor.jti });
+  await anchored(old.body.statusChanges[0].id);
+  expect((await verify(title.jwt)).problems.map((p) => p.code)).toEqual(['credential_superseded']);
+  expect((await verify(received.credential)).verified).toBe(true);
+
+  // The rival offer is refused when redeemed (the title has moved), and no new one is made for the old certificate.
+  const other = didJwtHolder();
+  const refused = await receiveCredential({ offer: rival.body.offerUri, holderDid: other.did, signProofJwt: other.sign, allowHttp: true }).then(
+    () => undefined,
+    (e: unknown) => e as GovcredError,
+  );
+  expect([refused?.code, refused?.details?.error]).toEqual(['credential_rejected', 'credential_request_denied']);
+  const late = await offer({ transferOf: title.id });
+  expect([late.status, late.body.code]).toEqual([409, 'credential_superseded']);
+  // The offers' audit entries name the certificate they transfer (no claims).
+  const { entries } = (await agency.client.get('/agency/audit?limit=1000')).body as { entries: Array<{ action: string; data: string }> };
+  const offers = entries.filter((e) => e.action === 'offer.created' && JSON.parse(e.data).transferOf === title.id);
+  expect(offers).toHaveLength(2);
+  for (const entry of offers) expect(entry.data).not.toContain('北京东路');
 });
 
 test('encumber and release round-trip on chain and a bank sees the mortgage; a mortgaged title is not transferred', async () => {

@@ -14,6 +14,7 @@ import { DbWriter } from '../database/db-writer.service.js';
 import { ISSUER_CONFIG, type IssuerConfig } from '../config/issuer.config.js';
 import { IssuanceService } from '../credentials/issuance.service.js';
 import { CopyIssuanceService } from '../credentials/copy-issuance.service.js';
+import { TransferService } from '../titles/transfer.service.js';
 import type { CredentialFormat } from '../credentials/dto/issue-credential.dto.js';
 import type { CreateOfferBody, CreatedOffer } from './dto/create-offer.dto.js';
 import { offerFormat } from './offer-formats.js';
@@ -27,6 +28,8 @@ interface OfferContext {
   expirationDate?: string;
   /** A refill: the issued credential the copies join. */
   copiesOf?: string;
+  /** A title transfer: the certificate the new one replaces when the offer is redeemed. */
+  transferOf?: string;
 }
 
 /** Stands in for the holder while an offer's claims are checked; the real subject is the DID the wallet proves. */
@@ -61,6 +64,7 @@ export class Oid4vciService implements OnModuleDestroy {
     private readonly agencies: AgenciesService,
     private readonly issuance: IssuanceService,
     private readonly copies: CopyIssuanceService,
+    private readonly transfers: TransferService,
     chain: ChainService,
     private readonly db: DbWriter,
     private readonly audit: AuditService,
@@ -127,7 +131,13 @@ export class Oid4vciService implements OnModuleDestroy {
         actor,
         agencyId: agency.id,
         action: 'offer.created',
-        data: { type: body.type, format: offerFormat(body.format)!.id, expiresAt: offer.expiresAt, ...(body.copiesOf ? { copiesOf: body.copiesOf } : {}) },
+        data: {
+          type: body.type,
+          format: offerFormat(body.format)!.id,
+          expiresAt: offer.expiresAt,
+          ...(body.copiesOf ? { copiesOf: body.copiesOf } : {}),
+          ...(body.transferOf ? { transferOf: body.transferOf } : {}),
+        },
       }),
     );
     return offer;
@@ -164,9 +174,14 @@ export class Oid4vciService implements OnModuleDestroy {
     if (!format) throw new GovcredError('invalid_request', `unknown credential format ${JSON.stringify(body.format).slice(0, 60)}`);
     const credential = { type: body.type, credentialSubject: { ...body.claims, id: PENDING_HOLDER }, expirationDate: body.expirationDate };
     this.issuance.prepare(agency, credential, format.id === 'dc+sd-jwt' ? { format: format.id, holderJwk: PENDING_HOLDER_JWK, subjectPending: true } : { subjectPending: true });
+    if (body.copiesOf !== undefined && body.transferOf !== undefined) throw new GovcredError('invalid_request', 'an offer refills copies or transfers a title, not both');
     if (body.copiesOf !== undefined) {
       if (format.id !== 'dc+sd-jwt') throw new GovcredError('invalid_request', 'copiesOf refills an SD-JWT VC: the format must be dc+sd-jwt');
       await this.copies.checkRefill(agency, body.copiesOf, body.type);
+    }
+    if (body.transferOf !== undefined) {
+      if (format.id !== 'jwt_vc_json') throw new GovcredError('invalid_request', 'a transferred title is issued as a JWT VC: the format must be jwt_vc_json');
+      await this.transfers.transferable(agency, body.transferOf, body.type);
     }
     const { service } = await this.issuerFor(agency.id);
     const context: OfferContext = {
@@ -175,6 +190,7 @@ export class Oid4vciService implements OnModuleDestroy {
       claims: body.claims,
       expirationDate: body.expirationDate,
       ...(body.copiesOf !== undefined ? { copiesOf: body.copiesOf } : {}),
+      ...(body.transferOf !== undefined ? { transferOf: body.transferOf } : {}),
     };
     const offer = await service.createOffer({
       configurationId: configurationId(body.type, format.id),
@@ -192,8 +208,9 @@ export class Oid4vciService implements OnModuleDestroy {
   }
 
   /**
-   * Issues through the one issuance path: a JWT VC about the DID the wallet proved it holds, or an SD-JWT VC as
-   * unlinkable copies, one per key the wallet proved (no subject DID: the record names the first key's thumbprint).
+   * Issues through the one issuance path: a JWT VC about the DID the wallet proved it holds (for a transfer offer,
+   * the title's next certificate, through the transfer), or an SD-JWT VC as unlinkable copies, one per key the
+   * wallet proved (no subject DID: the record names the first key's thumbprint).
    */
   issueCallback(agency: Agency): IssueCredential {
     // A citizen waiting at a counter: goes before a bulk job's next item in this process (IssuanceService.foreground).
@@ -210,7 +227,9 @@ export class Oid4vciService implements OnModuleDestroy {
       const issued = offer.copiesOf ? await this.copies.refill(agency, offer.copiesOf, request, keys) : await this.copies.issue(agency, request, keys);
       return issued.copies;
     }
-    const { jwt } = await this.issuance.issue(agency, { type: offer.type, credentialSubject: { ...offer.claims, id: holderDid }, ...validity });
-    return jwt;
+    const request = { type: offer.type, credentialSubject: { ...offer.claims, id: holderDid }, ...validity };
+    // A transfer by offer: to the DID the new owner's wallet proved, as POST /credentials/:id/transfer would (its 409s refuse the request).
+    if (offer.transferOf !== undefined) return (await this.transfers.transfer(agency, offer.transferOf, request)).jwt;
+    return (await this.issuance.issue(agency, request)).jwt;
   }
 }

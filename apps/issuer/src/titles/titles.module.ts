@@ -12,5 +12,6 @@ import { TransferService } from './transfer.service.js';
   imports: [AgenciesModule, AuditModule, CredentialsModule, IdempotencyModule, StatusModule],
   controllers: [TitlesController],
   providers: [TransferService],
+  exports: [TransferService],
 })
 export class TitlesModule {}

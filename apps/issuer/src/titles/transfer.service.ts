@@ -48,17 +48,29 @@ export class TransferService {
     return this.issuance.foreground.track(() => this.transferNow(agency, credentialId, request, alongside));
   }
 
-  private async transferNow(agency: Agency, credentialId: string, request: CredentialRequest, alongside?: (m: EntityManager, t: Transferred) => Promise<void>): Promise<Transferred> {
-    const prepared = this.issuance.prepare(agency, request);
+  /**
+   * The title certificate `credentialId` of `agency`, if it can be transferred now to a certificate of `type`
+   * (a transfer offer is checked so before it is made; the transfer itself checks again, and its conditional
+   * UPDATE decides).
+   * @throws GovcredError credential_not_found, not_a_title, invalid_request (another type), credential_superseded,
+   *   credential_encumbered, credential_not_active
+   */
+  async transferable(agency: Agency, credentialId: string, type: string): Promise<IssuedCredential & { titleId: string; credentialHash: string }> {
     const old = await this.dataSource.getRepository(IssuedCredential).findOneBy({ id: credentialId, agencyId: agency.id });
     if (!old) throw new GovcredError('credential_not_found', 'no such credential of this agency');
     if (old.titleId === null || old.credentialHash === null) {
       throw new GovcredError('not_a_title', 'only a property title certificate (with its title record) can be transferred');
     }
-    if (prepared.type !== old.type) throw new GovcredError('invalid_request', `a transfer issues the same type as the old certificate (${old.type})`);
-    // Refused before anything is signed; the conditional UPDATE below decides for good (a concurrent transfer).
+    if (type !== old.type) throw new GovcredError('invalid_request', `a transfer issues the same type as the old certificate (${old.type})`);
     const early = decide(old.state, 'supersede', undefined);
     if (early.kind === 'refuse') throw early.error;
+    return old as IssuedCredential & { titleId: string; credentialHash: string };
+  }
+
+  private async transferNow(agency: Agency, credentialId: string, request: CredentialRequest, alongside?: (m: EntityManager, t: Transferred) => Promise<void>): Promise<Transferred> {
+    const prepared = this.issuance.prepare(agency, request);
+    // Refused before anything is signed; the conditional UPDATE below decides for good (a concurrent transfer).
+    const old = await this.transferable(agency, credentialId, prepared.type);
 
     const signer = await this.agencies.signingKey(agency.id);
     const index = await this.indexes.reserve(signer.id);

@@ -12,6 +12,7 @@ export interface CreateOfferBody {
   expiresInSeconds?: number;
   expirationDate?: string;
   copiesOf?: string;
+  transferOf?: string;
   delivery?: OfferDelivery;
 }
 
@@ -49,6 +50,16 @@ export class CreateOfferDto implements CreateOfferBody {
 
   @ApiPropertyOptional({
     description:
+      'A title transfer (不动产转移登记) by offer: the id of the agency\'s active property title certificate (`urn:uuid:…`) the new one replaces. ' +
+      'The claims are the new certificate\'s, of the same type; the format must be `jwt_vc_json` (a continued title is a JWT VC). When the new ' +
+      'owner\'s wallet redeems the offer, the title is transferred to the DID it proved, as by `POST /credentials/:id/transfer`: the new ' +
+      'certificate issued and the old one superseded in one step. Until then nothing changes; a title transferred, mortgaged or otherwise ' +
+      'changed meanwhile is refused then (`credential_request_denied`).',
+  })
+  transferOf?: string;
+
+  @ApiPropertyOptional({
+    description:
       '`reference`: `offerUri` carries a `credential_offer_uri` (about 180 characters, a QR code phones read easily) and the wallet fetches the ' +
       'offer. `value`: the whole offer in `offerUri` (~500–700 characters), for a wallet that does not fetch offers.',
     enum: ['reference', 'value'],
@@ -69,6 +80,7 @@ export const CREATE_OFFER_SCHEMA: JSONSchemaType<CreateOfferBody> = {
     expiresInSeconds: { type: 'integer', minimum: 60, maximum: 7 * 86_400, nullable: true },
     expirationDate: { type: 'string', format: 'date-time', nullable: true },
     copiesOf: { type: 'string', maxLength: 45, nullable: true },
+    transferOf: { type: 'string', maxLength: 45, nullable: true },
     delivery: { type: 'string', enum: ['reference', 'value'], nullable: true },
   },
 };
