@@ -5,6 +5,8 @@ import { startHarness, waitFor, type Client, type CreatedAgency, type IssuerHarn
 import { SKIP_BROWSER, launchBrowser } from './browser.js';
 import { builtPages, camera, describeBrowser, readQr } from './pages.js';
 import { offerObjectOf } from '../support/offer-code.js';
+import { receiveCredential } from '../../libs/credentials/src/index.js';
+import { didJwtHolder } from '../support/oid4vci-fixtures.js';
 
 /**
  * The agency portal end to end in Chromium, against a real issuer, chain and database: a clerk makes an offer
@@ -199,7 +201,7 @@ describeBrowser('agency portal in Chromium', () => {
     await signOut();
   });
 
-  test('a property registry: the clerk enters a co-owner as fields; the officer registers and releases a mortgage; a transferred title is final and links to its successor', async () => {
+  test('a property registry: the clerk enters a co-owner as fields; the officer registers and releases a mortgage; the clerk transfers the title by offer; the transferred title is final and links to its successor', async () => {
     const registry = await h.createAgency(['PropertyCredential'], { nameZh: '南京市不动产登记中心', nameEn: 'Nanjing Real Estate Registration Center' });
     for (const role of ['clerk', 'officer']) {
       const staff = await h.admin.post(`/admin/agencies/${registry.id}/staff`, { username: `estate.${role}`, displayName: `${role} 1`, role, password: PASSWORD });
@@ -259,11 +261,31 @@ describeBrowser('agency portal in Chromium', () => {
     expect(await stateOf()).toBe('有效');
     expect(await details.getByRole('button', { name: '注销抵押登记' }).count()).toBe(0);
 
-    // The transfer itself comes over the API (the registry's own system); the portal shows its outcome.
-    const newOwner = issueRequest('PropertyCredential', holderDid(22), { ...CLAIMS.PropertyCredential, certificateNumber: '苏(2026)南京市不动产权第0000022号', coOwners: [] });
-    const moved = await registry.client.post(`/credentials/${encodeURIComponent(titleId)}/transfer`, newOwner);
-    expect(moved.status).toBe(201);
-    const successorId = decodeJwt(moved.body.verifiableCredential).payload.jti as string;
+    // 转移登记 at the portal: the clerk opens the title's record and makes the new owner's certificate as an offer;
+    // the new owner's wallet (the library, as the CLI wallet receives) redeems it, and only then does the title move.
+    await signOut();
+    await signIn('estate.clerk');
+    await page.getByRole('link', { name: '凭证记录' }).click();
+    await find(titleId);
+    await page.getByTestId('record-transfer').click();
+    await page.getByTestId('transfer-notice').filter({ hasText: issued.body.certificateNumber }).waitFor();
+    const next: Record<string, string | number> = { ...(CLAIMS.PropertyCredential as Record<string, string | number>), certificateNumber: '苏(2026)南京市不动产权第0000022号' };
+    for (const [label, value] of [['不动产权证书号 *', next.certificateNumber], ['不动产单元号 *', next.parcelNumber], ['坐落 *', next.address], ['面积（平方米） *', next.area], ['登记日期 *', next.registrationDate]] as const) {
+      await page.getByLabel(label).fill(String(value));
+    }
+    await page.getByLabel('用途 *').selectOption('residential');
+    await page.getByLabel('权利类型 *').selectOption('state-land-use-and-house-ownership');
+    await shootBoth('transfer', '转移登记：新权利人的证书', "Title transfer: the new owner's certificate");
+    await page.getByRole('button', { name: '生成领取二维码' }).click();
+    const pin = (await page.getByTestId('offer-pin').textContent())!;
+    const transferUri = (await page.getByTestId('offer-uri').textContent())!;
+    expect((await registry.client.get(`/credentials/${encodeURIComponent(titleId)}`)).body.state).toBe('active');
+    const buyer = didJwtHolder();
+    const received = await receiveCredential({ offer: transferUri, txCode: pin, holderDid: buyer.did, signProofJwt: buyer.sign, allowHttp: true });
+    const successorId = decodeJwt(received.credential).payload.jti as string;
+    const successorNumber = (await registry.client.get(`/credentials/${encodeURIComponent(successorId)}`)).body.certificateNumber as string;
+    await signOut();
+    await signIn('estate.officer');
     await find(titleId);
     expect(await stateOf()).toBe('已转移');
     expect(await details.getByText('这份证书已因转移登记失效，状态不能再变更。').count()).toBe(1);
@@ -276,7 +298,7 @@ describeBrowser('agency portal in Chromium', () => {
     await details.locator('p.mono', { hasText: successorId }).waitFor();
     expect(await stateOf()).toBe('有效');
     expect(await page.getByTestId('record-predecessor').textContent()).toBe(titleId);
-    expect(await details.locator('dd.mono').textContent()).toBe(moved.body.certificateNumber);
+    expect(await details.locator('dd.mono').textContent()).toBe(successorNumber);
     // The search by the title states.
     await page.getByLabel('凭证编号').fill('');
     await page.getByLabel('状态').selectOption('superseded');

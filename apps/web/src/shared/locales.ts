@@ -50,6 +50,14 @@ export const zhCN = {
     another: '再签发一份',
     jsonHint: '请填写 JSON',
   },
+  transfer: {
+    title: '转移登记：新权利人的证书',
+    replaces: '新证书将取代原证书：',
+    explain:
+      '请填写新证书的全部内容（登记机构不保存证书内容）。新权利人用钱包领取新证书时，转移即完成，原证书随之失效（已转移）；领取前原证书不受影响。转移后的证书为 W3C 可验证凭证（JWT），须用支持该格式的钱包领取（如命令行钱包）。',
+    cancel: '取消转移，改为普通签发',
+    offerNote: '新权利人领取后，原证书即失效。',
+  },
   letters: {
     title: '领取通知书（{{count}} 份）',
     intro: '每位市民一页：二维码和有效期。取件码不印在通知书上，请按下载的 CSV 另行发送（例如短信）。',
@@ -114,6 +122,7 @@ export const zhCN = {
     tx: '交易',
     block: '区块',
     close: '关闭',
+    transfer: '办理转移登记',
   },
   states: { active: '有效', suspended: '已暂停', revoked: '已撤销', encumbered: '已抵押', superseded: '已转移' },
   actions: { revoke: '撤销', suspend: '暂停', reinstate: '恢复', encumber: '抵押登记', release: '注销抵押', supersede: '转移登记' },
@@ -187,6 +196,14 @@ export const en: Texts = {
     another: 'Issue another',
     jsonHint: 'Enter JSON',
   },
+  transfer: {
+    title: "Title transfer: the new owner's certificate",
+    replaces: 'The new certificate replaces:',
+    explain:
+      "Fill in the whole new certificate (the registry keeps no certificate contents). The transfer is made when the new owner's wallet receives the new certificate: the old one is then superseded (transferred); until then it is unaffected. A transferred title is a W3C VC (JWT), to be received with a wallet that holds that format (e.g. the command-line wallet).",
+    cancel: 'Cancel the transfer: issue normally',
+    offerNote: 'Once the new owner receives it, the old certificate is superseded.',
+  },
   letters: {
     title: 'Offer letters ({{count}})',
     intro: 'One page per citizen: the QR code and until when it is valid. The PIN is not printed: send it another way (e.g. a text message) from the downloaded CSV.',
@@ -251,6 +268,7 @@ export const en: Texts = {
     tx: 'Transaction',
     block: 'Block',
     close: 'Close',
+    transfer: 'Transfer the title',
   },
   states: { active: 'active', suspended: 'suspended', revoked: 'revoked', encumbered: 'mortgaged', superseded: 'transferred' },
   actions: { revoke: 'revoke', suspend: 'suspend', reinstate: 'reinstate', encumber: 'register a mortgage', release: 'release the mortgage', supersede: 'transfer the title' },

@@ -1,5 +1,6 @@
 import { act, cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
 import i18next from 'i18next';
+import { MemoryRouter } from 'react-router';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { getCredentialType } from '../../../../../libs/credentials/src/catalog/index.js';
 import { SAMPLE_CLAIMS } from '../../../../../scripts/lib/sample-claims.js';
@@ -28,20 +29,26 @@ function serve(): Array<{ method: string; url: string; body?: unknown; headers: 
         { id: 'dc+sd-jwt', labels: { 'zh-CN': '可选择性披露凭证（SD-JWT VC）', en: 'Selective disclosure (SD-JWT VC)' } },
       ]);
     }
+    if (url === `/credentials/${encodeURIComponent(TITLE_ID)}`) return json(200, { id: TITLE_ID, type: 'PropertyCredential', state: 'active', certificateNumber: 'GC-AYGZG-EJ61G-G0Y69-BY', titleId: '0x01' });
     if (url === '/oid4vci/offers') return json(201, { offerUri: 'openid-credential-offer://?credential_offer_uri=x', txCode: '482913', expiresAt: '2099-01-01T00:00:00Z' });
     return json(404, { code: 'not_found', message: 'no' });
   });
   return calls;
 }
 
-async function renderPage(as: Session = session) {
+async function renderPage(as: Session = session, url = '/issue') {
   render(
-    <SessionContext.Provider value={{ session: as, expired: vi.fn() }}>
-      <IssuePage />
-    </SessionContext.Provider>,
+    <MemoryRouter initialEntries={[url]}>
+      <SessionContext.Provider value={{ session: as, expired: vi.fn() }}>
+        <IssuePage />
+      </SessionContext.Provider>
+    </MemoryRouter>,
   );
   return screen.findByLabelText(as === session ? '公民身份号码 *' : '不动产权证书号 *');
 }
+
+/** A title certificate of the registry's records. */
+const TITLE_ID = 'urn:uuid:b0461833-1abe-4bc0-b1c8-97ff1e36424c';
 
 /** A clerk of the property registry: the title form, with its co-owners. */
 const registryClerk: Session = {
@@ -172,5 +179,31 @@ describe('IssuePage', () => {
     await screen.findByTestId('offer-pin');
     const offer = calls.find((c) => c.url === '/oid4vci/offers')!;
     expect((offer.body as { claims: unknown }).claims).toEqual(claims);
+  });
+  it("makes a title transfer by offer from a title's record: the title's type, JWT VC only, the certificate named, transferOf sent", async () => {
+    const calls = serve();
+    await renderPage(registryClerk, `/issue?transferOf=${encodeURIComponent(TITLE_ID)}`);
+    const notice = await screen.findByTestId('transfer-notice');
+    await waitFor(() => expect(notice.textContent).toContain('GC-AYGZG-EJ61G-G0Y69-BY'));
+    expect(screen.getByRole('heading', { level: 2 }).textContent).toBe('转移登记：新权利人的证书');
+    expect((screen.getByLabelText('凭证类型') as HTMLSelectElement).disabled).toBe(true);
+    const format = screen.getByLabelText('凭证格式') as HTMLSelectElement;
+    await waitFor(() => expect([...format.options].map((o) => o.value)).toEqual(['jwt_vc_json']));
+    const claims = SAMPLE_CLAIMS.PropertyCredential;
+    for (const [label, value] of [
+      ['不动产权证书号 *', claims.certificateNumber],
+      ['不动产单元号 *', claims.parcelNumber],
+      ['坐落 *', claims.address],
+      ['面积（平方米） *', String(claims.area)],
+      ['登记日期 *', claims.registrationDate],
+    ] as const) {
+      fireEvent.change(screen.getByLabelText(label), { target: { value } });
+    }
+    fireEvent.change(screen.getByLabelText('用途 *'), { target: { value: claims.use } });
+    fireEvent.change(screen.getByLabelText('权利类型 *'), { target: { value: claims.rightType } });
+    fireEvent.click(screen.getByRole('button', { name: '生成领取二维码' }));
+    expect((await screen.findByTestId('transfer-offer-note')).textContent).toBe('新权利人领取后，原证书即失效。');
+    const offer = calls.find((c) => c.url === '/oid4vci/offers')!;
+    expect(offer.body).toMatchObject({ type: 'PropertyCredential', format: 'jwt_vc_json', transferOf: TITLE_ID, claims: { ...claims, coOwners: [] } });
   });
 });

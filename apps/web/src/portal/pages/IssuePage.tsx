@@ -1,4 +1,5 @@
-import { useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useSearchParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
 import { ApiError, api, errorKey } from '../../shared/api';
 import { en } from '../../shared/locales';
@@ -17,13 +18,32 @@ interface CreatedOffer {
   expiresAt: string;
 }
 
-/** A clerk fills the type's form; the result is an OID4VCI offer as a QR code with its PIN. */
+/** The title certificate a transfer offer replaces, as the records show it. */
+interface TransferredTitle {
+  id: string;
+  type: string;
+  state: string;
+  certificateNumber: string | null;
+}
+
+/** A continued title is a JWT VC (see the issuer's offers): the one format of a transfer offer. */
+const TRANSFER_FORMAT = 'jwt_vc_json';
+
+/**
+ * A clerk fills the type's form; the result is an OID4VCI offer as a QR code with its PIN. Opened from a title's
+ * record (`?transferOf=<id>`), it makes a title transfer by offer (不动产转移登记): the new certificate's form, of
+ * the title's type, whose offer moves the title to the new owner's wallet when redeemed.
+ */
 export function IssuePage() {
   const { t, i18n } = useTranslation();
   const { session, expired } = useSession();
   const types = useTypes(session.agency.credentialTypes);
   const [type, setType] = useState(session.agency.credentialTypes[0] ?? '');
-  const { formats, format, setFormat } = useOfferFormat();
+  const offerFormat = useOfferFormat();
+  const [search, setSearch] = useSearchParams();
+  const transferOf = search.get('transferOf') ?? undefined;
+  const formats = transferOf ? offerFormat.formats.filter((f) => f.id === TRANSFER_FORMAT) : offerFormat.formats;
+  const format = transferOf ? TRANSFER_FORMAT : offerFormat.format;
   const [lifetime, setLifetime] = useState<OfferLifetime>(OFFER_LIFETIMES[0]);
   const [pin, setPin] = useState(true);
   const [values, setValues] = useState<Record<string, string>>({});
@@ -32,6 +52,23 @@ export function IssuePage() {
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const [offer, setOffer] = useState<CreatedOffer>();
+  const [transferred, setTransferred] = useState<TransferredTitle>();
+  // A transfer: the title's record (its type and number), read once per title.
+  useEffect(() => {
+    setTransferred(undefined);
+    if (!transferOf) return;
+    api<TransferredTitle>('GET', `/credentials/${encodeURIComponent(transferOf)}`).then(
+      (record) => {
+        setTransferred(record);
+        setType(record.type);
+      },
+      (e: unknown) => {
+        if (e instanceof ApiError && e.code === 'unauthorized') return expired();
+        setError(t(errorKey(e, en.errors)));
+      },
+    );
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [transferOf]);
 
   const view = types?.find((v) => v.type === type);
   const fields = useMemo(() => (view ? formFields(view.schema) : []), [view]);
@@ -74,7 +111,8 @@ export function IssuePage() {
     }
     setBusy(true);
     try {
-      setOffer(await api<CreatedOffer>('POST', '/oid4vci/offers', { type, format, txCode: pin, expiresInSeconds: lifetime, claims: claimsOf(fields, values) }));
+      const body = { type, format, txCode: pin, expiresInSeconds: lifetime, claims: claimsOf(fields, values), ...(transferOf ? { transferOf } : {}) };
+      setOffer(await api<CreatedOffer>('POST', '/oid4vci/offers', body));
     } catch (e) {
       if (e instanceof ApiError && e.code === 'unauthorized') return expired();
       if (e instanceof ApiError && e.code === 'invalid_claims') setProblems(serverProblems(e.details));
@@ -101,13 +139,21 @@ export function IssuePage() {
               </p>
             )}
             <p>{t('issue.expires', { time: new Date(offer.expiresAt).toLocaleString(i18n.language) })}</p>
+            {transferOf && <p data-testid="transfer-offer-note">{t('transfer.offerNote')}</p>}
             <details>
               <summary>{t('issue.offerUri')}</summary>
               <code className="mono" data-testid="offer-uri">
                 {offer.offerUri}
               </code>
             </details>
-            <button type="button" onClick={() => setOffer(undefined)}>
+            <button
+              type="button"
+              onClick={() => {
+                setOffer(undefined);
+                // One transfer per title: the next form is an ordinary one.
+                if (transferOf) setSearch({});
+              }}
+            >
               {t('issue.another')}
             </button>
           </div>
@@ -118,7 +164,18 @@ export function IssuePage() {
 
   return (
     <section className="card" aria-labelledby="issue-title">
-      <h2 id="issue-title">{t('issue.title')}</h2>
+      <h2 id="issue-title">{transferOf ? t('transfer.title') : t('issue.title')}</h2>
+      {transferOf && (
+        <div className="notice" data-testid="transfer-notice">
+          <p>
+            {t('transfer.replaces')} <span className="mono">{transferred?.certificateNumber ?? transferOf}</span>
+          </p>
+          <p>{t('transfer.explain')}</p>
+          <button type="button" className="secondary" onClick={() => setSearch({})}>
+            {t('transfer.cancel')}
+          </button>
+        </div>
+      )}
       <form onSubmit={submit} noValidate>
         <div className="row">
           <div className="field">
@@ -126,6 +183,7 @@ export function IssuePage() {
             <select
               id="issue-type"
               value={type}
+              disabled={transferOf !== undefined}
               onChange={(e) => {
                 setType(e.target.value);
                 setValues({});
@@ -140,7 +198,7 @@ export function IssuePage() {
               ))}
             </select>
           </div>
-          <OfferSettings idPrefix="issue" formats={formats} format={format} onFormat={setFormat} lifetime={lifetime} onLifetime={setLifetime} />
+          <OfferSettings idPrefix="issue" formats={formats} format={format} onFormat={offerFormat.setFormat} lifetime={lifetime} onLifetime={setLifetime} />
         </div>
         {fields.map((field) =>
           field.kind === 'list' ? (
@@ -178,7 +236,7 @@ export function IssuePage() {
             {error}
           </p>
         )}
-        <button type="submit" disabled={busy || !view || !format}>
+        <button type="submit" disabled={busy || !view || !format || (transferOf !== undefined && !transferred)}>
           {busy ? t('issue.busy') : t('issue.submit')}
         </button>
       </form>

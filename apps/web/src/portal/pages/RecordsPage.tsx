@@ -1,5 +1,6 @@
 import { Fragment, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import { ApiError, api, errorKey } from '../../shared/api';
 import { en } from '../../shared/locales';
 import { label, useTypes } from '../catalog';
@@ -59,6 +60,8 @@ export function RecordsPage() {
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const mayChange = session.staff.role === 'officer';
+  // A transfer is issuance (the new owner's certificate by offer): the clerk's, on the issue page.
+  const mayTransfer = session.staff.role === 'clerk';
   // The title states are offered in the search only to a registry that issues titles.
   const issuesTitles = types?.some((view) => view.titleChain) ?? false;
   const states = STATES.filter((state) => issuesTitles || !TITLE_STATES.includes(state));
@@ -249,6 +252,13 @@ export function RecordsPage() {
             </dl>
           )}
           {selected.state === 'superseded' && <p className="hint">{t('records.supersededHint')}</p>}
+          {mayTransfer && selected.titleId && selected.state === 'active' && (
+            <p>
+              <Link to={`/issue?transferOf=${encodeURIComponent(selected.id)}`} className="button" data-testid="record-transfer">
+                {t('records.transfer')}
+              </Link>
+            </p>
+          )}
           {mayChange && selected.state !== 'revoked' && selected.state !== 'superseded' && (
             <div className="row">
               <div className="field">
