@@ -149,6 +149,17 @@ test("a transfer by offer: nothing changes until the new owner's wallet redeems 
     expect([JSON.stringify(body), res.status, res.body.code]).toEqual([JSON.stringify(body), status, code]);
   }
 
+  // JSON null is no transfer and no refill (as every optional member): an ordinary offer, whose redemption moves no title.
+  const superseded = async () => (await agency.client.get('/credentials?state=superseded&limit=1000')).body.total as number;
+  const before = await superseded();
+  expect((await offer({ transferOf: null, copiesOf: null })).status).toBe(201);
+  const plain = await offer({ transferOf: null });
+  expect(plain.status).toBe(201);
+  const someone = didJwtHolder();
+  const ordinary = await receiveCredential({ offer: plain.body.offerUri, holderDid: someone.did, signProofJwt: someone.sign, allowHttp: true });
+  expect(vcOf(ordinary.credential).vc.titleRecord).toEqual({ titleId: expect.stringMatching(/^0x[0-9a-f]{64}$/) });
+  expect(await superseded()).toBe(before);
+
   const made = await offer({ transferOf: title.id, txCode: true });
   expect(made.status).toBe(201);
   // Another offer for the same title may be made; only one can ever be redeemed.

@@ -64,6 +64,8 @@ export class CopyIssuanceService {
    * @throws GovcredError credential_not_found, invalid_request (another type or format, a title), credential_not_active
    */
   async checkRefill(agency: Agency, credentialId: string, type: string): Promise<void> {
+    // Never a lookup without an id: TypeORM drops an undefined or null condition, and would find any record.
+    if (typeof credentialId !== 'string') throw new GovcredError('credential_not_found', 'no such credential of this agency');
     const record = await this.dataSource.getRepository(IssuedCredential).findOneBy({ id: credentialId, agencyId: agency.id });
     if (!record) throw new GovcredError('credential_not_found', 'no such credential of this agency');
     if (record.format !== 'dc+sd-jwt' || record.type !== type || record.titleId !== null) {

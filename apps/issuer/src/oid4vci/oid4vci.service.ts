@@ -170,18 +170,21 @@ export class Oid4vciService implements OnModuleDestroy {
   }
 
   private async makeOffer(agency: Agency, body: CreateOfferBody): Promise<CreatedOffer> {
+    // JSON null is absent, as for every optional member (and never reaches a lookup: TypeORM drops a null condition).
+    const copiesOf = body.copiesOf ?? undefined;
+    const transferOf = body.transferOf ?? undefined;
     const format = offerFormat(body.format);
     if (!format) throw new GovcredError('invalid_request', `unknown credential format ${JSON.stringify(body.format).slice(0, 60)}`);
     const credential = { type: body.type, credentialSubject: { ...body.claims, id: PENDING_HOLDER }, expirationDate: body.expirationDate };
     this.issuance.prepare(agency, credential, format.id === 'dc+sd-jwt' ? { format: format.id, holderJwk: PENDING_HOLDER_JWK, subjectPending: true } : { subjectPending: true });
-    if (body.copiesOf !== undefined && body.transferOf !== undefined) throw new GovcredError('invalid_request', 'an offer refills copies or transfers a title, not both');
-    if (body.copiesOf !== undefined) {
+    if (copiesOf !== undefined && transferOf !== undefined) throw new GovcredError('invalid_request', 'an offer refills copies or transfers a title, not both');
+    if (copiesOf !== undefined) {
       if (format.id !== 'dc+sd-jwt') throw new GovcredError('invalid_request', 'copiesOf refills an SD-JWT VC: the format must be dc+sd-jwt');
-      await this.copies.checkRefill(agency, body.copiesOf, body.type);
+      await this.copies.checkRefill(agency, copiesOf, body.type);
     }
-    if (body.transferOf !== undefined) {
+    if (transferOf !== undefined) {
       if (format.id !== 'jwt_vc_json') throw new GovcredError('invalid_request', 'a transferred title is issued as a JWT VC: the format must be jwt_vc_json');
-      await this.transfers.transferable(agency, body.transferOf, body.type);
+      await this.transfers.transferable(agency, transferOf, body.type);
     }
     const { service } = await this.issuerFor(agency.id);
     const context: OfferContext = {
@@ -189,8 +192,8 @@ export class Oid4vciService implements OnModuleDestroy {
       type: body.type,
       claims: body.claims,
       expirationDate: body.expirationDate,
-      ...(body.copiesOf !== undefined ? { copiesOf: body.copiesOf } : {}),
-      ...(body.transferOf !== undefined ? { transferOf: body.transferOf } : {}),
+      ...(copiesOf !== undefined ? { copiesOf } : {}),
+      ...(transferOf !== undefined ? { transferOf } : {}),
     };
     const offer = await service.createOffer({
       configurationId: configurationId(body.type, format.id),
@@ -229,7 +232,7 @@ export class Oid4vciService implements OnModuleDestroy {
     }
     const request = { type: offer.type, credentialSubject: { ...offer.claims, id: holderDid }, ...validity };
     // A transfer by offer: to the DID the new owner's wallet proved, as POST /credentials/:id/transfer would (its 409s refuse the request).
-    if (offer.transferOf !== undefined) return (await this.transfers.transfer(agency, offer.transferOf, request)).jwt;
+    if (typeof offer.transferOf === 'string') return (await this.transfers.transfer(agency, offer.transferOf, request)).jwt;
     return (await this.issuance.issue(agency, request)).jwt;
   }
 }

@@ -56,6 +56,8 @@ export class TransferService {
    *   credential_encumbered, credential_not_active
    */
   async transferable(agency: Agency, credentialId: string, type: string): Promise<IssuedCredential & { titleId: string; credentialHash: string }> {
+    // Never a lookup without an id: TypeORM drops an undefined or null condition, and would find any record.
+    if (typeof credentialId !== 'string') throw new GovcredError('credential_not_found', 'no such credential of this agency');
     const old = await this.dataSource.getRepository(IssuedCredential).findOneBy({ id: credentialId, agencyId: agency.id });
     if (!old) throw new GovcredError('credential_not_found', 'no such credential of this agency');
     if (old.titleId === null || old.credentialHash === null) {
