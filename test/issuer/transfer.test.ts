@@ -228,6 +228,18 @@ test('encumber and release round-trip on chain and a bank sees the mortgage; a m
   expect(transferred.body.items.every((c: { state: string; successorId: string | null }) => c.state === 'superseded' && c.successorId !== null)).toBe(true);
   const unknown = await agency.client.get('/credentials?state=mortgaged');
   expect([unknown.status, unknown.body.code]).toEqual([400, 'invalid_request']);
+
+  // The printed certificate number finds its record, typed loosely (lower case, spaces); a typo is caught by the
+  // check characters; another agency's number finds nothing here.
+  const byNumber = (number: string) => agency.client.get(`/credentials?certificateNumber=${encodeURIComponent(number)}`);
+  const found = await byNumber(stillMortgaged.number.toLowerCase().replace(/-/g, ' '));
+  expect([found.status, found.body.items.map((c: { id: string }) => c.id)]).toEqual([200, [stillMortgaged.id]]);
+  const last = stillMortgaged.number.at(-1)!;
+  const typo = await byNumber(`${stillMortgaged.number.slice(0, -1)}${last === 'A' ? 'B' : 'A'}`);
+  expect([typo.status, typo.body.code]).toEqual([400, 'certificate_number_invalid']);
+  const elsewhere = await h.createAgency(['PropertyCredential'], { nameZh: '另一登记中心', nameEn: 'Another registry' });
+  const theirs = await elsewhere.client.post('/credentials/issue', issueRequest('PropertyCredential', holderDid(33)));
+  expect((await byNumber(theirs.body.certificateNumber)).body.total).toBe(0);
 });
 
 test('GET /certificates/:number answers from the chain alone, the issuer stopped; typos are caught', async () => {

@@ -299,12 +299,21 @@ describeBrowser('agency portal in Chromium', () => {
     expect(await stateOf()).toBe('有效');
     expect(await page.getByTestId('record-predecessor').textContent()).toBe(titleId);
     expect(await details.locator('dd.mono').textContent()).toBe(successorNumber);
-    // The search by the title states.
+    // The search by the printed certificate number, as a clerk types it from the paper.
     await page.getByLabel('凭证编号').fill('');
+    await page.getByLabel('证书编号').fill(successorNumber.toLowerCase().replace(/-/g, ' '));
+    await page.getByRole('button', { name: '查询' }).click();
+    await page.getByRole('button', { name: `详情 ${successorId}` }).waitFor();
+    expect(await page.getByText('共 1 条').count()).toBe(1);
+    await page.getByLabel('证书编号').fill('GC-0000');
+    await page.getByRole('button', { name: '查询' }).click();
+    await page.getByRole('alert').filter({ hasText: '证书编号有误：格式不对，或有输错的字符。' }).waitFor();
+    await page.getByLabel('证书编号').fill('');
+    // The search by the title states.
     await page.getByLabel('状态').selectOption('superseded');
     await page.getByRole('button', { name: '查询' }).click();
-    await page.getByText('共 1 条').waitFor();
-    expect(await page.getByRole('button', { name: `详情 ${titleId}` }).count()).toBe(1);
+    await page.getByRole('button', { name: `详情 ${titleId}` }).waitFor();
+    expect(await page.getByText('共 1 条').count()).toBe(1);
     await signOut();
   });
 

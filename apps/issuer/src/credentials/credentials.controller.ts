@@ -2,7 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res, UseG
 import { ApiHeader, ApiOperation, ApiQuery, ApiSecurity, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { And, DataSource, LessThan, MoreThanOrEqual, type FindOptionsWhere } from 'typeorm';
-import { GovcredError } from '../../../../libs/credentials/src/index.js';
+import { GovcredError, parseCertificateNumber } from '../../../../libs/credentials/src/index.js';
 import type { Agency } from '../agencies/entities/agency.entity.js';
 import { AgencyAuthGuard, StaffRoles } from '../auth/agency-auth.guard.js';
 import { CurrentAgency } from '../auth/api-key.guard.js';
@@ -102,10 +102,11 @@ export class CredentialsController {
 
   @Get()
   @StaffRoles('clerk', 'officer', 'auditor')
-  @ApiOperation({ summary: 'Records of credentials this agency issued, by id, type, subject, state or issuance time (no claims are kept)' })
+  @ApiOperation({ summary: 'Records of credentials this agency issued, by id, certificate number, type, subject, state or issuance time (no claims are kept)' })
   @ApiQuery({ name: 'id', required: false })
   @ApiQuery({ name: 'type', required: false })
   @ApiQuery({ name: 'subject', required: false })
+  @ApiQuery({ name: 'certificateNumber', required: false, description: 'The printed GC-… number (spaces, case and I/L/O misreadings allowed); `certificate_number_invalid` when a check character catches a typo' })
   @ApiQuery({ name: 'state', required: false, enum: CREDENTIAL_STATES })
   @ApiQuery({ name: 'issuedFrom', required: false, description: 'ISO date or date-time (inclusive)' })
   @ApiQuery({ name: 'issuedBefore', required: false, description: 'ISO date or date-time (exclusive)' })
@@ -142,6 +143,10 @@ export class CredentialsController {
     const order = text('order', 4) ?? 'asc';
     if (order !== 'asc' && order !== 'desc') throw new GovcredError('invalid_request', 'order must be asc or desc');
     const [id, type, subject, from, before] = [text('id'), text('type', 100), text('subject'), instant('issuedFrom'), instant('issuedBefore')];
+    // A printed certificate number: its list index finds the row by the (agency, index) key, the number confirms it.
+    const printed = text('certificateNumber', 64);
+    const number = printed === undefined ? undefined : parseCertificateNumber(printed);
+    if (number && !number.ok) throw new GovcredError('certificate_number_invalid', 'not a certificate number: malformed, or a character the check characters show was mistyped');
     // issuedAt is an ISO string in UTC with whole seconds: its string order is the order of time.
     const issuedAt = from && before ? And(MoreThanOrEqual(from), LessThan(before)) : from ? MoreThanOrEqual(from) : before ? LessThan(before) : undefined;
     const where: FindOptionsWhere<IssuedCredential> = {
@@ -149,6 +154,7 @@ export class CredentialsController {
       ...(id ? { id } : {}),
       ...(type ? { type } : {}),
       ...(subject ? { subjectDid: subject } : {}),
+      ...(number?.ok ? { statusIndex: number.fields.index, certificateNumber: number.canonical } : {}),
       ...(state ? { state: state as IssuedCredential['state'] } : {}),
       ...(issuedAt ? { issuedAt } : {}),
     };

@@ -53,7 +53,7 @@ export function RecordsPage() {
   const { t, i18n } = useTranslation();
   const { session, expired } = useSession();
   const types = useTypes(session.agency.credentialTypes);
-  const [query, setQuery] = useState({ id: '', type: '', state: '', from: '', to: '' });
+  const [query, setQuery] = useState({ id: '', number: '', type: '', state: '', from: '', to: '' });
   const [result, setResult] = useState<{ total: number; items: CredentialRecord[] }>();
   const [selected, setSelected] = useState<Details>();
   const [reason, setReason] = useState('');
@@ -76,6 +76,7 @@ export function RecordsPage() {
     setError(undefined);
     const params = new URLSearchParams({ order: 'desc', limit: '50' });
     if (query.id.trim()) params.set('id', query.id.trim());
+    if (query.number.trim()) params.set('certificateNumber', query.number.trim());
     if (query.type) params.set('type', query.type);
     if (query.state) params.set('state', query.state);
     // Days as the clerk means them: from local midnight, "until" a day including that day.
@@ -143,6 +144,10 @@ export function RecordsPage() {
           <div className="field">
             <label htmlFor="q-id">{t('records.id')}</label>
             <input id="q-id" {...field('id')} placeholder="urn:uuid:…" />
+          </div>
+          <div className="field">
+            <label htmlFor="q-number">{t('records.certificateNumber')}</label>
+            <input id="q-number" {...field('number')} placeholder="GC-…" spellCheck={false} />
           </div>
           <div className="field">
             <label htmlFor="q-type">{t('records.type')}</label>
