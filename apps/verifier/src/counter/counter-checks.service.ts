@@ -10,6 +10,7 @@ import {
   counterPreset,
   getCredentialType,
   presetCheck,
+  structuredClaimWords,
   valueLabel,
   type CheckLanguage,
   type CounterCheck,
@@ -72,8 +73,9 @@ export function counterOutcome(check: CounterCheck, result: VerificationResult):
       const value = valueAt(credential.claims, path);
       const key = path.join('.');
       if (value === undefined) continue;
-      const zh = valueLabel(definition, 'zh-CN', key, value);
-      const en = valueLabel(definition, 'en', key, value);
+      // Coded values in words; a structured one (co-owners, the region) as its members under their labels.
+      const zh = valueLabel(definition, 'zh-CN', key, value) ?? structuredClaimWords(check.type, key, value, 'zh-CN');
+      const en = valueLabel(definition, 'en', key, value) ?? structuredClaimWords(check.type, key, value, 'en');
       claims.push({ path, labels: labels.get(key) ?? { 'zh-CN': key, en: key }, value, ...(zh !== undefined && en !== undefined ? { valueLabels: { 'zh-CN': zh, en } } : {}) });
     }
   }

@@ -53,6 +53,18 @@ describe('counterOutcome', () => {
     expect(counterOutcome(made.check, title(true, false))).not.toHaveProperty('encumbered');
   });
 
+  test("a composed check of a title's co-owners shows them in words, each member under its label", () => {
+    const made = composedCheck('PropertyCredential', [['coOwners']]);
+    if (!made.ok) throw new Error(made.problem);
+    const result = {
+      verified: true,
+      checks: [],
+      problems: [],
+      credentials: [{ type: 'PropertyCredential', claims: { coOwners: [{ name: '王芳', share: 50 }] } }],
+    } as unknown as VerificationResult;
+    expect(counterOutcome(made.check, result).claims[0]!.valueLabels).toEqual({ 'zh-CN': '共有人姓名：王芳，共有份额（%）：50', en: 'Co-owner name: 王芳, Co-owner share (%): 50' });
+  });
+
   test('a value outside the words (or a hostile one) is shown as it is', () => {
     const made = composedCheck('EducationCredential', [['degree']]);
     if (!made.ok) throw new Error(made.problem);

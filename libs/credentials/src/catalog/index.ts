@@ -4,6 +4,7 @@
  */
 export type { ClaimDerivation, ClaimError, ClaimErrorCode, CredentialTypeDefinition, CredentialTypeLabels, DerivationContext } from './definition.js';
 export { valueLabel } from './definition.js';
+export { structuredClaimWords } from './claim-words.js';
 export { listCredentialTypes, getCredentialType } from './registry.js';
 export { validateClaims } from './validate.js';
 export { schemaReference, findTypeBySchemaRef, schemaDigestSRI, schemaId } from './schema-ref.js';

@@ -29,6 +29,14 @@ describe('sdJwtVcClaimView', () => {
     expect(en.claims.some((c) => ['iss', 'cnf', 'vct', 'status', 'credential_schema'].includes(c.key))).toBe(false);
   });
 
+  test("a title's structured claims read in words: its co-owners and its region, each member under its label", async () => {
+    const sdJwt = await issue('PropertyCredential', SAMPLE_CLAIMS.PropertyCredential, holder);
+    const byKey = Object.fromEntries(sdJwtVcClaimView(sdJwt, 'zh-CN')!.claims.map((c) => [c.key, c]));
+    expect(byKey.coOwners).toMatchObject({ value: SAMPLE_CLAIMS.PropertyCredential.coOwners, valueLabel: '共有人姓名：王芳，共有人公民身份号码：11010519491231002X，共有份额（%）：50' });
+    expect(byKey.region.valueLabel).toBe('省（自治区、直辖市）：江苏省，市（地区、自治州、盟）：南京市，区（县）：玄武区');
+    expect(byKey.address.valueLabel).toBeUndefined();
+  });
+
   test('a presented subset shows only what it discloses; junk and tampered text give undefined', async () => {
     const sdJwt = await issue('EducationCredential', SAMPLE_CLAIMS.EducationCredential, holder);
     const [jwt, ...disclosures] = sdJwt.split('~');

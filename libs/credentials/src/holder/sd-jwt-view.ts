@@ -1,5 +1,6 @@
 // File imports, not the folders' index: the web wallet bundles this view, and the indexes pull node-only code.
 import { valueLabel } from '../catalog/definition.js';
+import { structuredClaimWords } from '../catalog/claim-words.js';
 import { findTypeByVct, typeMetadata } from '../catalog/vct.js';
 import type { StatusListEntry } from '../status/status-entry.js';
 import { decodeSdJwtVc } from '../formats/sd-jwt-vc/decode.js';
@@ -59,7 +60,8 @@ export function sdJwtVcClaimView(sdJwt: string, lang: 'zh-CN' | 'en'): SdJwtVcCl
     claims: Object.entries(claims)
       .sort(([a], [b]) => place(a) - place(b) || (a < b ? -1 : a > b ? 1 : 0))
       .map(([key, value]) => {
-        const words = valueLabel(definition, lang, key, value);
+        // Coded values in words; a structured one (co-owners, the region) as its members under their labels.
+        const words = valueLabel(definition, lang, key, value) ?? (definition ? structuredClaimWords(definition.type, key, value, lang) : undefined);
         return { key, label: label(key), value, ...(words !== undefined ? { valueLabel: words } : {}) };
       }),
   };

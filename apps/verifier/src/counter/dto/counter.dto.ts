@@ -104,7 +104,7 @@ export interface ShownClaim {
   path: string[];
   labels: Record<CheckLanguage, string>;
   value: unknown;
-  /** The catalog's words for a coded value (`本科` / `Bachelor's` for `bachelor`); absent for other values. */
+  /** The catalog's words for a coded value (`本科` / `Bachelor's` for `bachelor`), or a structured value's members under their labels (co-owners, the region); absent for other values. */
   valueLabels?: Record<CheckLanguage, string>;
 }
 
