@@ -16,7 +16,7 @@ const session: Session = {
 };
 
 /** The issuer's answers, from the real catalog; every request is recorded. */
-function serve(): Array<{ method: string; url: string; body?: unknown; headers: Record<string, string> }> {
+function serve(offerAnswer?: [number, unknown]): Array<{ method: string; url: string; body?: unknown; headers: Record<string, string> }> {
   const calls: Array<{ method: string; url: string; body?: unknown; headers: Record<string, string> }> = [];
   vi.stubGlobal('fetch', async (url: string, init: RequestInit = {}) => {
     calls.push({ method: init.method ?? 'GET', url, body: init.body ? JSON.parse(String(init.body)) : undefined, headers: (init.headers ?? {}) as Record<string, string> });
@@ -30,6 +30,7 @@ function serve(): Array<{ method: string; url: string; body?: unknown; headers: 
       ]);
     }
     if (url === `/credentials/${encodeURIComponent(TITLE_ID)}`) return json(200, { id: TITLE_ID, type: 'PropertyCredential', state: 'active', certificateNumber: 'GC-AYGZG-EJ61G-G0Y69-BY', titleId: '0x01' });
+    if (url === '/oid4vci/offers' && offerAnswer) return json(...offerAnswer);
     if (url === '/oid4vci/offers') return json(201, { offerUri: 'openid-credential-offer://?credential_offer_uri=x', txCode: '482913', expiresAt: '2099-01-01T00:00:00Z' });
     return json(404, { code: 'not_found', message: 'no' });
   });
@@ -56,6 +57,23 @@ const registryClerk: Session = {
   staff: { id: 's2', username: 'estate.clerk', displayName: '王登记员', role: 'clerk' },
   agency: { id: 'a2', did: 'did:ethr:0x7a69:0x02', nameZh: '南京市不动产登记中心', nameEn: 'Nanjing Real Estate Registration Center', credentialTypes: ['PropertyCredential'] },
 };
+
+/** Fills the title form with the sample title (no co-owners); answers its claims. */
+function fillTitle(): Record<string, unknown> {
+  const claims = SAMPLE_CLAIMS.PropertyCredential;
+  for (const [label, value] of [
+    ['不动产权证书号 *', claims.certificateNumber],
+    ['不动产单元号 *', claims.parcelNumber],
+    ['坐落 *', claims.address],
+    ['面积（平方米） *', String(claims.area)],
+    ['登记日期 *', claims.registrationDate],
+  ] as const) {
+    fireEvent.change(screen.getByLabelText(label), { target: { value } });
+  }
+  fireEvent.change(screen.getByLabelText('用途 *'), { target: { value: claims.use } });
+  fireEvent.change(screen.getByLabelText('权利类型 *'), { target: { value: claims.rightType } });
+  return claims;
+}
 
 /** The input labelled `label` inside `group` (each co-owner's group has the same labels). */
 function inputIn(group: HTMLElement, label: string): HTMLInputElement {
@@ -189,21 +207,19 @@ describe('IssuePage', () => {
     expect((screen.getByLabelText('凭证类型') as HTMLSelectElement).disabled).toBe(true);
     const format = screen.getByLabelText('凭证格式') as HTMLSelectElement;
     await waitFor(() => expect([...format.options].map((o) => o.value)).toEqual(['jwt_vc_json']));
-    const claims = SAMPLE_CLAIMS.PropertyCredential;
-    for (const [label, value] of [
-      ['不动产权证书号 *', claims.certificateNumber],
-      ['不动产单元号 *', claims.parcelNumber],
-      ['坐落 *', claims.address],
-      ['面积（平方米） *', String(claims.area)],
-      ['登记日期 *', claims.registrationDate],
-    ] as const) {
-      fireEvent.change(screen.getByLabelText(label), { target: { value } });
-    }
-    fireEvent.change(screen.getByLabelText('用途 *'), { target: { value: claims.use } });
-    fireEvent.change(screen.getByLabelText('权利类型 *'), { target: { value: claims.rightType } });
+    const claims = fillTitle();
     fireEvent.click(screen.getByRole('button', { name: '生成领取二维码' }));
     expect((await screen.findByTestId('transfer-offer-note')).textContent).toBe('新权利人领取后，原证书即失效。');
     const offer = calls.find((c) => c.url === '/oid4vci/offers')!;
     expect(offer.body).toMatchObject({ type: 'PropertyCredential', format: 'jwt_vc_json', transferOf: TITLE_ID, claims: { ...claims, coOwners: [] } });
+  });
+
+  it("says why the issuer refused a transfer (a mortgaged title), in words, not a generic failure", async () => {
+    serve([409, { code: 'credential_encumbered', message: 'release the mortgage first' }]);
+    await renderPage(registryClerk, `/issue?transferOf=${encodeURIComponent(TITLE_ID)}`);
+    await waitFor(() => expect(screen.getByTestId('transfer-notice').textContent).toContain('GC-AYGZG-EJ61G-G0Y69-BY'));
+    fillTitle();
+    fireEvent.click(screen.getByRole('button', { name: '生成领取二维码' }));
+    expect((await screen.findByText('该不动产已办理抵押登记：请先注销抵押登记。')).getAttribute('role')).toBe('alert');
   });
 });
