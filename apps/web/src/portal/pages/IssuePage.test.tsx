@@ -181,6 +181,10 @@ describe('IssuePage', () => {
     fireEvent.click(add);
     const [first, second] = screen.getAllByRole('group', { name: /^共有人 [12]$/ });
     fireEvent.change(inputIn(first!, '共有人姓名 *'), { target: { value: '王芳' } });
+    // Leaving the first co-owner's name marks nothing of the second, not reached yet.
+    fireEvent.blur(inputIn(first!, '共有人姓名 *'));
+    expect(second!.querySelector('[role=alert]')).toBeNull();
+    expect(screen.queryByTestId('error-coOwners')).toBeNull();
     fireEvent.change(inputIn(first!, '共有人公民身份号码'), { target: { value: '11010519491231002x' } });
     fireEvent.change(inputIn(first!, '共有份额（%）'), { target: { value: '50' } });
     // The second co-owner's ID number has a wrong check character: said as it is typed.

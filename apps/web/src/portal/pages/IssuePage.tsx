@@ -89,8 +89,11 @@ export function IssuePage() {
   }
 
   function leave(name: string) {
-    setTouched((v) => ({ ...v, [name]: true }));
     const field = fields.find((f) => f.name === name)!;
+    // A list shows each member's problem once that member is left (ListField); the list's own line waits for the
+    // form's check, so an item not reached yet is not marked.
+    if (field.kind === 'list') return;
+    setTouched((v) => ({ ...v, [name]: true }));
     const problem = fieldProblem(field, values[name] ?? '');
     setProblems((p) => {
       const next = { ...p };
