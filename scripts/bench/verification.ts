@@ -8,7 +8,7 @@
  * on the verifier's machine); the timed section is only `POST /presentations/verify` by concurrent clients.
  */
 import { mkdtempSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createAgent, type ICredentialPlugin, type IResolver } from '@veramo/core';
 import { CredentialProviderJWT } from '@veramo/credential-jwt';
@@ -17,6 +17,7 @@ import { DIDResolverPlugin } from '@veramo/did-resolver';
 import { SigningKey, type JsonRpcProvider, type Signer, type Wallet } from 'ethers';
 import { createDidResolver } from '../../libs/credentials/src/index.js';
 import { deployRegistries, type RegistryDeployment } from '../lib/deploy.js';
+import { workerCount } from '../../apps/common/src/runtime/cluster.js';
 import { startService, type ServiceProcess } from '../lib/service.js';
 import { BENCH_TYPE, createAgency, createHolder, issueCredential, presentCredential, type BenchHolder } from './fixtures.js';
 import { startRpcCounter, type RpcCounter } from './rpc-counter.js';
@@ -199,7 +200,8 @@ async function runBaseline(
  */
 async function startFloorProcess(options: VerificationBenchOptions, wallets: Wallet[]): Promise<ServiceProcess> {
   const port = await options.freePort();
-  const workers = Number(options.verifierEnv?.VERIFIER_CLUSTER_WORKERS ?? process.env.VERIFIER_CLUSTER_WORKERS ?? availableParallelism());
+  const setting = options.verifierEnv?.VERIFIER_CLUSTER_WORKERS ?? process.env.VERIFIER_CLUSTER_WORKERS;
+  const workers = workerCount(setting === undefined ? undefined : Number(setting));
   const keys = Object.fromEntries(wallets.map((w) => [w.address.toLowerCase(), SigningKey.computePublicKey(w.privateKey, false).slice(2)]));
   return startService({
     name: 'bench-verifier-floor',
@@ -216,24 +218,44 @@ async function startFloorProcess(options: VerificationBenchOptions, wallets: Wal
   });
 }
 
+/** The request bodies of `presentations`, serialised once for every service they are sent to. */
+const payloadsOf = (presentations: Prepared[]) => presentations.map((p) => Buffer.from(JSON.stringify(p.body)));
+
 /**
- * The run's presentations through the floor server, after its own warm-up with the run's warm-up presentations
- * (their challenges loaded untimed): its rate and CPU per verification. Throws unless every one verified.
+ * `POST /presentations/verify` of each payload on `url` from `concurrency` clients, timed, with the CPU the process
+ * tree of `pid` spent meanwhile; answers that are not a verified 200 are counted, the first one kept.
  */
-async function runFloor(floor: ServiceProcess, warm: Prepared[], work: Prepared[], concurrency: number): Promise<{ perSecond: number; cpuMsPerVerification: number }> {
+async function verifyAll(url: string, pid: number, payloads: Buffer[], concurrency: number) {
+  let refused = 0;
+  let firstRefusal: string | undefined;
+  const cpuBefore = await processCpuMs(pid);
+  const run = await timed(payloads.length, concurrency, async (i) => {
+    const reply = await postJson(`${url}/presentations/verify`, payloads[i]);
+    if (reply.status !== 200 || !(JSON.parse(reply.body) as { verified: boolean }).verified) {
+      refused++;
+      firstRefusal ??= `${reply.status} ${reply.body.slice(0, 400)}`;
+    }
+  });
+  return { run, cpuMs: (await processCpuMs(pid)) - cpuBefore, refused, firstRefusal };
+}
+
+/**
+ * The run's presentations (`work`, with their serialised `payloads`) through the floor server, after its own
+ * warm-up with the run's warm-up presentations (their challenges loaded untimed): its rate and CPU per
+ * verification. Throws unless every one verified.
+ */
+async function runFloor(
+  floor: ServiceProcess,
+  warm: { presentations: Prepared[]; payloads: Buffer[] },
+  work: { presentations: Prepared[]; payloads: Buffer[] },
+  concurrency: number,
+): Promise<{ perSecond: number; cpuMsPerVerification: number }> {
   const challengeOf = (p: Prepared) => (p.body as { options: { challenge: string } }).options.challenge;
-  const send = async (presentations: Prepared[]) => {
-    const payloads = presentations.map((p) => Buffer.from(JSON.stringify(p.body)));
+  const send = async ({ presentations, payloads }: { presentations: Prepared[]; payloads: Buffer[] }) => {
     const loaded = await postJson(`${floor.url}/challenges`, presentations.map(challengeOf));
     if (loaded.status !== 201) throw new Error(`floor: challenges not loaded: ${loaded.status} ${loaded.body}`);
-    let refused = 0;
-    const cpuBefore = await processCpuMs(floor.process.pid!);
-    const run = await timed(payloads.length, concurrency, async (i) => {
-      const reply = await postJson(`${floor.url}/presentations/verify`, payloads[i]);
-      if (reply.status !== 200 || !(JSON.parse(reply.body) as { verified: boolean }).verified) refused++;
-    });
-    const cpuMs = (await processCpuMs(floor.process.pid!)) - cpuBefore;
-    if (refused > 0) throw new Error(`floor: ${refused} honest presentations were not verified`);
+    const { run, cpuMs, refused, firstRefusal } = await verifyAll(floor.url, floor.process.pid!, payloads, concurrency);
+    if (refused > 0) throw new Error(`floor: ${refused} honest presentations were not verified (first: ${firstRefusal})`);
     return { perSecond: throughput(payloads.length, run).perSecond, cpuMsPerVerification: round(cpuMs / payloads.length, 3) };
   };
   await send(warm);
@@ -264,26 +286,22 @@ export async function runVerificationBench(
   try {
     for (let r = 0; r < options.runs; r++) {
       const warm = await prepare(verifier.url, apiKey, options.warmup, holders, credentials);
+      const warmPayloads = payloadsOf(warm);
       // As many clients as the timed run: one client's keep-alive connection warms one worker only.
-      await timed(warm.length, options.concurrency, async (i) => void (await postJson(`${verifier.url}/presentations/verify`, warm[i].body)));
+      await timed(warm.length, options.concurrency, async (i) => void (await postJson(`${verifier.url}/presentations/verify`, warmPayloads[i])));
       const work = await prepare(verifier.url, apiKey, options.presentations, holders, credentials);
-      const payloads = work.map((w) => Buffer.from(JSON.stringify(w.body)));
+      const payloads = payloadsOf(work);
       counter.reset();
-      const verifierCpuBefore = await processCpuMs(verifier.process.pid!);
       const clientCpuBefore = process.cpuUsage();
-      let failures = 0;
-      const run = await timed(work.length, options.concurrency, async (i) => {
-        const reply = await postJson(`${verifier.url}/presentations/verify`, payloads[i]);
-        if (reply.status !== 200 || !(JSON.parse(reply.body) as { verified: boolean }).verified) {
-          if (failures++ === 0) log(`verification: unexpected answer ${reply.status} ${reply.body.slice(0, 400)}`);
-        }
-      });
-      const verifierCpu = (await processCpuMs(verifier.process.pid!)) - verifierCpuBefore;
+      const { run, cpuMs: verifierCpu, refused, firstRefusal } = await verifyAll(verifier.url, verifier.process.pid!, payloads, options.concurrency);
       const clientCpu = process.cpuUsage(clientCpuBefore);
       for (const [method, n] of Object.entries(counter.counts())) rpcCalls[method] = (rpcCalls[method] ?? 0) + n;
-      if (failures > 0) throw new Error(`verification: ${failures} honest presentations were not verified`);
+      if (refused > 0) {
+        log(`verification: unexpected answer ${firstRefusal}`);
+        throw new Error(`verification: ${refused} honest presentations were not verified`);
+      }
       verified += work.length;
-      const floorRun = await runFloor(floor, warm, work, options.concurrency);
+      const floorRun = await runFloor(floor, { presentations: warm, payloads: warmPayloads }, { presentations: work, payloads }, options.concurrency);
       // The floor of this CPU: the same presentations' two signature checks, bare, in this process.
       const bare = bareSignatureMs(
         work.map((w, i) => ({ vp: (w.body as { verifiablePresentation: string }).verifiablePresentation, credential: credentials[i % holders.length] })),

@@ -8,6 +8,7 @@ import { ClaimField } from '../components/ClaimField';
 import { ListField } from '../components/ListField';
 import { OFFER_LIFETIMES, OfferSettings, useOfferFormat, type OfferLifetime } from '../components/OfferSettings';
 import { QrCode } from '../components/QrCode';
+import type { CredentialRecord } from '../record';
 import { claimsOf, fieldProblem, formFields, formProblems, serverProblems, type FieldProblem } from '../schema-form';
 import { useSession } from '../session';
 
@@ -16,14 +17,6 @@ interface CreatedOffer {
   offerUri: string;
   txCode?: string;
   expiresAt: string;
-}
-
-/** The title certificate a transfer offer replaces, as the records show it. */
-interface TransferredTitle {
-  id: string;
-  type: string;
-  state: string;
-  certificateNumber: string | null;
 }
 
 /** A continued title is a JWT VC (see the issuer's offers): the one format of a transfer offer. */
@@ -52,12 +45,12 @@ export function IssuePage() {
   const [error, setError] = useState<string>();
   const [busy, setBusy] = useState(false);
   const [offer, setOffer] = useState<CreatedOffer>();
-  const [transferred, setTransferred] = useState<TransferredTitle>();
+  const [transferred, setTransferred] = useState<CredentialRecord>();
   // A transfer: the title's record (its type and number), read once per title.
   useEffect(() => {
     setTransferred(undefined);
     if (!transferOf) return;
-    api<TransferredTitle>('GET', `/credentials/${encodeURIComponent(transferOf)}`).then(
+    api<CredentialRecord>('GET', `/credentials/${encodeURIComponent(transferOf)}`).then(
       (record) => {
         setTransferred(record);
         setType(record.type);

@@ -4,11 +4,8 @@ import { Link } from 'react-router';
 import { ApiError, api, errorKey } from '../../shared/api';
 import { en } from '../../shared/locales';
 import { label, useTypes } from '../catalog';
+import { STATES, TITLE_STATES, type CredentialRecord } from '../record';
 import { useSession } from '../session';
-
-/** Every state of a record; the last two only on property titles (a mortgage, a transfer). */
-const STATES = ['active', 'suspended', 'revoked', 'encumbered', 'superseded'] as const;
-const TITLE_STATES: ReadonlyArray<(typeof STATES)[number]> = ['encumbered', 'superseded'];
 
 /** The changes an officer may undo, each offered from one state (revocation, final, is offered apart). */
 const REVERSIBLE: ReadonlyArray<{ action: 'suspend' | 'reinstate' | 'encumber' | 'release'; from: (typeof STATES)[number]; titlesOnly?: true }> = [
@@ -18,19 +15,6 @@ const REVERSIBLE: ReadonlyArray<{ action: 'suspend' | 'reinstate' | 'encumber' |
   { action: 'release', from: 'encumbered' },
 ];
 
-interface CredentialRecord {
-  id: string;
-  type: string;
-  state: (typeof STATES)[number];
-  issuedAt: string;
-  expiresAt: string | null;
-  certificateNumber: string | null;
-  /** Set on property titles only. */
-  titleId: string | null;
-  /** The certificate this one replaced by a transfer, and the one that replaced it. */
-  predecessorId: string | null;
-  successorId: string | null;
-}
 interface StatusChange {
   id: string;
   action: 'revoke' | 'suspend' | 'reinstate' | 'encumber' | 'release' | 'supersede';
